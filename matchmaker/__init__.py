@@ -1,0 +1,1 @@
+"""OCOP Matchmaker: supply-demand matchmaking for Vietnam's OCOP programme."""

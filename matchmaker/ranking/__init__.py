@@ -1,0 +1,1 @@
+"""The ranking engine: a library that needs neither Flask nor a database."""
