@@ -1,0 +1,12 @@
+"""The JSON API, v1: thin handlers that parse, call one service and serialise."""
+
+from __future__ import annotations
+
+from flask_openapi3 import OpenAPI
+
+
+def register(app: OpenAPI) -> None:
+    from matchmaker.api import offers, reference
+
+    for module in (offers, reference):
+        app.register_api(module.build())

@@ -1,0 +1,1 @@
+"""Organizations, offers and requirements: models, services and import."""

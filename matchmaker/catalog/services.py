@@ -1,0 +1,347 @@
+"""Catalog use cases. Services take a session, raise domain errors and never commit."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.validation import (
+    OFFER_FIELDS,
+    REQUIREMENT_FIELDS,
+    certificate_expiry,
+    clean_offer,
+    clean_organization,
+    clean_requirement,
+)
+from matchmaker.db import utcnow
+from matchmaker.errors import Conflict, Invalid, NotFound, field_error
+from matchmaker.ranking.text import fold_key
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = 50
+    cursor: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    next_cursor: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    status: Sequence[str] = ("active",)
+    category: str | None = None
+    province: str | None = None
+    min_stars: int | None = None
+    certification: str | None = None
+    organization_id: int | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RequirementFilters:
+    status: Sequence[str] = ("open",)
+    category: str | None = None
+    province: str | None = None
+    organization_id: int | None = None
+    updated_since: datetime | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --- organizations --------------------------------------------------------------------------
+
+
+def create_organization(session: Session, data: Mapping[str, Any]) -> Organization:
+    values = clean_organization(data)
+    org = Organization(**values, name_key=fold_key(values["name"]))
+    session.add(org)
+    session.flush()
+    return org
+
+
+def update_organization(
+    session: Session, organization: Organization, changes: Mapping[str, Any]
+) -> Organization:
+    values = clean_organization(changes, partial=True)
+    if "kind" in values and values["kind"] != organization.kind:
+        raise Invalid("An organization's kind cannot change.", errors=[
+            field_error("kind", "cannot change once the organization exists")
+        ])  # fmt: skip
+    for name, value in values.items():
+        setattr(organization, name, value)
+    if "name" in values:
+        organization.name_key = fold_key(values["name"])
+    session.flush()
+    return organization
+
+
+def get_organization(session: Session, organization_id: int) -> Organization:
+    org = session.get(Organization, organization_id)
+    if org is None:
+        raise NotFound(f"Organization {organization_id} does not exist.")
+    return org
+
+
+def find_producer(session: Session, name: str, province: str | None) -> Organization | None:
+    """The producer of this name (in any spelling) in this province, if it is known."""
+    query = select(Organization).where(
+        Organization.kind == "producer", Organization.name_key == fold_key(name)
+    )
+    if province:
+        query = query.where(Organization.province == province)
+    return session.scalars(query.order_by(Organization.id).limit(1)).first()
+
+
+# --- offers ---------------------------------------------------------------------------------
+
+
+def _require_kind(org: Organization, kind: str, what: str) -> None:
+    if org.kind != kind:
+        raise Invalid(
+            f"Only a {kind} organization can have {what}.",
+            errors=[field_error("organization", f"must be a {kind}")],
+        )
+
+
+def create_offer(session: Session, producer: Organization, data: Mapping[str, Any]) -> Offer:
+    _require_kind(producer, "producer", "offers")
+    values = clean_offer(data)
+    if "province" not in values:
+        if not producer.province:
+            raise Invalid(
+                "The offer needs a province: the producer has none on record.",
+                errors=[field_error("province", "is required")],
+            )
+        values["province"] = producer.province
+    _fill_certificate_expiry(values)
+    offer = Offer(**values, organization_id=producer.id, title_key=fold_key(values["title"]))
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def _fill_certificate_expiry(values: dict[str, Any]) -> None:
+    if values.get("ocop_certified_until") is None and values.get("ocop_certified_on"):
+        values["ocop_certified_until"] = certificate_expiry(values)
+
+
+def offer_values(offer: Offer) -> dict[str, Any]:
+    return {name: getattr(offer, name) for name in OFFER_FIELDS}
+
+
+def update_offer(
+    session: Session,
+    offer: Offer,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Offer:
+    _check_version(offer.version, expected_version, "offer")
+    values = clean_offer(changes, current=offer_values(offer))
+    if values.get("status") == "archived":
+        values["archived_at"] = offer.archived_at or utcnow()
+    elif "status" in values:
+        values["archived_at"] = None
+    for name, value in values.items():
+        setattr(offer, name, value)
+    if "title" in values:
+        offer.title_key = fold_key(values["title"])
+    session.flush()
+    return offer
+
+
+def archive_offer(session: Session, offer: Offer, *, expected_version: int | None = None) -> Offer:
+    """Soft archive: the offer stays on record (matches point at it) but is never ranked."""
+    _check_version(offer.version, expected_version, "offer")
+    if offer.status != "archived":
+        offer.status = "archived"
+        offer.archived_at = utcnow()
+        session.flush()
+    return offer
+
+
+def get_offer(session: Session, offer_id: int) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(f"Offer {offer_id} does not exist.")
+    return offer
+
+
+def _check_version(current: int, expected: int | None, what: str) -> None:
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"The {what} was changed by someone else (version {current}, you sent {expected}); "
+            "reload it and apply your change again."
+        )
+
+
+def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> Page[Offer]:
+    query = select(Offer)
+    if filters.status:
+        query = query.where(Offer.status.in_(filters.status))
+    if filters.category:
+        query = query.where(
+            or_(Offer.category == filters.category, Offer.category.startswith(filters.category + "."))
+        )
+    if filters.province:
+        query = query.where(Offer.province == filters.province)
+    if filters.min_stars is not None:
+        query = query.where(
+            Offer.ocop_stars >= filters.min_stars,
+            or_(Offer.ocop_certified_until.is_(None), Offer.ocop_certified_until >= date.today()),
+        )
+    if filters.organization_id is not None:
+        query = query.where(Offer.organization_id == filters.organization_id)
+    if filters.updated_since is not None:
+        query = query.where(Offer.updated_at >= filters.updated_since)
+    if filters.certification:
+        # JSON containment differs per backend; filter the (already narrowed) ids in Python.
+        ids = [
+            offer_id
+            for offer_id, certs in session.execute(
+                query.with_only_columns(Offer.id, Offer.certifications)
+            )
+            if filters.certification in (certs or [])
+        ]
+        query = query.where(Offer.id.in_(ids))
+    return _paginate(session, query, Offer.id, page)
+
+
+# --- requirements ---------------------------------------------------------------------------
+
+
+def create_requirement(
+    session: Session, buyer: Organization, data: Mapping[str, Any], *, today: date | None = None
+) -> Requirement:
+    _require_kind(buyer, "buyer", "requirements")
+    values = clean_requirement(data, today=today)
+    requirement = Requirement(**values, organization_id=buyer.id)
+    session.add(requirement)
+    session.flush()
+    return requirement
+
+
+def requirement_values(requirement: Requirement) -> dict[str, Any]:
+    return {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS}
+
+
+def update_requirement(
+    session: Session,
+    requirement: Requirement,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Requirement:
+    _check_version(requirement.version, expected_version, "requirement")
+    values = clean_requirement(changes, current=requirement_values(requirement), today=today)
+    if values.get("status") == "closed":
+        values["archived_at"] = requirement.archived_at or utcnow()
+    elif "status" in values:
+        values["archived_at"] = None
+    for name, value in values.items():
+        setattr(requirement, name, value)
+    session.flush()
+    return requirement
+
+
+def close_requirement(
+    session: Session, requirement: Requirement, *, expected_version: int | None = None
+) -> Requirement:
+    _check_version(requirement.version, expected_version, "requirement")
+    if requirement.status != "closed":
+        requirement.status = "closed"
+        requirement.archived_at = utcnow()
+        session.flush()
+    return requirement
+
+
+def get_requirement(session: Session, requirement_id: int) -> Requirement:
+    requirement = session.get(Requirement, requirement_id)
+    if requirement is None:
+        raise NotFound(f"Requirement {requirement_id} does not exist.")
+    return requirement
+
+
+def list_requirements(
+    session: Session, filters: RequirementFilters, page: PageRequest
+) -> Page[Requirement]:
+    query = select(Requirement)
+    if filters.status:
+        query = query.where(Requirement.status.in_(filters.status))
+    if filters.category:
+        query = query.where(
+            or_(
+                Requirement.category == filters.category,
+                Requirement.category.startswith(filters.category + "."),
+            )
+        )
+    if filters.organization_id is not None:
+        query = query.where(Requirement.organization_id == filters.organization_id)
+    if filters.updated_since is not None:
+        query = query.where(Requirement.updated_at >= filters.updated_since)
+    if filters.province:
+        ids = [
+            rid
+            for rid, provinces in session.execute(
+                query.with_only_columns(Requirement.id, Requirement.delivery_provinces)
+            )
+            if not provinces or filters.province in provinces
+        ]
+        query = query.where(Requirement.id.in_(ids))
+    return _paginate(session, query, Requirement.id, page)
+
+
+# --- pagination -----------------------------------------------------------------------------
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "id":
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid(
+            "The cursor is not one this API gave out.",
+            errors=[field_error("cursor", "is not a valid cursor")],
+        ) from None
+
+
+def _paginate(session: Session, query: Select[Any], key: Any, page: PageRequest) -> Page[Any]:
+    limit = max(1, min(page.limit, MAX_PAGE_SIZE))
+    total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+    ordered = query.order_by(key)
+    if page.page is not None:
+        if page.page < 1:
+            raise Invalid("Pages start at 1.", errors=[field_error("page", "must be at least 1")])
+        items = list(session.scalars(ordered.offset((page.page - 1) * limit).limit(limit)))
+        return Page(items=items, total=total, page=page.page)
+    if page.cursor:
+        ordered = ordered.where(key > decode_cursor(page.cursor))
+    items = list(session.scalars(ordered.limit(limit + 1)))
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items=items, total=total, next_cursor=encode_cursor(items[-1].id) if more else None)

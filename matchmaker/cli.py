@@ -1,0 +1,170 @@
+"""The ``matchmaker`` command line: database, demo data, users, import, serve."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from matchmaker.app import create_app, get_database, get_settings
+from matchmaker.db import unit_of_work
+
+
+@click.group("db", help="Database schema.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (builds the schema from empty)."""
+    from matchmaker.migrations import upgrade
+
+    engine = get_database().engine
+    upgrade(engine, revision)
+    click.echo(f"Database at {engine.url.render_as_string(hide_password=True)} is at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ('base' empties the database)."""
+    from matchmaker.migrations import downgrade
+
+    downgrade(get_database().engine, revision)
+    click.echo(f"Downgraded to {revision}.")
+
+
+@click.group("demo", help="Demonstration data.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("load")
+@click.option("--seed", default=2025, show_default=True, help="Same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when offers already exist.")
+@with_appcontext
+def demo_load(seed: int, if_empty: bool) -> None:
+    """Load reproducible demo producers, buyers, offers, requirements and users."""
+    from matchmaker.catalog.demo import DEMO_PASSWORD, load_demo
+
+    with unit_of_work(get_database().sessions) as session:
+        report = load_demo(session, seed=seed, if_empty=if_empty)
+    if report is None:
+        click.echo("Demo data already present; nothing loaded.")
+        return
+    click.echo(
+        f"Loaded {report.organizations} organizations, {report.offers} offers, "
+        f"{report.requirements} requirements and {report.users} users."
+    )
+    click.echo(f"Demo sign-ins (password {DEMO_PASSWORD!r}):")
+    for role, email in report.logins.items():
+        click.echo(f"  {role:<9} {email}")
+
+
+@click.group("users", help="User accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--role", type=click.Choice(["officer", "admin"]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--agency", default="Sở Công Thương", show_default=True, help="Agency name.")
+@click.option("--province", default=None, help="The agency's province (officers' scope).")
+@click.option(
+    "--password",
+    envvar="MATCHMAKER_NEW_USER_PASSWORD",
+    default=None,
+    help="Read from MATCHMAKER_NEW_USER_PASSWORD or asked for when not given.",
+)
+@with_appcontext
+def users_create(
+    role: str, email: str, name: str, agency: str, province: str | None, password: str | None
+) -> None:
+    """Create an officer or admin account (these never self-register)."""
+    from matchmaker.accounts.services import create_staff_user
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat: "):
+            raise click.ClickException("The passwords differ.")
+    with unit_of_work(get_database().sessions) as session:
+        user = create_staff_user(
+            session,
+            role=role,
+            email=email,
+            name=name,
+            password=password,
+            agency_name=agency,
+            province=province,
+        )
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+@click.group("import", help="Import OCOP lists.")
+def import_group() -> None:
+    pass
+
+
+@import_group.command("offers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--province", default=None, help="Province for rows that name none.")
+@click.option("--sheet", default=None, help="XLSX sheet name (default: the first).")
+@click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@with_appcontext
+def import_offers_command(file: Path, province: str | None, sheet: str | None, dry_run: bool) -> None:
+    """Create or update producers and offers from a province's OCOP list (CSV or XLSX)."""
+    from matchmaker.catalog.importer import UnreadableFile, import_offers
+
+    try:
+        with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            report = import_offers(
+                get_database().sessions,
+                file,
+                default_province=province,
+                sheet=sheet,
+                dry_run=dry_run,
+                progress=progress,
+            )
+    except UnreadableFile as exc:
+        raise click.ClickException(f"Nothing was imported: {exc}") from None
+    click.echo(report.render())
+    if report.rejected:
+        sys.exit(1)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the web app and API (for production use gunicorn, see the README)."""
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    click.echo(f"OCOP Matchmaker on http://{host}:{port} ({get_settings().environment})")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+
+
+def register(app: Flask) -> None:
+    for command in (db_group, demo_group, users_group, import_group, serve):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False)
+    cli.main(prog_name="matchmaker")

@@ -1,0 +1,62 @@
+"""One mapping from failures to HTTP: problem+json (RFC 9457) under /api, plain pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from matchmaker.errors import DomainError
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "status": status, "title": title, "detail": detail, **extra}
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+
+
+def validation_problem(error: ValidationError) -> Response:
+    """A 422 naming each offending field, from pydantic's validation error."""
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item["loc"]) or "body",
+            "message": item["msg"],
+            "type": item["type"],
+        }
+        for item in error.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    fields = ", ".join(e["field"] for e in errors)
+    return problem(422, "Invalid input", f"The request has invalid fields: {fields}.", errors=errors)
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        extra = {"errors": error.errors} if error.errors else {}
+        return problem(error.status, error.title, error.detail, **extra)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | HTTPException:
+        if not _wants_problem():
+            return error
+        status = error.code or 500
+        response = problem(status, error.name, error.description or error.name)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response | HTTPException:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if not _wants_problem():
+            return InternalServerError()
+        return problem(500, "Internal Server Error", "Something went wrong on our side.")
