@@ -52,16 +52,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=settings.log_level)
 
     from matchmaker import api, cli, health
+
     api.register(app)
     app.register_blueprint(health.blueprint)
     register_error_handlers(app)
     cli.register(app)
 
-    @app.get("/api/docs")
     def api_docs() -> Response:
         return redirect(url_for("openapi.openapi"))  # type: ignore[return-value]
 
-    @app.get("/")
     def index() -> Response:
         return jsonify(
             name=API_TITLE,
@@ -69,6 +68,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             openapi=url_for("openapi.doc_url"),
             health=url_for("health.healthz"),
         )
+
+    # Plain Flask routes: pages, not operations of the API document.
+    app.add_url_rule("/api/docs", view_func=api_docs)
+    app.add_url_rule("/", view_func=index)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

@@ -121,7 +121,9 @@ def import_group() -> None:
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first).")
 @click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
 @with_appcontext
-def import_offers_command(file: Path, province: str | None, sheet: str | None, dry_run: bool) -> None:
+def import_offers_command(
+    file: Path, province: str | None, sheet: str | None, dry_run: bool
+) -> None:
     """Create or update producers and offers from a province's OCOP list (CSV or XLSX)."""
     from matchmaker.catalog.importer import UnreadableFile, import_offers
 

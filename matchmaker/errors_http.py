@@ -31,7 +31,9 @@ def validation_problem(error: ValidationError) -> Response:
         for item in error.errors(include_url=False, include_context=False, include_input=False)
     ]
     fields = ", ".join(e["field"] for e in errors)
-    return problem(422, "Invalid input", f"The request has invalid fields: {fields}.", errors=errors)
+    return problem(
+        422, "Invalid input", f"The request has invalid fields: {fields}.", errors=errors
+    )
 
 
 def _wants_problem() -> bool:

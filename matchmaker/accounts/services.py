@@ -33,7 +33,9 @@ def create_user(
         errors.append(field_error("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
     allowed_role = ROLE_FOR_KIND[organization.kind]
     if role not in (allowed_role, "admin"):
-        errors.append(field_error("role", f"a {organization.kind} organization's users are {allowed_role}s"))
+        errors.append(
+            field_error("role", f"a {organization.kind} organization's users are {allowed_role}s")
+        )
     if errors:
         raise Invalid("The account has invalid fields.", errors=errors)
     if session.scalar(select(User.id).where(User.email == email)) is not None:

@@ -1,4 +1,4 @@
-"""Catalog tables: organizations, offers (a producer's products) and requirements (a buyer's needs)."""
+"""Catalog tables: organizations, offers (producers' products), requirements (buyers' needs)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
     __table_args__ = (
         CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="kind"),
-        CheckConstraint(f"entity_type IS NULL OR {_in('entity_type', ENTITY_TYPES)}", name="entity"),
+        CheckConstraint(
+            f"entity_type IS NULL OR {_in('entity_type', ENTITY_TYPES)}", name="entity"
+        ),
         CheckConstraint(f"buyer_type IS NULL OR {_in('buyer_type', BUYER_TYPES)}", name="buyer"),
         CheckConstraint(_in("preferred_language", LANGUAGES), name="language"),
         Index("ix_organizations_kind_name_key", "kind", "name_key"),

@@ -198,7 +198,10 @@ def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> P
         query = query.where(Offer.status.in_(filters.status))
     if filters.category:
         query = query.where(
-            or_(Offer.category == filters.category, Offer.category.startswith(filters.category + "."))
+            or_(
+                Offer.category == filters.category,
+                Offer.category.startswith(filters.category + "."),
+            )
         )
     if filters.province:
         query = query.where(Offer.province == filters.province)

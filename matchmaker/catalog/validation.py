@@ -345,7 +345,8 @@ def _check_certificate(c: Checker, offer: Mapping[str, Any]) -> None:
     if since and until and until > add_months(since, OCOP_VALIDITY_MONTHS):
         c.fail(
             "ocop_certified_until",
-            f"an OCOP certificate lasts at most {OCOP_VALIDITY_MONTHS} months from ocop_certified_on",
+            f"an OCOP certificate lasts at most {OCOP_VALIDITY_MONTHS} months from "
+            "ocop_certified_on",
         )
     if since and since > date.today():
         c.fail("ocop_certified_on", "cannot be in the future")

@@ -1,0 +1,687 @@
+"""Import of the OCOP product lists that provinces publish (CSV or XLSX).
+
+Rows are parsed and validated first; each good row is then written in its own SAVEPOINT and
+committed in batches, so that a bad row never stops or half-writes the good ones. A file that
+cannot be read at all raises :class:`UnreadableFile` before anything is written. Importing the
+same file twice changes nothing: producers are recognised by name (in any spelling) and
+province, offers by producer and product name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchmaker import reference
+from matchmaker.catalog.models import Offer, Organization
+from matchmaker.catalog.services import create_offer, create_organization, offer_values
+from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
+from matchmaker.catalog.validation import certificate_expiry, clean_offer
+from matchmaker.errors import Invalid
+from matchmaker.ranking.text import fold_key
+
+__all__ = ["ImportReport", "UnreadableFile", "import_offers"]
+
+BATCH_SIZE = 500
+HEADER_SCAN_ROWS = 20
+
+# Column headers as provinces write them (folded: no accents, lower case), by field.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "title": ("ten san pham", "san pham", "ten sp", "product", "product name", "name of product"),
+    "producer": (
+        "chu the",
+        "ten chu the",
+        "chu the san xuat",
+        "ten chu the san xuat",
+        "chu the ocop",
+        "co so san xuat",
+        "ten co so",
+        "don vi san xuat",
+        "ten doanh nghiep",
+        "ten htx",
+        "producer",
+        "producer name",
+        "entity",
+        "company",
+        "owner",
+    ),
+    "stars": (
+        "hang sao",
+        "so sao",
+        "xep hang",
+        "xep hang sao",
+        "ket qua xep hang",
+        "ket qua danh gia",
+        "hang",
+        "stars",
+        "star rating",
+        "ocop stars",
+        "rating",
+    ),
+    "subgroup": ("phan nhom", "phan nhom san pham", "sub group", "subgroup", "sub-group"),
+    "group": (
+        "nhom",
+        "nhom san pham",
+        "bo san pham",
+        "nganh hang",
+        "group",
+        "product group",
+        "category",
+    ),
+    "address": ("dia chi", "dia chi chu the", "address"),
+    "province": ("tinh", "tinh thanh", "tinh thanh pho", "tinh tp", "province", "province city"),
+    "decision": (
+        "so quyet dinh",
+        "quyet dinh",
+        "so qd",
+        "quyet dinh cong nhan",
+        "so quyet dinh cong nhan",
+        "decision",
+        "decision number",
+        "decision no",
+    ),
+    "certified_on": (
+        "ngay cap",
+        "ngay quyet dinh",
+        "ngay cong nhan",
+        "ngay ky",
+        "ngay chung nhan",
+        "issue date",
+        "issued",
+        "issued on",
+        "date of issue",
+        "certified on",
+        "decision date",
+    ),
+    "certified_until": (
+        "ngay het han",
+        "han chung nhan",
+        "hieu luc den",
+        "thoi han",
+        "het han",
+        "expiry date",
+        "expires",
+        "expiry",
+        "valid until",
+        "expiration date",
+    ),
+    "entity_type": (
+        "loai hinh",
+        "loai hinh chu the",
+        "hinh thuc to chuc",
+        "entity type",
+        "type of entity",
+    ),
+    "unit": ("don vi tinh", "dvt", "unit"),
+    "price": ("gia", "gia ban", "don gia", "gia ban le", "price", "unit price", "price vnd"),
+    "capacity": (
+        "san luong",
+        "san luong thang",
+        "cong suat",
+        "nang luc san xuat",
+        "capacity",
+        "monthly capacity",
+    ),
+    "shelf_life": ("han su dung", "hsd", "thoi han su dung", "shelf life", "shelf life days"),
+    "certifications": (
+        "chung nhan",
+        "chung nhan khac",
+        "tieu chuan",
+        "certifications",
+        "certificates",
+        "standards",
+    ),
+    "description": ("mo ta", "mo ta san pham", "description"),
+    "traceability": (
+        "truy xuat nguon goc",
+        "ma truy xuat",
+        "link truy xuat",
+        "traceability",
+        "traceability url",
+    ),
+    "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "phone", "telephone"),
+    "email": ("email", "e mail", "thu dien tu"),
+}
+HEADER_LABELS = {
+    "title": "Tên sản phẩm / Product name",
+    "producer": "Chủ thể / Producer",
+    "stars": "Hạng sao / Stars",
+    "group": "Nhóm or Phân nhóm / Product group",
+}
+REQUIRED = ("title", "producer", "stars", "group")
+# A province's list rarely says the unit of sale; these are the usual ones per group.
+DEFAULT_UNIT = {"food": "kg", "beverage": "bottle", "herbal": "box", "textile": "piece",
+                "handicraft": "piece", "tourism": "set"}  # fmt: skip
+_LOOKUP = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
+
+
+@dataclass
+class RowProblem:
+    row: int
+    reason: str
+    product: str | None = None
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    producers_created: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    encoding: str | None = None
+    dry_run: bool = False
+
+    def render(self) -> str:
+        lines = [
+            f"Import of {self.file}" + (" (dry run: nothing stored)" if self.dry_run else ""),
+            f"  rows read:         {self.rows}",
+            f"  imported (new):    {self.created}",
+            f"  updated:           {self.updated}",
+            f"  unchanged:         {self.unchanged}",
+            f"  rejected:          {len(self.rejected)}",
+            f"  new producers:     {self.producers_created}",
+        ]
+        if self.encoding:
+            lines.insert(1, f"  encoding:          {self.encoding}")
+        for title, problems in (("Rejected rows", self.rejected), ("Skipped rows", self.skipped),
+                                ("Warnings", self.warnings)):  # fmt: skip
+            if problems:
+                lines.append(f"{title}:")
+                lines += [
+                    f"  row {p.row}: {p.reason}" + (f"  [{p.product}]" if p.product else "")
+                    for p in problems
+                ]
+        return "\n".join(lines)
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    producer: dict[str, Any]
+    offer: dict[str, Any]
+    warnings: list[str]
+
+
+def find_header(rows: list[tuple[int, list[Cell]]]) -> tuple[int, dict[int, str]]:
+    """The header row (index into ``rows``) and the field each column holds.
+
+    Lists often start with a title block ("DANH SÁCH SẢN PHẨM OCOP ..."), so the first rows
+    are scanned for the one that names the most known columns.
+    """
+    best: tuple[int, dict[int, str]] = (-1, {})
+    for index, (_number, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[int, str] = {}
+        for position, cell in enumerate(cells):
+            name = _header_field(cell)
+            if name and name not in columns.values():
+                columns[position] = name
+        if len(columns) > len(best[1]):
+            best = (index, columns)
+    return best
+
+
+def _header_field(cell: Cell) -> str | None:
+    """The field a header names; "Giá bán (VNĐ)" and "Giá bán" are the same column."""
+    if not isinstance(cell, str):
+        return None
+    return _LOOKUP.get(fold_key(cell)) or _LOOKUP.get(fold_key(re.sub(r"\(.*?\)", " ", cell)))
+
+
+def import_offers(
+    sessions: sessionmaker[Session],
+    path: Path,
+    *,
+    default_province: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    table = read_table(path, sheet=sheet)
+    report = ImportReport(file=path.name, encoding=table.encoding, dry_run=dry_run)
+    if not any(any(c not in (None, "") for c in cells) for _, cells in table.rows):
+        raise UnreadableFile("the file has no rows")
+    header_index, columns = find_header(table.rows)
+    missing = [name for name in REQUIRED if name not in columns.values()
+               and not (name == "group" and "subgroup" in columns.values())]  # fmt: skip
+    if missing:
+        raise UnreadableFile(
+            "missing required column(s): "
+            + "; ".join(HEADER_LABELS[m] for m in missing)
+            + ". Recognised columns: "
+            + (", ".join(sorted(set(columns.values()))) or "none")
+        )
+    fallback_province = None
+    if default_province:
+        match = reference.resolve_province(default_province)
+        if match is None:
+            raise UnreadableFile(
+                f"unknown province {default_province!r} given for rows without one"
+            )
+        fallback_province = match.province.code
+
+    body = table.rows[header_index + 1 :]
+    filled = [i for i, (_, cells) in enumerate(body) if any(c not in (None, "") for c in cells)]
+    body = body[: filled[-1] + 1] if filled else []
+    parsed: list[ParsedRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, cells in body:
+        values = {name: cells[pos] if pos < len(cells) else None for pos, name in columns.items()}
+        if all(v in (None, "") for v in values.values()):
+            report.skipped.append(RowProblem(number, "empty row"))
+            continue
+        report.rows += 1
+        try:
+            row = _parse_row(number, values, fallback_province, today or date.today())
+        except Invalid as exc:
+            report.rejected.append(RowProblem(number, _reason(exc), _text(values.get("title"))))
+            continue
+        identity = (
+            fold_key(row.producer["name"]),
+            row.offer["province"],
+            fold_key(row.offer["title"]),
+        )
+        if identity in seen:
+            report.rejected.append(
+                RowProblem(number, f"duplicate of row {seen[identity]}", row.offer["title"])
+            )
+            continue
+        seen[identity] = number
+        report.warnings += [RowProblem(number, w, row.offer["title"]) for w in row.warnings]
+        parsed.append(row)
+
+    _write(sessions, parsed, report, dry_run=dry_run, progress=progress)
+    report.rejected.sort(key=lambda p: p.row)
+    return report
+
+
+def _reason(exc: Invalid) -> str:
+    if not exc.errors:
+        return exc.detail
+    return "; ".join(f"{e['field']} {e['message']}" for e in exc.errors)
+
+
+def _write(
+    sessions: sessionmaker[Session],
+    rows: list[ParsedRow],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    with sessions() as session:
+        producers = _ProducerCache(session)
+        offers = _OfferCache(session)
+        for done, row in enumerate(rows, start=1):
+            try:
+                with session.begin_nested():
+                    _upsert(session, row, producers, offers, report)
+            except Invalid as exc:
+                producers.forget_new()
+                report.rejected.append(RowProblem(row.row, _reason(exc), row.offer.get("title")))
+            if done % BATCH_SIZE == 0:
+                _finish_batch(session, dry_run)
+                producers.keep_new()
+            if progress:
+                progress(done, len(rows))
+        _finish_batch(session, dry_run)
+        if dry_run:
+            session.rollback()
+
+
+def _finish_batch(session: Session, dry_run: bool) -> None:
+    if dry_run:
+        session.flush()
+    else:
+        session.commit()
+
+
+class _ProducerCache:
+    """Producers of this file by (folded name, province): one query instead of one per row."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_key: dict[tuple[str, str | None], Organization] = {}
+        self.new: list[tuple[str, str | None]] = []
+        for org in session.scalars(select(Organization).where(Organization.kind == "producer")):
+            self.by_key.setdefault((org.name_key, org.province), org)
+
+    def get_or_create(self, data: dict[str, Any], report: ImportReport) -> Organization:
+        key = (fold_key(data["name"]), data["province_code"])
+        org = self.by_key.get(key)
+        if org is None:
+            fields = {k: v for k, v in data.items() if k != "province_code" and v is not None}
+            org = create_organization(self.session, {"kind": "producer", **fields})
+            self.by_key[key] = org
+            self.new.append(key)
+            report.producers_created += 1
+        else:
+            for name in ("address", "phone", "contact_email", "entity_type"):
+                if data.get(name) and getattr(org, name) is None:
+                    setattr(org, name, data[name])
+        return org
+
+    def forget_new(self) -> None:
+        """A rolled-back row may have created a producer that no longer exists."""
+        for key in self.new:
+            org = self.by_key[key]
+            if org.id is None or org not in self.session:
+                del self.by_key[key]
+
+    def keep_new(self) -> None:
+        self.new.clear()
+
+
+class _OfferCache:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_key: dict[tuple[int, str], Offer] = {}
+        for offer in session.scalars(select(Offer).where(Offer.status != "archived")):
+            self.by_key.setdefault((offer.organization_id, offer.title_key), offer)
+
+
+def _upsert(
+    session: Session,
+    row: ParsedRow,
+    producers: _ProducerCache,
+    offers: _OfferCache,
+    report: ImportReport,
+) -> None:
+    producer = producers.get_or_create(row.producer, report)
+    existing = offers.by_key.get((producer.id, fold_key(row.offer["title"])))
+    if existing is None:
+        offer = create_offer(session, producer, row.offer)
+        offers.by_key[(producer.id, offer.title_key)] = offer
+        report.created += 1
+        return
+    current = offer_values(existing)
+    changes = {
+        name: value
+        for name, value in clean_offer(row.offer, current=current).items()
+        if name != "province_text" and current.get(name) != value
+    }
+    if not changes:
+        report.unchanged += 1
+        return
+    for name, value in changes.items():
+        setattr(existing, name, value)
+    session.flush()
+    report.updated += 1
+
+
+# --- parsing one row ------------------------------------------------------------------------
+
+
+def _parse_row(
+    number: int, values: dict[str, Cell], fallback_province: str | None, today: date
+) -> ParsedRow:
+    errors: list[dict[str, Any]] = []
+    warnings: list[str] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append({"field": column, "message": message})
+
+    title = _text(values.get("title"))
+    producer_name = _text(values.get("producer"))
+    if not title:
+        fail("Tên sản phẩm", "is empty")
+    if not producer_name:
+        fail("Chủ thể", "is empty")
+
+    stars, potential = _parse_stars(values.get("stars"))
+    if stars is None and values.get("stars") not in (None, ""):
+        fail("Hạng sao", f"{values['stars']!r} is not 3, 4 or 5 stars")
+    elif stars is None:
+        fail("Hạng sao", "is empty")
+
+    category = _parse_category(values.get("subgroup"), values.get("group"))
+    if category is None:
+        shown = values.get("subgroup") or values.get("group")
+        fail("Nhóm", f"unknown product group {shown!r}" if shown else "is empty")
+
+    province = None
+    province_text = _text(values.get("province"))
+    if province_text:
+        match = reference.resolve_province(province_text)
+        if match is None:
+            fail("Tỉnh", f"unknown province {province_text!r}")
+        else:
+            province = match.province.code
+    else:
+        province, province_text = _province_from_address(_text(values.get("address")))
+        if province is None:
+            province = fallback_province
+        if province is None:
+            fail("Tỉnh", "no province in the row or its address (give --province for the file)")
+
+    dates: dict[str, date | None] = {}
+    for key, label in (("certified_on", "Ngày cấp"), ("certified_until", "Ngày hết hạn")):
+        raw = values.get(key)
+        parsed = _parse_date(raw)
+        if parsed is None and raw not in (None, ""):
+            fail(label, f"{raw!r} is not a date (expected dd/mm/yyyy)")
+        dates[key] = parsed
+
+    unit = None
+    if values.get("unit") not in (None, ""):
+        found = reference.resolve_unit(str(values["unit"]))
+        if found is None:
+            fail("Đơn vị tính", f"unknown unit {values['unit']!r}")
+        else:
+            unit = found.code
+    if unit is None and category is not None:
+        unit = DEFAULT_UNIT[reference.group_of(category)]
+
+    certifications = []
+    for part in re.split(r"[,;/\n]+", _text(values.get("certifications")) or ""):
+        if part.strip():
+            found_cert = reference.resolve_certification(part)
+            if found_cert is None:
+                warnings.append(f"certification {part.strip()!r} not recognised; left out")
+            else:
+                certifications.append(found_cert.code)
+
+    numbers: dict[str, float | None] = {}
+    for key, label in (("price", "Giá"), ("capacity", "Sản lượng"), ("shelf_life", "Hạn sử dụng")):
+        raw = values.get(key)
+        parsed_number = _parse_number(raw)
+        if parsed_number is None and raw not in (None, ""):
+            fail(label, f"{raw!r} is not a number")
+        numbers[key] = parsed_number
+
+    if errors:
+        raise Invalid("The row has invalid cells.", errors=errors)
+    assert title and producer_name and category and province and unit  # guarded by errors above
+
+    offer: dict[str, Any] = {
+        "title": title,
+        "category": category,
+        "unit": unit,
+        "ocop_stars": stars,
+        "ocop_potential_five_star": potential and stars == 4,
+        "ocop_certified_on": dates["certified_on"],
+        "ocop_certified_until": dates["certified_until"],
+        "ocop_decision_number": _text(values.get("decision")),
+        "certifications": list(dict.fromkeys(certifications))
+        if "certifications" in values
+        else None,
+        "province": province_text or province,
+        "description": _text(values.get("description")),
+        "traceability_url": _text(values.get("traceability")),
+        "unit_price_vnd": int(numbers["price"]) if numbers["price"] is not None else None,
+        "monthly_capacity": numbers["capacity"],
+        "shelf_life_days": int(numbers["shelf_life"])
+        if numbers["shelf_life"] is not None
+        else None,
+    }
+    offer = {k: v for k, v in offer.items() if v is not None or k in ("ocop_stars",)}
+    if offer.get("ocop_certified_until") is None and offer.get("ocop_certified_on"):
+        offer["ocop_certified_until"] = certificate_expiry(offer)
+    expiry = offer.get("ocop_certified_until")
+    if expiry and expiry < today:
+        warnings.append(
+            f"OCOP certificate expired on {expiry:%d/%m/%Y}; imported, but it will not count"
+        )
+    clean_offer(offer)  # raises Invalid with the domain's own rules (dates, stars, codes)
+    producer = {
+        "name": producer_name,
+        "province": province_text or province,
+        "province_code": province,
+        "address": _text(values.get("address")),
+        "phone": _text(values.get("phone")),
+        "contact_email": _text(values.get("email")),
+        "entity_type": _entity_type(_text(values.get("entity_type")), producer_name),
+    }
+    return ParsedRow(number, producer, offer, warnings)
+
+
+def _text(value: Cell) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+_STAR_DIGIT = re.compile(r"(\d+)\s*(?:sao|\*|★|stars?)?", re.IGNORECASE)
+
+
+def _parse_stars(value: Cell) -> tuple[int | None, bool]:
+    if value is None or value == "":
+        return None, False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (int(value), False) if value in (3, 4, 5) else (None, False)
+    text = fold_key(str(value))
+    potential = "tiem nang" in text or "potential" in text
+    raw = str(value)
+    if set(raw.replace(" ", "")) <= {"★", "☆", "*"} and raw.count("★") + raw.count("*") in (
+        3,
+        4,
+        5,
+    ):
+        return raw.count("★") + raw.count("*"), False
+    match = _STAR_DIGIT.search(text)
+    if not match:
+        return None, False
+    stars = int(match.group(1))
+    return (stars, potential) if stars in (3, 4, 5) else (None, False)
+
+
+_NUMBERING = re.compile(r"^\s*(nhom|phan nhom|group)?\s*[\d.]+\s*[-:.)]?\s*", re.IGNORECASE)
+
+
+def _parse_category(subgroup: Cell, group: Cell) -> str | None:
+    for value in (subgroup, group):
+        text = _text(value)
+        if not text:
+            continue
+        found = reference.resolve_category(text) or reference.resolve_category(
+            _NUMBERING.sub("", fold_key(text))
+        )
+        if found is not None:
+            return found.code
+    return None
+
+
+def _province_from_address(address: str | None) -> tuple[str | None, str | None]:
+    if not address:
+        return None, None
+    parts = [p.strip() for p in re.split(r"[,\-–]", address) if p.strip()]
+    for part in reversed(parts[-2:]):
+        match = reference.resolve_province(part)
+        if match is not None:
+            return match.province.code, part
+    return None, None
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%y")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _parse_date(value: Cell) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        # A date cell exported as its Excel serial number.
+        return EXCEL_EPOCH + timedelta(days=int(value)) if 20_000 < value < 80_000 else None
+    text = str(value).strip()
+    text = re.sub(r"^ngay\s+", "", fold_key(text).replace(" thang ", "/").replace(" nam ", "/")) \
+        if "thang" in fold_key(text) else text  # fmt: skip
+    text = text.replace(" ", "")
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if 1990 <= parsed.year <= 2100:
+            return parsed
+    return None
+
+
+def _parse_number(value: Cell) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = re.sub(r"[^\d.,]", "", str(value))
+    if not text:
+        return None
+    # Vietnamese writes 120.000 or 120.000,5; English 120,000.5.
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+# Vietnamese names start with the kind of entity ("HTX ...", "Công ty ..."); English ones
+# usually say it anywhere ("... Co., Ltd", "... Cooperative").
+_ENTITY_PREFIXES = (
+    ("to hop tac", "cooperative_group"), ("tht", "cooperative_group"),
+    ("hop tac xa", "cooperative"), ("htx", "cooperative"),
+    ("ho kinh doanh", "household"), ("ho gia dinh", "household"), ("hkd", "household"),
+    ("ho", "household"), ("co so", "household"),
+    ("cong ty", "enterprise"), ("cty", "enterprise"), ("doanh nghiep", "enterprise"),
+    ("dntn", "enterprise"),
+)  # fmt: skip
+_ENTITY_WORDS = (
+    ("cooperative group", "cooperative_group"), ("cooperative", "cooperative"),
+    ("household", "household"), ("enterprise", "enterprise"), ("company", "enterprise"),
+    ("ltd", "enterprise"), ("jsc", "enterprise"), ("corp", "enterprise"), ("co", "enterprise"),
+)  # fmt: skip
+
+
+def _entity_type(stated: str | None, name: str) -> str | None:
+    for text in (stated, name):
+        if not text:
+            continue
+        key = f" {fold_key(text)} "
+        for prefix, entity in _ENTITY_PREFIXES:
+            if key.startswith(f" {prefix} ") or (text is stated and f" {prefix} " in key):
+                return entity
+        for word, entity in _ENTITY_WORDS:
+            if f" {word} " in key:
+                return entity
+    return None
