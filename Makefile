@@ -1,0 +1,47 @@
+# Everything a developer or CI needs, from a fresh clone with only Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint typecheck bench clean services
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+## run: set up, migrate, load the demo data (once) and serve on http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/matchmaker db upgrade
+	$(BIN)/matchmaker demo load --if-empty
+	$(BIN)/matchmaker serve --host $(HOST) --port $(PORT)
+
+## test: set up with the dev extras, lint, and run every test
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy matchmaker workers
+
+## services: make sure the local PostgreSQL and Redis are up (CI uses this)
+services:
+	bash scripts/services.sh
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/import.py
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info .pytest_cache .ruff_cache .mypy_cache

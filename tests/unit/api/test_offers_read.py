@@ -1,0 +1,77 @@
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog import services
+
+
+def make_offers(db: Session, count: int) -> list[int]:
+    producer = services.create_organization(
+        db, {"kind": "producer", "name": "HTX Chè Tân Cương", "province": "Thái Nguyên"}
+    )
+    ids = [
+        services.create_offer(
+            db, producer,
+            {"title": f"Chè búp {i}", "category": "food.tea", "unit": "kg", "ocop_stars": 4,
+             "certifications": ["vietgap"] if i % 2 else []},
+        ).id
+        for i in range(count)
+    ]  # fmt: skip
+    db.commit()
+    return ids
+
+
+def test_lists_active_offers_with_the_province_named(client: FlaskClient, db: Session) -> None:
+    ids = make_offers(db, 3)
+    response = client.get("/api/v1/offers")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [item["id"] for item in body["items"]] == ids
+    assert body["items"][0]["province"] == {"code": "19", "name": "Thái Nguyên", "name_en": "Thai Nguyen"}
+    assert body["items"][0]["producer_name"] == "HTX Chè Tân Cương"
+
+
+def test_cursor_pages_through_everything(client: FlaskClient, db: Session) -> None:
+    ids = make_offers(db, 5)
+    seen, url = [], "/api/v1/offers?limit=2"
+    while url:
+        body = client.get(url).get_json()
+        seen += [item["id"] for item in body["items"]]
+        url = f"/api/v1/offers?limit=2&cursor={body['next_cursor']}" if body["next_cursor"] else None
+    assert seen == ids
+
+
+def test_filters(client: FlaskClient, db: Session) -> None:
+    make_offers(db, 4)
+    body = client.get("/api/v1/offers?certification=vietgap&province=thai nguyen").get_json()
+    assert body["total"] == 2
+    assert client.get("/api/v1/offers?province=Hà Giang").get_json()["total"] == 0
+
+
+def test_bad_input_is_problem_json(client: FlaskClient) -> None:
+    for url in ("/api/v1/offers?limit=0", "/api/v1/offers?province=Atlantis",
+                "/api/v1/offers?cursor=%%%", "/api/v1/offers?min_stars=6"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code in (400, 422), url
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["detail"]
+
+
+def test_unknown_offer_and_route_are_problem_json(client: FlaskClient) -> None:
+    for url in ("/api/v1/offers/424242", "/api/v1/nothing-here"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
+
+
+def test_health_reports_database_and_broker(client: FlaskClient) -> None:
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["broker"]["ok"] is True
+
+
+def test_openapi_document(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    assert "/api/v1/offers" in spec["paths"]
+    assert client.get("/api/docs").status_code in (301, 302)
