@@ -86,7 +86,7 @@ def _demo_users(
     session: Session, data: samples.SampleSet, organizations: dict[str, Organization]
 ) -> int:
     producer = next(o for o in data.organizations if o.kind == "producer")
-    buyer = next(o for o in data.organizations if o.kind == "buyer" and o.buyer_type == "supermarket")
+    buyer = next(o for o in data.organizations if o.buyer_type == "supermarket")
     create_user(session, organizations[producer.key], email=DEMO_LOGINS["producer"],
                 name="Nguyễn Thị Hoa", password=DEMO_PASSWORD, role="producer")  # fmt: skip
     create_user(session, organizations[buyer.key], email=DEMO_LOGINS["buyer"],

@@ -26,7 +26,8 @@ def test_lists_active_offers_with_the_province_named(client: FlaskClient, db: Se
     assert response.status_code == 200
     body = response.get_json()
     assert [item["id"] for item in body["items"]] == ids
-    assert body["items"][0]["province"] == {"code": "19", "name": "Thái Nguyên", "name_en": "Thai Nguyen"}
+    province = {"code": "19", "name": "Thái Nguyên", "name_en": "Thai Nguyen"}
+    assert body["items"][0]["province"] == province
     assert body["items"][0]["producer_name"] == "HTX Chè Tân Cương"
 
 
@@ -36,7 +37,8 @@ def test_cursor_pages_through_everything(client: FlaskClient, db: Session) -> No
     while url:
         body = client.get(url).get_json()
         seen += [item["id"] for item in body["items"]]
-        url = f"/api/v1/offers?limit=2&cursor={body['next_cursor']}" if body["next_cursor"] else None
+        cursor = body["next_cursor"]
+        url = f"/api/v1/offers?limit=2&cursor={cursor}" if cursor else None
     assert seen == ids
 
 
