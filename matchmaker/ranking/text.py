@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 _SPACES = re.compile(r"\s+")
 # Letters that NFD does not decompose into base + combining mark.
@@ -29,3 +30,37 @@ def fold(text: str) -> str:
 def fold_key(text: str) -> str:
     """A lookup key: folded, punctuation turned into single spaces."""
     return _SPACES.sub(" ", re.sub(r"[^\w]+", " ", fold(text))).strip()
+
+
+_WORD_SPLIT = re.compile(r"[^\w]+")
+
+
+def words(text: str) -> list[str]:
+    """Syllables as written (normalised, accents kept), punctuation dropped."""
+    return [w for w in _WORD_SPLIT.split(normalize(text)) if w and w != "_"]
+
+
+def singular(word: str) -> str:
+    """Crude English singular ("cashews" → "cashew", "berries" → "berry").
+
+    Vietnamese syllables never end in "s", so this only touches English and loanwords.
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def syllable_bigrams(syllables: list[str]) -> list[str]:
+    """Adjacent syllable pairs: most Vietnamese product words have two syllables."""
+    return [f"{a}_{b}" for a, b in pairwise(syllables)]
+
+
+def char_ngrams(syllables: list[str], n: int = 3) -> list[str]:
+    """Character n-grams of each syllable padded with spaces, for typos and run-together words."""
+    grams: list[str] = []
+    for syllable in syllables:
+        padded = f" {syllable} "
+        grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return grams

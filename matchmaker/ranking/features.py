@@ -1,0 +1,214 @@
+"""Soft features of a (requirement, offer) pair, each scaled to 0..1 with 1 the best.
+
+A value the listing or the request does not give is *neutral* (0.5) when the buyer did not ask
+for it, and *low* when the buyer asked and the listing is silent: buyers turn down listings
+that leave out capacity, price or shelf life.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from matchmaker.ranking import lookup
+from matchmaker.ranking.constraints import valid_stars
+from matchmaker.ranking.records import OfferRecord, RequirementRecord
+
+# The order is the column order of the learned model; append, never reorder.
+FEATURES: tuple[str, ...] = (
+    "text",
+    "text_rel",
+    "category",
+    "capacity",
+    "price",
+    "distance",
+    "min_order",
+    "certificate_validity",
+    "stars",
+    "freshness",
+    "responsiveness",
+    "traceability",
+)
+
+NEUTRAL = 0.5
+UNKNOWN = 0.3
+INCOMPARABLE = 0.2
+# Distances decay on the scale of a day's truck drive.
+_DELIVERY_DECAY_KM = 500.0
+_BUYER_DECAY_KM = 800.0
+_CERTIFICATE_COMFORT_DAYS = 180
+_FRESHNESS_DAYS = 180.0
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """Quantities behind the features, in the requirement's unit, kept for explanations."""
+
+    capacity: float | None  # offer's monthly capacity in the requirement's unit
+    price: float | None  # offer's price per requirement unit
+    min_order: float | None  # offer's minimum order in the requirement's unit
+    distance_km: float | None  # to the nearest delivery province (or the buyer)
+    certificate_days_left: int | None
+    stars: int | None
+    listing_age_days: int | None
+    units_compare: bool
+
+
+def _requirement_unit(requirement: RequirementRecord, offer: OfferRecord) -> str:
+    return requirement.unit or offer.unit
+
+
+def _in_unit(value: float | None, offer: OfferRecord, unit: str) -> float | None:
+    if value is None:
+        return None
+    return lookup.convert(value, offer.unit, unit)
+
+
+def facts(requirement: RequirementRecord, offer: OfferRecord, on: date) -> PairFacts:
+    unit = _requirement_unit(requirement, offer)
+    units_compare = lookup.convert(1.0, offer.unit, unit) is not None
+    price = None
+    if offer.unit_price_vnd is not None:
+        per_requirement_unit = lookup.convert(1.0, unit, offer.unit)
+        if per_requirement_unit is not None:
+            price = offer.unit_price_vnd * per_requirement_unit
+    distance = None
+    if offer.province:
+        targets = requirement.delivery_provinces or (
+            frozenset({requirement.buyer_province}) if requirement.buyer_province else frozenset()
+        )
+        known = [
+            d
+            for d in (lookup.distance_km(offer.province, t) for t in sorted(targets))
+            if d is not None
+        ]
+        distance = min(known) if known else None
+    stars = valid_stars(offer, on)
+    days_left = (
+        (offer.ocop_certified_until - on).days
+        if stars is not None and offer.ocop_certified_until
+        else None
+    )
+    age = (on - offer.updated_at.date()).days if offer.updated_at is not None else None
+    return PairFacts(
+        capacity=_in_unit(offer.monthly_capacity, offer, unit),
+        price=price,
+        min_order=_in_unit(offer.min_order_quantity, offer, unit),
+        distance_km=distance,
+        certificate_days_left=days_left,
+        stars=stars,
+        listing_age_days=max(age, 0) if age is not None else None,
+        units_compare=units_compare,
+    )
+
+
+def category_fit(requirement_category: str | None, offer_category: str) -> float:
+    """1 for the asked sub-group (or any sub-group of an asked group), 0.5 for the same group."""
+    if not requirement_category:
+        return NEUTRAL
+    if requirement_category == offer_category:
+        return 1.0
+    asked_group = lookup.category_group(requirement_category)
+    if asked_group != lookup.category_group(offer_category):
+        return 0.0
+    return 1.0 if asked_group == requirement_category else 0.5
+
+
+def min_order_fit(requirement: RequirementRecord, fact: PairFacts) -> float:
+    if fact.min_order is None or fact.min_order <= 0:
+        return 1.0
+    if requirement.quantity_per_month is None:
+        return NEUTRAL
+    return min(1.0, requirement.quantity_per_month / fact.min_order)
+
+
+def pair_features(
+    requirement: RequirementRecord,
+    offer: OfferRecord,
+    on: date,
+    *,
+    text: float,
+    text_rel: float,
+    responsiveness: float | None = None,
+    fact: PairFacts | None = None,
+) -> dict[str, float]:
+    fact = fact or facts(requirement, offer, on)
+    if requirement.quantity_per_month is None:
+        capacity = NEUTRAL
+    elif not fact.units_compare:
+        capacity = INCOMPARABLE
+    elif fact.capacity is None:
+        capacity = UNKNOWN
+    else:
+        capacity = min(1.0, fact.capacity / max(requirement.quantity_per_month, 1e-9))
+
+    if requirement.max_unit_price_vnd is None:
+        price = NEUTRAL
+    elif offer.unit_price_vnd is None:
+        price = UNKNOWN
+    elif fact.price is None:
+        price = INCOMPARABLE
+    else:
+        ratio = fact.price / max(requirement.max_unit_price_vnd, 1e-9)
+        price = 1.0 if ratio <= 1 else max(0.0, 1.0 - 2.0 * (ratio - 1.0))
+
+    if fact.distance_km is None:
+        distance = NEUTRAL if not requirement.delivery_provinces else UNKNOWN
+    else:
+        scale = _DELIVERY_DECAY_KM if requirement.delivery_provinces else _BUYER_DECAY_KM
+        distance = math.exp(-fact.distance_km / scale)
+
+    stars = 0.0
+    if fact.stars is not None:
+        stars = min(1.0, (fact.stars - 2) / 3 + (0.1 if offer.ocop_potential_five_star else 0.0))
+    validity = 0.0
+    if fact.certificate_days_left is not None:
+        validity = min(1.0, fact.certificate_days_left / _CERTIFICATE_COMFORT_DAYS)
+    freshness = (
+        UNKNOWN
+        if fact.listing_age_days is None
+        else math.exp(-fact.listing_age_days / _FRESHNESS_DAYS)
+    )
+
+    return {
+        "text": text,
+        "text_rel": text_rel,
+        "category": category_fit(requirement.category, offer.category),
+        "capacity": capacity,
+        "price": price,
+        "distance": distance,
+        "min_order": min_order_fit(requirement, fact),
+        "certificate_validity": validity,
+        "stars": stars,
+        "freshness": freshness,
+        "responsiveness": NEUTRAL if responsiveness is None else max(0.0, min(1.0, responsiveness)),
+        "traceability": 1.0 if offer.traceability_url else 0.0,
+    }
+
+
+def producer_fit(
+    requirement: RequirementRecord, offer: OfferRecord, fact: PairFacts
+) -> dict[str, float]:
+    """How well the buyer suits the producer: volume, delivery area, kind of buyer."""
+    volume = min_order_fit(requirement, fact)
+    if not offer.serves_provinces:
+        area = 1.0
+    elif not requirement.delivery_provinces:
+        area = 0.6  # nationwide delivery from a producer that serves a few provinces
+    else:
+        served = len(requirement.delivery_provinces & offer.serves_provinces)
+        area = 0.3 + 0.7 * served / len(requirement.delivery_provinces)
+    if not offer.wanted_buyer_types or requirement.buyer_type is None:
+        buyer_type = 1.0
+    else:
+        buyer_type = 1.0 if requirement.buyer_type in offer.wanted_buyer_types else 0.4
+    parts = (volume, area, buyer_type)
+    # The worst part weighs as much as all of them: one deal-breaker should show.
+    fit = 0.5 * min(parts) + 0.5 * sum(parts) / len(parts)
+    return {
+        "producer_volume": volume,
+        "producer_area": area,
+        "producer_buyer_type": buyer_type,
+        "producer_fit": fit,
+    }

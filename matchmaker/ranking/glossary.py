@@ -1,0 +1,124 @@
+"""Bilingual glossary of OCOP product terms, so "rice paper" finds "bánh tráng" and back.
+
+Every term, Vietnamese or English, maps to a *concept*. Terms that share an English name
+("trà" and "chè" are both "tea") fall into the same concept, so regional synonyms bridge too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from matchmaker.ranking.text import fold, singular, words
+
+_DATA_FILE = "glossary.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    vi: str
+    en: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    entries: tuple[GlossaryEntry, ...]
+    # Folded term (tuple of syllables) -> concept ids.
+    folded_terms: dict[tuple[str, ...], frozenset[str]]
+    # Single-syllable Vietnamese terms are ambiguous once folded ("toi" is both "tỏi" and
+    # "tôi"), so they only match with their accents.
+    accented_terms: dict[tuple[str, ...], frozenset[str]]
+    longest: int
+
+    def concepts(self, accented: Sequence[str], folded: Sequence[str]) -> list[str]:
+        """Concept ids of every glossary term in a text, nested ones included.
+
+        "cà phê robusta rang xay" yields both "robusta coffee" and "coffee", so a request for
+        "roasted ground coffee" still meets it on "coffee".
+        """
+        found: list[str] = []
+        n = len(folded)
+        for i in range(n):
+            for length in range(min(self.longest, n - i), 0, -1):
+                hit = self.folded_terms.get(tuple(folded[i : i + length]))
+                if hit is None:
+                    hit = self.accented_terms.get(tuple(accented[i : i + length]))
+                if hit is not None:
+                    found.extend(sorted(hit))
+        return found
+
+    def english_for(self, vi_term: str) -> tuple[str, ...]:
+        key = fold(vi_term)
+        for entry in self.entries:
+            if fold(entry.vi) == key:
+                return entry.en
+        return ()
+
+
+def _term_key(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    accented = [singular(w) for w in words(term)]
+    return tuple(accented), tuple(fold(w) for w in accented)
+
+
+def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
+    entries = tuple(entries)
+    # Union-find over terms: a Vietnamese term and its English names are one concept.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for entry in entries:
+        vi = "vi:" + " ".join(_term_key(entry.vi)[1])
+        find(vi)
+        for en in entry.en:
+            union(vi, "en:" + " ".join(_term_key(en)[1]))
+
+    folded_terms: dict[tuple[str, ...], set[str]] = {}
+    accented_terms: dict[tuple[str, ...], set[str]] = {}
+    longest = 1
+    for entry in entries:
+        for lang, term in [("vi", entry.vi), *(("en", en) for en in entry.en)]:
+            accented, folded = _term_key(term)
+            concept = find(f"{lang}:" + " ".join(folded)).split(":", 1)[1].replace(" ", "_")
+            longest = max(longest, len(folded))
+            if lang == "vi" and len(folded) == 1 and accented != folded:
+                accented_terms.setdefault(accented, set()).add(concept)
+            else:
+                folded_terms.setdefault(folded, set()).add(concept)
+    return Glossary(
+        entries=entries,
+        folded_terms={k: frozenset(v) for k, v in folded_terms.items()},
+        accented_terms={k: frozenset(v) for k, v in accented_terms.items()},
+        longest=longest,
+    )
+
+
+def parse_glossary(text: str) -> list[GlossaryEntry]:
+    entries = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        vi, en = line.split("\t")
+        entries.append(
+            GlossaryEntry(vi.strip(), tuple(t.strip() for t in en.split("|") if t.strip()))
+        )
+    return entries
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    """The glossary shipped in ``matchmaker/ranking/data``; read once, on first use."""
+    text = resources.files("matchmaker.ranking").joinpath("data", _DATA_FILE).read_text("utf-8")
+    return build_glossary(parse_glossary(text))

@@ -1,0 +1,447 @@
+"""The offer index: retrieval, hard constraints, scoring, explanations, fair re-ranking.
+
+Layout, chosen for fast queries and cheap updates:
+
+* a *main* segment, built in one go, kept term-major (one row per hashed term) so a query
+  only touches the postings of its own terms;
+* a small *delta* segment, document-major, that takes offers added or changed since;
+* a tombstone flag per position for removed and replaced offers.
+
+When the delta grows past a share of the main segment the two are merged, reusing the term
+frequencies already computed, so freshness never costs a full re-analysis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+
+from matchmaker.ranking import lookup
+from matchmaker.ranking.analysis import Vectorizer, idf_weights, weigh
+from matchmaker.ranking.constraints import codes, requirement_open, star_floor, violations
+from matchmaker.ranking.explain import explain
+from matchmaker.ranking.fairness import diversify, exposure_adjusted
+from matchmaker.ranking.features import FEATURES, PairFacts, facts, pair_features, producer_fit
+from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
+from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+
+# Candidates re-ranked with full features after retrieval; enough to fill a top ten after
+# diversification, few enough to stay within a few milliseconds.
+CANDIDATES = 150
+# Small boosts that let a category match enter the candidates when the words differ.
+_SUBGROUP_BONUS = 0.05
+_GROUP_BONUS = 0.02
+# Below this cosine a text match is noise (a shared character trigram or a common word).
+MIN_TEXT = 0.03
+# Relative relevance is measured against at least this cosine, so the best of a set of poor
+# matches is not mistaken for a good one.
+_TEXT_REFERENCE = 0.2
+_MAX_CERT_BITS = 63
+_MERGE_SHARE = 0.05
+_MERGE_MIN = 2000
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Per-position values the hard constraints need, as numpy arrays for vector filtering."""
+
+    alive: np.ndarray
+    active: np.ndarray
+    stars: np.ndarray
+    certified_until: np.ndarray  # proleptic ordinal; 0 = none
+    shelf_life: np.ndarray  # -1 = not stated
+    certificates: np.ndarray  # bit set over the index's certificate codes
+    category: np.ndarray
+    group: np.ndarray
+
+    @classmethod
+    def empty(cls, capacity: int) -> _Columns:
+        return cls(
+            alive=np.zeros(capacity, bool),
+            active=np.zeros(capacity, bool),
+            stars=np.zeros(capacity, np.int8),
+            certified_until=np.zeros(capacity, np.int32),
+            shelf_life=np.full(capacity, -1, np.int32),
+            certificates=np.zeros(capacity, np.uint64),
+            category=np.full(capacity, -1, np.int32),
+            group=np.full(capacity, -1, np.int32),
+        )
+
+    def grown(self, capacity: int) -> _Columns:
+        bigger = _Columns.empty(capacity)
+        n = len(self.alive)
+        for name in self.__slots__:
+            getattr(bigger, name)[:n] = getattr(self, name)
+        return bigger
+
+    def taken(self, keep: np.ndarray, capacity: int) -> _Columns:
+        smaller = _Columns.empty(capacity)
+        for name in self.__slots__:
+            getattr(smaller, name)[: len(keep)] = getattr(self, name)[keep]
+        return smaller
+
+
+class OfferIndex:
+    """Offers ready to be matched against requirements.
+
+    ``rank`` answers a buyer's requirement with the best eligible offers; ``rank_requirements``
+    answers a producer's offer with the best open requirements.
+    """
+
+    def __init__(
+        self,
+        offers: Iterable[OfferRecord] = (),
+        *,
+        scorer: Scorer | None = None,
+        vectorizer: Vectorizer | None = None,
+    ) -> None:
+        self.scorer: Scorer = scorer or HandScorer()
+        self._vectorizer = vectorizer or Vectorizer()
+        self._rebuild(list(offers))
+
+    # -- building and freshness -------------------------------------------------------------
+
+    def _rebuild(self, offers: list[OfferRecord], tf: sparse.csr_matrix | None = None) -> None:
+        latest: dict[str, int] = {}
+        for i, offer in enumerate(offers):
+            latest[offer.id] = i  # the last version of a repeated id wins
+        if len(latest) != len(offers):
+            keep = sorted(latest.values())
+            offers = [offers[i] for i in keep]
+            if tf is not None:
+                tf = tf[keep]
+        if tf is None:
+            tf = self._vectorizer.term_frequencies((o.title, o.description) for o in offers)
+        n = len(offers)
+        self._offers: list[OfferRecord | None] = list(offers)
+        self._position = {o.id: i for i, o in enumerate(offers)}
+        self._categories: dict[str, int] = {}
+        self._groups: dict[str, int] = {}
+        self._certificate_bits: dict[str, int] = {}
+        self._columns = _Columns.empty(max(n, 16))
+        for i, offer in enumerate(offers):
+            self._fill(i, offer)
+        self._tf = tf  # document-major, for document frequencies and merging
+        self._df = np.bincount(tf.indices, minlength=self._vectorizer.n_features).astype(np.int32)
+        self._n_live = n
+        idf = idf_weights(self._df, max(n, 1))
+        self._main = weigh(tf, idf).T.tocsr()  # term-major
+        self._main_size = n
+        self._delta_rows: list[sparse.csr_matrix] = []
+        self._delta_tf: list[sparse.csr_matrix] = []
+        self._delta: sparse.csr_matrix | None = None
+
+    def _fill(self, position: int, offer: OfferRecord) -> None:
+        c = self._columns
+        c.alive[position] = True
+        c.active[position] = offer.status == "active"
+        c.stars[position] = offer.ocop_stars or 0
+        until = offer.ocop_certified_until
+        c.certified_until[position] = until.toordinal() if until else 0
+        c.shelf_life[position] = -1 if offer.shelf_life_days is None else offer.shelf_life_days
+        bits = 0
+        for code in codes(offer.certifications):
+            bit = self._certificate_bit(code)
+            if bit is not None:
+                bits |= 1 << bit
+        c.certificates[position] = np.uint64(bits)
+        c.category[position] = self._categories.setdefault(offer.category, len(self._categories))
+        group = lookup.category_group(offer.category)
+        c.group[position] = self._groups.setdefault(group, len(self._groups))
+
+    def _certificate_bit(self, code: str) -> int | None:
+        bit = self._certificate_bits.get(code)
+        if bit is None and len(self._certificate_bits) < _MAX_CERT_BITS:
+            bit = self._certificate_bits[code] = len(self._certificate_bits)
+        return bit
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def __contains__(self, offer_id: object) -> bool:
+        return offer_id in self._position
+
+    def get(self, offer_id: str) -> OfferRecord | None:
+        position = self._position.get(offer_id)
+        return None if position is None else self._offers[position]
+
+    def offers(self) -> list[OfferRecord]:
+        return [o for o in self._offers if o is not None]
+
+    def upsert(self, offer: OfferRecord) -> None:
+        """Add a new offer or replace the indexed version; visible to the next query."""
+        self.remove(offer.id)
+        tf = self._vectorizer.term_frequencies([(offer.title, offer.description)])
+        terms = tf.indices
+        self._df[terms] += 1
+        self._n_live += 1
+        position = len(self._offers)
+        if position >= len(self._columns.alive):
+            self._columns = self._columns.grown(2 * position)
+        self._offers.append(offer)
+        self._position[offer.id] = position
+        self._fill(position, offer)
+        self._delta_tf.append(tf)
+        self._delta_rows.append(weigh(tf, idf_weights(self._df, self._n_live)))
+        self._delta = None
+        if len(self._delta_rows) > max(_MERGE_MIN, _MERGE_SHARE * self._main_size):
+            self.merge()
+
+    add = upsert
+    update = upsert
+
+    def remove(self, offer_id: str) -> bool:
+        """Take an offer out (archived, deleted or replaced); False when it was not indexed."""
+        position = self._position.pop(offer_id, None)
+        if position is None:
+            return False
+        self._columns.alive[position] = False
+        self._offers[position] = None
+        row = self._tf_row(position)
+        self._df[row.indices] -= 1
+        self._n_live -= 1
+        return True
+
+    def _tf_row(self, position: int) -> sparse.csr_matrix:
+        if position < self._main_size:
+            return self._tf[position]
+        return self._delta_tf[position - self._main_size]
+
+    def merge(self) -> None:
+        """Fold the delta into the main segment, dropping removed offers; IDF is refreshed."""
+        parts = [self._tf, *self._delta_tf]
+        tf = sparse.vstack(parts, format="csr") if len(parts) > 1 else self._tf
+        keep = np.flatnonzero(self._columns.alive[: len(self._offers)])
+        offers = [self._offers[i] for i in keep]
+        self._rebuild([o for o in offers if o is not None], tf[keep])
+
+    def rebuild(self) -> None:
+        """Re-analyse every live offer from scratch."""
+        self._rebuild(self.offers())
+
+    # -- retrieval ----------------------------------------------------------------------------
+
+    def query_vector(self, title: str, body: str = "") -> sparse.csr_matrix:
+        tf = self._vectorizer.term_frequencies([(title, body)])
+        return weigh(tf, idf_weights(self._df, max(self._n_live, 1)))
+
+    def text_scores(self, title: str, body: str = "") -> np.ndarray:
+        """Cosine similarity of the text to every position (removed ones included)."""
+        query = self.query_vector(title, body)
+        scores = np.zeros(len(self._offers), np.float32)
+        hits = query @ self._main
+        scores[hits.indices] = hits.data
+        if self._delta_rows:
+            if self._delta is None:
+                self._delta = sparse.vstack(self._delta_rows, format="csr")
+            scores[self._main_size :] = (self._delta @ query.T).toarray().ravel()
+        return scores
+
+    def _eligible_mask(self, requirement: RequirementRecord, on: date) -> np.ndarray:
+        n = len(self._offers)
+        c = self._columns
+        mask = c.alive[:n] & c.active[:n]
+        floor = star_floor(requirement)
+        if floor is not None:
+            mask &= (c.stars[:n] >= floor) & (c.certified_until[:n] >= on.toordinal())
+        if requirement.required_certifications:
+            needed = 0
+            for code in codes(requirement.required_certifications):
+                bit = self._certificate_bits.get(code)
+                if bit is None and len(self._certificate_bits) < _MAX_CERT_BITS:
+                    return np.zeros(n, bool)  # no indexed offer holds this certificate
+                if bit is not None:
+                    needed |= 1 << bit
+            wanted = np.uint64(needed)
+            mask &= (c.certificates[:n] & wanted) == wanted
+        if requirement.min_shelf_life_days is not None:
+            mask &= c.shelf_life[:n] >= requirement.min_shelf_life_days
+        return mask
+
+    def candidates(
+        self, requirement: RequirementRecord, on: date, limit: int = CANDIDATES
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the eligible offers most likely to fit, with their text scores."""
+        text = self.text_scores(requirement.title, requirement.description)
+        prior = np.where(text >= MIN_TEXT, text, 0.0).astype(np.float32)
+        if requirement.category:
+            n = len(self._offers)
+            category = self._categories.get(requirement.category, -2)
+            group = self._groups.get(lookup.category_group(requirement.category), -2)
+            prior += _SUBGROUP_BONUS * (self._columns.category[:n] == category)
+            prior += _GROUP_BONUS * (self._columns.group[:n] == group)
+        prior[~self._eligible_mask(requirement, on)] = 0.0
+        found = np.flatnonzero(prior > 0)
+        if len(found) > limit:
+            found = found[np.argpartition(-prior[found], limit - 1)[:limit]]
+        return found, text[found]
+
+    # -- ranking ------------------------------------------------------------------------------
+
+    def rank(
+        self,
+        requirement: RequirementRecord,
+        k: int = 10,
+        on: date | None = None,
+        *,
+        responsiveness: Mapping[str, float] | None = None,
+        exposure: Mapping[str, int] | None = None,
+        scorer: Scorer | None = None,
+    ) -> list[MatchResult]:
+        """The top ``k`` eligible offers for a requirement, explained, best first.
+
+        ``responsiveness`` gives each producer's share of earlier matches it answered (0..1);
+        ``exposure`` how many times each producer was suggested recently, to spread
+        suggestions across producers.
+        """
+        on = on or date.today()
+        if k <= 0 or not requirement_open(requirement, on):
+            return []
+        positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k))
+        scored = self.score_positions(requirement, positions, text, on, responsiveness, scorer)
+        if not scored:
+            return []
+        order_scores = exposure_adjusted(
+            np.array([s.score for s in scored]), [s.offer.producer_id for s in scored], exposure
+        )
+        ordered = [scored[i] for i in np.argsort(-order_scores, kind="stable")]
+        chosen = diversify(
+            ordered, lambda s: s.offer.producer_id, k, requirement.max_offers_per_producer
+        )
+        return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+
+    def score_positions(
+        self,
+        requirement: RequirementRecord,
+        positions: np.ndarray,
+        text: np.ndarray,
+        on: date,
+        responsiveness: Mapping[str, float] | None = None,
+        scorer: Scorer | None = None,
+    ) -> list[ScoredOffer]:
+        """Full features and scores for candidate positions, best first; ineligible dropped."""
+        offers = [self._offers[int(p)] for p in positions]
+        return score_pairs(
+            requirement,
+            [(o, float(t)) for o, t in zip(offers, text, strict=True) if o is not None],
+            on,
+            responsiveness,
+            scorer or self.scorer,
+        )
+
+    def rank_requirements(
+        self,
+        offer: OfferRecord,
+        requirements: Sequence[RequirementRecord],
+        k: int = 10,
+        on: date | None = None,
+        *,
+        responsiveness: Mapping[str, float] | None = None,
+        scorer: Scorer | None = None,
+    ) -> list[MatchResult]:
+        """The top ``k`` open requirements the offer may serve, for the producer's view."""
+        on = on or date.today()
+        if k <= 0 or offer.status != "active":
+            return []
+        open_ones = [r for r in requirements if requirement_open(r, on)]
+        if not open_ones:
+            return []
+        idf = idf_weights(self._df, max(self._n_live, 1))
+        offer_vector = weigh(
+            self._vectorizer.term_frequencies([(offer.title, offer.description)]), idf
+        )
+        queries = weigh(
+            self._vectorizer.term_frequencies((r.title, r.description) for r in open_ones), idf
+        )
+        text = (queries @ offer_vector.T).toarray().ravel()
+        best = float(text.max()) if len(text) else 0.0
+        scored: list[ScoredOffer] = []
+        for requirement, similarity in zip(open_ones, text, strict=True):
+            if similarity < MIN_TEXT and not (
+                requirement.category and requirement.category == offer.category
+            ):
+                continue
+            pair = score_pairs(
+                requirement,
+                [(offer, float(similarity))],
+                on,
+                responsiveness,
+                scorer or self.scorer,
+                best,
+            )
+            scored.extend(s.for_requirement(requirement) for s in pair)
+        scored.sort(key=lambda s: -s.score)
+        return [s.result(s.requirement, rank) for rank, s in enumerate(scored[:k], start=1)]
+
+
+@dataclass(slots=True)
+class ScoredOffer:
+    offer: OfferRecord
+    score: float
+    features: dict[str, float]
+    fact: PairFacts
+    requirement: RequirementRecord | None = None
+
+    def for_requirement(self, requirement: RequirementRecord) -> ScoredOffer:
+        self.requirement = requirement
+        return self
+
+    def result(self, requirement: RequirementRecord | None, rank: int) -> MatchResult:
+        assert requirement is not None
+        reasons, gaps = explain(requirement, self.offer, self.features, self.fact)
+        return MatchResult(
+            requirement_id=requirement.id,
+            offer_id=self.offer.id,
+            producer_id=self.offer.producer_id,
+            score=self.score,
+            rank=rank,
+            reasons=reasons,
+            gaps=gaps,
+            features=dict(self.features),
+        )
+
+
+def score_pairs(
+    requirement: RequirementRecord,
+    pairs: Sequence[tuple[OfferRecord, float]],
+    on: date,
+    responsiveness: Mapping[str, float] | None,
+    scorer: Scorer,
+    best_text: float | None = None,
+) -> list[ScoredOffer]:
+    """Score (offer, text similarity) pairs for one requirement; breaking pairs are dropped.
+
+    The hard constraints are checked here once more on the records themselves, so a result
+    can never break one even if a column filter were wrong.
+    """
+    eligible = [(o, t) for o, t in pairs if not violations(requirement, o, on)]
+    if not eligible:
+        return []
+    top = max(best_text if best_text is not None else max(t for _, t in eligible), _TEXT_REFERENCE)
+    rows: list[ScoredOffer] = []
+    for offer, text in eligible:
+        fact = facts(requirement, offer, on)
+        features = pair_features(
+            requirement,
+            offer,
+            on,
+            text=text,
+            text_rel=text / top,
+            responsiveness=(responsiveness or {}).get(offer.producer_id),
+            fact=fact,
+        )
+        features.update(producer_fit(requirement, offer, fact))
+        rows.append(ScoredOffer(offer, 0.0, features, fact))
+    matrix = np.array([[row.features[name] for name in FEATURES] for row in rows])
+    buyer_side = scorer.score(matrix)
+    scores = combine(buyer_side, np.array([row.features["producer_fit"] for row in rows]))
+    for row, buyer, score in zip(rows, buyer_side, scores, strict=True):
+        row.features["buyer_score"] = float(buyer)
+        row.score = float(score) if math.isfinite(score) else 0.0
+    rows.sort(key=lambda r: -r.score)
+    return rows

@@ -1,0 +1,64 @@
+"""Cached, forgiving access to the reference data the ranking needs.
+
+Listings carry codes typed by people and imported from spreadsheets; an unknown code must
+make a feature neutral, never make ranking fail.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matchmaker import reference
+
+# Units of one dimension are compared after conversion to the first base they convert to.
+_BASES = ("kg", "liter")
+
+
+@lru_cache(maxsize=256)
+def base_unit(unit: str) -> tuple[str, float]:
+    """(base unit, how many base units one ``unit`` is); countable units are their own base."""
+    for base in _BASES:
+        try:
+            factor = reference.convert(1.0, unit, base)
+        except reference.UnknownReference:
+            return unit, 1.0
+        if factor is not None:
+            return base, float(factor)
+    return unit, 1.0
+
+
+def convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
+    """``quantity`` of ``from_unit`` in ``to_unit``, or None when they do not compare."""
+    from_base, from_factor = base_unit(from_unit)
+    to_base, to_factor = base_unit(to_unit)
+    if from_base != to_base:
+        return None
+    return quantity * from_factor / to_factor
+
+
+@lru_cache(maxsize=8192)
+def distance_km(province_a: str, province_b: str) -> float | None:
+    if province_a == province_b:
+        return 0.0
+    try:
+        return float(reference.distance_km(province_a, province_b))
+    except reference.UnknownReference:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def category_group(code: str) -> str:
+    try:
+        return reference.group_of(code)
+    except reference.UnknownReference:
+        return code.split(".", 1)[0]
+
+
+@lru_cache(maxsize=256)
+def province_names(code: str) -> tuple[str, str]:
+    """(Vietnamese, English) name of a province, the code itself when unknown."""
+    try:
+        province = reference.get_province(code)
+    except reference.UnknownReference:
+        return code, code
+    return province.name_vi, province.name_en
