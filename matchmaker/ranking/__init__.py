@@ -18,6 +18,7 @@ _EXPORTS = {
     "OfferIndex": "index",
     "HandScorer": "scoring",
     "violations": "constraints",
+    "propose_pools": "pooling",
 }
 
 __all__ = [
@@ -28,12 +29,14 @@ __all__ = [
     "OfferRecord",
     "PooledMatch",
     "RequirementRecord",
+    "propose_pools",
     "violations",
 ]
 
 if TYPE_CHECKING:
     from matchmaker.ranking.constraints import violations
     from matchmaker.ranking.index import OfferIndex
+    from matchmaker.ranking.pooling import propose_pools
     from matchmaker.ranking.records import (
         Explanation,
         MatchResult,

@@ -161,8 +161,19 @@ def idf_weights(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
 
 def weigh(rows: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """TF-IDF rows scaled to unit length, so a dot product is the cosine similarity."""
+    return _normalised(rows, idf[rows.indices])
+
+
+def weigh_few(
+    rows: sparse.csr_matrix, document_frequency: np.ndarray, n_documents: int
+) -> sparse.csr_matrix:
+    """Like :func:`weigh` for a few rows (a query): IDF of their own terms only."""
+    return _normalised(rows, idf_weights(document_frequency[rows.indices], n_documents))
+
+
+def _normalised(rows: sparse.csr_matrix, term_idf: np.ndarray) -> sparse.csr_matrix:
     weighted = rows.copy()
-    weighted.data = weighted.data * idf[weighted.indices]
+    weighted.data = weighted.data * term_idf
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     weighted.data = weighted.data / np.repeat(norms, np.diff(weighted.indptr)).astype(np.float32)

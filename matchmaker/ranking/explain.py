@@ -16,15 +16,15 @@ _STALE_DAYS = 365
 _RECENT_DAYS = 30
 
 
-def _num_en(value: float) -> str:
+def number_en(value: float) -> str:
     if value >= 100 or value == int(value):
         return f"{value:,.0f}"
     return f"{value:,.1f}" if value >= 1 else f"{value:.3g}"
 
 
-def _num_vi(value: float) -> str:
+def number_vi(value: float) -> str:
     """Vietnamese writes 1.234,5 where English writes 1,234.5."""
-    return _num_en(value).replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return number_en(value).replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _e(code: str, vi: str, en: str) -> Explanation:
@@ -158,6 +158,7 @@ def explain(
 
     qty = requirement.quantity_per_month
     if qty is not None:
+        need_vi, need_en = number_vi(qty), number_en(qty)
         if not fact.units_compare:
             gaps.append(
                 _e(
@@ -175,30 +176,29 @@ def explain(
                 )
             )
         elif fact.capacity >= qty:
-            has_vi, has_en = _num_vi(fact.capacity), _num_en(fact.capacity)
+            has_vi, has_en = number_vi(fact.capacity), number_en(fact.capacity)
             reasons.append(
                 _e(
                     "capacity_ok",
-                    f"Cung ứng được {has_vi} {unit}/tháng, đủ nhu cầu {_num_vi(qty)} {unit}/tháng",
-                    f"Can supply {has_en} {unit}/month, enough for {_num_en(qty)} {unit}/month",
+                    f"Cung ứng được {has_vi} {unit}/tháng, đủ nhu cầu {need_vi} {unit}/tháng",
+                    f"Can supply {has_en} {unit}/month, enough for {need_en} {unit}/month",
                 )
             )
         else:
-            has_vi, has_en = _num_vi(fact.capacity), _num_en(fact.capacity)
+            has_vi, has_en = number_vi(fact.capacity), number_en(fact.capacity)
             gaps.append(
                 _e(
                     "capacity_short",
-                    f"Chỉ cung ứng được {has_vi} {unit}/tháng, nhu cầu {_num_vi(qty)} {unit}/tháng",
-                    f"Supplies only {has_en} {unit}/month of the "
-                    f"{_num_en(qty)} {unit}/month needed",
+                    f"Chỉ cung ứng được {has_vi} {unit}/tháng, nhu cầu {need_vi} {unit}/tháng",
+                    f"Supplies only {has_en} {unit}/month of the {need_en} {unit}/month needed",
                 )
             )
         if fact.min_order is not None and fact.min_order > qty:
             gaps.append(
                 _e(
                     "min_order_above",
-                    f"Đơn hàng tối thiểu {_num_vi(fact.min_order)} {unit}, lớn hơn nhu cầu",
-                    f"Minimum order of {_num_en(fact.min_order)} {unit} is above the volume needed",
+                    f"Đơn hàng tối thiểu {number_vi(fact.min_order)} {unit}, lớn hơn nhu cầu",
+                    f"Minimum order of {number_en(fact.min_order)} {unit} is above the need",
                 )
             )
 
@@ -216,9 +216,9 @@ def explain(
             reasons.append(
                 _e(
                     "price_ok",
-                    f"Giá {_num_vi(fact.price)} đ/{unit}, trong mức trần {_num_vi(ceiling)} đ",
-                    f"Price {_num_en(fact.price)} VND/{unit} is within the "
-                    f"{_num_en(ceiling)} VND ceiling",
+                    f"Giá {number_vi(fact.price)} đ/{unit}, trong mức trần {number_vi(ceiling)} đ",
+                    f"Price {number_en(fact.price)} VND/{unit} is within the "
+                    f"{number_en(ceiling)} VND ceiling",
                 )
             )
         else:
@@ -246,16 +246,16 @@ def explain(
             reasons.append(
                 _e(
                     "nearby",
-                    f"Cách nơi giao hàng khoảng {_num_vi(km)} km",
-                    f"About {_num_en(km)} km from delivery",
+                    f"Cách nơi giao hàng khoảng {number_vi(km)} km",
+                    f"About {number_en(km)} km from delivery",
                 )
             )
         elif km >= _FAR_KM:
             gaps.append(
                 _e(
                     "far_from_delivery",
-                    f"Cách nơi giao hàng khoảng {_num_vi(km)} km",
-                    f"About {_num_en(km)} km from the delivery area",
+                    f"Cách nơi giao hàng khoảng {number_vi(km)} km",
+                    f"About {number_en(km)} km from the delivery area",
                 )
             )
 

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.analysis import Vectorizer, idf_weights, weigh
+from matchmaker.ranking.analysis import Vectorizer, idf_weights, weigh, weigh_few
 from matchmaker.ranking.constraints import codes, requirement_open, star_floor, violations
 from matchmaker.ranking.explain import explain
 from matchmaker.ranking.fairness import diversify, exposure_adjusted
@@ -187,7 +187,7 @@ class OfferIndex:
         self._position[offer.id] = position
         self._fill(position, offer)
         self._delta_tf.append(tf)
-        self._delta_rows.append(weigh(tf, idf_weights(self._df, self._n_live)))
+        self._delta_rows.append(weigh_few(tf, self._df, self._n_live))
         self._delta = None
         if len(self._delta_rows) > max(_MERGE_MIN, _MERGE_SHARE * self._main_size):
             self.merge()
@@ -228,7 +228,7 @@ class OfferIndex:
 
     def query_vector(self, title: str, body: str = "") -> sparse.csr_matrix:
         tf = self._vectorizer.term_frequencies([(title, body)])
-        return weigh(tf, idf_weights(self._df, max(self._n_live, 1)))
+        return weigh_few(tf, self._df, max(self._n_live, 1))
 
     def text_scores(self, title: str, body: str = "") -> np.ndarray:
         """Cosine similarity of the text to every position (removed ones included)."""
