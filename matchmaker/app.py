@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, redirect, url_for
+from flask import Flask, jsonify, redirect, url_for
 from flask_openapi3 import Info, OpenAPI
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
 from matchmaker.api.schemas import Problem
-from matchmaker.db import make_engine, make_session_factory
 from matchmaker.errors_http import register_error_handlers, validation_problem
+from matchmaker.extensions import init_extensions
 from matchmaker.settings import Settings
 
 API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
-
-
-class Database:
-    """The engine and session factory that one app (or worker, or CLI run) uses."""
-
-    def __init__(self, url: str) -> None:
-        self.engine: Engine = make_engine(url)
-        self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -47,8 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
     )
-    app.extensions["matchmaker.settings"] = settings
-    app.extensions["matchmaker.db"] = Database(settings.effective_database_url)
+    init_extensions(app, settings)
     logging.basicConfig(level=settings.log_level)
 
     from matchmaker import api, cli, health
@@ -73,29 +62,4 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.add_url_rule("/api/docs", view_func=api_docs)
     app.add_url_rule("/", view_func=index)
 
-    @app.teardown_appcontext
-    def _close_session(_exc: BaseException | None) -> None:
-        session: Session | None = g.pop("db_session", None)
-        if session is not None:
-            session.close()
-
     return app
-
-
-def get_settings(app: Flask | None = None) -> Settings:
-    from flask import current_app
-
-    return (app or current_app).extensions["matchmaker.settings"]  # type: ignore[no-any-return]
-
-
-def get_database(app: Flask | None = None) -> Database:
-    from flask import current_app
-
-    return (app or current_app).extensions["matchmaker.db"]  # type: ignore[no-any-return]
-
-
-def db_session() -> Session:
-    """The request's session, opened on first use and closed when the request ends."""
-    if "db_session" not in g:
-        g.db_session = get_database().sessions()
-    return g.db_session  # type: ignore[no-any-return]

@@ -10,8 +10,9 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from matchmaker.app import create_app, get_database, get_settings
+from matchmaker.app import create_app
 from matchmaker.db import unit_of_work
+from matchmaker.extensions import get_database, get_settings
 
 
 @click.group("db", help="Database schema.")

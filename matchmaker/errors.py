@@ -34,6 +34,10 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class StaleVersion(Conflict):
+    """The client edited an older version than the one stored."""
+
+
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"

@@ -9,7 +9,7 @@ from flask import Flask, Response, json, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, StaleVersion, Unauthorized
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -40,11 +40,35 @@ def _wants_problem() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _reject_malformed_json() -> Response | None:
+    """A body that is not JSON gets a 400 that says so, before any handler parses it."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
+        return None
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    if not request.is_json:
+        return problem(415, "Unsupported Media Type", "Send the body as application/json.")
+    try:
+        json.loads(data)
+    except ValueError as exc:
+        return problem(400, "Malformed JSON", f"The body is not valid JSON: {exc}.")
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(_reject_malformed_json)
+
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
         extra = {"errors": error.errors} if error.errors else {}
-        return problem(error.status, error.title, error.detail, **extra)
+        status, title = error.status, error.title
+        if isinstance(error, StaleVersion) and "If-Match" in request.headers:
+            status, title = 412, "Precondition failed"
+        response = problem(status, title, error.detail, **extra)
+        if isinstance(error, Unauthorized):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | HTTPException:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify
 from kombu import Connection
 from sqlalchemy import text
 
-from matchmaker.app import get_database, get_settings
+from matchmaker.extensions import get_database, get_settings
 
 blueprint = Blueprint("health", __name__)
 

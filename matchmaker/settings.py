@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_request_bytes: int = 2 * 1024 * 1024
     token_ttl_hours: int = 24 * 30
+    login_rate_limit: str = "10/minute"
     models_path: Path | None = None
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 

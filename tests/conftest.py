@@ -17,8 +17,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchmaker.app import create_app, get_database
+from matchmaker.app import create_app
 from matchmaker.db import make_engine
+from matchmaker.extensions import get_database
 from matchmaker.migrations import upgrade
 from matchmaker.settings import Settings
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -84,3 +89,46 @@ def create_or_get_agency(session: Session, name: str, province: str | None) -> O
         .order_by(Organization.id)
     ).first()
     return existing or create_organization(session, data)
+
+
+def invite_code(organization_id: int, secret: str) -> str:
+    """A code members share so colleagues can join the organization when they register."""
+    digest = hmac.new(secret.encode(), f"org:{organization_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def register(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    role: str,
+    organization: Mapping[str, Any],
+    secret: str,
+) -> User:
+    """Self-registration of a producer or buyer, creating their organization or joining one."""
+    if role not in ("producer", "buyer"):
+        raise Invalid(
+            "Only producers and buyers register themselves; officer and admin accounts are "
+            "made by an administrator.",
+            errors=[field_error("role", "must be producer or buyer")],
+        )
+    if "id" in organization:
+        org = session.get(Organization, organization["id"])
+        code = organization.get("invite_code") or ""
+        if org is None or not hmac.compare_digest(code, invite_code(org.id, secret)):
+            raise Invalid(
+                "To join an existing organization, give its id and the invite code a member "
+                "can see on the organization's page.",
+                errors=[field_error("organization.invite_code", "does not match")],
+            )
+        if org.kind != role:
+            raise Invalid(
+                f"A {role} cannot join a {org.kind} organization.",
+                errors=[field_error("role", f"must be {org.kind} to join this organization")],
+            )
+    else:
+        data = {k: v for k, v in organization.items() if k != "kind"}
+        org = create_organization(session, {**data, "kind": role})
+    return create_user(session, org, email=email, name=name, password=password, role=role)

@@ -6,7 +6,7 @@ from flask_openapi3 import OpenAPI
 
 
 def register(app: OpenAPI) -> None:
-    from matchmaker.api import offers, reference
+    from matchmaker.api import auth, matches, offers, organizations, reference, requirements
 
-    for module in (offers, reference):
+    for module in (auth, offers, requirements, matches, organizations, reference):
         app.register_api(module.build())

@@ -1,61 +1,100 @@
-"""Offers: a producer's products."""
+"""Offers: a producer's products, and the requirements they may serve."""
 
 from __future__ import annotations
 
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
-from matchmaker import reference as ref
-from matchmaker.api.schemas import OfferOut, OfferPage, OfferPath, OfferQuery, Problem
-from matchmaker.api.serializers import offer_out
-from matchmaker.app import db_session
-from matchmaker.catalog import services
-from matchmaker.errors import Invalid, field_error
+from matchmaker.api import schemas as s
+from matchmaker.api.common import changes, commit, expected_version, json, province_code
+from matchmaker.api.security import BEARER, current_user
+from matchmaker.api.serializers import offer_out, requirement_match
+from matchmaker.catalog import access
+from matchmaker.catalog.services import OfferFilters, PageRequest
+from matchmaker.extensions import db_session, get_ranking
+from matchmaker.matching import access as matching
 
 TAG = Tag(name="offers", description="Producers' products")
-
-
-def _filters(query: OfferQuery) -> services.OfferFilters:
-    province = None
-    if query.province:
-        match = ref.resolve_province(query.province)
-        if match is None:
-            raise Invalid(
-                f"Unknown province {query.province!r}.",
-                errors=[field_error("province", "unknown province")],
-            )
-        province = match.province.code
-    return services.OfferFilters(
-        status=(query.status,) if query.status else ("active",),
-        category=query.category,
-        province=province,
-        min_stars=query.min_stars,
-        certification=query.certification,
-        organization_id=query.organization_id,
-        updated_since=query.updated_since,
-    )
+ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 
 def build() -> APIBlueprint:
-    api = APIBlueprint("offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG])
+    api = APIBlueprint(
+        "offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG], abp_security=BEARER
+    )
 
-    @api.get("", responses={200: OfferPage, 422: Problem})
-    def list_offers(query: OfferQuery) -> dict:
-        """List offers (active ones unless a status is asked for), oldest first."""
-        page = services.list_offers(
-            db_session(),
-            _filters(query),
-            services.PageRequest(limit=query.limit, cursor=query.cursor, page=query.page),
+    @api.get("", responses={200: s.OfferPage, **ERRORS})
+    def list_offers(query: s.OfferQuery) -> Response:
+        """Offers, oldest first: active ones for everyone; paused and archived ones for their
+        producer, officers and admins."""
+        user = current_user()
+        filters = OfferFilters(
+            status=(query.status,) if query.status else ("active",),
+            category=query.category,
+            province=province_code(query.province),
+            min_stars=query.min_stars,
+            certification=query.certification,
+            organization_id=query.organization_id,
+            updated_since=query.updated_since,
         )
-        return OfferPage(
-            items=[offer_out(o) for o in page.items],
-            total=page.total,
-            next_cursor=page.next_cursor,
-            page=page.page,
-        ).model_dump(mode="json")
+        page = access.list_offers(
+            db_session(), user, filters, PageRequest(query.limit, query.cursor, query.page)
+        )
+        return json(
+            s.OfferPage(
+                items=[offer_out(o) for o in page.items],
+                total=page.total,
+                next_cursor=page.next_cursor,
+                page=page.page,
+            )
+        )
 
-    @api.get("/<int:offer_id>", responses={200: OfferOut, 404: Problem})
-    def get_offer(path: OfferPath) -> dict:
-        """One offer."""
-        return offer_out(services.get_offer(db_session(), path.offer_id)).model_dump(mode="json")
+    @api.post("", responses={201: s.OfferOut, **ERRORS})
+    def create_offer(body: s.OfferCreate) -> Response:
+        """Post a product (producers). Only title, category and unit are required; the
+        province defaults to the producer's."""
+        offer = access.create_offer(db_session(), current_user(), changes(body))
+        commit()
+        return json(offer_out(offer), 201, version=offer.version)
+
+    @api.get("/<int:offer_id>", responses={200: s.OfferOut, **ERRORS})
+    def get_offer(path: s.OfferPath) -> Response:
+        """One offer, with its version as the ETag."""
+        offer = access.read_offer(db_session(), current_user(), path.offer_id)
+        return json(offer_out(offer), version=offer.version)
+
+    @api.patch(
+        "/<int:offer_id>", responses={200: s.OfferOut, 409: s.Problem, 412: s.Problem, **ERRORS}
+    )
+    def update_offer(path: s.OfferPath, body: s.OfferPatch) -> Response:
+        """Change some fields. Send If-Match with the ETag (or ``version``) you edited, so that
+        a concurrent change is not overwritten silently."""
+        offer = access.update_offer(
+            db_session(),
+            current_user(),
+            path.offer_id,
+            changes(body, exclude={"version"}),
+            expected_version(body.version),
+        )
+        commit()
+        return json(offer_out(offer), version=offer.version)
+
+    @api.delete("/<int:offer_id>", responses={200: s.OfferOut, 412: s.Problem, **ERRORS})
+    def archive_offer(path: s.OfferPath) -> Response:
+        """Archive the offer: it stays on record but is no longer suggested."""
+        offer = access.archive_offer(
+            db_session(), current_user(), path.offer_id, expected_version()
+        )
+        commit()
+        return json(offer_out(offer), version=offer.version)
+
+    @api.get("/<int:offer_id>/matches", responses={200: s.RequirementMatchList, **ERRORS})
+    def offer_matches(path: s.OfferPath, query: s.MatchQuery) -> Response:
+        """The open requirements this offer may serve, ranked now (the producer's view)."""
+        ranked = matching.requirements_for_offer(
+            db_session(), get_ranking(), current_user(), path.offer_id, query.limit
+        )
+        commit()
+        return json(s.RequirementMatchList(items=[requirement_match(r) for r in ranked]))
 
     return api

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,3 +104,326 @@ class ReferenceItem(BaseModel):
 
 class ReferenceList(BaseModel):
     items: list[ReferenceItem]
+
+
+# --- write models ---------------------------------------------------------------------------
+
+Province = Annotated[
+    str, Field(description="Code or any spelling of a current or pre-2025 name.", max_length=120)
+]
+Code = Annotated[str, Field(max_length=64)]
+
+
+class OfferFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(None, max_length=10_000)
+    ocop_stars: int | None = Field(None, description="3, 4 or 5")
+    ocop_potential_five_star: bool | None = None
+    ocop_certified_on: date | None = None
+    ocop_certified_until: date | None = None
+    ocop_decision_number: str | None = Field(None, max_length=120)
+    certifications: list[Code] | None = Field(None, max_length=30)
+    province: Province | None = None
+    monthly_capacity: float | None = None
+    min_order_quantity: float | None = None
+    unit_price_vnd: int | None = None
+    shelf_life_days: int | None = None
+    export_markets: list[Annotated[str, Field(max_length=2)]] | None = Field(None, max_length=250)
+    traceability_url: str | None = Field(None, max_length=1000)
+    status: Literal["active", "paused", "archived"] | None = None
+
+
+class OfferCreate(OfferFields):
+    title: str = Field(..., min_length=1, max_length=300)
+    category: Code
+    unit: Code
+
+
+class OfferPatch(OfferFields):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    category: Code | None = None
+    unit: Code | None = None
+    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+
+
+class RequirementFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(None, max_length=10_000)
+    category: Code | None = None
+    min_ocop_stars: int | None = None
+    required_certifications: list[Code] | None = Field(None, max_length=30)
+    unit: Code | None = None
+    quantity_per_month: float | None = None
+    max_unit_price_vnd: int | None = None
+    delivery_provinces: list[Province] | None = Field(None, max_length=34)
+    min_shelf_life_days: int | None = None
+    needed_by: date | None = None
+    valid_until: date | None = None
+    status: Literal["open", "paused", "closed"] | None = None
+
+
+class RequirementCreate(RequirementFields):
+    title: str = Field(..., min_length=1, max_length=300)
+
+
+class RequirementPatch(RequirementFields):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+
+
+class OrganizationFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+    entity_type: Literal["enterprise", "cooperative", "cooperative_group", "household"] | None = (
+        None
+    )
+    buyer_type: (
+        Literal[
+            "supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca"
+        ]
+        | None
+    ) = None
+    province: Province | None = None
+    address: str | None = Field(None, max_length=500)
+    contact_email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=40)
+    preferred_language: Literal["vi", "en"] | None = None
+
+
+class OrganizationRegistration(OrganizationFields):
+    id: int | None = Field(None, description="Join this existing organization (needs invite_code).")
+    invite_code: str | None = Field(None, max_length=64)
+
+
+class Registration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(..., max_length=320)
+    password: str = Field(..., min_length=8, max_length=256)
+    name: str = Field(..., min_length=1, max_length=200)
+    role: Literal["producer", "buyer"]
+    organization: OrganizationRegistration
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(..., max_length=320)
+    password: str = Field(..., max_length=256)
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: datetime
+    token_type: Literal["bearer"] = "bearer"
+
+
+class OrganizationOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    entity_type: str | None
+    buyer_type: str | None
+    province: ProvinceOut | None
+    province_text: str | None
+    address: str | None
+    contact_email: str | None
+    phone: str | None
+    preferred_language: str
+    invite_code: str | None = Field(None, description="Only shown to the organization's members.")
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: str
+    organization_id: int
+
+
+class RegistrationOut(BaseModel):
+    user: UserOut
+    organization: OrganizationOut
+    token: str
+    expires_at: datetime
+
+
+class OrganizationPage(BaseModel):
+    items: list[OrganizationOut]
+    total: int
+    next_cursor: str | None = None
+    page: int | None = None
+
+
+class OrganizationQuery(PageQuery):
+    kind: Literal["producer", "buyer", "agency"] | None = None
+    province: str | None = None
+
+
+class OrganizationPath(BaseModel):
+    organization_id: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class RequirementOut(BaseModel):
+    id: int
+    organization_id: int
+    buyer_name: str
+    buyer_type: str | None
+    title: str
+    description: str
+    category: str | None
+    min_ocop_stars: int | None
+    required_certifications: list[str]
+    unit: str | None
+    quantity_per_month: float | None
+    max_unit_price_vnd: int | None
+    delivery_provinces: list[ProvinceOut]
+    min_shelf_life_days: int | None
+    needed_by: date | None
+    valid_until: date | None
+    status: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequirementPage(BaseModel):
+    items: list[RequirementOut]
+    total: int
+    next_cursor: str | None = None
+    page: int | None = None
+
+
+class RequirementQuery(PageQuery):
+    status: Literal["open", "paused", "closed"] | None = None
+    category: str | None = None
+    province: str | None = Field(None, description="Delivers to this province.")
+    organization_id: int | None = None
+    updated_since: datetime | None = None
+
+
+class RequirementPath(BaseModel):
+    requirement_id: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class MatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(10, ge=1, le=50)
+
+
+class Explanation(BaseModel):
+    code: str
+    vi: str
+    en: str
+
+
+class OfferSummary(BaseModel):
+    id: int
+    title: str
+    category: str
+    producer_id: int
+    producer_name: str
+    producer_type: str | None
+    province: ProvinceOut
+    ocop_stars: int | None
+    unit: str
+    unit_price_vnd: int | None
+    monthly_capacity: float | None
+
+
+class RequirementSummary(BaseModel):
+    id: int
+    title: str
+    category: str | None
+    buyer_id: int
+    buyer_name: str
+    buyer_type: str | None
+    quantity_per_month: float | None
+    unit: str | None
+    max_unit_price_vnd: int | None
+    valid_until: date | None
+
+
+class OfferMatch(BaseModel):
+    id: int
+    offer: OfferSummary
+    score: float
+    rank: int
+    reasons: list[Explanation]
+    gaps: list[Explanation]
+    status: str
+
+
+class RequirementMatch(BaseModel):
+    id: int
+    requirement: RequirementSummary
+    score: float
+    rank: int
+    reasons: list[Explanation]
+    gaps: list[Explanation]
+    status: str
+
+
+class OfferMatchList(BaseModel):
+    items: list[OfferMatch]
+
+
+class RequirementMatchList(BaseModel):
+    items: list[RequirementMatch]
+
+
+class MatchPath(BaseModel):
+    match_id: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["viewed", "accepted", "declined", "contacted", "deal"]
+    reason: str | None = Field(None, max_length=500, description="Required when declining.")
+
+
+class MatchOut(BaseModel):
+    id: int
+    requirement_id: int
+    offer_id: int
+    score: float
+    rank: int
+    status: str
+    decline_reason: str | None
+    history: list[dict[str, Any]]
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(None, max_length=300)
+    category: str | None = None
+    province: str | None = None
+    min_stars: int | None = Field(None, ge=3, le=5)
+    certification: str | None = None
+    limit: int = Field(20, ge=1, le=100)
+    page: int = Field(1, ge=1, le=500)
+
+
+class SearchHit(BaseModel):
+    offer: OfferOut
+    score: float
+    highlights: dict[str, str]
+
+
+class FacetCount(BaseModel):
+    code: str
+    name: str
+    count: int
+
+
+class SearchResult(BaseModel):
+    items: list[SearchHit]
+    total: int
+    page: int
+    facets: dict[str, list[FacetCount]]

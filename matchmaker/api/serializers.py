@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from matchmaker.api.schemas import OfferOut, ProvinceOut
-from matchmaker.catalog.models import Offer
+from typing import Any
+
+from matchmaker.accounts.models import User
+from matchmaker.api import schemas as s
+from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.matching.models import Match
+from matchmaker.matching.service import RankedOffer, RankedRequirement
 
 
-def offer_out(offer: Offer) -> OfferOut:
-    province = ProvinceOut.from_code(offer.province)
+def province_out(code: str | None) -> s.ProvinceOut | None:
+    return s.ProvinceOut.from_code(code)
+
+
+def offer_out(offer: Offer) -> s.OfferOut:
+    province = province_out(offer.province)
     assert province is not None  # the column is NOT NULL
-    return OfferOut(
+    return s.OfferOut(
         id=offer.id,
         organization_id=offer.organization_id,
         producer_name=offer.producer.name,
@@ -35,4 +44,134 @@ def offer_out(offer: Offer) -> OfferOut:
         version=offer.version,
         created_at=offer.created_at,
         updated_at=offer.updated_at,
+    )
+
+
+def requirement_out(requirement: Requirement) -> s.RequirementOut:
+    return s.RequirementOut(
+        id=requirement.id,
+        organization_id=requirement.organization_id,
+        buyer_name=requirement.buyer.name,
+        buyer_type=requirement.buyer.buyer_type,
+        title=requirement.title,
+        description=requirement.description,
+        category=requirement.category,
+        min_ocop_stars=requirement.min_ocop_stars,
+        required_certifications=list(requirement.required_certifications or []),
+        unit=requirement.unit,
+        quantity_per_month=requirement.quantity_per_month,
+        max_unit_price_vnd=requirement.max_unit_price_vnd,
+        delivery_provinces=[
+            p for p in map(province_out, requirement.delivery_provinces or []) if p is not None
+        ],
+        min_shelf_life_days=requirement.min_shelf_life_days,
+        needed_by=requirement.needed_by,
+        valid_until=requirement.valid_until,
+        status=requirement.status,
+        version=requirement.version,
+        created_at=requirement.created_at,
+        updated_at=requirement.updated_at,
+    )
+
+
+def organization_out(org: Organization, *, invite_code: str | None = None) -> s.OrganizationOut:
+    return s.OrganizationOut(
+        id=org.id,
+        kind=org.kind,
+        name=org.name,
+        entity_type=org.entity_type,
+        buyer_type=org.buyer_type,
+        province=province_out(org.province),
+        province_text=org.province_text,
+        address=org.address,
+        contact_email=org.contact_email,
+        phone=org.phone,
+        preferred_language=org.preferred_language,
+        invite_code=invite_code,
+    )
+
+
+def user_out(user: User) -> s.UserOut:
+    return s.UserOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        organization_id=user.organization_id,
+    )
+
+
+def offer_summary(offer: Offer) -> s.OfferSummary:
+    province = province_out(offer.province)
+    assert province is not None
+    return s.OfferSummary(
+        id=offer.id,
+        title=offer.title,
+        category=offer.category,
+        producer_id=offer.organization_id,
+        producer_name=offer.producer.name,
+        producer_type=offer.producer.entity_type,
+        province=province,
+        ocop_stars=offer.ocop_stars,
+        unit=offer.unit,
+        unit_price_vnd=offer.unit_price_vnd,
+        monthly_capacity=offer.monthly_capacity,
+    )
+
+
+def requirement_summary(requirement: Requirement) -> s.RequirementSummary:
+    return s.RequirementSummary(
+        id=requirement.id,
+        title=requirement.title,
+        category=requirement.category,
+        buyer_id=requirement.organization_id,
+        buyer_name=requirement.buyer.name,
+        buyer_type=requirement.buyer.buyer_type,
+        quantity_per_month=requirement.quantity_per_month,
+        unit=requirement.unit,
+        max_unit_price_vnd=requirement.max_unit_price_vnd,
+        valid_until=requirement.valid_until,
+    )
+
+
+def _match_fields(match: Match) -> dict[str, Any]:
+    return {
+        "id": match.id,
+        "score": match.score,
+        "rank": match.rank,
+        "reasons": match.reasons,
+        "gaps": match.gaps,
+        "status": match.status,
+    }
+
+
+def offer_match(ranked: RankedOffer) -> s.OfferMatch:
+    return s.OfferMatch(offer=offer_summary(ranked.offer), **_match_fields(ranked.match))
+
+
+def requirement_match(ranked: RankedRequirement) -> s.RequirementMatch:
+    return s.RequirementMatch(
+        requirement=requirement_summary(ranked.requirement), **_match_fields(ranked.match)
+    )
+
+
+def match_out(match: Match) -> s.MatchOut:
+    return s.MatchOut(
+        id=match.id,
+        requirement_id=match.requirement_id,
+        offer_id=match.offer_id,
+        score=match.score,
+        rank=match.rank,
+        status=match.status,
+        decline_reason=match.decline_reason,
+        history=[
+            {
+                "from": e.from_status,
+                "to": e.to_status,
+                "reason": e.reason,
+                "user_id": e.user_id,
+                "at": e.created_at.isoformat(),
+            }
+            for e in match.events
+        ],
     )

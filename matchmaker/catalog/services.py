@@ -22,7 +22,7 @@ from matchmaker.catalog.validation import (
     clean_requirement,
 )
 from matchmaker.db import utcnow
-from matchmaker.errors import Conflict, Invalid, NotFound, field_error
+from matchmaker.errors import Invalid, NotFound, StaleVersion, field_error
 from matchmaker.ranking.text import fold_key
 
 T = TypeVar("T")
@@ -186,7 +186,7 @@ def get_offer(session: Session, offer_id: int) -> Offer:
 
 def _check_version(current: int, expected: int | None, what: str) -> None:
     if expected is not None and expected != current:
-        raise Conflict(
+        raise StaleVersion(
             f"The {what} was changed by someone else (version {current}, you sent {expected}); "
             "reload it and apply your change again."
         )
@@ -348,3 +348,21 @@ def _paginate(session: Session, query: Select[Any], key: Any, page: PageRequest)
     more = len(items) > limit
     items = items[:limit]
     return Page(items=items, total=total, next_cursor=encode_cursor(items[-1].id) if more else None)
+
+
+def list_organizations(
+    session: Session,
+    *,
+    kind: str | None,
+    province: str | None,
+    page: PageRequest,
+    only_id: int | None = None,
+) -> Page[Organization]:
+    query = select(Organization).where(Organization.archived_at.is_(None))
+    if kind:
+        query = query.where(Organization.kind == kind)
+    if province:
+        query = query.where(Organization.province == province)
+    if only_id is not None:
+        query = query.where(Organization.id == only_id)
+    return _paginate(session, query, Organization.id, page)

@@ -1,0 +1,72 @@
+"""Bearer tokens: opaque random strings with an expiry, revocable one by one."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.accounts.models import ApiToken, User
+from matchmaker.accounts.passwords import hash_password, needs_rehash, verify_password
+from matchmaker.accounts.services import normalize_email
+from matchmaker.db import utcnow
+from matchmaker.errors import Unauthorized
+
+TOKEN_PREFIX = "mm_"
+
+
+@cache
+def _unknown_user_hash() -> str:
+    # Verifying against a real hash when the email is unknown keeps the response time the
+    # same, so timing does not tell which emails have accounts.
+    return hash_password("no such user")
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        verify_password(_unknown_user_hash(), password)
+        raise Unauthorized("The email or password is wrong.")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise Unauthorized("The email or password is wrong.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def issue_token(session: Session, user: User, *, ttl: timedelta) -> tuple[str, ApiToken]:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, digest=_digest(raw), expires_at=utcnow() + ttl)
+    session.add(token)
+    session.flush()
+    return raw, token
+
+
+def user_for_token(session: Session, raw: str, *, now: datetime | None = None) -> User | None:
+    """The active user a live token belongs to, or None for an unknown, expired or revoked one."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalars(select(ApiToken).where(ApiToken.digest == _digest(raw))).first()
+    now = now or utcnow()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.is_active:
+        return None
+    return token.user
+
+
+def revoke_token(session: Session, raw: str) -> bool:
+    token = session.scalars(select(ApiToken).where(ApiToken.digest == _digest(raw))).first()
+    if token is None or token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    return True

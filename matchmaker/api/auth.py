@@ -1,0 +1,80 @@
+"""Accounts: self-registration of producers and buyers, and bearer tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, request
+from flask_openapi3 import APIBlueprint, Tag
+
+from matchmaker.accounts import services as accounts
+from matchmaker.accounts import tokens
+from matchmaker.api import schemas as s
+from matchmaker.api.common import commit, json
+from matchmaker.api.security import BEARER, bearer_token, current_user
+from matchmaker.api.serializers import organization_out, user_out
+from matchmaker.extensions import db_session, get_settings, login_throttle
+
+TAG = Tag(name="auth", description="Registration and bearer tokens")
+ERRORS = {401: s.Problem, 422: s.Problem, 429: s.Problem}
+
+
+def _ttl() -> timedelta:
+    return timedelta(hours=get_settings().token_ttl_hours)
+
+
+def build() -> APIBlueprint:
+    api = APIBlueprint("auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
+
+    @api.post("/register", responses={201: s.RegistrationOut, 409: s.Problem, **ERRORS})
+    def register(body: s.Registration) -> Response:
+        """Register a producer or buyer with a new organization (or join one with its invite
+        code). Officer and admin accounts are made with the command line."""
+        login_throttle().hit(f"ip:{request.remote_addr}")
+        session = db_session()
+        user = accounts.register(
+            session,
+            email=body.email,
+            password=body.password,
+            name=body.name,
+            role=body.role,
+            organization=body.organization.model_dump(exclude_unset=True),
+            secret=get_settings().secret_key,
+        )
+        raw, token = tokens.issue_token(session, user, ttl=_ttl())
+        commit()
+        code = accounts.invite_code(user.organization_id, get_settings().secret_key)
+        return json(
+            s.RegistrationOut(
+                user=user_out(user),
+                organization=organization_out(user.organization, invite_code=code),
+                token=raw,
+                expires_at=token.expires_at,
+            ),
+            201,
+        )
+
+    @api.post("/token", responses={200: s.TokenOut, **ERRORS})
+    def issue_token(body: s.TokenRequest) -> Response:
+        """Exchange an email and password for a bearer token."""
+        login_throttle().hit(f"ip:{request.remote_addr}", f"email:{body.email.strip().lower()}")
+        session = db_session()
+        user = tokens.authenticate(session, body.email, body.password)
+        raw, token = tokens.issue_token(session, user, ttl=_ttl())
+        commit()
+        return json(s.TokenOut(token=raw, expires_at=token.expires_at))
+
+    @api.delete("/token", security=BEARER, responses={204: None, 401: s.Problem})
+    def revoke_token() -> Response:
+        """Revoke the token this request carries (sign out)."""
+        current_user()
+        tokens.revoke_token(db_session(), bearer_token() or "")
+        commit()
+        return Response(status=204)
+
+    @api.get("/me", security=BEARER, responses={200: s.UserOut, 401: s.Problem})
+    def me() -> Response:
+        """The signed-in user."""
+        return json(user_out(current_user()))
+
+    return api

@@ -1,0 +1,61 @@
+"""Helpers every API module uses: committing, ETags, province filters, JSON responses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, jsonify, request
+from pydantic import BaseModel
+
+from matchmaker import reference
+from matchmaker.errors import DomainError, Invalid, field_error
+from matchmaker.extensions import db_session
+
+_ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    title = "Precondition failed"
+
+
+def commit() -> None:
+    db_session().commit()
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def expected_version(body_version: int | None = None) -> int | None:
+    """The version the client edited: from If-Match (preferred) or the body's ``version``."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return body_version
+    match = _ETAG.match(header.strip())
+    if match is None:
+        raise PreconditionFailed(f'If-Match must be an ETag this API gave out, like "v3": {header}')
+    return int(match.group(1))
+
+
+def json(model: BaseModel, status: int = 200, *, version: int | None = None) -> Response:
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    if version is not None:
+        response.headers["ETag"] = etag(version)
+    return response
+
+
+def province_code(value: str | None, field: str = "province") -> str | None:
+    if not value:
+        return None
+    match = reference.resolve_province(value)
+    if match is None:
+        raise Invalid(f"Unknown province {value!r}.", errors=[field_error(field, "unknown")])
+    return match.province.code
+
+
+def changes(model: BaseModel, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The fields the client actually sent (PATCH semantics)."""
+    return model.model_dump(exclude_unset=True, exclude=exclude or set())

@@ -1,0 +1,164 @@
+"""Catalog use cases on behalf of a signed-in user: the permission check, then the service.
+
+A user asking for something they may not see gets NotFound (its existence must not leak);
+asking to change something they may see but not change gets Forbidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from matchmaker.accounts import permissions as can
+from matchmaker.accounts.models import User
+from matchmaker.catalog import services
+from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.errors import Forbidden, NotFound
+
+
+def read_offer(session: Session, user: User, offer_id: int) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None or not can.can_read_offer(user, offer):
+        raise NotFound(f"Offer {offer_id} does not exist.")
+    return offer
+
+
+def list_offers(
+    session: Session, user: User, filters: services.OfferFilters, page: services.PageRequest
+) -> services.Page[Offer]:
+    """Active offers for everyone; paused and archived ones only to who may see them."""
+    if set(filters.status) - {"active"} and user.role not in ("admin", "officer"):
+        if user.role != "producer":
+            return services.Page(items=[], total=0)
+        filters = replace(filters, organization_id=user.organization_id)
+    if user.role == "officer" and set(filters.status) - {"active"}:
+        scope = can.officer_scope(user)
+        if scope and filters.province not in (None, scope):
+            return services.Page(items=[], total=0)
+        filters = replace(filters, province=scope or filters.province)
+    return services.list_offers(session, filters, page)
+
+
+def create_offer(session: Session, user: User, data: Mapping[str, Any]) -> Offer:
+    if user.role != "producer":
+        raise Forbidden("Only producers post offers.")
+    return services.create_offer(session, user.organization, data)
+
+
+def update_offer(
+    session: Session,
+    user: User,
+    offer_id: int,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+) -> Offer:
+    offer = read_offer(session, user, offer_id)
+    if not can.can_manage_offer(user, offer):
+        raise Forbidden("Only the producer that owns this offer can change it.")
+    return services.update_offer(session, offer, changes, expected_version=expected_version)
+
+
+def archive_offer(
+    session: Session, user: User, offer_id: int, expected_version: int | None
+) -> Offer:
+    offer = read_offer(session, user, offer_id)
+    if not can.can_manage_offer(user, offer):
+        raise Forbidden("Only the producer that owns this offer can archive it.")
+    return services.archive_offer(session, offer, expected_version=expected_version)
+
+
+def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
+    requirement = session.get(Requirement, requirement_id)
+    if requirement is None or not can.can_read_requirement(user, requirement):
+        raise NotFound(f"Requirement {requirement_id} does not exist.")
+    return requirement
+
+
+def list_requirements(
+    session: Session,
+    user: User,
+    filters: services.RequirementFilters,
+    page: services.PageRequest,
+) -> services.Page[Requirement]:
+    """Buyers see their own; producers the open ones; officers their province's."""
+    if user.role == "buyer":
+        filters = replace(filters, organization_id=user.organization_id)
+    elif user.role == "producer":
+        if set(filters.status) - {"open"}:
+            return services.Page(items=[], total=0)
+    elif user.role == "officer" and (scope := can.officer_scope(user)):
+        if filters.province not in (None, scope):
+            return services.Page(items=[], total=0)
+        filters = replace(filters, province=scope)
+    return services.list_requirements(session, filters, page)
+
+
+def create_requirement(session: Session, user: User, data: Mapping[str, Any]) -> Requirement:
+    if user.role != "buyer":
+        raise Forbidden("Only buyers post requirements.")
+    return services.create_requirement(session, user.organization, data)
+
+
+def update_requirement(
+    session: Session,
+    user: User,
+    requirement_id: int,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+) -> Requirement:
+    requirement = read_requirement(session, user, requirement_id)
+    if not can.can_manage_requirement(user, requirement):
+        raise Forbidden("Only the buyer that posted this requirement can change it.")
+    return services.update_requirement(
+        session, requirement, changes, expected_version=expected_version
+    )
+
+
+def close_requirement(
+    session: Session, user: User, requirement_id: int, expected_version: int | None
+) -> Requirement:
+    requirement = read_requirement(session, user, requirement_id)
+    if not can.can_manage_requirement(user, requirement):
+        raise Forbidden("Only the buyer that posted this requirement can close it.")
+    return services.close_requirement(session, requirement, expected_version=expected_version)
+
+
+def read_organization(session: Session, user: User, organization_id: int) -> Organization:
+    org = session.get(Organization, organization_id)
+    if org is None or not can.can_read_organization(user, org):
+        raise NotFound(f"Organization {organization_id} does not exist.")
+    return org
+
+
+def update_organization(
+    session: Session, user: User, organization_id: int, changes: Mapping[str, Any]
+) -> Organization:
+    org = read_organization(session, user, organization_id)
+    if not can.can_manage_organization(user, org):
+        raise Forbidden("Only the organization's own members can change it.")
+    return services.update_organization(session, org, changes)
+
+
+def list_organizations(
+    session: Session,
+    user: User,
+    kind: str | None,
+    province: str | None,
+    page: services.PageRequest,
+) -> services.Page[Organization]:
+    """Officers see their province's organizations, admins all, everyone else their own."""
+    if user.role == "admin":
+        return services.list_organizations(session, kind=kind, province=province, page=page)
+    if user.role == "officer":
+        scope = can.officer_scope(user)
+        if scope and province not in (None, scope):
+            return services.Page(items=[], total=0)
+        return services.list_organizations(
+            session, kind=kind, province=scope or province, page=page
+        )
+    return services.list_organizations(
+        session, kind=kind, province=province, page=page, only_id=user.organization_id
+    )

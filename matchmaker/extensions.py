@@ -1,0 +1,58 @@
+"""What ``create_app`` attaches to an app, and how request code reaches it."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchmaker.accounts.throttle import LoginThrottle
+from matchmaker.db import make_engine, make_session_factory
+from matchmaker.matching.service import RankingState
+from matchmaker.settings import Settings
+
+
+class Database:
+    """The engine and session factory that one app (or worker, or CLI run) uses."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = make_engine(url)
+        self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
+
+
+def init_extensions(app: Flask, settings: Settings) -> None:
+    app.extensions["matchmaker.settings"] = settings
+    app.extensions["matchmaker.db"] = Database(settings.effective_database_url)
+    app.extensions["matchmaker.ranking"] = RankingState()
+    app.extensions["matchmaker.login_throttle"] = LoginThrottle(
+        settings.redis_url or "memory://", settings.login_rate_limit
+    )
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    return (app or current_app).extensions["matchmaker.settings"]  # type: ignore[no-any-return]
+
+
+def get_database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["matchmaker.db"]  # type: ignore[no-any-return]
+
+
+def get_ranking(app: Flask | None = None) -> RankingState:
+    return (app or current_app).extensions["matchmaker.ranking"]  # type: ignore[no-any-return]
+
+
+def login_throttle() -> LoginThrottle:
+    return current_app.extensions["matchmaker.login_throttle"]  # type: ignore[no-any-return]
+
+
+def db_session() -> Session:
+    """The request's session, opened on first use and closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = get_database().sessions()
+    return g.db_session  # type: ignore[no-any-return]

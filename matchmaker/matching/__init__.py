@@ -1,0 +1,1 @@
+"""Matches between requirements and offers: ranking, recording, and feedback."""

@@ -1,0 +1,50 @@
+"""Match use cases on behalf of a signed-in user: the permission check, then the service."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from matchmaker.accounts import permissions as can
+from matchmaker.accounts.models import User
+from matchmaker.catalog import access as catalog
+from matchmaker.errors import Forbidden, NotFound
+from matchmaker.matching import service
+from matchmaker.matching.models import Match
+
+
+def offers_for_requirement(
+    session: Session, state: service.RankingState, user: User, requirement_id: int, limit: int
+) -> list[service.RankedOffer]:
+    requirement = catalog.read_requirement(session, user, requirement_id)
+    if not (
+        can.can_manage_requirement(user, requirement)
+        or (user.role == "officer" and can.can_read_requirement(user, requirement))
+    ):
+        raise Forbidden("Only the buyer that posted the requirement sees its matches.")
+    return service.rank_offers(session, state, requirement, limit=limit)
+
+
+def requirements_for_offer(
+    session: Session, state: service.RankingState, user: User, offer_id: int, limit: int
+) -> list[service.RankedRequirement]:
+    offer = catalog.read_offer(session, user, offer_id)
+    if not (
+        can.can_manage_offer(user, offer)
+        or (user.role == "officer" and can.can_read_offer(user, offer))
+    ):
+        raise Forbidden("Only the producer that owns the offer sees its matches.")
+    return service.rank_requirements(session, state, offer, limit=limit)
+
+
+def read_match(session: Session, user: User, match_id: int) -> Match:
+    match = session.get(Match, match_id)
+    if match is None or not can.can_read_match(user, match.requirement, match.offer):
+        raise NotFound(f"Match {match_id} does not exist.")
+    return match
+
+
+def give_feedback(
+    session: Session, user: User, match_id: int, action: str, reason: str | None
+) -> Match:
+    match = read_match(session, user, match_id)
+    return service.record_feedback(session, user, match, action, reason)
