@@ -3,6 +3,8 @@ from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
 
+from .conftest import Caller
+
 
 def make_offers(db: Session, count: int) -> list[int]:
     producer = services.create_organization(
@@ -20,9 +22,11 @@ def make_offers(db: Session, count: int) -> list[int]:
     return ids
 
 
-def test_lists_active_offers_with_the_province_named(client: FlaskClient, db: Session) -> None:
+def test_lists_active_offers_with_the_province_named(
+    client: FlaskClient, db: Session, buyer: Caller
+) -> None:
     ids = make_offers(db, 3)
-    response = client.get("/api/v1/offers")
+    response = client.get("/api/v1/offers", headers=buyer.headers)
     assert response.status_code == 200
     body = response.get_json()
     assert [item["id"] for item in body["items"]] == ids
@@ -31,36 +35,37 @@ def test_lists_active_offers_with_the_province_named(client: FlaskClient, db: Se
     assert body["items"][0]["producer_name"] == "HTX Chè Tân Cương"
 
 
-def test_cursor_pages_through_everything(client: FlaskClient, db: Session) -> None:
+def test_cursor_pages_through_everything(client: FlaskClient, db: Session, buyer: Caller) -> None:
     ids = make_offers(db, 5)
     seen, url = [], "/api/v1/offers?limit=2"
     while url:
-        body = client.get(url).get_json()
+        body = client.get(url, headers=buyer.headers).get_json()
         seen += [item["id"] for item in body["items"]]
         cursor = body["next_cursor"]
         url = f"/api/v1/offers?limit=2&cursor={cursor}" if cursor else None
     assert seen == ids
 
 
-def test_filters(client: FlaskClient, db: Session) -> None:
+def test_filters(client: FlaskClient, db: Session, buyer: Caller) -> None:
     make_offers(db, 4)
-    body = client.get("/api/v1/offers?certification=vietgap&province=thai nguyen").get_json()
-    assert body["total"] == 2
-    assert client.get("/api/v1/offers?province=Hà Giang").get_json()["total"] == 0
+    url = "/api/v1/offers?certification=vietgap&province=thai nguyen"
+    assert client.get(url, headers=buyer.headers).get_json()["total"] == 2
+    url = "/api/v1/offers?province=Hà Giang"
+    assert client.get(url, headers=buyer.headers).get_json()["total"] == 0
 
 
-def test_bad_input_is_problem_json(client: FlaskClient) -> None:
+def test_bad_input_is_problem_json(client: FlaskClient, buyer: Caller) -> None:
     for url in ("/api/v1/offers?limit=0", "/api/v1/offers?province=Atlantis",
                 "/api/v1/offers?cursor=%%%", "/api/v1/offers?min_stars=6"):  # fmt: skip
-        response = client.get(url)
+        response = client.get(url, headers=buyer.headers)
         assert response.status_code in (400, 422), url
         assert response.mimetype == "application/problem+json"
         assert response.get_json()["detail"]
 
 
-def test_unknown_offer_and_route_are_problem_json(client: FlaskClient) -> None:
+def test_unknown_offer_and_route_are_problem_json(client: FlaskClient, buyer: Caller) -> None:
     for url in ("/api/v1/offers/424242", "/api/v1/nothing-here"):
-        response = client.get(url)
+        response = client.get(url, headers=buyer.headers)
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
 
@@ -77,3 +82,11 @@ def test_openapi_document(client: FlaskClient) -> None:
     assert spec["openapi"].startswith("3.1")
     assert "/api/v1/offers" in spec["paths"]
     assert client.get("/api/docs").status_code in (301, 302)
+
+
+def test_reading_needs_a_token(client: FlaskClient) -> None:
+    response = client.get("/api/v1/offers")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    bad = client.get("/api/v1/offers", headers={"Authorization": "Bearer mm_forged"})
+    assert bad.status_code == 401
