@@ -28,72 +28,30 @@ N_FEATURES = 1 << 20
 _WEIGHTS = {"w": 1.0, "a": 0.5, "b": 0.8, "g": 2.0, "c": 0.15}
 _BODY = 0.4
 
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that say nothing about the product (folded): request boilerplate and filler.
-STOPWORDS = frozenset(
-    [
-        "va",
-        "cua",
-        "cac",
-        "nhung",
-        "duoc",
-        "cho",
-        "voi",
-        "the",
-        "mot",
-        "nay",
-        "tai",
-        "tu",
-        "trong",
-        "tren",
-        "theo",
-        "khi",
-        "hon",
-        "rat",
-        "can",
-        "mua",
-        "nha",
-        "cung",
-        "cap",
-        "san",
-        "pham",
-        "chat",
-        "luong",
-        "uy",
-        "tin",
-        "dam",
-        "bao",
-        "tot",
-        "loai",
-        "hang",
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "for",
-        "to",
-        "in",
-        "with",
-        "from",
-        "on",
-        "by",
-        "our",
-        "we",
-        "need",
-        "looking",
-        "buy",
-        "supplier",
-        "suppliers",
-        "product",
-        "products",
-        "quality",
-        "high",
-        "good",
-        "best",
-        "per",
-        "month",
-        "monthly",
-    ]
+STOPWORDS = _word_set(
+    """
+    va cua cac nhung duoc cho voi the mot nay tai tu trong tren theo khi hon rat can mua nha
+    cung cap san pham chat luong uy tin dam bao tot loai hang a an and of for to in with from
+    on by our we need looking buy supplier suppliers product products quality high good best
+    per month monthly sourcing wanted buying export import long term contract private label
+    payment sample price list above star ocop vietnam
+    """
+)
+
+
+# Request boilerplate that only reads as filler with its accents: folded, each of these is
+# also a product word ("chuỗi" a chain, "chuối" a banana; "Tết" the holiday, "tét" the cake).
+ACCENTED_STOPWORDS = _word_set(
+    """
+    chuỗi cửa lớn đặt dài nhập nguồn ổn định ngày phục vụ quầy vùng miền quà tặng dịp tết
+    yêu rõ ràng số lượng toán
+    """
 )
 
 
@@ -106,10 +64,15 @@ def _add_field(
     folded = fold(" ".join(accented)).split(" ") if accented else []
     if len(folded) != len(accented):
         folded = [fold(w) for w in accented]
-    for concept in glossary.concepts(accented, folded):
+    plain = accented == folded
+    for concept in glossary.concepts(accented, folded, plain=plain, ignore=STOPWORDS):
         key = "g:" + concept
         terms[key] = terms.get(key, 0.0) + _WEIGHTS["g"] * boost
-    content = [(a, f) for a, f in zip(accented, folded, strict=True) if f not in STOPWORDS]
+    content = [
+        (a, f)
+        for a, f in zip(accented, folded, strict=True)
+        if f not in STOPWORDS and a not in ACCENTED_STOPWORDS
+    ]
     content_folded = [f for _, f in content]
     for a, f in content:
         key = "w:" + f

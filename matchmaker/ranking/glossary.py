@@ -28,23 +28,35 @@ class Glossary:
     # Folded term (tuple of syllables) -> concept ids.
     folded_terms: dict[tuple[str, ...], frozenset[str]]
     # Single-syllable Vietnamese terms are ambiguous once folded ("toi" is both "tỏi" and
-    # "tôi"), so they only match with their accents.
+    # "tôi", "cua" both "cua" and "của"), so they match with their accents...
     accented_terms: dict[tuple[str, ...], frozenset[str]]
+    # ...or folded, only in a text typed entirely without accents.
+    plain_terms: dict[tuple[str, ...], frozenset[str]]
     longest: int
 
-    def concepts(self, accented: Sequence[str], folded: Sequence[str]) -> list[str]:
+    def concepts(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        *,
+        plain: bool = False,
+        ignore: frozenset[str] = frozenset(),
+    ) -> list[str]:
         """Concept ids of every glossary term in a text, nested ones included.
 
         "cà phê robusta rang xay" yields both "robusta coffee" and "coffee", so a request for
-        "roasted ground coffee" still meets it on "coffee".
+        "roasted ground coffee" still meets it on "coffee". ``plain`` says the text has no
+        accents at all; ``ignore`` lists folded words that are never single-word terms there.
         """
         found: list[str] = []
         n = len(folded)
         for i in range(n):
             for length in range(min(self.longest, n - i), 0, -1):
                 hit = self.folded_terms.get(tuple(folded[i : i + length]))
-                if hit is None:
-                    hit = self.accented_terms.get(tuple(accented[i : i + length]))
+                if hit is None and length == 1:
+                    hit = self.accented_terms.get((accented[i],))
+                    if hit is None and plain and folded[i] not in ignore:
+                        hit = self.plain_terms.get((folded[i],))
                 if hit is not None:
                     found.extend(sorted(hit))
         return found
@@ -87,20 +99,23 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
 
     folded_terms: dict[tuple[str, ...], set[str]] = {}
     accented_terms: dict[tuple[str, ...], set[str]] = {}
+    plain_terms: dict[tuple[str, ...], set[str]] = {}
     longest = 1
     for entry in entries:
         for lang, term in [("vi", entry.vi), *(("en", en) for en in entry.en)]:
             accented, folded = _term_key(term)
             concept = find(f"{lang}:" + " ".join(folded)).split(":", 1)[1].replace(" ", "_")
             longest = max(longest, len(folded))
-            if lang == "vi" and len(folded) == 1 and accented != folded:
+            if lang == "vi" and len(folded) == 1:
                 accented_terms.setdefault(accented, set()).add(concept)
+                plain_terms.setdefault(folded, set()).add(concept)
             else:
                 folded_terms.setdefault(folded, set()).add(concept)
     return Glossary(
         entries=entries,
         folded_terms={k: frozenset(v) for k, v in folded_terms.items()},
         accented_terms={k: frozenset(v) for k, v in accented_terms.items()},
+        plain_terms={k: frozenset(v) for k, v in plain_terms.items()},
         longest=longest,
     )
 

@@ -1,0 +1,398 @@
+"""The learned ranker: trained on match feedback, versioned, saved with a manifest.
+
+Layout of a models directory (given by the caller)::
+
+    models/
+      CURRENT                    name of the version in use
+      ranker-0001/model.pkl      the scikit-learn pipeline
+      ranker-0001/manifest.json  features, training data size, metrics, checksum
+
+A version is only loaded when its manifest lists the features this code computes and the
+checksum matches; otherwise the hand-set scorer is used, so a stale or tampered file can
+never break or steer ranking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
+from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
+from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
+from matchmaker.ranking.records import OfferRecord, RequirementRecord
+from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+
+# How much a piece of feedback says the match was good (graded gain for NDCG).
+POSITIVE_GAIN = {"accepted": 1.0, "contacted": 1.0, "deal": 2.0}
+NEGATIVE = {"declined"}
+# A decline for a reason outside the match (the buyer found a supplier meanwhile) says little
+# about the offer; a decline for the wrong product says a lot.
+DECLINE_WEIGHT = {
+    "wrong_product": 1.5,
+    "not_relevant": 1.5,
+    "price": 1.0,
+    "capacity": 1.0,
+    "certification": 1.0,
+    "distance": 1.0,
+    "quality": 1.0,
+    "already_supplied": 0.3,
+    "no_longer_needed": 0.3,
+}
+CURRENT_FILE = "CURRENT"
+_MIN_EXAMPLES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackExample:
+    """One answer to a suggested match, as recorded by the matching pipeline."""
+
+    requirement: RequirementRecord
+    offer: OfferRecord
+    action: str  # accepted | contacted | deal | declined (others are ignored)
+    reason: str | None = None
+    on: date | None = None  # the day the match was suggested
+    # Features as computed when the match was suggested; recomputed when absent.
+    features: Mapping[str, float] | None = None
+    responsiveness: float | None = None
+
+    @property
+    def gain(self) -> float:
+        return POSITIVE_GAIN.get(self.action, 0.0)
+
+    @property
+    def weight(self) -> float:
+        if self.action in NEGATIVE:
+            return DECLINE_WEIGHT.get(self.reason or "", 1.0)
+        return 1.0
+
+
+def example_from_dict(data: Mapping[str, Any]) -> FeedbackExample:
+    on = data.get("on")
+    return FeedbackExample(
+        requirement=requirement_from_dict(data["requirement"]),
+        offer=offer_from_dict(data["offer"]),
+        action=data["action"],
+        reason=data.get("reason"),
+        on=date.fromisoformat(on) if on else None,
+        features=data.get("features"),
+        responsiveness=data.get("responsiveness"),
+    )
+
+
+def example_to_dict(example: FeedbackExample) -> dict[str, Any]:
+    return {
+        "requirement": record_to_dict(example.requirement),
+        "offer": record_to_dict(example.offer),
+        "action": example.action,
+        "reason": example.reason,
+        "on": example.on.isoformat() if example.on else None,
+        "features": dict(example.features) if example.features else None,
+        "responsiveness": example.responsiveness,
+    }
+
+
+@dataclass(slots=True)
+class FeedbackTable:
+    """Feedback as model input: one row per usable example, grouped by requirement."""
+
+    features: np.ndarray  # FEATURES columns
+    producer_fit: np.ndarray
+    gains: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+    groups: list[str]  # requirement id per row
+    offer_ids: list[str]
+
+
+def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
+    """Features for every example, recomputing those not recorded with the feedback.
+
+    Text similarity is recomputed against all offers in the feedback, so IDF reflects a
+    corpus rather than a single pair.
+    """
+    usable = [e for e in examples if e.action in POSITIVE_GAIN or e.action in NEGATIVE]
+    missing = [
+        i for i, e in enumerate(usable) if not e.features or "producer_fit" not in e.features
+    ]
+    computed: dict[int, dict[str, float]] = {}
+    if missing:
+        index = OfferIndex({usable[i].offer.id: usable[i].offer for i in missing}.values())
+        position = {o.id: p for p, o in enumerate(index.offers())}
+        by_requirement: dict[str, list[int]] = defaultdict(list)
+        for i in missing:
+            by_requirement[usable[i].requirement.id].append(i)
+        for rows in by_requirement.values():
+            requirement = usable[rows[0]].requirement
+            scores = index.text_scores(requirement.title, requirement.description)
+            texts = {i: float(scores[position[usable[i].offer.id]]) for i in rows}
+            best = max(max(texts.values()), 0.2)
+            for i in rows:
+                e = usable[i]
+                on = e.on or date.today()
+                fact = facts(requirement, e.offer, on)
+                row = pair_features(
+                    requirement,
+                    e.offer,
+                    on,
+                    text=texts[i],
+                    text_rel=texts[i] / best,
+                    responsiveness=e.responsiveness,
+                    fact=fact,
+                )
+                row.update(producer_fit(requirement, e.offer, fact))
+                computed[i] = row
+    rows = [computed.get(i) or dict(e.features or {}) for i, e in enumerate(usable)]
+    return FeedbackTable(
+        features=np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64).reshape(
+            len(rows), len(FEATURES)
+        ),
+        producer_fit=np.array([r.get("producer_fit", 1.0) for r in rows]),
+        gains=np.array([e.gain for e in usable]),
+        labels=np.array([1 if e.gain > 0 else 0 for e in usable]),
+        weights=np.array([e.weight for e in usable]),
+        groups=[e.requirement.id for e in usable],
+        offer_ids=[e.offer.id for e in usable],
+    )
+
+
+class LearnedScorer:
+    """A trained model behind the same interface as the hand-set scorer."""
+
+    def __init__(self, model: Pipeline, manifest: Mapping[str, Any]) -> None:
+        self.model = model
+        self.manifest = dict(manifest)
+        self.name = str(manifest["version"])
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(np.asarray(features, dtype=np.float64))[:, 1])
+
+
+@dataclass(slots=True)
+class Quality:
+    ndcg: float
+    recall: float
+    groups: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"ndcg": round(self.ndcg, 4), "recall": round(self.recall, 4), "groups": self.groups}
+
+
+def feedback_quality(
+    scorer: Scorer, table: FeedbackTable, k: int = 10, rows: Sequence[int] | None = None
+) -> Quality:
+    """NDCG@k and recall@k of a scorer's order within each requirement's feedback."""
+    rows = list(range(len(table.groups))) if rows is None else list(rows)
+    if not rows:
+        return Quality(0.0, 0.0, 0)
+    scores = combine(scorer.score(table.features[rows]), table.producer_fit[rows])
+    by_group: dict[str, list[tuple[float, str, float]]] = defaultdict(list)
+    for score, r in zip(scores, rows, strict=True):
+        by_group[table.groups[r]].append((float(score), table.offer_ids[r], float(table.gains[r])))
+    ndcgs, recalls = [], []
+    for items in by_group.values():
+        grades = {offer: gain for _, offer, gain in items}
+        if not any(grades.values()):
+            continue
+        ranked = [offer for _, offer, _ in sorted(items, key=lambda t: -t[0])]
+        ndcgs.append(ndcg_at_k(ranked, grades, k))
+        recalls.append(recall_at_k(ranked, grades, k))
+    if not ndcgs:
+        return Quality(0.0, 0.0, 0)
+    return Quality(float(np.mean(ndcgs)), float(np.mean(recalls)), len(ndcgs))
+
+
+@dataclass(slots=True)
+class TrainingReport:
+    version: str | None
+    promoted: bool
+    examples: int
+    positives: int
+    k: int
+    candidate: Quality
+    current: Quality
+    current_name: str
+    hand: Quality
+    path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_text(self) -> str:
+        lines = [
+            f"examples: {self.examples} ({self.positives} positive)",
+            f"{'model':<24} NDCG@{self.k:<4} recall@{self.k:<4} requirements",
+        ]
+        for name, q in [
+            (f"new ({self.version or 'not saved'})", self.candidate),
+            (f"current ({self.current_name})", self.current),
+            ("hand-set", self.hand),
+        ]:
+            lines.append(f"{name:<24} {q.ndcg:<9.4f} {q.recall:<11.4f} {q.groups}")
+        lines.append("promoted to current" if self.promoted else "current model kept")
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+
+def _split(
+    groups: Sequence[str], validation_share: float, seed: int
+) -> tuple[list[int], list[int]]:
+    """Split rows by requirement, so no requirement is both learned from and judged on."""
+    train_rows, validation_rows = [], []
+    for i, group in enumerate(groups):
+        bucket = zlib.crc32(f"{seed}:{group}".encode()) % 1000
+        (validation_rows if bucket < validation_share * 1000 else train_rows).append(i)
+    return train_rows, validation_rows
+
+
+def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> Pipeline:
+    rows = list(range(len(table.labels))) if rows is None else list(rows)
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    )
+    model.fit(
+        table.features[rows],
+        table.labels[rows],
+        logisticregression__sample_weight=table.weights[rows],
+    )
+    return model
+
+
+def train(
+    examples: Iterable[FeedbackExample],
+    models_dir: Path | None = None,
+    *,
+    k: int = 10,
+    validation_share: float = 0.25,
+    seed: int = 0,
+    promote: str = "if_better",
+    source: str = "unspecified",
+) -> TrainingReport:
+    """Train a ranker on feedback, compare it with the current one, save and maybe promote it.
+
+    ``promote``: ``if_better`` (validation NDCG@k at least the current model's), ``always``
+    or ``never``. ``source`` names where the feedback came from, for the manifest. The saved
+    model is refitted on all examples once the comparison is made.
+    """
+    table = feedback_table(examples)
+    positives = int(table.labels.sum())
+    if len(table.labels) < _MIN_EXAMPLES or positives == 0 or positives == len(table.labels):
+        raise ValueError(
+            f"not enough feedback to train: {len(table.labels)} examples, {positives} positive"
+        )
+    train_rows, validation_rows = _split(table.groups, validation_share, seed)
+    notes = []
+    if not validation_rows or len(set(table.labels[train_rows])) < 2:
+        train_rows, validation_rows = list(range(len(table.labels))), list(range(len(table.labels)))
+        notes.append("too little feedback for a held-out split: measured on the training data")
+    candidate = LearnedScorer(fit(table, train_rows), {"version": "candidate"})
+    current = load_scorer(models_dir) if models_dir else HandScorer()
+    report = TrainingReport(
+        version=None,
+        promoted=False,
+        examples=len(table.labels),
+        positives=positives,
+        k=k,
+        candidate=feedback_quality(candidate, table, k, validation_rows),
+        current=feedback_quality(current, table, k, validation_rows),
+        current_name=current.name,
+        hand=feedback_quality(HandScorer(), table, k, validation_rows),
+        notes=notes,
+    )
+    if models_dir is None:
+        return report
+    model = fit(table)
+    manifest = {
+        "features": list(FEATURES),
+        "source": source,
+        "training_examples": report.examples,
+        "training_positives": positives,
+        "training_requirements": len(set(table.groups)),
+        "validation": {
+            "k": k,
+            "candidate": report.candidate.as_dict(),
+            "current": {"name": current.name, **report.current.as_dict()},
+            "hand": report.hand.as_dict(),
+        },
+        "model": "StandardScaler + LogisticRegression(class_weight=balanced)",
+        "scikit_learn": sklearn.__version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    report.version, report.path = save_model(model, manifest, models_dir)
+    better = report.candidate.ndcg >= report.current.ndcg
+    if promote == "always" or (promote == "if_better" and better):
+        set_current(models_dir, report.version)
+        report.promoted = True
+    return report
+
+
+def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
+    """Write a new version directory; never overwrites an existing version."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    taken = [
+        int(p.name.split("-")[1])
+        for p in models_dir.glob("ranker-*")
+        if p.name.split("-")[1].isdigit()
+    ]
+    version = f"ranker-{max(taken, default=0) + 1:04d}"
+    path = models_dir / version
+    path.mkdir()
+    blob = pickle.dumps(model)
+    (path / "model.pkl").write_bytes(blob)
+    full = {"version": version, **manifest, "sha256": hashlib.sha256(blob).hexdigest()}
+    (path / "manifest.json").write_text(
+        json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    return version, path
+
+
+def set_current(models_dir: Path, version: str) -> None:
+    tmp = models_dir / (CURRENT_FILE + ".tmp")
+    tmp.write_text(version + "\n", "utf-8")
+    tmp.replace(models_dir / CURRENT_FILE)  # atomic: readers see the old or the new name
+
+
+def current_version(models_dir: Path) -> str | None:
+    pointer = models_dir / CURRENT_FILE
+    if not pointer.exists():
+        return None
+    return pointer.read_text("utf-8").strip() or None
+
+
+def load_model(models_dir: Path, version: str) -> LearnedScorer:
+    """Load one version; ValueError when its manifest does not fit this code or its file."""
+    path = models_dir / version
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    if manifest.get("features") != list(FEATURES):
+        raise ValueError(f"{version} was trained on other features")
+    blob = (path / "model.pkl").read_bytes()
+    if hashlib.sha256(blob).hexdigest() != manifest.get("sha256"):
+        raise ValueError(f"{version}: model file does not match its manifest")
+    # Unpickling runs code: only a checksummed file from the caller's own directory.
+    return LearnedScorer(pickle.loads(blob), manifest)
+
+
+def load_scorer(models_dir: Path | None) -> Scorer:
+    """The scorer to rank with at start-up: the current learned model, else the hand-set one."""
+    if models_dir is None:
+        return HandScorer()
+    version = current_version(models_dir)
+    if version is None:
+        return HandScorer()
+    try:
+        return load_model(models_dir, version)
+    except (OSError, ValueError, pickle.UnpicklingError):
+        return HandScorer()
