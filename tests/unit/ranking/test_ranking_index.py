@@ -1,6 +1,9 @@
 from dataclasses import replace
 from datetime import timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from matchmaker.ranking.index import OfferIndex
 
 
@@ -73,3 +76,58 @@ def test_reciprocal_fit_prefers_producers_who_want_the_buyer(make_offer, make_re
     results = OfferIndex([other, wants]).rank(requirement, on=today)
     assert [r.offer_id for r in results] == ["wants", "other"]
     assert {"buyer_type_not_targeted", "outside_service_area"} <= {g.code for g in results[1].gaps}
+
+
+TITLES = ["Nước mắm cá cơm", "Mật ong rừng", "Bánh tráng phơi sương", "Cà phê rang xay", "Mắm tôm"]
+
+
+# The factories hold no state, so sharing them across generated inputs is safe.
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "add", "remove", "archive", "merge"]),
+            st.integers(0, 14),
+            st.integers(0, 4),
+        ),
+        max_size=40,
+    )
+)
+def test_incremental_changes_give_the_same_offers_as_a_rebuild(
+    make_offer, make_requirement, today, changes
+):
+    index = OfferIndex([make_offer(str(i), TITLES[i % 5]) for i in range(5)])
+    live = {str(i): make_offer(str(i), TITLES[i % 5]) for i in range(5)}
+    for action, number, title in changes:
+        offer_id = str(number)
+        if action == "add":
+            live[offer_id] = make_offer(offer_id, TITLES[title])
+            index.upsert(live[offer_id])
+        elif action == "remove":
+            assert index.remove(offer_id) == (live.pop(offer_id, None) is not None)
+        elif action == "merge":
+            index.merge()
+        elif offer_id in live:
+            live[offer_id] = replace(live[offer_id], status="archived")
+            index.update(live[offer_id])
+    fresh = OfferIndex(live.values())
+    assert len(index) == len(live)
+    for title in TITLES:
+        requirement = make_requirement(title)
+        incremental = {r.offer_id for r in index.rank(requirement, 50, today)}
+        rebuilt = {r.offer_id for r in fresh.rank(requirement, 50, today)}
+        assert incremental == rebuilt
+
+
+def test_responsive_producers_are_preferred_and_said_so(make_offer, make_requirement, today):
+    index = OfferIndex([make_offer("quick", "Mật ong rừng"), make_offer("slow", "Mật ong rừng")])
+    results = index.rank(
+        make_requirement("mật ong rừng"),
+        on=today,
+        responsiveness={"producer-quick": 0.9, "producer-slow": 0.1},
+    )
+    assert [r.offer_id for r in results] == ["quick", "slow"]
+    assert "responsive_producer" in {r.code for r in results[0].reasons}
+    assert "slow_to_respond" in {g.code for g in results[1].gaps}
