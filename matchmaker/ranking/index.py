@@ -360,7 +360,7 @@ class OfferIndex:
         )
         text = (queries @ offer_vector.T).toarray().ravel()
         best = float(text.max()) if len(text) else 0.0
-        scored: list[ScoredOffer] = []
+        scored: list[tuple[RequirementRecord, ScoredOffer]] = []
         for requirement, similarity in zip(open_ones, text, strict=True):
             if similarity < MIN_TEXT and not (
                 requirement.category and requirement.category == offer.category
@@ -374,25 +374,21 @@ class OfferIndex:
                 scorer or self.scorer,
                 best,
             )
-            scored.extend(s.for_requirement(requirement) for s in pair)
-        scored.sort(key=lambda s: -s.score)
-        return [s.result(s.requirement, rank) for rank, s in enumerate(scored[:k], start=1)]
+            scored.extend((requirement, s) for s in pair)
+        scored.sort(key=lambda pair: -pair[1].score)
+        return [s.result(r, rank) for rank, (r, s) in enumerate(scored[:k], start=1)]
 
 
 @dataclass(slots=True)
 class ScoredOffer:
+    """An eligible offer with its features and its score for one requirement."""
+
     offer: OfferRecord
     score: float
     features: dict[str, float]
     fact: PairFacts
-    requirement: RequirementRecord | None = None
 
-    def for_requirement(self, requirement: RequirementRecord) -> ScoredOffer:
-        self.requirement = requirement
-        return self
-
-    def result(self, requirement: RequirementRecord | None, rank: int) -> MatchResult:
-        assert requirement is not None
+    def result(self, requirement: RequirementRecord, rank: int) -> MatchResult:
         reasons, gaps = explain(requirement, self.offer, self.features, self.fact)
         return MatchResult(
             requirement_id=requirement.id,
