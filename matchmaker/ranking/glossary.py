@@ -10,10 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar
 
 from matchmaker.ranking.text import fold, singular, words
 
 _DATA_FILE = "glossary.tsv"
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +28,17 @@ class GlossaryEntry:
 @dataclass(frozen=True, slots=True)
 class Glossary:
     entries: tuple[GlossaryEntry, ...]
-    # Folded term (tuple of syllables) -> concept ids.
-    folded_terms: dict[tuple[str, ...], frozenset[str]]
+    # Folded terms of two words or more (tuples of syllables) -> concept ids.
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    # Longest phrase starting with each folded word: most words start none.
+    phrase_length: dict[str, int]
+    # Single English words, folded.
+    folded_words: dict[str, tuple[str, ...]]
     # Single-syllable Vietnamese terms are ambiguous once folded ("toi" is both "tỏi" and
     # "tôi", "cua" both "cua" and "của"), so they match with their accents...
-    accented_terms: dict[tuple[str, ...], frozenset[str]]
+    accented_words: dict[str, tuple[str, ...]]
     # ...or folded, only in a text typed entirely without accents.
-    plain_terms: dict[tuple[str, ...], frozenset[str]]
-    longest: int
+    plain_words: dict[str, tuple[str, ...]]
 
     def concepts(
         self,
@@ -50,15 +56,18 @@ class Glossary:
         """
         found: list[str] = []
         n = len(folded)
-        for i in range(n):
-            for length in range(min(self.longest, n - i), 0, -1):
-                hit = self.folded_terms.get(tuple(folded[i : i + length]))
-                if hit is None and length == 1:
-                    hit = self.accented_terms.get((accented[i],))
-                    if hit is None and plain and folded[i] not in ignore:
-                        hit = self.plain_terms.get((folded[i],))
-                if hit is not None:
-                    found.extend(sorted(hit))
+        for i, word in enumerate(folded):
+            longest = self.phrase_length.get(word)
+            if longest is not None:
+                for length in range(min(longest, n - i), 1, -1):
+                    hit = self.phrases.get(tuple(folded[i : i + length]))
+                    if hit is not None:
+                        found.extend(hit)
+            hit = self.folded_words.get(word) or self.accented_words.get(accented[i])
+            if hit is None and plain and word not in ignore:
+                hit = self.plain_words.get(word)
+            if hit is not None:
+                found.extend(hit)
         return found
 
     def english_for(self, vi_term: str) -> tuple[str, ...]:
@@ -97,26 +106,34 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
         for en in entry.en:
             union(vi, "en:" + " ".join(_term_key(en)[1]))
 
-    folded_terms: dict[tuple[str, ...], set[str]] = {}
-    accented_terms: dict[tuple[str, ...], set[str]] = {}
-    plain_terms: dict[tuple[str, ...], set[str]] = {}
-    longest = 1
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    phrase_length: dict[str, int] = {}
+    folded_words: dict[str, set[str]] = {}
+    accented_words: dict[str, set[str]] = {}
+    plain_words: dict[str, set[str]] = {}
     for entry in entries:
         for lang, term in [("vi", entry.vi), *(("en", en) for en in entry.en)]:
             accented, folded = _term_key(term)
             concept = find(f"{lang}:" + " ".join(folded)).split(":", 1)[1].replace(" ", "_")
-            longest = max(longest, len(folded))
-            if lang == "vi" and len(folded) == 1:
-                accented_terms.setdefault(accented, set()).add(concept)
-                plain_terms.setdefault(folded, set()).add(concept)
+            if len(folded) > 1:
+                phrases.setdefault(folded, set()).add(concept)
+                phrase_length[folded[0]] = max(phrase_length.get(folded[0], 2), len(folded))
+            elif lang == "vi":
+                accented_words.setdefault(accented[0], set()).add(concept)
+                plain_words.setdefault(folded[0], set()).add(concept)
             else:
-                folded_terms.setdefault(folded, set()).add(concept)
+                folded_words.setdefault(folded[0], set()).add(concept)
+
+    def frozen(table: dict[K, set[str]]) -> dict[K, tuple[str, ...]]:
+        return {key: tuple(sorted(value)) for key, value in table.items()}
+
     return Glossary(
         entries=entries,
-        folded_terms={k: frozenset(v) for k, v in folded_terms.items()},
-        accented_terms={k: frozenset(v) for k, v in accented_terms.items()},
-        plain_terms={k: frozenset(v) for k, v in plain_terms.items()},
-        longest=longest,
+        phrases=frozen(phrases),
+        phrase_length=phrase_length,
+        folded_words=frozen(folded_words),
+        accented_words=frozen(accented_words),
+        plain_words=frozen(plain_words),
     )
 
 
