@@ -1,0 +1,1 @@
+"""Connection events: participants, meeting requests, scheduling, agendas and outcomes."""
