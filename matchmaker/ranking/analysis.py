@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -120,7 +121,12 @@ class Vectorizer:
     def term_frequencies(self, texts: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
         """One row per (title, description): damped term weights, no IDF yet."""
         glossary = self._glossary or default_glossary()
-        rows = self._hasher.transform(analyze(title, body, glossary) for title, body in texts)
+        # A generator, so a million listings are never all held as term dicts at once.
+        analysed = (analyze(title, body, glossary) for title, body in texts)
+        first = next(analysed, None)
+        if first is None:  # a new deployment starts with no offers at all
+            return sparse.csr_matrix((0, self.n_features), dtype=np.float32)
+        rows = self._hasher.transform(chain([first], analysed))
         rows.sum_duplicates()
         return rows.tocsr()
 

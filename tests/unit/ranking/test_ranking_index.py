@@ -131,3 +131,13 @@ def test_responsive_producers_are_preferred_and_said_so(make_offer, make_require
     assert [r.offer_id for r in results] == ["quick", "slow"]
     assert "responsive_producer" in {r.code for r in results[0].reasons}
     assert "slow_to_respond" in {g.code for g in results[1].gaps}
+
+
+def test_an_empty_catalogue_fills_up_and_empties_again(make_offer, make_requirement, today):
+    index = OfferIndex([])
+    assert index.rank(make_requirement("mật ong"), on=today) == []
+    index.add(make_offer("1", "Mật ong rừng"))
+    assert [r.offer_id for r in index.rank(make_requirement("honey"), on=today)] == ["1"]
+    index.remove("1")
+    index.merge()
+    assert len(index) == 0 and index.rank(make_requirement("honey"), on=today) == []
