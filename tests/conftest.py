@@ -110,3 +110,14 @@ def app(settings: Settings, sessions: sessionmaker[Session]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost: the same code path, without a quarter second per user."""
+    from argon2 import PasswordHasher
+
+    from matchmaker.accounts import passwords
+
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: fast)

@@ -34,12 +34,18 @@ def can_manage_organization(user: User, org: Organization) -> bool:
     return is_admin(user) or (user.organization_id == org.id and user.role in ("producer", "buyer"))
 
 
+def oversees_offer(user: User, offer: Offer) -> bool:
+    """An officer whose province the offer or its producer is in."""
+    return _officer_sees(user, offer.province, offer.producer.province)
+
+
+def oversees_requirement(user: User, requirement: Requirement) -> bool:
+    """An officer whose province the buyer is in or the requirement delivers to."""
+    return _officer_sees(user, requirement.buyer.province, *requirement.delivery_provinces)
+
+
 def can_read_offer(user: User, offer: Offer) -> bool:
-    return (
-        offer.status == "active"
-        or can_manage_offer(user, offer)
-        or _officer_sees(user, offer.province, offer.producer.province)
-    )
+    return offer.status == "active" or can_manage_offer(user, offer) or oversees_offer(user, offer)
 
 
 def can_manage_offer(user: User, offer: Offer) -> bool:
@@ -52,7 +58,7 @@ def can_read_requirement(user: User, requirement: Requirement) -> bool:
     return (
         can_manage_requirement(user, requirement)
         or (user.role == "producer" and requirement.status == "open")
-        or _officer_sees(user, requirement.buyer.province, *requirement.delivery_provinces)
+        or oversees_requirement(user, requirement)
     )
 
 

@@ -24,7 +24,7 @@ def _ttl() -> timedelta:
 
 
 def build() -> APIBlueprint:
-    api = APIBlueprint("auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
+    api = APIBlueprint("api_auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
 
     @api.post("/register", responses={201: s.RegistrationOut, 409: s.Problem, **ERRORS})
     def register(body: s.Registration) -> Response:

@@ -18,7 +18,7 @@ ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 def build() -> APIBlueprint:
     api = APIBlueprint(
-        "matches", __name__, url_prefix="/api/v1/matches", abp_tags=[TAG], abp_security=BEARER
+        "api_matches", __name__, url_prefix="/api/v1/matches", abp_tags=[TAG], abp_security=BEARER
     )
 
     @api.get("/<int:match_id>", responses={200: s.MatchOut, **ERRORS})

@@ -20,7 +20,7 @@ ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 def build() -> APIBlueprint:
     api = APIBlueprint(
-        "offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG], abp_security=BEARER
+        "api_offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG], abp_security=BEARER
     )
 
     @api.get("", responses={200: s.OfferPage, **ERRORS})

@@ -29,7 +29,7 @@ def _out(org: Organization, user: User) -> s.OrganizationOut:
 
 def build() -> APIBlueprint:
     api = APIBlueprint(
-        "organizations",
+        "api_organizations",
         __name__,
         url_prefix="/api/v1/organizations",
         abp_tags=[TAG],

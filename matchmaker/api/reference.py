@@ -36,7 +36,7 @@ def _items(kind: str) -> list[dict[str, Any]]:
 
 
 def build() -> APIBlueprint:
-    api = APIBlueprint("reference", __name__, url_prefix="/api/v1/reference", abp_tags=[TAG])
+    api = APIBlueprint("api_reference", __name__, url_prefix="/api/v1/reference", abp_tags=[TAG])
 
     @api.get("/<kind>", responses={200: ReferenceList})
     def list_reference(path: ReferencePath) -> dict:

@@ -20,7 +20,7 @@ ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 def build() -> APIBlueprint:
     api = APIBlueprint(
-        "requirements",
+        "api_requirements",
         __name__,
         url_prefix="/api/v1/requirements",
         abp_tags=[TAG],

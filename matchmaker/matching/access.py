@@ -18,7 +18,7 @@ def offers_for_requirement(
     requirement = catalog.read_requirement(session, user, requirement_id)
     if not (
         can.can_manage_requirement(user, requirement)
-        or (user.role == "officer" and can.can_read_requirement(user, requirement))
+        or can.oversees_requirement(user, requirement)
     ):
         raise Forbidden("Only the buyer that posted the requirement sees its matches.")
     return service.rank_offers(session, state, requirement, limit=limit)
@@ -30,7 +30,7 @@ def requirements_for_offer(
     offer = catalog.read_offer(session, user, offer_id)
     if not (
         can.can_manage_offer(user, offer)
-        or (user.role == "officer" and can.can_read_offer(user, offer))
+        or can.oversees_offer(user, offer)
     ):
         raise Forbidden("Only the producer that owns the offer sees its matches.")
     return service.rank_requirements(session, state, offer, limit=limit)

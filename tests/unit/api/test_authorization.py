@@ -1,0 +1,127 @@
+"""Every endpoint × role × own/other organization: who may do what.
+
+Callers: anonymous; the producer that owns the offer and another producer; the buyer that
+owns the requirement and another buyer; an officer whose province the offer and the
+requirement's delivery area are in, and one of another province; an admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog import services
+from matchmaker.matching.models import Match
+
+from .conftest import Caller, MakeCaller
+
+CALLERS = ("anonymous", "producer", "other_producer", "buyer", "other_buyer",
+           "officer", "other_officer", "admin")  # fmt: skip
+
+
+@dataclass
+class World:
+    callers: dict[str, Caller | None]
+    offer_id: int
+    requirement_id: int
+    match_id: int
+    producer_org: int
+
+
+@pytest.fixture
+def world(db: Session, make_caller: MakeCaller) -> World:
+    callers: dict[str, Caller | None] = {
+        "anonymous": None,
+        "producer": make_caller("producer", province="Tây Ninh"),
+        "other_producer": make_caller("producer", province="Lâm Đồng"),
+        "buyer": make_caller("buyer", province="Hồ Chí Minh"),
+        "other_buyer": make_caller("buyer", province="Hà Nội"),
+        "officer": make_caller("officer", province="Tây Ninh"),
+        "other_officer": make_caller("officer", province="Hà Nội"),
+        "admin": make_caller("admin", province=None),
+    }
+    producer, buyer = callers["producer"], callers["buyer"]
+    assert producer and buyer
+    offer = services.create_offer(
+        db, producer.user.organization,
+        {"title": "Bánh tráng phơi sương", "category": "food.processed", "unit": "kg"},
+    )  # fmt: skip
+    requirement = services.create_requirement(
+        db, buyer.user.organization,
+        {"title": "Bánh tráng phơi sương", "delivery_provinces": ["Tây Ninh"]},
+    )  # fmt: skip
+    match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.8, rank=1)
+    db.add(match)
+    db.commit()
+    return World(callers, offer.id, requirement.id, match.id, producer.organization_id)
+
+
+# (method, path, json body) → expected status per caller, in CALLERS order.
+OFFER = {"title": "Chè Tân Cương", "category": "food.tea", "unit": "kg"}
+CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
+    "list offers":        ("GET", "/api/v1/offers", None,                (401, 200, 200, 200, 200, 200, 200, 200)),
+    "create offer":       ("POST", "/api/v1/offers", OFFER,              (401, 201, 201, 403, 403, 403, 403, 403)),
+    "read offer":         ("GET", "/api/v1/offers/{offer}", None,        (401, 200, 200, 200, 200, 200, 200, 200)),
+    "edit offer":         ("PATCH", "/api/v1/offers/{offer}", {"unit_price_vnd": 1},
+                                                                         (401, 200, 403, 403, 403, 403, 403, 200)),
+    "archive offer":      ("DELETE", "/api/v1/offers/{offer}", None,     (401, 200, 403, 403, 403, 403, 403, 200)),
+    "offer matches":      ("GET", "/api/v1/offers/{offer}/matches", None,
+                                                                         (401, 200, 403, 403, 403, 200, 403, 200)),
+    "list requirements":  ("GET", "/api/v1/requirements", None,          (401, 200, 200, 200, 200, 200, 200, 200)),
+    "create requirement": ("POST", "/api/v1/requirements", {"title": "Cần mua chè"},
+                                                                         (401, 403, 403, 201, 201, 403, 403, 403)),
+    "read requirement":   ("GET", "/api/v1/requirements/{requirement}", None,
+                                                                         (401, 200, 200, 200, 404, 200, 404, 200)),
+    "edit requirement":   ("PATCH", "/api/v1/requirements/{requirement}", {"quantity_per_month": 5, "unit": "kg"},
+                                                                         (401, 403, 403, 200, 404, 403, 404, 200)),
+    "close requirement":  ("DELETE", "/api/v1/requirements/{requirement}", None,
+                                                                         (401, 403, 403, 200, 404, 403, 404, 200)),
+    "requirement matches": ("GET", "/api/v1/requirements/{requirement}/matches", None,
+                                                                         (401, 403, 403, 200, 404, 200, 404, 200)),
+    "read match":         ("GET", "/api/v1/matches/{match}", None,       (401, 200, 404, 200, 404, 200, 404, 200)),
+    "answer match":       ("POST", "/api/v1/matches/{match}/feedback", {"action": "viewed"},
+                                                                         (401, 200, 404, 200, 404, 403, 404, 200)),
+    "list organizations": ("GET", "/api/v1/organizations", None,         (401, 200, 200, 200, 200, 200, 200, 200)),
+    "read organization":  ("GET", "/api/v1/organizations/{producer_org}", None,
+                                                                         (401, 200, 404, 404, 404, 200, 404, 200)),
+    "edit organization":  ("PATCH", "/api/v1/organizations/{producer_org}", {"phone": "0901 234 567"},
+                                                                         (401, 200, 404, 404, 404, 403, 404, 200)),
+    "who am I":           ("GET", "/api/v1/auth/me", None,               (401, 200, 200, 200, 200, 200, 200, 200)),
+    "sign out":           ("DELETE", "/api/v1/auth/token", None,         (401, 204, 204, 204, 204, 204, 204, 204)),
+    "reference codes":    ("GET", "/api/v1/reference/provinces", None,   (200, 200, 200, 200, 200, 200, 200, 200)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_authorization_matrix(client: FlaskClient, world: World, case: str, caller: str) -> None:
+    method, path, body, expected = CASES[case]
+    url = path.format(offer=world.offer_id, requirement=world.requirement_id,
+                      match=world.match_id, producer_org=world.producer_org)  # fmt: skip
+    who = world.callers[caller]
+    response = client.open(url, method=method, json=body, headers=who.headers if who else {})
+    want = expected[CALLERS.index(caller)]
+    assert response.status_code == want, (case, caller, response.get_json())
+    if want >= 400:
+        assert response.mimetype == "application/problem+json"
+
+
+def test_officer_lists_see_only_their_province(client: FlaskClient, world: World) -> None:
+    officer, other = world.callers["officer"], world.callers["other_officer"]
+    assert officer and other
+    mine = client.get("/api/v1/organizations", headers=officer.headers).get_json()
+    assert world.producer_org in [o["id"] for o in mine["items"]]
+    theirs = client.get("/api/v1/organizations", headers=other.headers).get_json()
+    assert world.producer_org not in [o["id"] for o in theirs["items"]]
+    requirements = client.get("/api/v1/requirements", headers=other.headers).get_json()
+    assert world.requirement_id not in [r["id"] for r in requirements["items"]]
+
+
+def test_buyers_list_only_their_own_requirements(client: FlaskClient, world: World) -> None:
+    other = world.callers["other_buyer"]
+    assert other
+    body = client.get("/api/v1/requirements", headers=other.headers).get_json()
+    assert body["total"] == 0

@@ -1,0 +1,91 @@
+"""The whole journey over the API: register, post, match, accept, see the new status."""
+
+from flask.testing import FlaskClient
+
+
+def register(client: FlaskClient, role: str, email: str, organization: dict) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": "mật khẩu dài", "name": email.split("@")[0],
+              "role": role, "organization": organization},
+    )  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["user"]["role"] == role
+    return {"Authorization": f"Bearer {body['token']}"}
+
+
+def test_producer_and_buyer_meet_through_a_match(client: FlaskClient) -> None:
+    producer = register(
+        client, "producer", "htx@trangbang.vn",
+        {"name": "HTX Bánh tráng Trảng Bàng", "entity_type": "cooperative",
+         "province": "Tay Ninh", "preferred_language": "vi"},
+    )  # fmt: skip
+    buyer = register(
+        client, "buyer", "mua-hang@coopmart.vn",
+        {"name": "Saigon Co.op", "buyer_type": "supermarket", "province": "Tp. HCM"},
+    )  # fmt: skip
+
+    offer = client.post(
+        "/api/v1/offers",
+        json={"title": "Bánh tráng phơi sương Trảng Bàng", "category": "food.processed",
+              "unit": "kg", "ocop_stars": 4, "ocop_certified_on": "2025-03-01",
+              "monthly_capacity": 3000, "unit_price_vnd": 85000, "shelf_life_days": 180,
+              "certifications": ["vietgap"]},
+        headers=producer,
+    )  # fmt: skip
+    assert offer.status_code == 201, offer.get_json()
+    offer_id = offer.get_json()["id"]
+    assert offer.get_json()["province"]["code"] == "80"
+
+    requirement = client.post(
+        "/api/v1/requirements",
+        json={"title": "Cần mua banh trang phoi suong 1 tấn/tháng", "quantity_per_month": 1,
+              "unit": "ton", "min_ocop_stars": 3, "delivery_provinces": ["Bình Dương"]},
+        headers=buyer,
+    )  # fmt: skip
+    assert requirement.status_code == 201, requirement.get_json()
+    requirement_id = requirement.get_json()["id"]
+
+    matches = client.get(f"/api/v1/requirements/{requirement_id}/matches", headers=buyer)
+    assert matches.status_code == 200
+    items = matches.get_json()["items"]
+    match = next(m for m in items if m["offer"]["id"] == offer_id)
+    assert match["status"] == "suggested"
+    assert 0 < match["score"] <= 1
+    assert match["reasons"] and all({"code", "vi", "en"} <= set(r) for r in match["reasons"])
+
+    accepted = client.post(
+        f"/api/v1/matches/{match['id']}/feedback", json={"action": "accepted"}, headers=buyer
+    )
+    assert accepted.status_code == 200
+    assert accepted.get_json()["status"] == "accepted"
+
+    producer_view = client.get(f"/api/v1/offers/{offer_id}/matches", headers=producer)
+    assert producer_view.status_code == 200
+    seen = {m["requirement"]["id"]: m for m in producer_view.get_json()["items"]}
+    assert seen[requirement_id]["status"] == "accepted"
+    assert seen[requirement_id]["id"] == match["id"]
+
+
+def test_feedback_transitions_are_checked(client: FlaskClient) -> None:
+    producer = register(client, "producer", "p@x.vn", {"name": "HTX Mắc ca", "province": "68"})
+    buyer = register(client, "buyer", "b@x.vn", {"name": "Lotte Mart", "buyer_type": "supermarket"})
+    client.post("/api/v1/offers", headers=producer,
+                json={"title": "Hạt mắc ca sấy nứt vỏ", "category": "food.processed", "unit": "kg"})  # fmt: skip
+    rid = client.post("/api/v1/requirements", json={"title": "macadamia nuts"},
+                      headers=buyer).get_json()["id"]  # fmt: skip
+    match_id = client.get(f"/api/v1/requirements/{rid}/matches", headers=buyer).get_json()[
+        "items"
+    ][0]["id"]
+    url = f"/api/v1/matches/{match_id}/feedback"
+
+    deal_too_early = client.post(url, json={"action": "deal"}, headers=buyer)
+    assert deal_too_early.status_code == 409
+    no_reason = client.post(url, json={"action": "declined"}, headers=buyer)
+    assert no_reason.status_code == 422
+    assert no_reason.get_json()["errors"][0]["field"] == "reason"
+    declined = client.post(url, json={"action": "declined", "reason": "Giá cao"}, headers=buyer)
+    assert declined.get_json()["decline_reason"] == "Giá cao"
+    history = client.get(f"/api/v1/matches/{match_id}", headers=producer).get_json()["history"]
+    assert [(h["from"], h["to"]) for h in history] == [("suggested", "declined")]
