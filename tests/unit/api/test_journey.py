@@ -71,8 +71,8 @@ def test_producer_and_buyer_meet_through_a_match(client: FlaskClient) -> None:
 def test_feedback_transitions_are_checked(client: FlaskClient) -> None:
     producer = register(client, "producer", "p@x.vn", {"name": "HTX Mắc ca", "province": "68"})
     buyer = register(client, "buyer", "b@x.vn", {"name": "Lotte Mart", "buyer_type": "supermarket"})
-    client.post("/api/v1/offers", headers=producer,
-                json={"title": "Hạt mắc ca sấy nứt vỏ", "category": "food.processed", "unit": "kg"})  # fmt: skip
+    offer = {"title": "Hạt mắc ca sấy nứt vỏ", "category": "food.processed", "unit": "kg"}
+    client.post("/api/v1/offers", headers=producer, json=offer)
     rid = client.post("/api/v1/requirements", json={"title": "macadamia nuts"},
                       headers=buyer).get_json()["id"]  # fmt: skip
     match_id = client.get(f"/api/v1/requirements/{rid}/matches", headers=buyer).get_json()[
