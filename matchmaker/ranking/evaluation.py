@@ -162,15 +162,12 @@ def evaluate(
     eval_set = eval_set or load_eval_set()
     systems = []
     index = OfferIndex(eval_set.offers)
+
+    def engine(scorer: Scorer) -> Callable[[RequirementRecord], list[str]]:
+        return lambda r: [m.offer_id for m in index.rank(r, k, eval_set.on, scorer=scorer)]
+
     for scorer in [index.scorer, *scorers]:
-        systems.append(
-            _score(
-                f"engine ({scorer.name})",
-                eval_set,
-                k,
-                lambda r, s=scorer: [m.offer_id for m in index.rank(r, k, eval_set.on, scorer=s)],
-            )
-        )
+        systems.append(_score(f"engine ({scorer.name})", eval_set, k, engine(scorer)))
     if baselines:
         systems.append(_score("bm25", eval_set, k, bm25_ranker(eval_set.offers, k)))
         systems.append(

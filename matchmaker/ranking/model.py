@@ -137,12 +137,12 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         by_requirement: dict[str, list[int]] = defaultdict(list)
         for i in missing:
             by_requirement[usable[i].requirement.id].append(i)
-        for rows in by_requirement.values():
-            requirement = usable[rows[0]].requirement
+        for group in by_requirement.values():
+            requirement = usable[group[0]].requirement
             scores = index.text_scores(requirement.title, requirement.description)
-            texts = {i: float(scores[position[usable[i].offer.id]]) for i in rows}
+            texts = {i: float(scores[position[usable[i].offer.id]]) for i in group}
             best = max(max(texts.values()), 0.2)
-            for i in rows:
+            for i in group:
                 e = usable[i]
                 on = e.on or date.today()
                 fact = facts(requirement, e.offer, on)
@@ -251,7 +251,8 @@ def _split(
     groups: Sequence[str], validation_share: float, seed: int
 ) -> tuple[list[int], list[int]]:
     """Split rows by requirement, so no requirement is both learned from and judged on."""
-    train_rows, validation_rows = [], []
+    train_rows: list[int] = []
+    validation_rows: list[int] = []
     for i, group in enumerate(groups):
         bucket = zlib.crc32(f"{seed}:{group}".encode()) % 1000
         (validation_rows if bucket < validation_share * 1000 else train_rows).append(i)
