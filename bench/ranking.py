@@ -82,17 +82,6 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def index_megabytes(index: OfferIndex) -> float:
-    """Arrays held by the index (matrices and columns), without the offer records themselves."""
-    total = 0
-    for matrix in [index._main, index._tf]:
-        total += matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes
-    total += index._df.nbytes
-    columns = index._columns
-    total += sum(getattr(columns, name).nbytes for name in columns.__slots__)
-    return total / 2**20
-
-
 def bench_engine(offers: list[OfferRecord], requirements: list[RequirementRecord]) -> None:
     gc.collect()
     before = rss_mb()
@@ -101,7 +90,7 @@ def bench_engine(offers: list[OfferRecord], requirements: list[RequirementRecord
     build = time.perf_counter() - started
     print(f"  engine build           {build:8.2f} s")
     print(
-        f"  engine index arrays    {index_megabytes(index):8.0f} MB   "
+        f"  engine index arrays    {index.nbytes / 2**20:8.0f} MB   "
         f"(process RSS +{rss_mb() - before:.0f} MB incl. records; peak RSS {peak_rss_mb():.0f} MB)"
     )
     times = latencies(lambda r: index.rank(r, 10, TODAY), requirements)

@@ -166,6 +166,14 @@ class OfferIndex:
     def __contains__(self, offer_id: object) -> bool:
         return offer_id in self._position
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in the index's arrays (matrices and columns), records not included."""
+        matrices = [self._main, self._tf, *self._delta_rows, *self._delta_tf]
+        total = sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices)
+        columns = self._columns
+        return total + self._df.nbytes + sum(getattr(columns, n).nbytes for n in columns.__slots__)
+
     def get(self, offer_id: str) -> OfferRecord | None:
         position = self._position.get(offer_id)
         return None if position is None else self._offers[position]
