@@ -153,21 +153,54 @@ def import_offers_command(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--worker/--no-worker", default=None,
+              help="Start a worker beside the web app (default: settings.worker.embedded).")
 @with_appcontext
-def serve(host: str, port: int) -> None:
-    """Serve the web app and API (for production use gunicorn, see the README)."""
+def serve(host: str, port: int, worker: bool | None) -> None:
+    """Serve the web app and API, with a worker beside it (for production see the README)."""
     from flask import current_app
     from werkzeug.serving import run_simple
 
-    click.echo(f"OCOP Matchmaker on http://{host}:{port} ({get_settings().environment})")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    from workers.cli import start_worker_process
+
+    settings = get_settings()
+    process = None
+    if settings.worker.embedded if worker is None else worker:
+        # Threads: one small process for the whole embedded worker, beat included.
+        process = start_worker_process("--beat", "--pool", "threads")
+        click.echo(f"Worker started (pid {process.pid}) on {settings.effective_broker_url}")
+    click.echo(f"OCOP Matchmaker on http://{host}:{port} ({settings.environment})")
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(30)
+
+
+def _ranking_group(app: Flask) -> click.Group:
+    from matchmaker.matching.feedback import feedback_examples
+    from matchmaker.ranking.cli import make_ranking_cli
+
+    def database_feedback() -> list:  # type: ignore[type-arg]
+        with unit_of_work(get_database(app).sessions) as session:
+            return list(feedback_examples(session))
+
+    return make_ranking_cli(database_feedback, get_settings(app).effective_models_path)
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, demo_group, users_group, import_group, serve):
+    from workers.cli import COMMANDS as WORKER_COMMANDS
+
+    for command in (db_group, demo_group, users_group, import_group, serve, *WORKER_COMMANDS):
         app.cli.add_command(command)
+    app.cli.add_command(_ranking_group(app))
 
 
 def main() -> None:
     cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False)
     cli.main(prog_name="matchmaker")
+
+
+if __name__ == "__main__":  # how ``serve`` and ``worker`` start their companion processes
+    main()

@@ -23,7 +23,7 @@ class Database:
 def init_extensions(app: Flask, settings: Settings) -> None:
     app.extensions["matchmaker.settings"] = settings
     app.extensions["matchmaker.db"] = Database(settings.effective_database_url)
-    app.extensions["matchmaker.ranking"] = RankingState()
+    app.extensions["matchmaker.ranking"] = RankingState(settings.effective_models_path)
     app.extensions["matchmaker.login_throttle"] = LoginThrottle(
         settings.redis_url or "memory://", settings.login_rate_limit
     )

@@ -193,9 +193,19 @@ class OrganizationFields(BaseModel):
     preferred_language: Literal["vi", "en"] | None = None
 
 
-class OrganizationRegistration(OrganizationFields):
-    id: int | None = Field(None, description="Join this existing organization (needs invite_code).")
-    invite_code: str | None = Field(None, max_length=64)
+class NewOrganization(OrganizationFields):
+    """Register with a new organization."""
+
+    name: str = Field(..., min_length=1, max_length=300)
+
+
+class JoinOrganization(BaseModel):
+    """Join an existing organization with the invite code its members see."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int = Field(..., ge=1, le=2**31 - 1)
+    invite_code: str = Field(..., min_length=1, max_length=64)
 
 
 class Registration(BaseModel):
@@ -205,7 +215,7 @@ class Registration(BaseModel):
     password: str = Field(..., min_length=8, max_length=256)
     name: str = Field(..., min_length=1, max_length=200)
     role: Literal["producer", "buyer"]
-    organization: OrganizationRegistration
+    organization: NewOrganization | JoinOrganization
 
 
 class TokenRequest(BaseModel):

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
@@ -22,8 +23,11 @@ from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.model import current_version, load_scorer
 from matchmaker.ranking.records import MatchResult
 from matchmaker.ranking.scoring import Scorer
+
+HAND_SCORER = "hand-set"
 
 # Rows committed by a slower transaction can carry an updated_at slightly older than the
 # newest one already seen; re-reading a short window catches them (upserts are idempotent).
@@ -32,11 +36,16 @@ EXPOSURE_WINDOW = timedelta(days=30)
 
 
 class RankingState:
-    """The process's offer index and the scorer in use, kept in step with the database."""
+    """The process's offer index and the scorer in use, kept in step with the database.
 
-    def __init__(self, scorer: Scorer | None = None, model_version: str = "hand-v1") -> None:
-        self.scorer = scorer
-        self.model_version = model_version
+    The current learned model in ``models_dir`` is loaded with the index (the hand-set scorer
+    when there is none yet).
+    """
+
+    def __init__(self, models_dir: Path | None = None) -> None:
+        self.models_dir = models_dir
+        self.scorer: Scorer | None = None
+        self.model_version = HAND_SCORER
         self._index: OfferIndex | None = None
         self._synced_to: datetime | None = None
         self._lock = threading.Lock()
@@ -52,6 +61,10 @@ class RankingState:
 
     def _build(self, session: Session) -> None:
         started = utcnow()
+        self.scorer = load_scorer(self.models_dir)
+        self.model_version = (
+            current_version(self.models_dir) if self.models_dir else None
+        ) or HAND_SCORER
         offers = session.scalars(
             select(Offer).options(joinedload(Offer.producer)).where(Offer.status != "archived")
         )
@@ -72,12 +85,6 @@ class RankingState:
             else:
                 self._index.upsert(offer_record(offer))
         self._synced_to = started
-
-    def use_scorer(self, scorer: Scorer | None, model_version: str) -> None:
-        with self._lock:
-            self.scorer, self.model_version = scorer, model_version
-            if self._index is not None:
-                self._index.scorer = scorer or self._index.scorer
 
 
 @dataclass(frozen=True)
