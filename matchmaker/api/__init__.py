@@ -6,7 +6,15 @@ from flask_openapi3 import OpenAPI
 
 
 def register(app: OpenAPI) -> None:
-    from matchmaker.api import auth, matches, offers, organizations, reference, requirements
+    from matchmaker.api import (
+        auth,
+        matches,
+        offers,
+        organizations,
+        reference,
+        requirements,
+        search,
+    )
 
-    for module in (auth, offers, requirements, matches, organizations, reference):
+    for module in (auth, offers, requirements, matches, search, organizations, reference):
         app.register_api(module.build())

@@ -250,6 +250,15 @@ class OfferIndex:
             scores[self._main_size :] = (self._delta @ query.T).toarray().ravel()
         return scores
 
+    def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
+        """Indexed offers whose text matches ``text`` (any status), best first, with scores."""
+        scores = self.text_scores(text)
+        hits = np.flatnonzero(scores >= MIN_TEXT)
+        ordered = hits[np.argsort(-scores[hits], kind="stable")]
+        found = [(self._offers[int(i)], float(scores[int(i)])) for i in ordered]
+        live = [(offer, score) for offer, score in found if offer is not None]
+        return live[:limit] if limit is not None else live
+
     def _eligible_mask(self, requirement: RequirementRecord, on: date) -> np.ndarray:
         n = len(self._offers)
         c = self._columns

@@ -1,0 +1,67 @@
+"""Supplier search for buyers."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_openapi3 import APIBlueprint, Tag
+
+from matchmaker import reference
+from matchmaker.api import schemas as s
+from matchmaker.api.common import json, province_code
+from matchmaker.api.security import BEARER, current_user
+from matchmaker.api.serializers import offer_out
+from matchmaker.errors import Invalid, field_error
+from matchmaker.extensions import db_session, get_ranking
+from matchmaker.matching.search import SearchFilters, search_offers
+
+TAG = Tag(name="search", description="Supplier search")
+
+
+def _known(field: str, value: str | None, codes: list[str]) -> str | None:
+    if value is not None and value not in codes:
+        raise Invalid(
+            f"Unknown {field} {value!r}.",
+            errors=[field_error(field, "unknown code", allowed=codes)],
+        )
+    return value
+
+
+def build() -> APIBlueprint:
+    api = APIBlueprint(
+        "api_search", __name__, url_prefix="/api/v1/search", abp_tags=[TAG], abp_security=BEARER
+    )
+
+    @api.get("/offers", responses={200: s.SearchResult, 401: s.Problem, 422: s.Problem})
+    def search(query: s.SearchQuery) -> Response:
+        """Active offers matching the words (with or without accents, English or Vietnamese)
+        and the filters; facet counts per province, category, stars and certification, each
+        counted with the other filters applied; matched words wrapped in <mark>."""
+        current_user()
+        filters = SearchFilters(
+            q=query.q,
+            category=_known("category", query.category, [c.code for c in reference.categories()]),
+            province=province_code(query.province),
+            min_stars=query.min_stars,
+            certification=_known(
+                "certification", query.certification, [c.code for c in reference.certifications()]
+            ),
+        )
+        result = search_offers(
+            db_session(), get_ranking(), filters, page=query.page, limit=query.limit
+        )
+        return json(
+            s.SearchResult(
+                items=[
+                    s.SearchHit(offer=offer_out(h.offer), score=h.score, highlights=h.highlights)
+                    for h in result.items
+                ],
+                total=result.total,
+                page=result.page,
+                facets={
+                    name: [s.FacetCount(code=f.code, name=f.name, count=f.count) for f in counts]
+                    for name, counts in result.facets.items()
+                },
+            )
+        )
+
+    return api

@@ -1,0 +1,100 @@
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog import services
+
+from .conftest import Caller
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def catalog(db: Session) -> dict[str, int]:
+    tay_ninh = services.create_organization(
+        db, {"kind": "producer", "name": "HTX Trảng Bàng", "province": "Tây Ninh"}
+    )
+    phu_quoc = services.create_organization(
+        db, {"kind": "producer", "name": "Nước mắm Phú Quốc", "province": "Kiên Giang"}
+    )
+    certified = {"ocop_stars": 4, "ocop_certified_on": date(TODAY.year - 1, 1, 15)}
+    ids = {
+        "rice_paper": services.create_offer(
+            db, tay_ninh,
+            {"title": "Bánh tráng phơi sương Trảng Bàng", "category": "food.processed",
+             "unit": "kg", "certifications": ["vietgap"], **certified},
+        ).id,
+        "rice_paper_plain": services.create_offer(
+            db, tay_ninh,
+            {"title": "Bánh tráng nướng mè đen", "category": "food.processed", "unit": "pack"},
+        ).id,
+        "fish_sauce": services.create_offer(
+            db, phu_quoc,
+            {"title": "Nước mắm cá cơm 40 độ đạm", "category": "food.condiment",
+             "unit": "bottle", **certified},
+        ).id,
+    }  # fmt: skip
+    db.commit()
+    return ids
+
+
+def search(client: FlaskClient, caller: Caller, query: str) -> dict:
+    response = client.get(f"/api/v1/search/offers?{query}", headers=caller.headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_words_without_accents_find_accented_listings(
+    client: FlaskClient, buyer: Caller, catalog: dict[str, int]
+) -> None:
+    body = search(client, buyer, "q=banh trang")
+    assert {h["offer"]["id"] for h in body["items"]} == {
+        catalog["rice_paper"],
+        catalog["rice_paper_plain"],
+    }
+    assert "<mark>Bánh</mark> <mark>tráng</mark>" in body["items"][0]["highlights"]["title"]
+
+
+def test_english_finds_vietnamese(
+    client: FlaskClient, buyer: Caller, catalog: dict[str, int]
+) -> None:
+    body = search(client, buyer, "q=fish sauce")
+    assert [h["offer"]["id"] for h in body["items"]] == [catalog["fish_sauce"]]
+
+
+def test_filters_and_facets(client: FlaskClient, buyer: Caller, catalog: dict[str, int]) -> None:
+    body = search(client, buyer, "q=banh trang&min_stars=4")
+    assert [h["offer"]["id"] for h in body["items"]] == [catalog["rice_paper"]]
+    # The stars facet ignores its own filter: both rice papers are counted, only one rated.
+    assert {f["code"]: f["count"] for f in body["facets"]["stars"]} == {"4": 1}
+    provinces = {f["code"]: f["count"] for f in body["facets"]["province"]}
+    assert provinces == {"80": 1}
+    everything = search(client, buyer, "")
+    assert everything["total"] == 3
+    assert {f["code"]: f["count"] for f in everything["facets"]["province"]} == {"80": 2, "91": 1}
+    assert search(client, buyer, "province=Kien Giang")["total"] == 1
+    assert search(client, buyer, "certification=vietgap")["total"] == 1
+    assert search(client, buyer, "category=food")["total"] == 3
+
+
+def test_unknown_codes_are_rejected(client: FlaskClient, buyer: Caller) -> None:
+    response = client.get("/api/v1/search/offers?category=sweets", headers=buyer.headers)
+    assert response.status_code == 422
+    assert "food.processed" in response.get_json()["errors"][0]["allowed"]
+
+
+def test_new_and_archived_offers_show_at_once(
+    client: FlaskClient, db: Session, buyer: Caller, catalog: dict[str, int]
+) -> None:
+    assert search(client, buyer, "q=nuoc mam")["total"] == 1
+    services.archive_offer(db, services.get_offer(db, catalog["fish_sauce"]))
+    db.commit()
+    assert search(client, buyer, "q=nuoc mam")["total"] == 0
+    producer = services.get_offer(db, catalog["rice_paper"]).producer
+    services.create_offer(
+        db, producer, {"title": "Muối tôm Tây Ninh", "category": "food.condiment", "unit": "kg"}
+    )
+    db.commit()
+    assert search(client, buyer, "q=muoi tom")["total"] == 1
