@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, redirect, url_for
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info
 from werkzeug.wrappers import Response
 
+from matchmaker.api.openapi import MatchmakerOpenAPI
 from matchmaker.api.schemas import Problem
 from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
@@ -20,7 +21,7 @@ API_VERSION = "1.0.0"
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
     settings.instance_path.mkdir(parents=True, exist_ok=True)
-    app = OpenAPI(
+    app = MatchmakerOpenAPI(
         __name__,
         info=Info(title=API_TITLE, version=API_VERSION),
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
