@@ -44,6 +44,8 @@ _TEXT_REFERENCE = 0.2
 _MAX_CERT_BITS = 63
 _MERGE_SHARE = 0.05
 _MERGE_MIN = 2000
+# Open requirements whose analysed text is kept; far above the number open at any time.
+_REQUIREMENT_CACHE = 50_000
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ class OfferIndex:
     ) -> None:
         self.scorer: Scorer = scorer or HandScorer()
         self._vectorizer = vectorizer or Vectorizer()
+        self._requirement_cache: dict[tuple[str, str, str], sparse.csr_matrix] = {}
         self._rebuild(list(offers))
 
     # -- building and freshness -------------------------------------------------------------
@@ -298,6 +301,20 @@ class OfferIndex:
             found = found[np.argpartition(-prior[found], limit - 1)[:limit]]
         return found, text[found]
 
+    def _requirement_tf(self, requirement: RequirementRecord) -> sparse.csr_matrix:
+        """Term frequencies of a requirement, remembered while its text is unchanged: the
+        producer's view compares one offer with every open requirement on each call."""
+        key = (requirement.id, requirement.title, requirement.description)
+        cached = self._requirement_cache.get(key)
+        if cached is None:
+            if len(self._requirement_cache) >= _REQUIREMENT_CACHE:
+                self._requirement_cache.clear()
+            cached = self._vectorizer.term_frequencies(
+                [(requirement.title, requirement.description)]
+            )
+            self._requirement_cache[key] = cached
+        return cached
+
     # -- ranking ------------------------------------------------------------------------------
 
     def rank(
@@ -373,7 +390,7 @@ class OfferIndex:
             self._vectorizer.term_frequencies([(offer.title, offer.description)]), idf
         )
         queries = weigh(
-            self._vectorizer.term_frequencies((r.title, r.description) for r in open_ones), idf
+            sparse.vstack([self._requirement_tf(r) for r in open_ones], format="csr"), idf
         )
         text = (queries @ offer_vector.T).toarray().ravel()
         best = float(text.max()) if len(text) else 0.0
