@@ -145,9 +145,13 @@ def make_ranking_cli(
         report = evaluate(load_eval_set(eval_dir), k=k, scorers=learned, baselines=not no_baselines)
         click.echo(report.as_text())
         if learned and getattr(scorer, "manifest", {}).get("source") == "eval":
-            click.echo(
-                f"note: {scorer.name} was trained on this evaluation set; its row is optimistic"
-            )
+            from matchmaker.ranking.evalset import training_half
+
+            seen = {r.id for r in training_half(load_eval_set(eval_dir).requirements)}
+            click.echo(f"note: {scorer.name} learned from half of this set; on the unseen half:")
+            for system in report.systems[: 1 + len(learned)]:
+                unseen = [v for r, v in system.per_requirement.items() if r not in seen]
+                click.echo(f"  {system.name:<24} NDCG@{k} {sum(unseen) / max(len(unseen), 1):.4f}")
         if not learned:
             click.echo("no current learned model: hand-set scorer only")
         if source != "eval":
