@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from matchmaker import reference
+
+
+def _plausible_day(value: date) -> date:
+    if not date(1990, 1, 1) <= value <= date(2100, 12, 31):
+        raise ValueError("must be between 1990-01-01 and 2100-12-31")
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Day = Annotated[date, AfterValidator(_plausible_day)]
+Stars = Annotated[int, Field(ge=3, le=5, description="OCOP stars: 3, 4 or 5")]
+Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
+PriceVnd = Annotated[int, Field(ge=0, le=10**13)]
+Days = Annotated[int, Field(ge=1, le=36_500)]
 
 
 class Problem(BaseModel):
@@ -37,8 +51,12 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(50, ge=1, le=200, description="Items per page (1-200).")
-    cursor: str | None = Field(None, description="The next_cursor of the previous page.")
-    page: int | None = Field(None, ge=1, description="Page number, instead of a cursor.")
+    cursor: str | None = Field(
+        None, max_length=64, description="The next_cursor of the previous page."
+    )
+    page: int | None = Field(
+        None, ge=1, le=100_000, description="Page number, instead of a cursor."
+    )
 
 
 class OfferQuery(PageQuery):
@@ -47,8 +65,8 @@ class OfferQuery(PageQuery):
     province: str | None = Field(None, description="Code or any spelling of a province.")
     min_stars: int | None = Field(None, ge=3, le=5)
     certification: str | None = None
-    organization_id: int | None = None
-    updated_since: datetime | None = None
+    organization_id: Id | None = None
+    updated_since: AwareDatetime | None = None
 
 
 class OfferOut(BaseModel):
@@ -118,17 +136,17 @@ class OfferFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=10_000)
-    ocop_stars: int | None = Field(None, description="3, 4 or 5")
+    ocop_stars: Stars | None = None
     ocop_potential_five_star: bool | None = None
-    ocop_certified_on: date | None = None
-    ocop_certified_until: date | None = None
+    ocop_certified_on: Day | None = None
+    ocop_certified_until: Day | None = None
     ocop_decision_number: str | None = Field(None, max_length=120)
     certifications: list[Code] | None = Field(None, max_length=30)
     province: Province | None = None
-    monthly_capacity: float | None = None
-    min_order_quantity: float | None = None
-    unit_price_vnd: int | None = None
-    shelf_life_days: int | None = None
+    monthly_capacity: Quantity | None = None
+    min_order_quantity: Quantity | None = None
+    unit_price_vnd: PriceVnd | None = None
+    shelf_life_days: Days | None = None
     export_markets: list[Annotated[str, Field(max_length=2)]] | None = Field(None, max_length=250)
     traceability_url: str | None = Field(None, max_length=1000)
     status: Literal["active", "paused", "archived"] | None = None
@@ -144,7 +162,7 @@ class OfferPatch(OfferFields):
     title: str | None = Field(None, min_length=1, max_length=300)
     category: Code | None = None
     unit: Code | None = None
-    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+    version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
 class RequirementFields(BaseModel):
@@ -152,15 +170,15 @@ class RequirementFields(BaseModel):
 
     description: str | None = Field(None, max_length=10_000)
     category: Code | None = None
-    min_ocop_stars: int | None = None
+    min_ocop_stars: Stars | None = None
     required_certifications: list[Code] | None = Field(None, max_length=30)
     unit: Code | None = None
-    quantity_per_month: float | None = None
-    max_unit_price_vnd: int | None = None
+    quantity_per_month: Quantity | None = None
+    max_unit_price_vnd: PriceVnd | None = None
     delivery_provinces: list[Province] | None = Field(None, max_length=34)
-    min_shelf_life_days: int | None = None
-    needed_by: date | None = None
-    valid_until: date | None = None
+    min_shelf_life_days: Days | None = None
+    needed_by: Day | None = None
+    valid_until: Day | None = None
     status: Literal["open", "paused", "closed"] | None = None
 
 
@@ -170,7 +188,7 @@ class RequirementCreate(RequirementFields):
 
 class RequirementPatch(RequirementFields):
     title: str | None = Field(None, min_length=1, max_length=300)
-    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+    version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
 class OrganizationFields(BaseModel):
@@ -311,8 +329,8 @@ class RequirementQuery(PageQuery):
     status: Literal["open", "paused", "closed"] | None = None
     category: str | None = None
     province: str | None = Field(None, description="Delivers to this province.")
-    organization_id: int | None = None
-    updated_since: datetime | None = None
+    organization_id: Id | None = None
+    updated_since: AwareDatetime | None = None
 
 
 class RequirementPath(BaseModel):

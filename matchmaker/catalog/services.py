@@ -323,9 +323,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "id":
+        last_id = int(value)
+        if prefix != "id" or not 0 <= last_id < 2**31:
             raise ValueError(raw)
-        return int(value)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid(
             "The cursor is not one this API gave out.",
