@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from matchmaker.events.scheduling import (
     MeetingRequest,
     Participant,
-    Placement,
     Schedule,
     Side,
     Slot,

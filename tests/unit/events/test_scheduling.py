@@ -232,7 +232,7 @@ def brute_force(event: Event, published: Mapping[str, Placement]) -> tuple[int, 
     return best
 
 
-@pytest.mark.parametrize("method", ["cp-sat", "mip", "greedy"])
+@pytest.mark.parametrize("method", ["auto", "cp-sat", "mip", "greedy"])
 @PROPERTY
 @given(event=events())
 def test_every_schedule_keeps_the_rules(method: str, event: Event) -> None:
