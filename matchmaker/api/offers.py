@@ -95,6 +95,6 @@ def build() -> APIBlueprint:
             db_session(), get_ranking(), current_user(), path.offer_id, query.limit
         )
         commit()
-        return json(s.RequirementMatchList(items=[requirement_match(r) for r in ranked]))
+        return json(s.RequirementMatchList([requirement_match(r) for r in ranked]))
 
     return api

@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.api import schemas as s
 from matchmaker.api.common import changes, commit, expected_version, json, province_code
 from matchmaker.api.security import BEARER, current_user
-from matchmaker.api.serializers import offer_match, requirement_out
+from matchmaker.api.serializers import offer_match, pool_out, requirement_out
 from matchmaker.catalog import access
 from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.extensions import db_session, get_ranking
@@ -101,6 +101,15 @@ def build() -> APIBlueprint:
             db_session(), get_ranking(), current_user(), path.requirement_id, query.limit
         )
         commit()
-        return json(s.OfferMatchList(items=[offer_match(r) for r in ranked]))
+        return json(s.OfferMatchList([offer_match(r) for r in ranked]))
+
+    @api.get("/<int:requirement_id>/pools", responses={200: s.PoolList, **ERRORS})
+    def requirement_pools(path: s.RequirementPath, query: s.MatchQuery) -> Response:
+        """When no single offer can supply the monthly volume: groups of 2-4 producers of
+        the same kind of product, near each other and the delivery area, who together can."""
+        pools = matching.pools_for_requirement(
+            db_session(), get_ranking(), current_user(), path.requirement_id, query.limit
+        )
+        return json(s.PoolList([pool_out(p) for p in pools]))
 
     return api

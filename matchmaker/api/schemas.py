@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 from matchmaker import reference
 
@@ -396,12 +396,25 @@ class RequirementMatch(BaseModel):
     status: str
 
 
-class OfferMatchList(BaseModel):
-    items: list[OfferMatch]
+class OfferMatchList(RootModel[list[OfferMatch]]):
+    """The ranked offers, best first."""
 
 
-class RequirementMatchList(BaseModel):
-    items: list[RequirementMatch]
+class RequirementMatchList(RootModel[list[RequirementMatch]]):
+    """The ranked open requirements, best first."""
+
+
+class PoolOut(BaseModel):
+    offers: list[OfferSummary]
+    combined_capacity: float
+    unit: str | None
+    score: float
+    reasons: list[Explanation]
+    gaps: list[Explanation]
+
+
+class PoolList(RootModel[list[PoolOut]]):
+    """Groups of producers who together cover the monthly volume, best first."""
 
 
 class MatchPath(BaseModel):

@@ -8,7 +8,7 @@ from matchmaker.accounts.models import User
 from matchmaker.api import schemas as s
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import RankedOffer, RankedRequirement
+from matchmaker.matching.service import Pool, RankedOffer, RankedRequirement
 
 
 def province_out(code: str | None) -> s.ProvinceOut | None:
@@ -152,6 +152,17 @@ def offer_match(ranked: RankedOffer) -> s.OfferMatch:
 def requirement_match(ranked: RankedRequirement) -> s.RequirementMatch:
     return s.RequirementMatch(
         requirement=requirement_summary(ranked.requirement), **_match_fields(ranked.match)
+    )
+
+
+def pool_out(pool: Pool) -> s.PoolOut:
+    return s.PoolOut(
+        offers=[offer_summary(o) for o in pool.offers],
+        combined_capacity=pool.combined_capacity,
+        unit=pool.unit,
+        score=pool.score,
+        reasons=pool.reasons,  # type: ignore[arg-type]
+        gaps=pool.gaps,  # type: ignore[arg-type]
     )
 
 

@@ -17,8 +17,7 @@ def offers_for_requirement(
 ) -> list[service.RankedOffer]:
     requirement = catalog.read_requirement(session, user, requirement_id)
     if not (
-        can.can_manage_requirement(user, requirement)
-        or can.oversees_requirement(user, requirement)
+        can.can_manage_requirement(user, requirement) or can.oversees_requirement(user, requirement)
     ):
         raise Forbidden("Only the buyer that posted the requirement sees its matches.")
     return service.rank_offers(session, state, requirement, limit=limit)
@@ -28,12 +27,20 @@ def requirements_for_offer(
     session: Session, state: service.RankingState, user: User, offer_id: int, limit: int
 ) -> list[service.RankedRequirement]:
     offer = catalog.read_offer(session, user, offer_id)
-    if not (
-        can.can_manage_offer(user, offer)
-        or can.oversees_offer(user, offer)
-    ):
+    if not (can.can_manage_offer(user, offer) or can.oversees_offer(user, offer)):
         raise Forbidden("Only the producer that owns the offer sees its matches.")
     return service.rank_requirements(session, state, offer, limit=limit)
+
+
+def pools_for_requirement(
+    session: Session, state: service.RankingState, user: User, requirement_id: int, limit: int
+) -> list[service.Pool]:
+    requirement = catalog.read_requirement(session, user, requirement_id)
+    if not (
+        can.can_manage_requirement(user, requirement) or can.oversees_requirement(user, requirement)
+    ):
+        raise Forbidden("Only the buyer that posted the requirement sees its matches.")
+    return service.pooled_offers(session, state, requirement, limit=limit)
 
 
 def read_match(session: Session, user: User, match_id: int) -> Match:

@@ -108,14 +108,14 @@ def search_offers(
     on: date | None = None,
 ) -> SearchResult:
     on = on or date.today()
-    index = state.index(session)
-    if filters.q and filters.q.strip():
-        hits = index.search(filters.q)
-    else:
-        hits = sorted(
-            ((o, 0.0) for o in index.offers()),
-            key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
-        )
+    with state.reading(session) as index:
+        if filters.q and filters.q.strip():
+            hits = index.search(filters.q)
+        else:
+            hits = sorted(
+                ((o, 0.0) for o in index.offers()),
+                key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
+            )
     active = [(o, s) for o, s in hits if o.status == "active"]
     checks = _checks(filters, on)
     matching = [(o, s) for o, s in active if all(check(o) for check in checks.values())]

@@ -8,7 +8,8 @@ offer shows in results at the next call without a rebuild.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.model import current_version, load_scorer
+from matchmaker.ranking.pooling import propose_pools
 from matchmaker.ranking.records import MatchResult
 from matchmaker.ranking.scoring import Scorer
 
@@ -48,16 +50,22 @@ class RankingState:
         self.model_version = HAND_SCORER
         self._index: OfferIndex | None = None
         self._synced_to: datetime | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
-    def index(self, session: Session) -> OfferIndex:
+    @contextmanager
+    def reading(self, session: Session) -> Iterator[OfferIndex]:
+        """The index, caught up with the database, held for the caller alone.
+
+        The index is not safe for a query and an update at the same time, so web threads
+        take turns; a ranking call is a few milliseconds of CPU under the GIL anyway.
+        """
         with self._lock:
             if self._index is None:
                 self._build(session)
             else:
                 self._catch_up(session)
             assert self._index is not None
-            return self._index
+            yield self._index
 
     def _build(self, session: Session) -> None:
         started = utcnow()
@@ -156,15 +164,16 @@ def rank_offers(
     on: date | None = None,
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
-    index = state.index(session)
-    record = requirement_record(requirement)
-    results = index.rank(
-        record,
-        limit,
-        on or date.today(),
-        responsiveness=producer_responsiveness(session),
-        exposure=producer_exposure(session, utcnow() - EXPOSURE_WINDOW),
-    )
+    responsiveness = producer_responsiveness(session)
+    exposure = producer_exposure(session, utcnow() - EXPOSURE_WINDOW)
+    with state.reading(session) as index:
+        results = index.rank(
+            requirement_record(requirement),
+            limit,
+            on or date.today(),
+            responsiveness=responsiveness,
+            exposure=exposure,
+        )
     offers = {
         o.id: o
         for o in session.scalars(
@@ -194,7 +203,6 @@ def rank_requirements(
 ) -> list[RankedRequirement]:
     """The open requirements an offer may serve, recorded as Match rows, best first."""
     on = on or date.today()
-    index = state.index(session)
     requirements = {
         r.id: r
         for r in session.scalars(
@@ -204,13 +212,15 @@ def rank_requirements(
         )
         if r.valid_until is None or r.valid_until >= on
     }
-    results = index.rank_requirements(
-        offer_record(offer),
-        [requirement_record(r) for r in requirements.values()],
-        limit,
-        on,
-        responsiveness=producer_responsiveness(session, [offer.organization_id]),
-    )
+    responsiveness = producer_responsiveness(session, [offer.organization_id])
+    with state.reading(session) as index:
+        results = index.rank_requirements(
+            offer_record(offer),
+            [requirement_record(r) for r in requirements.values()],
+            limit,
+            on,
+            responsiveness=responsiveness,
+        )
     ranked = []
     for result in results:
         requirement = requirements[int(result.requirement_id)]
@@ -218,6 +228,53 @@ def rank_requirements(
         ranked.append(RankedRequirement(match, requirement))
     session.flush()
     return ranked
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Producers who together can supply what none of them can alone."""
+
+    offers: list[Offer]
+    combined_capacity: float
+    unit: str | None
+    score: float
+    reasons: list[dict[str, str]]
+    gaps: list[dict[str, str]]
+
+
+def pooled_offers(
+    session: Session,
+    state: RankingState,
+    requirement: Requirement,
+    *,
+    limit: int = 3,
+    on: date | None = None,
+) -> list[Pool]:
+    """Groups of 2-4 nearby producers whose combined capacity meets the monthly volume, when
+    no single offer can."""
+    responsiveness = producer_responsiveness(session)
+    with state.reading(session) as index:
+        pools = propose_pools(
+            index, requirement_record(requirement), on, limit=limit, responsiveness=responsiveness
+        )
+    ids = {int(i) for pool in pools for i in pool.offer_ids}
+    offers = {
+        o.id: o
+        for o in session.scalars(
+            select(Offer).options(joinedload(Offer.producer)).where(Offer.id.in_(ids))
+        )
+    }
+    return [
+        Pool(
+            offers=[offers[int(i)] for i in pool.offer_ids if int(i) in offers],
+            combined_capacity=pool.combined_capacity,
+            unit=requirement.unit,
+            score=round(pool.score, 4),
+            reasons=[r.as_dict() for r in pool.reasons],
+            gaps=[g.as_dict() for g in pool.gaps],
+        )
+        for pool in pools
+    ]
 
 
 # --- feedback -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_producer_and_buyer_meet_through_a_match(client: FlaskClient) -> None:
 
     matches = client.get(f"/api/v1/requirements/{requirement_id}/matches", headers=buyer)
     assert matches.status_code == 200
-    items = matches.get_json()["items"]
+    items = matches.get_json()
     match = next(m for m in items if m["offer"]["id"] == offer_id)
     assert match["status"] == "suggested"
     assert 0 < match["score"] <= 1
@@ -63,7 +63,7 @@ def test_producer_and_buyer_meet_through_a_match(client: FlaskClient) -> None:
 
     producer_view = client.get(f"/api/v1/offers/{offer_id}/matches", headers=producer)
     assert producer_view.status_code == 200
-    seen = {m["requirement"]["id"]: m for m in producer_view.get_json()["items"]}
+    seen = {m["requirement"]["id"]: m for m in producer_view.get_json()}
     assert seen[requirement_id]["status"] == "accepted"
     assert seen[requirement_id]["id"] == match["id"]
 
@@ -75,9 +75,7 @@ def test_feedback_transitions_are_checked(client: FlaskClient) -> None:
     client.post("/api/v1/offers", headers=producer, json=offer)
     rid = client.post("/api/v1/requirements", json={"title": "macadamia nuts"},
                       headers=buyer).get_json()["id"]  # fmt: skip
-    match_id = client.get(f"/api/v1/requirements/{rid}/matches", headers=buyer).get_json()[
-        "items"
-    ][0]["id"]
+    match_id = client.get(f"/api/v1/requirements/{rid}/matches", headers=buyer).get_json()[0]["id"]
     url = f"/api/v1/matches/{match_id}/feedback"
 
     deal_too_early = client.post(url, json={"action": "deal"}, headers=buyer)
@@ -89,3 +87,34 @@ def test_feedback_transitions_are_checked(client: FlaskClient) -> None:
     assert declined.get_json()["decline_reason"] == "Giá cao"
     history = client.get(f"/api/v1/matches/{match_id}", headers=producer).get_json()["history"]
     assert [(h["from"], h["to"]) for h in history] == [("suggested", "declined")]
+
+
+def test_small_producers_are_pooled_for_a_large_volume(client: FlaskClient) -> None:
+    buyer = register(
+        client, "buyer", "thu-mua@bigc.vn",
+        {"name": "GO! Việt Nam", "buyer_type": "supermarket", "province": "Hà Nội"},
+    )  # fmt: skip
+    for n, province in enumerate(["Thái Nguyên", "Thái Nguyên", "Phú Thọ"]):
+        producer = register(
+            client, "producer", f"ho{n}@che.vn",
+            {"name": f"Hộ kinh doanh chè số {n}", "entity_type": "household", "province": province},
+        )  # fmt: skip
+        created = client.post(
+            "/api/v1/offers", headers=producer,
+            json={"title": "Chè búp khô Tân Cương", "category": "food.tea", "unit": "kg",
+                  "monthly_capacity": 400, "ocop_stars": 3, "ocop_certified_on": "2025-05-01"},
+        )  # fmt: skip
+        assert created.status_code == 201, created.get_json()
+    rid = client.post(
+        "/api/v1/requirements", headers=buyer,
+        json={"title": "Chè búp Thái Nguyên", "category": "food.tea", "unit": "ton",
+              "quantity_per_month": 1},
+    ).get_json()["id"]  # fmt: skip
+
+    pools = client.get(f"/api/v1/requirements/{rid}/pools", headers=buyer)
+
+    assert pools.status_code == 200, pools.get_json()
+    best = pools.get_json()[0]
+    assert 2 <= len(best["offers"]) <= 4
+    assert len({o["producer_id"] for o in best["offers"]}) == len(best["offers"])
+    assert best["combined_capacity"] >= 1
