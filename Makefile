@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck bench clean services
+.PHONY: run test lint typecheck bench clean services translations browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ typecheck: $(VENV)/.installed-dev
 ## services: make sure the local PostgreSQL and Redis are up (CI uses this)
 services:
 	bash scripts/services.sh
+
+## browser: install Debian's Chromium for the browser tests (tests/e2e) when it is missing
+browser:
+	bash scripts/browser.sh
+
+## translations: after changing page text, refresh the catalogs, translate the new
+## entries in matchmaker/web/translations/vi/LC_MESSAGES/messages.po, then run it again
+TRANSLATIONS = matchmaker/web/translations
+translations: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project "OCOP Matchmaker" --copyright-holder "OCOP Matchmaker" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location --width 100
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import.py

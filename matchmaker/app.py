@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, url_for
+from flask import Flask, redirect, url_for
 from flask_openapi3 import Info
 from werkzeug.wrappers import Response
 
@@ -42,8 +42,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=settings.log_level)
 
     from matchmaker import api, cli, health
+    from matchmaker.web import init_web
 
     api.register(app)
+    init_web(app, settings)
     app.register_blueprint(health.blueprint)
     register_error_handlers(app)
     cli.register(app)
@@ -51,16 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def api_docs() -> Response:
         return redirect(url_for("openapi.openapi"))  # type: ignore[return-value]
 
-    def index() -> Response:
-        return jsonify(
-            name=API_TITLE,
-            api=url_for("api_docs"),
-            openapi=url_for("openapi.doc_url"),
-            health=url_for("health.healthz"),
-        )
-
-    # Plain Flask routes: pages, not operations of the API document.
+    # A plain Flask route: a page, not an operation of the API document.
     app.add_url_rule("/api/docs", view_func=api_docs)
-    app.add_url_rule("/", view_func=index)
 
     return app

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, make_response, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from matchmaker.errors import DomainError, StaleVersion, Unauthorized
 
@@ -40,6 +40,12 @@ def _wants_problem() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _page(status: int, detail: str | None = None) -> Response:
+    """The web's friendly page for an error (registered by the web package)."""
+    render = current_app.extensions["matchmaker.error_page"]
+    return make_response(render(status, detail))
+
+
 def _reject_malformed_json() -> Response | None:
     """A body that is not JSON gets a 400 that says so, before any handler parses it."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
@@ -61,6 +67,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
+        if not _wants_problem():
+            return _page(error.status)
         extra = {"errors": error.errors} if error.errors else {}
         status, title = error.status, error.title
         if isinstance(error, StaleVersion) and "If-Match" in request.headers:
@@ -71,9 +79,9 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response | HTTPException:
+    def _http(error: HTTPException) -> Response:
         if not _wants_problem():
-            return error
+            return _page(error.code or 500)
         status = error.code or 500
         response = problem(status, error.name, error.description or error.name)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
@@ -81,8 +89,8 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response | HTTPException:
+    def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not _wants_problem():
-            return InternalServerError()
+            return _page(500)
         return problem(500, "Internal Server Error", "Something went wrong on our side.")

@@ -1,0 +1,125 @@
+"""Language of the pages: Vietnamese unless the visitor chose English, with locale formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, session
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from markupsafe import Markup
+
+from matchmaker import reference
+
+DEFAULT_LOCALE = "vi"
+LOCALES = ("vi", "en")
+TIMEZONE = "Asia/Ho_Chi_Minh"
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+def select_timezone() -> str:
+    return TIMEZONE
+
+
+def lang() -> str:
+    return str(get_locale() or DEFAULT_LOCALE)[:2]
+
+
+def localized(item: Any) -> str:
+    """The name of a reference item (province, category, certification, unit) in the page's
+    language."""
+    return str(item.name_en if lang() == "en" else item.name_vi)
+
+
+def province_name(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return localized(reference.get_province(code))
+    except reference.UnknownReference:
+        return code
+
+
+def category_name(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return localized(reference.get_category(code))
+    except reference.UnknownReference:
+        return code
+
+
+def certification_name(code: str) -> str:
+    try:
+        return localized(reference.get_certification(code))
+    except reference.UnknownReference:
+        return code
+
+
+def unit_name(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return localized(reference.get_unit(code))
+    except reference.UnknownReference:
+        return code
+
+
+def vnd(amount: float | None) -> str:
+    if amount is None:
+        return ""
+    return str(format_currency(amount, "VND"))
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(format_decimal(value))
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return str(format_datetime(value, "medium"))
+    return str(format_date(value, "medium"))
+
+
+def explanation(item: dict[str, str]) -> str:
+    """A ranking reason or gap in the page's language (the engine writes both)."""
+    return item.get(lang()) or item.get("en") or item.get("code", "")
+
+
+def stars(count: int | None) -> Markup:
+    if not count:
+        return Markup("")
+    return Markup('<span class="stars" aria-hidden="true">{}</span>').format("★" * count)
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        province=province_name,
+        category=category_name,
+        certification=certification_name,
+        unit=unit_name,
+        vnd=vnd,
+        number=number,
+        day=day,
+        explain=explanation,
+        stars=stars,
+        localized=localized,
+    )
+
+    @app.context_processor
+    def _language() -> dict[str, Any]:
+        return {
+            "lang": lang(),
+            "languages": LANGUAGE_NAMES,
+            "province_label": province_name,
+            "category_label": category_name,
+        }

@@ -1,0 +1,113 @@
+"""Signing up, in and out, and the organization's profile."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from matchmaker.accounts import services as accounts
+from matchmaker.accounts import tokens
+from matchmaker.accounts.throttle import TooManyRequests
+from matchmaker.catalog import access
+from matchmaker.errors import Conflict, Invalid, Unauthorized
+from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.web.forms import OrganizationForm, SignInForm, SignUpForm, apply_errors
+from matchmaker.web.pages import blueprint
+from matchmaker.web.session import (
+    HOME_FOR_ROLE,
+    current_user,
+    role_required,
+    safe_next,
+    sign_in,
+    sign_out,
+    signed_in_user,
+)
+
+bp = blueprint("account", __name__)
+
+
+def _home() -> str:
+    user = current_user()
+    return url_for(HOME_FOR_ROLE[user.role]) if user else url_for("public.home")
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin() -> str | Response:
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        session = db_session()
+        try:
+            login_throttle().hit(f"ip:{request.remote_addr}", f"email:{email}")
+            user = tokens.authenticate(session, email, form.password.data or "")
+        except Unauthorized:
+            form.password.errors = [_("The email or password is wrong.")]
+        except TooManyRequests:
+            form.password.errors = [_("Too many attempts. Wait a minute, then try again.")]
+        else:
+            session.commit()
+            sign_in(user)
+            return redirect(safe_next(request.args.get("next"), _home()))
+    return render_template("account/signin.html", form=form)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response:
+    form = SignUpForm()
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            login_throttle().hit(f"ip:{request.remote_addr}")
+            user = accounts.register(
+                session,
+                email=form.email.data or "",
+                password=form.password.data or "",
+                name=form.person_name.data or "",
+                role=form.role.data or "",
+                organization=form.organization_data(),
+                secret=get_settings().secret_key,
+            )
+        except Invalid as error:
+            session.rollback()
+            apply_errors(form, error, aliases={"name": "person_name"})
+        except Conflict:
+            session.rollback()
+            form.email.errors = [
+                _("An account with this email already exists. Sign in instead.")
+            ]
+        except TooManyRequests:
+            form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
+        else:
+            session.commit()
+            sign_in(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(_home())
+    return render_template("account/signup.html", form=form)
+
+
+@bp.post("/signout")
+def signout() -> Response:
+    sign_out()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("public.home"))  # type: ignore[return-value]
+
+
+@bp.route("/organization", methods=["GET", "POST"])
+@role_required("producer", "buyer")
+def organization() -> str | Response:
+    user = signed_in_user()
+    org = user.organization
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            access.update_organization(session, user, org.id, form.data_for(org.kind))
+        except Invalid as error:
+            session.rollback()
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Your organization's profile is saved."), "success")
+            return redirect(url_for("account.organization"))  # type: ignore[return-value]
+    return render_template("account/organization.html", form=form, org=org)

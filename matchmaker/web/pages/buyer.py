@@ -1,0 +1,164 @@
+"""The buyer's pages: requirements, ranked and pooled suppliers, search, the saved shortlist."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from matchmaker import reference
+from matchmaker.catalog import access
+from matchmaker.catalog.models import REQUIREMENT_STATUSES
+from matchmaker.catalog.services import PageRequest, RequirementFilters
+from matchmaker.errors import Invalid, NotFound, StaleVersion
+from matchmaker.extensions import db_session, get_ranking
+from matchmaker.matching import access as matching
+from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
+from matchmaker.web.pages import blueprint
+from matchmaker.web.pools import pools_for_requirement
+from matchmaker.web.search import SearchQuery, search_suppliers
+from matchmaker.web.session import role_required, safe_next, signed_in_user
+
+bp = blueprint("buyer", __name__, url_prefix="/buyer")
+MATCH_LIMIT = 10
+# Saved offers live in the signed session cookie; ids only, so a few dozen fit.
+SHORTLIST_SIZE = 50
+
+
+@bp.get("/")
+@role_required("buyer")
+def dashboard() -> str:
+    user = signed_in_user()
+    page = access.list_requirements(
+        db_session(),
+        user,
+        RequirementFilters(status=REQUIREMENT_STATUSES),
+        PageRequest(limit=200, page=1),
+    )
+    return render_template("buyer/dashboard.html", requirements=page.items)
+
+
+@bp.route("/requirements/new", methods=["GET", "POST"])
+@role_required("buyer")
+def new_requirement() -> str | Response:
+    form = RequirementForm()
+    if form.validate_on_submit():
+        db = db_session()
+        try:
+            requirement = access.create_requirement(db, signed_in_user(), form.requirement_data())
+        except Invalid as error:
+            db.rollback()
+            apply_errors(form, error)
+        else:
+            db.commit()
+            flash(_("Your requirement is posted. These suppliers fit best."), "success")
+            return redirect(url_for("buyer.requirement", requirement_id=requirement.id))  # type: ignore[return-value]
+    return render_template("buyer/requirement_form.html", form=form, requirement=None)
+
+
+@bp.get("/requirements/<int:requirement_id>")
+@role_required("buyer")
+def requirement(requirement_id: int) -> str:
+    user = signed_in_user()
+    db = db_session()
+    found = access.read_requirement(db, user, requirement_id)
+    ranked = matching.offers_for_requirement(db, get_ranking(), user, requirement_id, MATCH_LIMIT)
+    pools = pools_for_requirement(db, get_ranking(), user, requirement_id)
+    db.commit()  # the suggestions shown are recorded, so feedback can refer to them
+    return render_template(
+        "buyer/requirement.html",
+        requirement=found,
+        ranked=ranked,
+        pools=pools,
+        feedback=FeedbackForm(),
+    )
+
+
+@bp.route("/requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
+@role_required("buyer")
+def edit_requirement(requirement_id: int) -> str | Response:
+    user = signed_in_user()
+    db = db_session()
+    found = access.read_requirement(db, user, requirement_id)
+    form = RequirementForm(obj=found)
+    if request.method == "GET":
+        form.min_ocop_stars.data = str(found.min_ocop_stars or "")
+    if form.validate_on_submit():
+        try:
+            access.update_requirement(
+                db, user, requirement_id, form.requirement_data(),
+                request.form.get("version", type=int),
+            )  # fmt: skip
+        except Invalid as error:
+            db.rollback()
+            apply_errors(form, error)
+        except StaleVersion:
+            db.rollback()
+            flash(_("Someone else changed this requirement meanwhile. Check the values below "
+                    "and save again."), "error")  # fmt: skip
+            return redirect(url_for("buyer.edit_requirement", requirement_id=requirement_id))  # type: ignore[return-value]
+        else:
+            db.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("buyer.requirement", requirement_id=requirement_id))  # type: ignore[return-value]
+    return render_template("buyer/requirement_form.html", form=form, requirement=found)
+
+
+def _search_query() -> SearchQuery:
+    def code(name: str, known: set[str]) -> str | None:
+        value = request.args.get(name) or None
+        return value if value in known else None
+
+    stars = request.args.get("min_stars", type=int)
+    return SearchQuery(
+        q=(request.args.get("q") or "").strip()[:200],
+        category=code("category", {c.code for c in reference.categories()}),
+        province=code("province", {p.code for p in reference.provinces()}),
+        min_stars=stars if stars in (3, 4, 5) else None,
+        certification=code("certification", {c.code for c in reference.certifications()}),
+        page=max(1, request.args.get("page", 1, type=int)),
+    )
+
+
+@bp.get("/search")
+@role_required("buyer", "officer", "admin")
+def search() -> str:
+    query = _search_query()
+    result = search_suppliers(db_session(), query)
+    return render_template(
+        "buyer/search.html",
+        query=query,
+        result=result,
+        saved=set(session.get("shortlist", [])),
+        save_form=ShortlistForm(),
+    )
+
+
+@bp.get("/shortlist")
+@role_required("buyer")
+def shortlist() -> str:
+    user = signed_in_user()
+    offers = []
+    for offer_id in session.get("shortlist", []):
+        try:
+            offers.append(access.read_offer(db_session(), user, offer_id))
+        except NotFound:
+            continue
+    return render_template("buyer/shortlist.html", offers=offers, save_form=ShortlistForm())
+
+
+@bp.post("/shortlist")
+@role_required("buyer")
+def save_to_shortlist() -> Response:
+    form = ShortlistForm()
+    offer_id = int(form.offer_id.data) if (form.offer_id.data or "").isdigit() else None
+    if offer_id is not None:
+        offer = access.read_offer(db_session(), signed_in_user(), offer_id)
+        saved = [i for i in session.get("shortlist", []) if i != offer.id]
+        if request.form.get("remove"):
+            flash(_("Removed from your shortlist."), "success")
+        else:
+            saved = [offer.id, *saved][:SHORTLIST_SIZE]
+            flash(_("Saved to your shortlist."), "success")
+        session["shortlist"] = saved
+    return redirect(safe_next(request.form.get("next"), url_for("buyer.shortlist")))  # type: ignore[return-value]

@@ -1,0 +1,129 @@
+"""The officer's pages: the dashboard, importing a province's OCOP list, accounts."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from matchmaker.accounts import permissions as can
+from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
+from matchmaker.extensions import db_session, get_database, get_settings
+from matchmaker.reports import dashboard as build_dashboard
+from matchmaker.web import people
+from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
+from matchmaker.web.pages import blueprint
+from matchmaker.web.session import role_required, signed_in_user
+
+bp = blueprint("officer", __name__, url_prefix="/officer")
+STAFF = ("officer", "admin")
+
+
+def _scope() -> str | None:
+    user = signed_in_user()
+    return None if can.is_admin(user) else can.officer_scope(user)
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def dashboard() -> str:
+    figures = build_dashboard(db_session(), _scope())
+    return render_template("officer/dashboard.html", figures=figures)
+
+
+def _uploads() -> Path:
+    return get_settings().instance_path / "imports"
+
+
+def _stashed(token: str) -> Path | None:
+    """The uploaded file behind a preview token, only for the officer who uploaded it."""
+    if token not in session.get("imports", []) or not token.isalnum():
+        return None
+    folder = _uploads() / token
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def _run(path: Path, *, dry_run: bool) -> ImportReport:
+    return import_offers(
+        get_database().sessions, path, default_province=_scope(), dry_run=dry_run
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*STAFF)
+def import_list() -> str:
+    form = ImportForm()
+    if form.validate_on_submit() and form.spreadsheet.data:
+        upload = form.spreadsheet.data
+        token = secrets.token_hex(12)
+        folder = _uploads() / token
+        folder.mkdir(parents=True)
+        path = folder / (secure_filename(upload.filename or "") or "list.xlsx")
+        upload.save(path)
+        try:
+            report = _run(path, dry_run=True)
+        except UnreadableFile as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            form.spreadsheet.errors = [
+                _("Nothing can be imported from this file: %(reason)s", reason=str(error))
+            ]
+        else:
+            session["imports"] = [*session.get("imports", [])[-4:], token]
+            return render_template(
+                "officer/import_preview.html",
+                report=report,
+                confirm=ConfirmImportForm(upload=token),
+            )
+    elif form.is_submitted() and not form.spreadsheet.errors:
+        form.spreadsheet.errors = [_("Choose the file to import.")]
+    return render_template("officer/import.html", form=form)
+
+
+@bp.post("/import/confirm")
+@role_required(*STAFF)
+def confirm_import() -> str | Response:
+    form = ConfirmImportForm()
+    path = _stashed(form.upload.data or "") if form.validate_on_submit() else None
+    if path is None:
+        flash(_("That preview has expired. Choose the file again."), "error")
+        return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
+    try:
+        report = _run(path, dry_run=False)
+    except UnreadableFile as error:
+        flash(_("Nothing can be imported from this file: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        session["imports"] = [t for t in session.get("imports", []) if t != form.upload.data]
+    return render_template("officer/import_report.html", report=report)
+
+
+@bp.get("/users")
+@role_required(*STAFF)
+def users() -> str:
+    people_list = people.list_users(db_session(), signed_in_user())
+    return render_template("officer/users.html", people=people_list, form=UserStateForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(*STAFF)
+def set_active(user_id: int) -> Response:
+    form = UserStateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = db_session()
+    person = people.set_active(db, signed_in_user(), user_id, form.active.data == "1")
+    db.commit()
+    message = (
+        _("%(name)s can sign in again.", name=person.name)
+        if person.is_active
+        else _("%(name)s is suspended and cannot sign in.", name=person.name)
+    )
+    flash(message, "success")
+    return redirect(url_for("officer.users"))  # type: ignore[return-value]

@@ -1,0 +1,134 @@
+"""The producer's pages: products, and the buyers whose requirements fit each one."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from matchmaker.accounts import permissions as can
+from matchmaker.catalog import access
+from matchmaker.catalog.models import OFFER_STATUSES, Offer
+from matchmaker.catalog.services import OfferFilters, PageRequest
+from matchmaker.errors import Invalid, StaleVersion
+from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.matching import access as matching
+from matchmaker.web import photos
+from matchmaker.web.forms import FeedbackForm, OfferForm, apply_errors
+from matchmaker.web.pages import blueprint
+from matchmaker.web.session import role_required, signed_in_user
+
+bp = blueprint("producer", __name__, url_prefix="/producer")
+MATCH_LIMIT = 10
+
+
+@bp.get("/")
+@role_required("producer")
+def dashboard() -> str:
+    user = signed_in_user()
+    page = access.list_offers(
+        db_session(),
+        user,
+        OfferFilters(status=OFFER_STATUSES, organization_id=user.organization_id),
+        PageRequest(limit=200, page=1),
+    )
+    return render_template("producer/dashboard.html", offers=page.items, total=page.total)
+
+
+def _save_photos(offer: Offer) -> None:
+    photos.save_photos(get_settings().instance_path, offer.id, request.files.getlist("photos"))
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@role_required("producer")
+def new_product() -> str | Response:
+    user = signed_in_user()
+    form = OfferForm()
+    if request.method == "GET" and user.organization.province:
+        form.province.data = user.organization.province
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            offer = access.create_offer(session, user, form.offer_data())
+            _save_photos(offer)
+        except Invalid as error:
+            session.rollback()
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Your product is listed. Here are the buyers it fits."), "success")
+            return redirect(url_for("producer.product", offer_id=offer.id))  # type: ignore[return-value]
+    return render_template("producer/offer_form.html", form=form, offer=None)
+
+
+@bp.get("/products/<int:offer_id>")
+@role_required("producer")
+def product(offer_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    offer = access.read_offer(session, user, offer_id)
+    ranked = matching.requirements_for_offer(session, get_ranking(), user, offer_id, MATCH_LIMIT)
+    session.commit()  # the suggestions shown are recorded, so feedback can refer to them
+    return render_template(
+        "producer/product.html",
+        offer=offer,
+        ranked=ranked,
+        photos=photos.list_photos(get_settings().instance_path, offer.id),
+        feedback=FeedbackForm(),
+    )
+
+
+@bp.route("/products/<int:offer_id>/edit", methods=["GET", "POST"])
+@role_required("producer")
+def edit_product(offer_id: int) -> str | Response:
+    user = signed_in_user()
+    session = db_session()
+    offer = access.read_offer(session, user, offer_id)
+    form = OfferForm(obj=offer)
+    if request.method == "GET":
+        form.ocop_stars.data = str(offer.ocop_stars or "")
+    version = request.form.get("version", type=int)
+    if form.validate_on_submit():
+        try:
+            access.update_offer(session, user, offer_id, form.offer_data(), version)
+            _save_photos(offer)
+        except Invalid as error:
+            session.rollback()
+            apply_errors(form, error)
+        except StaleVersion:
+            session.rollback()
+            flash(_("Someone else changed this product meanwhile. Check the values below and "
+                    "save again."), "error")  # fmt: skip
+            return redirect(url_for("producer.edit_product", offer_id=offer_id))  # type: ignore[return-value]
+        else:
+            session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("producer.product", offer_id=offer_id))  # type: ignore[return-value]
+    return render_template(
+        "producer/offer_form.html",
+        form=form,
+        offer=offer,
+        photos=photos.list_photos(get_settings().instance_path, offer.id),
+    )
+
+
+@bp.post("/products/<int:offer_id>/photos/<name>/delete")
+@role_required("producer")
+def delete_photo(offer_id: int, name: str) -> Response:
+    user = signed_in_user()
+    offer = access.read_offer(db_session(), user, offer_id)
+    if not can.can_manage_offer(user, offer):
+        abort(403)
+    photos.remove_photo(get_settings().instance_path, offer.id, name)
+    flash(_("The photo is removed."), "success")
+    return redirect(url_for("producer.edit_product", offer_id=offer_id))  # type: ignore[return-value]
+
+
+@bp.post("/products/<int:offer_id>/archive")
+@role_required("producer")
+def archive_product(offer_id: int) -> Response:
+    session = db_session()
+    access.archive_offer(session, signed_in_user(), offer_id, None)
+    session.commit()
+    flash(_("The product is archived: buyers no longer see it."), "success")
+    return redirect(url_for("producer.dashboard"))  # type: ignore[return-value]

@@ -1,0 +1,70 @@
+"""Pages anyone can open: the home page, public product pages with their QR code, language."""
+
+from __future__ import annotations
+
+import segno
+from flask import abort, redirect, render_template, request, send_from_directory, session
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from matchmaker.accounts import permissions as can
+from matchmaker.catalog import services
+from matchmaker.catalog.models import Offer
+from matchmaker.errors import NotFound
+from matchmaker.extensions import db_session, get_settings
+from matchmaker.web import i18n, photos
+from matchmaker.web.pages import blueprint
+from matchmaker.web.session import current_user, safe_next
+
+bp = blueprint("public", __name__)
+FEATURED = 6
+
+
+@bp.get("/")
+def home() -> str:
+    featured = services.list_offers(
+        db_session(),
+        services.OfferFilters(min_stars=4),
+        services.PageRequest(limit=FEATURED, page=1),
+    )
+    return render_template("home.html", featured=featured.items, total=featured.total)
+
+
+def _public_offer(offer_id: int) -> Offer:
+    """An offer anyone may see: listed ones, or any of the signed-in user's own."""
+    offer = services.get_offer(db_session(), offer_id)
+    user = current_user()
+    if offer.status != "active" and not (user and can.can_read_offer(user, offer)):
+        raise NotFound(f"Offer {offer_id} does not exist.")
+    return offer
+
+
+@bp.get("/products/<int:offer_id>")
+def product(offer_id: int) -> str:
+    offer = _public_offer(offer_id)
+    qr = None
+    if offer.traceability_url:
+        # Inline SVG: prints sharply and needs no image request.
+        qr = Markup(
+            segno.make(offer.traceability_url, error="m").svg_inline(
+                scale=4, dark="#111", title=offer.traceability_url
+            )
+        )
+    pictures = photos.list_photos(get_settings().instance_path, offer.id)
+    return render_template("product.html", offer=offer, qr=qr, photos=pictures)
+
+
+@bp.get("/products/<int:offer_id>/photos/<name>")
+def photo(offer_id: int, name: str) -> Response:
+    offer = _public_offer(offer_id)
+    if name not in photos.list_photos(get_settings().instance_path, offer.id):
+        abort(404)
+    folder = photos.folder(get_settings().instance_path, offer.id)
+    return send_from_directory(folder, name, max_age=86400)
+
+
+@bp.get("/lang/<code>")
+def language(code: str) -> Response:
+    if code in i18n.LOCALES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), "/"))  # type: ignore[return-value]

@@ -1,0 +1,152 @@
+"""A live server with the demo data, and Debian's Chromium driven headless by Playwright.
+
+Every journey runs in Vietnamese and in English and saves screenshots at phone (375 px) and
+desktop widths under ``artifacts/e2e/``. Without Chromium the journeys skip (fail in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from matchmaker.app import create_app
+from matchmaker.catalog.demo import load_demo
+from matchmaker.db import unit_of_work
+from matchmaker.extensions import get_database
+from matchmaker.migrations import upgrade
+from matchmaker.settings import Settings
+from tests.conftest import unavailable
+
+CHROMIUM = os.environ.get("MATCHMAKER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@dataclass
+class Server:
+    url: str
+    app: object
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``matchmaker serve``'s app on a free port, with a real SQLite file and the demo data."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    settings = Settings(
+        environment="testing",
+        instance_path=instance,
+        database_url=f"sqlite:///{instance / 'e2e.sqlite'}",
+        secret_key="e2e-secret",
+        login_rate_limit="1000/minute",
+    )
+    app = create_app(settings)
+    upgrade(get_database(app).engine)
+    with unit_of_work(get_database(app).sessions) as session:
+        load_demo(session)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{server.server_port}", app)
+    server.shutdown()
+    thread.join(timeout=10)
+    get_database(app).engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        unavailable(f"Chromium is not installed at {CHROMIUM}; run `bash scripts/browser.sh`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed: pip install 'playwright>=1.48'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Journey:
+    """One browser tab in one language, with screenshots and the console watched."""
+
+    page: object
+    base_url: str
+    lang: str
+    folder: Path
+    problems: list[str] = field(default_factory=list)
+    shots: int = 0
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base_url + path)  # type: ignore[attr-defined]
+
+    def shoot(self, name: str) -> None:
+        """Full-page screenshots at desktop and phone width."""
+        self.shots += 1
+        stem = f"{self.shots:02d}-{name}"
+        page = self.page
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)  # type: ignore[attr-defined]
+            page.screenshot(  # type: ignore[attr-defined]
+                path=str(self.folder / f"{stem}-{label}.png"), full_page=True
+            )
+            if label == "phone":
+                overflow = page.evaluate(  # type: ignore[attr-defined]
+                    "document.documentElement.scrollWidth - window.innerWidth"
+                )
+                if overflow > 0:
+                    self.problems.append(f"{stem}: page is {overflow}px wider than a phone")
+        page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    if report.when == "call":  # type: ignore[attr-defined]
+        item.stash[_FAILED] = report.failed  # type: ignore[attr-defined]
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(params=["vi", "en"])
+def journey(
+    request: pytest.FixtureRequest, browser: object, live_server: Server
+) -> Iterator[Journey]:
+    lang: str = request.param
+    # The phone's own language too: date pickers follow the browser's locale, not the page.
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport=DESKTOP, locale="vi-VN" if lang == "vi" else "en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    name = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
+    folder = ARTIFACTS / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    trip = Journey(page, live_server.url, lang, folder)
+    page.on("console", lambda m: m.type == "error" and trip.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: trip.problems.append(f"page error: {e}"))
+    trip.open("/")
+    if lang == "en":
+        page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == lang
+    yield trip
+    if request.node.stash.get(_FAILED, False):
+        page.screenshot(path=str(folder / "failure.png"), full_page=True)
+    context.close()
+    assert trip.problems == [], trip.problems
