@@ -117,6 +117,15 @@ def explain(
                     f"OCOP certificate expires in {days} days",
                 )
             )
+    elif offer.ocop_stars is not None and offer.ocop_certified_until is None:
+        # Stars without a certificate date cannot be checked, so they do not count.
+        gaps.append(
+            _e(
+                "certificate_date_missing",
+                "Chưa có ngày hiệu lực giấy chứng nhận OCOP",
+                "OCOP certificate dates are missing",
+            )
+        )
     elif offer.ocop_stars is not None:
         gaps.append(
             _e(
