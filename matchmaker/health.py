@@ -1,4 +1,8 @@
-"""``/healthz``: is the database reachable, is the broker reachable."""
+"""``/healthz``: is the database reachable, is the broker reachable; workers and queues.
+
+The status follows the database and the broker only: a web process with no worker running
+still serves pages, so a load balancer should keep it. Workers and queue lengths are reported
+for whoever watches the deployment."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from kombu import Connection
 from sqlalchemy import text
 
 from matchmaker.extensions import get_database, get_settings
+from workers import monitor
 
 blueprint = Blueprint("health", __name__)
 
@@ -42,4 +47,9 @@ def _broker() -> dict[str, Any]:
 def healthz() -> tuple[Response, int]:
     checks = {"database": _check(_database), "broker": _check(_broker)}
     healthy = all(c["ok"] for c in checks.values())
-    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+    return jsonify(
+        status="ok" if healthy else "degraded",
+        checks=checks,
+        workers=_check(monitor.workers),
+        queues=_check(lambda: {"lengths": monitor.queue_lengths()}),
+    ), 200 if healthy else 503

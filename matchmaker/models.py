@@ -4,7 +4,16 @@ from matchmaker.accounts.models import ApiToken, User
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.notifications.models import (
+    MatchAlert,
+    Notification,
+    NotificationPreference,
+    WorkerHeartbeat,
+)
+from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Match", "MatchEvent", "Offer", "Organization", "Requirement", "User",
+    "ApiToken", "Base", "Match", "MatchAlert", "MatchEvent", "Notification",
+    "NotificationPreference", "Offer", "Organization", "OutboxMessage", "Requirement", "User",
+    "WorkerHeartbeat",
 ]  # fmt: skip

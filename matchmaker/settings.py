@@ -29,6 +29,35 @@ class SmtpSettings(BaseModel):
     sender: str = "OCOP Matchmaker <no-reply@ocop-matchmaker.vn>"
 
 
+class NotificationSettings(BaseModel):
+    """Who hears about matches, how often, and how hard delivery tries."""
+
+    min_score: float = 0.5
+    matches_per_change: int = 20
+    daily_cap: int = 20
+    batch_size: int = 50
+    max_attempts: int = 8
+    retry_base_seconds: float = 30.0
+    retry_max_seconds: float = 3600.0
+    # A claimed email or a published task not finished within this long is taken up again.
+    lease_seconds: float = 600.0
+    relay_interval_seconds: float = 1.0
+    link_max_age_days: int = 60
+    certificate_reminder_days: tuple[int, ...] = (60, 30, 7)
+    requirement_reminder_days: tuple[int, ...] = (7, 1)
+    digest_hour: int = 7
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+class WorkerSettings(BaseModel):
+    concurrency: int = 2
+    # The embedded worker that ``matchmaker serve`` starts next to the web app.
+    embedded: bool = True
+    task_soft_time_limit: int = 240
+    task_time_limit: int = 300
+    rematch_chunk_size: int = 200
+
+
 class _TomlFiles(PydanticBaseSettingsSource):
     """Reads ``config/default.toml`` and then the file named by ``MATCHMAKER_CONFIG``."""
 
@@ -72,6 +101,8 @@ class Settings(BaseSettings):
     login_rate_limit: str = "10/minute"
     models_path: Path | None = None
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -93,6 +124,16 @@ class Settings(BaseSettings):
     def effective_broker_url(self) -> str:
         """Redis when configured, else a broker kept in an SQLite file (no server needed)."""
         return self.redis_url or f"sqla+sqlite:///{self.instance_path / 'broker.sqlite'}"
+
+    @property
+    def effective_result_backend(self) -> str:
+        """Where chords keep their parts' results: Redis, or an SQLite file beside the broker."""
+        return self.redis_url or f"db+sqlite:///{self.instance_path / 'results.sqlite'}"
+
+    @property
+    def mail_outbox_path(self) -> Path:
+        """Where mail goes when no SMTP host is set (read it at ``/dev/mail``)."""
+        return self.instance_path / "mail"
 
     @property
     def effective_models_path(self) -> Path:

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from matchmaker import outbox
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.catalog.validation import (
     OFFER_FIELDS,
@@ -134,6 +135,7 @@ def create_offer(session: Session, producer: Organization, data: Mapping[str, An
     offer = Offer(**values, organization_id=producer.id, title_key=fold_key(values["title"]))
     session.add(offer)
     session.flush()
+    outbox.offer_changed(session, offer.id)
     return offer
 
 
@@ -164,6 +166,7 @@ def update_offer(
     if "title" in values:
         offer.title_key = fold_key(values["title"])
     session.flush()
+    outbox.offer_changed(session, offer.id)
     return offer
 
 
@@ -174,6 +177,7 @@ def archive_offer(session: Session, offer: Offer, *, expected_version: int | Non
         offer.status = "archived"
         offer.archived_at = utcnow()
         session.flush()
+        outbox.offer_changed(session, offer.id)
     return offer
 
 
@@ -238,6 +242,7 @@ def create_requirement(
     requirement = Requirement(**values, organization_id=buyer.id)
     session.add(requirement)
     session.flush()
+    outbox.requirement_changed(session, requirement.id)
     return requirement
 
 
@@ -262,6 +267,7 @@ def update_requirement(
     for name, value in values.items():
         setattr(requirement, name, value)
     session.flush()
+    outbox.requirement_changed(session, requirement.id)
     return requirement
 
 
@@ -273,6 +279,7 @@ def close_requirement(
         requirement.status = "closed"
         requirement.archived_at = utcnow()
         session.flush()
+        outbox.requirement_changed(session, requirement.id)
     return requirement
 
 

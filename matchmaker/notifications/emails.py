@@ -1,0 +1,191 @@
+"""Building an email from a notification row: language, subject, text and HTML from templates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from matchmaker.accounts.models import User
+from matchmaker.catalog.models import Offer, Requirement
+from matchmaker.matching.models import Match
+from matchmaker.notifications.links import Links
+from matchmaker.notifications.mail import OutgoingEmail
+from matchmaker.notifications.messages import translator
+from matchmaker.notifications.models import Notification
+
+# Matches that can still be acted on; a declined or finished one is left out of an email.
+LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
+
+
+@cache
+def templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("matchmaker.notifications", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class MatchItem:
+    match_id: int
+    headline: str
+    subtitle: str
+    score_percent: int
+    reasons: list[str]
+    gaps: list[str]
+    view_url: str
+    accept_url: str
+    decline_url: str
+
+
+def message_id(notification: Notification, base_url: str) -> str:
+    digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{urlsplit(base_url).hostname or 'ocop-matchmaker'}>"
+
+
+class EmailBuilder:
+    def __init__(self, links: Links, base_url: str) -> None:
+        self._links = links
+        self._base_url = base_url
+
+    def build(self, session: Session, notification: Notification) -> OutgoingEmail | None:
+        """The email for ``notification``, or None when nothing in it is still true."""
+        user = session.get(User, notification.user_id, options=[joinedload(User.organization)])
+        if user is None or not user.is_active:
+            return None
+        language = user.organization.preferred_language or "vi"
+        t = translator(language)
+        context: dict[str, Any] = {
+            "t": t,
+            "language": language,
+            "name": user.name,
+            "preferences_url": self._links.url("preferences", user.id),
+            "unsubscribe_url": self._links.url("unsubscribe", user.id),
+        }
+        if notification.kind in ("match", "digest"):
+            rendered = self._matches(session, user, notification, t, context)
+        elif notification.kind == "certificate_expiry":
+            rendered = self._certificate(session, notification, t, context)
+        else:
+            rendered = self._requirement(session, notification, t, context)
+        if rendered is None:
+            return None
+        subject, template = rendered
+        env = templates()
+        return OutgoingEmail(
+            to=user.email,
+            subject=subject,
+            text=env.get_template(f"email/{template}.txt").render(context),
+            html=env.get_template(f"email/{template}.html").render(context, subject=subject),
+            message_id=message_id(notification, self._base_url),
+            language=language,
+            headers={
+                # RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+                "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+
+    def _matches(
+        self,
+        session: Session,
+        user: User,
+        notification: Notification,
+        t: Any,
+        context: dict[str, Any],
+    ) -> tuple[str, str] | None:
+        ids = notification.payload.get("match_ids", [])
+        matches = list(
+            session.scalars(
+                select(Match)
+                .options(
+                    joinedload(Match.offer).joinedload(Offer.producer),
+                    joinedload(Match.requirement).joinedload(Requirement.buyer),
+                )
+                .where(Match.id.in_(ids), Match.status.in_(LIVE_MATCH_STATUSES))
+                .order_by(Match.score.desc(), Match.id)
+            ).unique()
+        )
+        matches = [
+            m for m in matches
+            if m.offer.status == "active" and m.requirement.status == "open"
+        ]  # fmt: skip
+        if not matches:
+            return None
+        language = user.organization.preferred_language or "vi"
+        producer_side = user.organization_id == matches[0].offer.organization_id
+        items = [self._item(user, m, language, t, producer_side) for m in matches]
+        context.update(
+            items=items,
+            intro=t("intro_producer" if producer_side else "intro_buyer"),
+        )
+        if notification.kind == "digest":
+            period = notification.payload.get("period", "daily")
+            subject = t(f"subject_digest_{period}", count=len(items))
+        elif producer_side:
+            first = matches[0].requirement
+            subject = t("subject_match_producer", buyer=first.buyer.name, title=first.title)
+        else:
+            subject = t("subject_match_buyer", count=len(items), title=matches[0].requirement.title)
+        return subject, "matches"
+
+    def _item(
+        self, user: User, match: Match, language: str, t: Any, producer_side: bool
+    ) -> MatchItem:
+        if producer_side:
+            headline = f"{match.requirement.buyer.name} — {match.requirement.title}"
+            subtitle = t("for_offer", title=match.offer.title)
+        else:
+            stars = f" ({match.offer.ocop_stars}★ OCOP)" if match.offer.ocop_stars else ""
+            headline = f"{match.offer.producer.name} — {match.offer.title}{stars}"
+            subtitle = t("for_requirement", title=match.requirement.title)
+        return MatchItem(
+            match_id=match.id,
+            headline=headline,
+            subtitle=subtitle,
+            score_percent=round(match.score * 100),
+            reasons=[r.get(language) or r.get("vi", "") for r in match.reasons or []],
+            gaps=[g.get(language) or g.get("vi", "") for g in match.gaps or []],
+            view_url=self._links.url("view", user.id, match.id),
+            accept_url=self._links.url("accept", user.id, match.id),
+            decline_url=self._links.url("decline", user.id, match.id),
+        )
+
+    def _certificate(
+        self, session: Session, notification: Notification, t: Any, context: dict[str, Any]
+    ) -> tuple[str, str] | None:
+        offer = session.get(Offer, notification.payload["offer_id"])
+        expires_on = date.fromisoformat(notification.payload["expires_on"])
+        if offer is None or offer.status == "archived" or offer.ocop_certified_until != expires_on:
+            return None  # archived, or renewed since the reminder was planned
+        days = notification.payload["days"]
+        context["body"] = t("body_certificate", stars=offer.ocop_stars, title=offer.title,
+                            date=expires_on.strftime("%d/%m/%Y"))  # fmt: skip
+        return t("subject_certificate", title=offer.title, days=days), "reminder"
+
+    def _requirement(
+        self, session: Session, notification: Notification, t: Any, context: dict[str, Any]
+    ) -> tuple[str, str] | None:
+        requirement = session.get(Requirement, notification.payload["requirement_id"])
+        expires_on = date.fromisoformat(notification.payload["expires_on"])
+        if (
+            requirement is None
+            or requirement.status != "open"
+            or (requirement.valid_until != expires_on)
+        ):
+            return None
+        days = notification.payload["days"]
+        context["body"] = t("body_requirement", title=requirement.title,
+                            date=expires_on.strftime("%d/%m/%Y"))  # fmt: skip
+        return t("subject_requirement", title=requirement.title, days=days), "reminder"

@@ -1,0 +1,62 @@
+"""Signed one-click links in emails: view, accept or decline a match; preferences; unsubscribe.
+
+A link carries the user and the match it was made for and is signed with the app's secret key,
+one salt per action, so a view link cannot be turned into an accept link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+MATCH_ACTIONS = ("view", "accept", "decline")
+USER_ACTIONS = ("preferences", "unsubscribe")
+ACTIONS = MATCH_ACTIONS + USER_ACTIONS
+
+
+class BadLink(Exception):
+    """The link was tampered with, made for another action, or has expired."""
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    action: str
+    user_id: int
+    match_id: int | None
+
+
+class Links:
+    def __init__(self, secret_key: str, base_url: str, max_age: timedelta) -> None:
+        self._secret_key = secret_key
+        self._base_url = base_url.rstrip("/")
+        self._max_age = max_age
+
+    def _serializer(self, action: str) -> URLSafeTimedSerializer:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown link action {action!r}")
+        return URLSafeTimedSerializer(self._secret_key, salt=f"matchmaker.notifications.{action}")
+
+    def token(self, action: str, user_id: int, match_id: int | None = None) -> str:
+        payload: dict[str, Any] = {"u": user_id}
+        if match_id is not None:
+            payload["m"] = match_id
+        return self._serializer(action).dumps(payload)
+
+    def url(self, action: str, user_id: int, match_id: int | None = None) -> str:
+        return f"{self._base_url}/notifications/{action}/{self.token(action, user_id, match_id)}"
+
+    def load(self, action: str, token: str) -> LinkClaims:
+        # Unsubscribing must keep working however old the email is.
+        max_age = None if action in USER_ACTIONS else int(self._max_age.total_seconds())
+        try:
+            data = self._serializer(action).loads(token, max_age=max_age)
+            user_id = int(data["u"])
+            match_id = int(data["m"]) if "m" in data else None
+        except (BadData, KeyError, TypeError, ValueError) as exc:
+            raise BadLink(str(exc)) from None
+        if (action in MATCH_ACTIONS) != (match_id is not None):
+            raise BadLink("the link does not name what it acts on")
+        return LinkClaims(action, user_id, match_id)

@@ -1,0 +1,171 @@
+"""Where email links land: view, accept or decline a match, choose a frequency, unsubscribe.
+And, outside production, ``/dev/mail`` to read the mail the app would have sent.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy.orm import joinedload
+
+from matchmaker.accounts.models import User
+from matchmaker.errors import Conflict, Forbidden, Invalid
+from matchmaker.extensions import db_session, get_settings
+from matchmaker.matching.models import Match
+from matchmaker.matching.service import record_feedback
+from matchmaker.notifications import get_notifier, preferences
+from matchmaker.notifications.links import BadLink, LinkClaims
+from matchmaker.notifications.messages import translator
+from matchmaker.notifications.models import FREQUENCIES
+
+blueprint = Blueprint(
+    "notifications", __name__, url_prefix="/notifications", template_folder="templates"
+)
+dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail", template_folder="templates")
+
+
+def _page(language: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    context.setdefault("match", None)
+    return render_template(
+        "notifications/page.html", t=translator(language), language=language, **context
+    ), status
+
+
+def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
+    try:
+        claims = get_notifier().links.load(action, token)
+    except BadLink:
+        abort(_bad_link())
+    user = db_session().get(User, claims.user_id, options=[joinedload(User.organization)])
+    if user is None or not user.is_active:
+        abort(_bad_link())
+    return claims, user
+
+
+def _bad_link() -> Response:
+    body, status = _page("vi", 400, message=translator("vi")("page_bad_link"),
+                         message_en=translator("en")("page_bad_link"))  # fmt: skip
+    return Response(body, status, mimetype="text/html")
+
+
+def _language(user: User) -> str:
+    return user.organization.preferred_language or "vi"
+
+
+def _match_action(action: str, feedback: str, token: str, done_key: str) -> tuple[str, int]:
+    claims, user = _resolve(action, token)
+    session = db_session()
+    match = session.get(Match, claims.match_id)
+    if match is None:
+        abort(_bad_link())
+    t = translator(_language(user))
+    try:
+        record_feedback(session, user, match, feedback)
+    except Forbidden:
+        abort(_bad_link())
+    except Conflict as exc:
+        if action != "view":  # looking again at an answered match is fine
+            session.rollback()
+            return _page(_language(user), 409, message=t("page_conflict", detail=exc.detail),
+                         match=match)  # fmt: skip
+    session.commit()
+    return _page(_language(user), message=t(done_key), match=match)
+
+
+@blueprint.get("/view/<token>")
+def view(token: str) -> tuple[str, int]:
+    return _match_action("view", "viewed", token, "page_viewed")
+
+
+@blueprint.get("/accept/<token>")
+def accept(token: str) -> tuple[str, int]:
+    return _match_action("accept", "accepted", token, "page_accepted")
+
+
+@blueprint.route("/decline/<token>", methods=["GET", "POST"])
+def decline(token: str) -> tuple[str, int]:
+    claims, user = _resolve("decline", token)
+    session = db_session()
+    match = session.get(Match, claims.match_id)
+    if match is None:
+        abort(_bad_link())
+    language = _language(user)
+    t = translator(language)
+    if request.method == "GET":
+        return _page(language, message=t("page_decline_ask"), match=match, decline_form=True)
+    try:
+        record_feedback(session, user, match, "declined", request.form.get("reason"))
+    except Invalid as exc:
+        session.rollback()
+        return _page(language, 422, message=t("page_decline_ask"), error=exc.detail,
+                     match=match, decline_form=True)  # fmt: skip
+    except Conflict as exc:
+        session.rollback()
+        return _page(language, 409, message=t("page_conflict", detail=exc.detail), match=match)
+    except Forbidden:
+        abort(_bad_link())
+    session.commit()
+    return _page(language, message=t("page_declined"), match=match)
+
+
+@blueprint.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> tuple[str, int]:
+    """GET from the email's link; POST from mail clients' one-click button (RFC 8058)."""
+    _claims, user = _resolve("unsubscribe", token)
+    preferences.unsubscribe(db_session(), user.id)
+    db_session().commit()
+    return _page(_language(user), message=translator(_language(user))("page_unsubscribed"))
+
+
+@blueprint.route("/preferences/<token>", methods=["GET", "POST"])
+def choose_frequency(token: str) -> tuple[str, int]:
+    _claims, user = _resolve("preferences", token)
+    session = db_session()
+    language = _language(user)
+    t = translator(language)
+    message = t("page_preferences")
+    if request.method == "POST":
+        preferences.set_frequency(session, user.id, request.form.get("frequency", ""))
+        session.commit()
+        message = t("page_preferences_saved")
+    current = preferences.get_preference(session, user.id)
+    return _page(language, message=message, frequencies=FREQUENCIES,
+                 current=current.frequency, preferences_form=True)  # fmt: skip
+
+
+# --- /dev/mail: the local outbox, outside production ------------------------------------------
+
+_NAME = re.compile(r"^[0-9]+-[0-9a-f]{8}\.eml$")
+
+
+def _read(name: str) -> EmailMessage:
+    if not _NAME.match(name):
+        abort(404)
+    path = get_settings().mail_outbox_path / name
+    if not path.is_file():
+        abort(404)
+    with path.open("rb") as fh:
+        return BytesParser(policy=policy.default).parse(fh)  # type: ignore[return-value]
+
+
+@dev_mail.get("")
+def mail_index() -> str:
+    folder = get_settings().mail_outbox_path
+    names = sorted((p.name for p in folder.glob("*.eml")), reverse=True) if folder.is_dir() else []
+    messages = [(name, _read(name)) for name in names[:200]]
+    return render_template("notifications/dev_mail.html", messages=messages, folder=folder)
+
+
+@dev_mail.get("/<name>")
+def mail_message(name: str) -> Response:
+    message = _read(name)
+    wants_text = request.args.get("format") == "text"
+    part = message.get_body(("plain",) if wants_text else ("html", "plain"))
+    content = part.get_content() if part is not None else ""
+    is_html = part is not None and part.get_content_subtype() == "html"
+    return Response(content, mimetype="text/html" if is_html else "text/plain")

@@ -1,0 +1,226 @@
+"""The transactional outbox: work for the workers, written in the same transaction as the change.
+
+A service calls :func:`enqueue`; the row commits (or rolls back) with everything else the edge
+does. Right after the commit the app's :class:`Publisher` hands the rows to the broker; if the
+broker is down the rows simply wait, and the relay (:func:`relay_once`, run in a loop by
+``matchmaker outbox relay``) keeps offering them until it succeeds. A row is finished only when
+its task reports success, so a task lost after publishing (a dead worker, a restarted broker)
+is published again once its lease runs out. Tasks are therefore written to be safe to run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import Index, Integer, String, and_, delete, event, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from matchmaker.db import Base, JSONType, UTCDateTime, unit_of_work, utcnow
+
+log = logging.getLogger(__name__)
+
+_PENDING = "matchmaker.outbox.pending"
+EXTENSION = "matchmaker.outbox"
+
+# Task names the catalog's changes start (the workers package defines the tasks).
+REQUIREMENT_CHANGED = "matching.requirement_changed"
+OFFER_CHANGED = "matching.offer_changed"
+SEND_NOTIFICATIONS = "email.send_notifications"
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_open", "completed_at", "available_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task: Mapped[str] = mapped_column(String(120))
+    kwargs: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    publish_count: Mapped[int] = mapped_column(Integer, default=0)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def enqueue(session: Session, task: str, **kwargs: Any) -> OutboxMessage:
+    """Adds a task to run once the session's transaction commits."""
+    message = OutboxMessage(task=task, kwargs=kwargs)
+    session.add(message)
+    session.flush()
+    session.info.setdefault(_PENDING, []).append(message.id)
+    return message
+
+
+def requirement_changed(session: Session, requirement_id: int) -> OutboxMessage:
+    return enqueue(session, REQUIREMENT_CHANGED, requirement_id=requirement_id)
+
+
+def offer_changed(session: Session, offer_id: int) -> OutboxMessage:
+    return enqueue(session, OFFER_CHANGED, offer_id=offer_id)
+
+
+def complete(session: Session, message_id: int) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.completed_at.is_(None))
+        .values(completed_at=utcnow())
+    )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the broker receives for one outbox row."""
+
+    message_id: int
+    task: str
+    kwargs: dict[str, Any]
+    task_id: str
+
+
+Send = Callable[[Sequence[Envelope]], None]
+
+
+def _envelope(message: OutboxMessage) -> Envelope:
+    return Envelope(
+        message_id=message.id,
+        task=message.task,
+        kwargs={**message.kwargs, "outbox_id": message.id},
+        task_id=f"outbox-{message.id}-{message.publish_count + 1}",
+    )
+
+
+class Publisher:
+    """Publishes a committed transaction's outbox rows; failures are left to the relay."""
+
+    def __init__(self, sessions: Callable[[], sessionmaker[Session]], send: Send) -> None:
+        self._sessions = sessions
+        self._send = send
+
+    def publish(self, message_ids: Sequence[int]) -> None:
+        try:
+            with unit_of_work(self._sessions()) as session:
+                messages = list(
+                    session.scalars(
+                        select(OutboxMessage).where(
+                            OutboxMessage.id.in_(message_ids),
+                            OutboxMessage.published_at.is_(None),
+                            OutboxMessage.available_at <= utcnow(),
+                        )
+                    )
+                )
+                if not messages:
+                    return
+                self._send([_envelope(m) for m in messages])
+                now = utcnow()
+                for message in messages:
+                    message.published_at = now
+                    message.publish_count += 1
+        except Exception:  # the rows are committed; the relay will publish them
+            log.warning("outbox: publishing after commit failed; the relay will retry",
+                        exc_info=True)  # fmt: skip
+
+
+def install() -> None:
+    """Hooks every session's commit so that its outbox rows are published right after it."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)
+
+
+def current_publisher() -> Publisher | None:
+    """The current app's publisher, unless publishing is switched off (as under TESTING)."""
+    if not has_app_context():
+        return None
+    app = current_app
+    if not app.config.get("OUTBOX_PUBLISH", not app.testing):
+        return None
+    return app.extensions.get(EXTENSION)  # type: ignore[no-any-return]
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    publisher = current_publisher() if pending else None
+    if publisher is not None:
+        publisher.publish(pending)
+
+
+def _after_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+# --- the relay --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelayReport:
+    published: int
+    failed: bool
+
+
+def relay_once(
+    sessions: sessionmaker[Session],
+    send: Send,
+    *,
+    lease: timedelta,
+    grace: timedelta = timedelta(seconds=2),
+    limit: int = 500,
+) -> RelayReport:
+    """Publishes rows nobody published (the broker was down, the process died after its commit)
+    and rows published longer than ``lease`` ago whose task never finished."""
+    now = utcnow()
+    with unit_of_work(sessions) as session:
+        messages = list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.completed_at.is_(None),
+                    OutboxMessage.available_at <= now,
+                    or_(
+                        and_(
+                            OutboxMessage.published_at.is_(None),
+                            OutboxMessage.created_at <= now - grace,
+                        ),
+                        OutboxMessage.published_at <= now - lease,
+                    ),
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not messages:
+            return RelayReport(0, False)
+        try:
+            send([_envelope(m) for m in messages])
+        except Exception as exc:  # the broker is down: keep the rows, try at the next tick
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            for message in messages:
+                message.last_error = error
+            log.warning("outbox: %d task(s) wait for the broker: %s", len(messages), error)
+            return RelayReport(0, True)
+        for message in messages:
+            message.published_at = now
+            message.publish_count += 1
+            message.last_error = None
+        log.info("outbox: relayed %d task(s)", len(messages))
+        return RelayReport(len(messages), False)
+
+
+def purge_completed(session: Session, older_than: datetime) -> int:
+    result = session.execute(delete(OutboxMessage).where(OutboxMessage.completed_at < older_than))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """Open rows: waiting to be published, and published but not finished."""
+    open_rows = select(func.count()).where(OutboxMessage.completed_at.is_(None))
+    total = session.scalar(open_rows) or 0
+    unpublished = session.scalar(open_rows.where(OutboxMessage.published_at.is_(None))) or 0
+    return {"unpublished": unpublished, "in_flight": total - unpublished}

@@ -1,0 +1,147 @@
+"""Commands that run workers: ``matchmaker worker``, ``matchmaker beat``, ``matchmaker outbox``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import click
+from celery import Celery
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from matchmaker import outbox
+from matchmaker.db import unit_of_work
+from matchmaker.extensions import get_database, get_settings
+from workers import QUEUES, relay
+
+
+def _apps() -> tuple[Flask, Celery]:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app, app.extensions["celery"]
+
+
+def _matchmaker(*args: str) -> list[str]:
+    """This same command line, in a new process (same interpreter, same environment)."""
+    return [sys.executable, "-m", "matchmaker.cli", *args]
+
+
+def start_worker_process(*args: str, **popen: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(_matchmaker("worker", *args), **popen)
+
+
+@click.command("worker")
+@click.option("--queues", "-Q", default=",".join(QUEUES), show_default=True)
+@click.option(
+    "--concurrency",
+    "-c",
+    type=int,
+    default=None,
+    help="Processes (or threads); default from settings.worker.concurrency.",
+)
+@click.option(
+    "--pool",
+    type=click.Choice(["prefork", "threads", "solo"]),
+    default="prefork",
+    show_default=True,
+)
+@click.option("--beat", is_flag=True, help="Also run the scheduler (only one per deployment).")
+@click.option("--hostname", "-n", default=None, help="Node name, unique per worker.")
+@click.option(
+    "--relay/--no-relay",
+    default=True,
+    show_default=True,
+    help="Run the outbox relay beside the worker.",
+)
+@with_appcontext
+def worker_command(
+    queues: str, concurrency: int | None, pool: str, beat: bool, hostname: str | None,
+    relay: bool,
+) -> None:  # fmt: skip
+    """Run a Celery worker (and its outbox relay) for this deployment's broker."""
+    _app, celery_app = _apps()
+    settings = get_settings()
+    hostname = hostname or f"matchmaker-{os.getpid()}@{socket.gethostname()}"
+    relay_process = None
+    if relay:
+        args = ("--parent-pid", str(os.getpid()), "--hostname", hostname)
+        relay_process = subprocess.Popen(_matchmaker("outbox", "relay", *args))
+    argv = [
+        "worker",
+        f"--queues={queues}",
+        f"--concurrency={concurrency or settings.worker.concurrency}",
+        f"--pool={pool}",
+        f"--hostname={hostname}",
+        f"--loglevel={settings.log_level}",
+    ]
+    if beat:
+        argv += ["--beat", f"--schedule={settings.instance_path / 'celerybeat-schedule'}"]
+    try:
+        celery_app.worker_main(argv)
+    finally:
+        if relay_process is not None:
+            relay_process.terminate()
+            relay_process.wait(10)
+
+
+@click.command("beat")
+@with_appcontext
+def beat_command() -> None:
+    """Run the scheduler alone: digests, reminders, the nightly re-match (one per deployment)."""
+    _app, celery_app = _apps()
+    settings = get_settings()
+    celery_app.start(["beat", f"--schedule={settings.instance_path / 'celerybeat-schedule'}",
+                      f"--loglevel={settings.log_level}"])  # fmt: skip
+
+
+@click.group("outbox", help="Work waiting to be handed to the workers.")
+def outbox_group() -> None:
+    pass
+
+
+@outbox_group.command("relay")
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.option("--parent-pid", type=int, default=None, hidden=True)
+@click.option("--hostname", default=None, help="Name to report in /healthz.")
+@with_appcontext
+def outbox_relay(once: bool, parent_pid: int | None, hostname: str | None) -> None:
+    """Publish waiting and unfinished tasks, and re-queue due emails, until stopped."""
+    app, celery_app = _apps()
+    from workers import logs
+
+    logs.configure(get_settings().log_level)
+    if once:
+        report = relay.tick(app, celery_app)
+        click.echo(f"Published {report.published} task(s).")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        relay.run(app, celery_app, stop=stop, parent_pid=parent_pid, hostname=hostname)
+
+
+@outbox_group.command("status")
+@with_appcontext
+def outbox_status() -> None:
+    """How many tasks wait to be published, and how many are published but unfinished."""
+    with unit_of_work(get_database().sessions) as session:
+        counts = outbox.backlog(session)
+    click.echo(f"unpublished: {counts['unpublished']}  in flight: {counts['in_flight']}")
+
+
+@click.command("rematch")
+@with_appcontext
+def rematch_command() -> None:
+    """Queue the full re-match now (it also runs every night)."""
+    with unit_of_work(get_database().sessions) as session:
+        outbox.enqueue(session, "matching.rematch_all")
+    click.echo("Full re-match queued.")
+
+
+COMMANDS = (worker_command, beat_command, outbox_group, rematch_command)
