@@ -58,3 +58,78 @@ def field_message(message: str) -> str:
         if found:
             return render(found)
     return message
+
+
+# The importer names the spreadsheet's columns in Vietnamese, as the provinces write them.
+_COLUMNS = {
+    "Tên sản phẩm": lambda: _("Product name"),
+    "Chủ thể": lambda: _("Producer"),
+    "Hạng sao": lambda: _("Stars"),
+    "Nhóm": lambda: _("Product group"),
+    "Tỉnh": lambda: _("Province"),
+    "Ngày cấp": lambda: _("Issue date"),
+    "Ngày hết hạn": lambda: _("Expiry date"),
+    "Đơn vị tính": lambda: _("Unit"),
+    "Giá": lambda: _("Price"),
+    "Sản lượng": lambda: _("Capacity"),
+    "Hạn sử dụng": lambda: _("Shelf life"),
+}
+_CELL = re.compile(r"^(?P<column>" + "|".join(map(re.escape, _COLUMNS)) + r") (?P<message>.+)$")
+_IMPORT_PATTERNS = (
+    (re.compile(r"^is empty$"), lambda m: _("is empty")),
+    (re.compile(r"^(?P<value>.+) is not 3, 4 or 5 stars$"),
+     lambda m: _("%(value)s is not 3, 4 or 5 stars", value=m["value"])),
+    (re.compile(r"^unknown product group (?P<value>.+)$"),
+     lambda m: _("unknown product group %(value)s", value=m["value"])),
+    (re.compile(r"^unknown province (?P<value>.+)$"),
+     lambda m: _("unknown province %(value)s", value=m["value"])),
+    (re.compile(r"^no province in the row or its address"),
+     lambda m: _("no province in the row or in its address")),
+    (re.compile(r"^(?P<value>.+) is not a date"),
+     lambda m: _("%(value)s is not a date (write dd/mm/yyyy)", value=m["value"])),
+    (re.compile(r"^unknown unit (?P<value>.+)$"),
+     lambda m: _("unknown unit %(value)s", value=m["value"])),
+    (re.compile(r"^(?P<value>.+) is not a number$"),
+     lambda m: _("%(value)s is not a number", value=m["value"])),
+    (re.compile(r"^duplicate of row (?P<row>\d+)$"),
+     lambda m: _("same product as row %(row)s", row=m["row"])),
+    (re.compile(r"^certification (?P<value>.+) not recognised; left out$"),
+     lambda m: _("certification %(value)s not recognised; left out", value=m["value"])),
+    (re.compile(r"^OCOP certificate expired on (?P<day>\S+); imported, but it will not count$"),
+     lambda m: _("OCOP certificate expired on %(day)s; imported, but the rating does not "
+                 "count", day=m["day"])),
+)  # fmt: skip
+
+
+# A row can also break the catalog's own rules, which name the offer's fields.
+_FIELDS = {
+    "title": lambda: _("Product name"),
+    "category": lambda: _("Product group"),
+    "unit": lambda: _("Unit"),
+    "province": lambda: _("Province"),
+    "ocop_stars": lambda: _("Stars"),
+    "ocop_potential_five_star": lambda: _("Potential 5-star product"),
+    "ocop_certified_on": lambda: _("Issue date"),
+    "ocop_certified_until": lambda: _("Expiry date"),
+    "traceability_url": lambda: _("Traceability link (QR code)"),
+}
+_FIELD = re.compile(r"^(?P<field>" + "|".join(_FIELDS) + r") (?P<message>.+)$")
+
+
+def _import_part(part: str) -> str:
+    rule = _FIELD.match(part)
+    if rule:
+        return f"{_FIELDS[rule['field']]()}: {field_message(rule['message'])}"
+    cell = _CELL.match(part)
+    column, message = (_COLUMNS[cell["column"]](), cell["message"]) if cell else (None, part)
+    for pattern, render in _IMPORT_PATTERNS:
+        found = pattern.match(message)
+        if found:
+            message = render(found)
+            break
+    return f"{column}: {message}" if column else message
+
+
+def import_reason(reason: str) -> str:
+    """An import report's reason for a row, in the page's language (unknown ones as written)."""
+    return "; ".join(_import_part(part) for part in reason.split("; "))

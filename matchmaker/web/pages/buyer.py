@@ -13,14 +13,15 @@ from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.errors import Invalid, NotFound, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
 from matchmaker.matching import access as matching
+from matchmaker.matching.search import FacetCount, SearchFilters, search_offers
 from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
 from matchmaker.web.pages import blueprint
-from matchmaker.web.pools import pools_for_requirement
-from matchmaker.web.search import SearchQuery, search_suppliers
 from matchmaker.web.session import role_required, safe_next, signed_in_user
 
 bp = blueprint("buyer", __name__, url_prefix="/buyer")
 MATCH_LIMIT = 10
+POOL_LIMIT = 3
+SEARCH_PAGE = 20
 # Saved offers live in the signed session cookie; ids only, so a few dozen fit.
 SHORTLIST_SIZE = 50
 
@@ -63,7 +64,7 @@ def requirement(requirement_id: int) -> str:
     db = db_session()
     found = access.read_requirement(db, user, requirement_id)
     ranked = matching.offers_for_requirement(db, get_ranking(), user, requirement_id, MATCH_LIMIT)
-    pools = pools_for_requirement(db, get_ranking(), user, requirement_id)
+    pools = matching.pools_for_requirement(db, get_ranking(), user, requirement_id, POOL_LIMIT)
     db.commit()  # the suggestions shown are recorded, so feedback can refer to them
     return render_template(
         "buyer/requirement.html",
@@ -104,31 +105,44 @@ def edit_requirement(requirement_id: int) -> str | Response:
     return render_template("buyer/requirement_form.html", form=form, requirement=found)
 
 
-def _search_query() -> SearchQuery:
+def _search_filters() -> SearchFilters:
     def code(name: str, known: set[str]) -> str | None:
         value = request.args.get(name) or None
         return value if value in known else None
 
     stars = request.args.get("min_stars", type=int)
-    return SearchQuery(
-        q=(request.args.get("q") or "").strip()[:200],
+    return SearchFilters(
+        q=(request.args.get("q") or "").strip()[:200] or None,
         category=code("category", {c.code for c in reference.categories()}),
         province=code("province", {p.code for p in reference.provinces()}),
         min_stars=stars if stars in (3, 4, 5) else None,
         certification=code("certification", {c.code for c in reference.certifications()}),
-        page=max(1, request.args.get("page", 1, type=int)),
     )
+
+
+def _at_least(stars: list[FacetCount]) -> list[tuple[str, int]]:
+    """The star facet as the filter works: "4 stars or more" counts the 5-star ones too."""
+    exact = {f.code: f.count for f in stars}
+    levels = ("5", "4", "3")
+    return [
+        (level, sum(exact.get(s, 0) for s in levels[: i + 1]))
+        for i, level in enumerate(levels)
+        if any(exact.get(s, 0) for s in levels[: i + 1])
+    ]
 
 
 @bp.get("/search")
 @role_required("buyer", "officer", "admin")
 def search() -> str:
-    query = _search_query()
-    result = search_suppliers(db_session(), query)
+    filters = _search_filters()
+    page = max(1, request.args.get("page", 1, type=int))
+    result = search_offers(db_session(), get_ranking(), filters, page=page, limit=SEARCH_PAGE)
     return render_template(
         "buyer/search.html",
-        query=query,
+        filters=filters,
         result=result,
+        pages=max(1, -(-result.total // SEARCH_PAGE)),
+        stars=_at_least(result.facets.get("stars", [])),
         saved=set(session.get("shortlist", [])),
         save_form=ShortlistForm(),
     )

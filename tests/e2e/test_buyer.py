@@ -1,0 +1,91 @@
+"""A buyer posts a requirement, accepts a supplier, declines another with a reason, and
+finds suppliers by typing without accents."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from matchmaker.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+from .conftest import Journey
+
+TEXT = {
+    "vi": {
+        "signin": "Đăng nhập", "password": "Mật khẩu", "post": "Đăng nhu cầu",
+        "need": "Bạn cần sản phẩm gì?", "quantity": "Số lượng mỗi tháng",
+        "submit": "Đăng và xem nhà cung cấp", "suppliers": "Nhà cung cấp phù hợp, tốt nhất trước",
+        "accept": "Chấp nhận", "accepted": "Đã chấp nhận", "contact": "Liên hệ",
+        "decline": "Từ chối", "why": "Vì sao?", "send_decline": "Từ chối với lý do này",
+        "declined": "Đã từ chối", "find": "Tìm nhà cung cấp", "search": "Tìm",
+        "field": "Sản phẩm hoặc chủ thể", "save": "Lưu vào danh sách chọn",
+        "saved": "Đã lưu vào danh sách chọn.", "shortlist": "Danh sách chọn",
+        "bad_number": "Nhập một số",
+    },
+    "en": {
+        "signin": "Sign in", "password": "Password", "post": "Post a requirement",
+        "need": "What do you need?", "quantity": "Quantity per month",
+        "submit": "Post and see suppliers", "suppliers": "Suppliers that fit, best first",
+        "accept": "Accept", "accepted": "Accepted", "contact": "Contact",
+        "decline": "Decline", "why": "Why?", "send_decline": "Decline with this reason",
+        "declined": "Declined", "find": "Find suppliers", "search": "Search",
+        "field": "Product or producer", "save": "Save to shortlist",
+        "saved": "Saved to your shortlist.", "shortlist": "Shortlist",
+        "bad_number": "Enter a number",
+    },
+}  # fmt: skip
+
+
+def test_buyer_posts_a_requirement_and_accepts_a_supplier(journey: Journey) -> None:
+    t, page = TEXT[journey.lang], journey.page
+    page.get_by_role("link", name=t["signin"]).first.click()
+    page.get_by_label("Email").fill(DEMO_LOGINS["buyer"])
+    page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=t["signin"]).click()
+
+    page.get_by_role("link", name=t["post"]).first.click()
+    page.get_by_label(t["need"]).fill(f"Khô cá sặc cho chuỗi cửa hàng ({journey.lang})")
+    page.get_by_label(t["quantity"]).fill("ba trăm")
+    page.locator("#unit").select_option("kg")
+    page.locator("#min_ocop_stars").select_option("3")
+    page.get_by_role("button", name=t["submit"]).click()
+    expect(page.locator("#quantity_per_month-error")).to_contain_text(t["bad_number"])
+    expect(page.get_by_label(t["need"])).to_have_value(
+        f"Khô cá sặc cho chuỗi cửa hàng ({journey.lang})"
+    )
+    journey.shoot("requirement-form-error")
+    page.get_by_label(t["quantity"]).fill("300")
+    page.get_by_role("button", name=t["submit"]).click()
+
+    expect(page.get_by_role("heading", name=t["suppliers"])).to_be_visible()
+    suppliers = page.locator("ol.matches > li.match")
+    expect(suppliers.first).to_be_visible()
+    expect(suppliers.first.locator("ul.reasons li").first).to_be_visible()
+    journey.shoot("supplier-shortlist")
+
+    first = suppliers.first
+    first.get_by_role("button", name=t["accept"], exact=True).click()
+    first = page.locator("ol.matches > li.match").first
+    expect(first.locator(".badge")).to_have_text(t["accepted"])
+    expect(first.locator("dl.contact")).to_contain_text(t["contact"])
+
+    second = page.locator("ol.matches > li.match").nth(1)
+    second.locator("summary", has_text=t["decline"]).click()
+    second.get_by_label(t["why"]).select_option("price")
+    second.get_by_role("button", name=t["send_decline"]).click()
+    expect(page.locator("ol.matches > li.match").nth(1).locator(".badge")).to_have_text(
+        t["declined"]
+    )
+    journey.shoot("accepted-and-declined")
+
+    page.get_by_role("link", name=t["find"]).first.click()
+    page.get_by_label(t["field"]).fill("kho ca sac")
+    page.get_by_role("button", name=t["search"], exact=True).click()
+    hits = page.locator(".results .cards > li")
+    expect(hits.first.locator("mark").first).to_be_visible()
+    expect(hits.first.locator("h3")).to_contain_text("cá sặc")
+    journey.shoot("search-without-accents")
+    title = hits.first.locator("h3").inner_text()
+    hits.first.get_by_role("button", name=t["save"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["saved"])
+    page.get_by_role("link", name=t["shortlist"]).first.click()
+    expect(page.locator(".cards")).to_contain_text(title)
