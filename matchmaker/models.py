@@ -3,6 +3,14 @@
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import Base
+from matchmaker.events.models import (
+    Event,
+    EventEmail,
+    EventParticipant,
+    Meeting,
+    MeetingRequest,
+    ScheduleRun,
+)
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.notifications.models import (
     MatchAlert,
@@ -13,7 +21,7 @@ from matchmaker.notifications.models import (
 from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Match", "MatchAlert", "MatchEvent", "Notification",
-    "NotificationPreference", "Offer", "Organization", "OutboxMessage", "Requirement", "User",
-    "WorkerHeartbeat",
+    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
+    "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
+    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "User", "WorkerHeartbeat",
 ]  # fmt: skip

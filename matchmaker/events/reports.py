@@ -1,0 +1,174 @@
+"""Event figures: meetings held, MoUs, contracts and order value, by province, product group
+and buyer type; for one event or for a period; exported as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog.models import Offer
+from matchmaker.events.models import STAGES, Event, Meeting
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# Stages at or past which a meeting counts as an MoU, a contract.
+MOU_OR_MORE = set(STAGES[STAGES.index("mou") :])
+CONTRACT_OR_MORE = set(STAGES[STAGES.index("contract") :])
+COLUMNS = (
+    "event", "meeting_id", "starts_at", "table", "producer", "producer_province", "buyer",
+    "buyer_type", "product_group", "attendance", "interest", "stage", "order_value_vnd",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    event_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    organization_id: int | None = None  # the organizing agency
+
+
+@dataclass
+class Figures:
+    meetings: int = 0
+    held: int = 0
+    no_show: int = 0
+    interested: int = 0
+    mous: int = 0
+    contracts: int = 0
+    orders: int = 0
+    value_vnd: int = 0
+
+    def add(self, meeting: Meeting) -> None:
+        self.meetings += 1
+        self.held += meeting.attendance == "held"
+        self.no_show += meeting.attendance == "no_show"
+        self.interested += meeting.interest == "interested"
+        self.mous += meeting.stage in MOU_OR_MORE
+        self.contracts += meeting.stage in CONTRACT_OR_MORE
+        self.orders += meeting.stage in ("first_order", "repeat_order")
+        self.value_vnd += meeting.order_value_vnd or 0
+
+
+@dataclass
+class EventReport:
+    totals: Figures = field(default_factory=Figures)
+    by_province: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    by_product_group: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    by_buyer_type: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+
+def build_report(session: Session, filters: ReportFilters) -> EventReport:
+    query = select(Meeting).join(Event, Meeting.event_id == Event.id).order_by(Meeting.id)
+    if filters.event_id is not None:
+        query = query.where(Meeting.event_id == filters.event_id)
+    if filters.organization_id is not None:
+        query = query.where(Event.organization_id == filters.organization_id)
+    if filters.since is not None:
+        query = query.where(Meeting.starts_at >= datetime.combine(filters.since, time(), VN))
+    if filters.until is not None:
+        end = datetime.combine(filters.until + timedelta(days=1), time(), VN)
+        query = query.where(Meeting.starts_at < end)
+    meetings = list(session.scalars(query))
+    groups = _product_groups(session, meetings)
+    report = EventReport()
+    for meeting in meetings:
+        request = meeting.request
+        producer, buyer = request.producer.organization, request.buyer.organization
+        province = producer.province or "unknown"
+        group = groups.get(meeting.id, "unknown")
+        buyer_type = buyer.buyer_type or "unknown"
+        for figures in (
+            report.totals,
+            report.by_province[province],
+            report.by_product_group[group],
+            report.by_buyer_type[buyer_type],
+        ):
+            figures.add(meeting)
+        report.rows.append(
+            {
+                "event": request.event.name,
+                "meeting_id": meeting.id,
+                "starts_at": meeting.starts_at.astimezone(VN).strftime("%Y-%m-%d %H:%M"),
+                "table": meeting.table_no,
+                "producer": producer.name,
+                "producer_province": province,
+                "buyer": buyer.name,
+                "buyer_type": buyer_type,
+                "product_group": group,
+                "attendance": meeting.attendance or "",
+                "interest": meeting.interest or "",
+                "stage": meeting.stage,
+                "order_value_vnd": meeting.order_value_vnd or 0,
+            }
+        )
+    return report
+
+
+def _product_groups(session: Session, meetings: list[Meeting]) -> dict[int, str]:
+    """The product group of each meeting: the matched offer's, else the producer's most
+    common one among the offers it brought."""
+    offer_ids = {o for m in meetings for o in m.request.producer.offer_ids}
+    offer_ids |= {m.request.match.offer_id for m in meetings if m.request.match is not None}
+    categories = {
+        offer_id: category
+        for offer_id, category in session.execute(
+            select(Offer.id, Offer.category).where(Offer.id.in_(offer_ids))
+        )
+    }
+    groups = {}
+    for meeting in meetings:
+        match = meeting.request.match
+        if match is not None and match.offer_id in categories:
+            groups[meeting.id] = categories[match.offer_id].split(".")[0]
+            continue
+        brought = Counter(
+            categories[o].split(".")[0]
+            for o in meeting.request.producer.offer_ids
+            if o in categories
+        )
+        if brought:
+            groups[meeting.id] = brought.most_common(1)[0][0]
+    return groups
+
+
+def to_csv(report: EventReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(report.rows)
+    # A BOM, so that Excel opens the Vietnamese names as UTF-8.
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(report: EventReport) -> bytes:
+    """A workbook with the meetings and one summary sheet per breakdown."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "meetings"
+    sheet.append(list(COLUMNS))
+    for row in report.rows:
+        sheet.append([row[c] for c in COLUMNS])
+    names = list(Figures.__dataclass_fields__)
+    for title, breakdown in (
+        ("by_province", report.by_province),
+        ("by_product_group", report.by_product_group),
+        ("by_buyer_type", report.by_buyer_type),
+    ):
+        summary = workbook.create_sheet(title)
+        summary.append(["group", *names])
+        for key in sorted(breakdown):
+            summary.append([key, *(getattr(breakdown[key], n) for n in names)])
+        summary.append(["total", *(getattr(report.totals, n) for n in names)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
