@@ -8,6 +8,7 @@ from flask_openapi3 import OpenAPI
 def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
+        events,
         matches,
         offers,
         organizations,
@@ -16,5 +17,6 @@ def register(app: OpenAPI) -> None:
         search,
     )
 
-    for module in (auth, offers, requirements, matches, search, organizations, reference):
+    for module in (auth, offers, requirements, matches, search, organizations, reference,
+                   events):
         app.register_api(module.build())
