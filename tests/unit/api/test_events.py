@@ -49,9 +49,7 @@ def _firm(client: FlaskClient, caller: Caller, event_id: int, kind: str, title: 
     return int(participant["id"])
 
 
-def test_an_event_from_registration_to_report(
-    client: FlaskClient, make_caller: MakeCaller
-) -> None:
+def test_an_event_from_registration_to_report(client: FlaskClient, make_caller: MakeCaller) -> None:
     officer = make_caller("officer")
     event = _ok(client.post("/api/v1/events", json=EVENT, headers=officer.headers), 201)
     assert event["target_provinces"] == [officer.user.organization.province]
