@@ -359,6 +359,22 @@ class FeedbackForm(FlaskForm):
         return f"{self.reason.data}: {self.note.data}" if self.note.data else self.reason.data
 
 
+FREQUENCY_LABELS = {
+    "instant": _l("Right away, one email per new match"),
+    "daily": _l("Once a day, a summary"),
+    "weekly": _l("Once a week, a summary"),
+    "never": _l("Never: stop all email about matches"),
+}
+
+
+class NotificationForm(FlaskForm):
+    frequency = RadioField(
+        _l("Email me about new matches"),
+        choices=options(FREQUENCY_LABELS.items()),
+        validators=[required()],
+    )
+
+
 class ShortlistForm(FlaskForm):
     offer_id = StringField(validators=[required()])
 

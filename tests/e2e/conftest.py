@@ -53,6 +53,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         login_rate_limit="1000/minute",
     )
     app = create_app(settings)
+    # No worker runs here: changes stay in the outbox instead of going to a broker.
+    app.config["OUTBOX_PUBLISH"] = False
     upgrade(get_database(app).engine)
     with unit_of_work(get_database(app).sessions) as session:
         load_demo(session)

@@ -12,7 +12,14 @@ from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.catalog import access
 from matchmaker.errors import Conflict, Invalid, Unauthorized
 from matchmaker.extensions import db_session, get_settings, login_throttle
-from matchmaker.web.forms import OrganizationForm, SignInForm, SignUpForm, apply_errors
+from matchmaker.notifications import preferences
+from matchmaker.web.forms import (
+    NotificationForm,
+    OrganizationForm,
+    SignInForm,
+    SignUpForm,
+    apply_errors,
+)
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import (
     HOME_FOR_ROLE,
@@ -111,3 +118,24 @@ def organization() -> str | Response:
             flash(_("Your organization's profile is saved."), "success")
             return redirect(url_for("account.organization"))  # type: ignore[return-value]
     return render_template("account/organization.html", form=form, org=org)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@role_required("producer", "buyer")
+def notifications() -> str | Response:
+    """The notification engine's preferences, for the signed-in user."""
+    user = signed_in_user()
+    session = db_session()
+    current = preferences.get_preference(session, user.id)
+    form = NotificationForm(
+        frequency="never" if current.unsubscribed_at else current.frequency
+    )
+    if form.validate_on_submit():
+        if form.frequency.data == "never":
+            preferences.unsubscribe(session, user.id)
+        else:
+            preferences.set_frequency(session, user.id, form.frequency.data or "")
+        session.commit()
+        flash(_("Your email preferences are saved."), "success")
+        return redirect(url_for("account.notifications"))  # type: ignore[return-value]
+    return render_template("account/notifications.html", form=form)

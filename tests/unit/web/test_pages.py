@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from matchmaker import reference
 from matchmaker.accounts.models import User
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer
+from matchmaker.notifications.preferences import get_preference
 
 from .conftest import PASSWORD, MakeUser, post_form, sign_in
 
@@ -192,3 +194,22 @@ def test_officers_suspend_accounts_in_their_province_only(
     refused = post_form(client, f"/officer/users/{elsewhere.id}/active", {"active": "0"},
                         page="/officer/users")  # fmt: skip
     assert refused.status_code == 404
+
+
+def _chosen_frequency(page: str) -> str:
+    found = re.search(r'<input checked id="frequency-\d"[^>]* value="(\w+)">', page)
+    assert found, "no frequency is ticked"
+    return found.group(1)
+
+
+def test_email_preferences_use_the_notification_settings(
+    client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    buyer = make_user("buyer")
+    sign_in(client, buyer)
+    assert _chosen_frequency(client.get("/notifications").get_data(as_text=True)) == "instant"
+    post_form(client, "/notifications", {"frequency": "weekly"})
+    assert get_preference(db, buyer.id).frequency == "weekly"
+    post_form(client, "/notifications", {"frequency": "never"})
+    assert get_preference(db, buyer.id).unsubscribed_at is not None
+    assert _chosen_frequency(client.get("/notifications").get_data(as_text=True)) == "never"
