@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -49,7 +50,7 @@ class Dashboard:
     reach: list[ProducerReach]
 
 
-def _active_offers(scope: str | None) -> Select[tuple[int]]:
+def _active_offers(scope: str | None) -> Select[Any]:
     query = select(Offer.id).where(Offer.status == "active")
     if scope:
         query = query.where(Offer.province == scope)
@@ -86,7 +87,7 @@ def offers_by_stars(
             ("none", counts.get(0, 0))]  # fmt: skip
 
 
-def _scoped_matches(scope: str | None) -> Select[tuple[int]]:
+def _scoped_matches(scope: str | None) -> Select[Any]:
     query = select(Match.id).join(Offer, Offer.id == Match.offer_id)
     if scope:
         query = query.where(Offer.province == scope)

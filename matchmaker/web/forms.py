@@ -115,7 +115,7 @@ class NumberField(StringField):
         if value is None:
             self.data = ""
         elif isinstance(value, float | int | Decimal):
-            self.data = i18n.number(value)
+            self.data = i18n.number(float(value))
         else:
             self.data = str(value)
 

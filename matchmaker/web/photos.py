@@ -5,18 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, Protocol
+
+from werkzeug.datastructures import FileStorage
 
 from matchmaker.errors import Invalid, field_error
 
 MAX_PHOTOS = 6
 # Recognised by content, not by the name the phone gave the file.
 _SIGNATURES = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"RIFF", "webp"))
-
-
-class Upload(Protocol):
-    filename: str | None
-    stream: BinaryIO
 
 
 def _kind(head: bytes) -> str | None:
@@ -37,7 +33,7 @@ def list_photos(root: Path, offer_id: int) -> list[str]:
     return sorted(p.name for p in path.iterdir() if p.is_file() and _kind(p.read_bytes()[:12]))
 
 
-def save_photos(root: Path, offer_id: int, uploads: Iterable[Upload]) -> list[str]:
+def save_photos(root: Path, offer_id: int, uploads: Iterable[FileStorage]) -> list[str]:
     """Stores the images among ``uploads``; raises Invalid (field ``photos``) for anything
     that is not a JPEG, PNG or WebP image, or beyond the limit per product."""
     chosen = [u for u in uploads if u.filename]

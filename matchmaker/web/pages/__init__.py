@@ -12,6 +12,13 @@ from matchmaker.web import WEB_ROOT, labels
 from matchmaker.web.session import HOME_FOR_ROLE, current_user
 
 TEMPLATES = str(WEB_ROOT / "templates")
+MB = 1024 * 1024
+# Phone photos and provincial spreadsheets are larger than any API request body.
+UPLOAD_LIMITS = {
+    "producer.new_product": 20 * MB,
+    "producer.edit_product": 20 * MB,
+    "officer.import_list": 10 * MB,
+}
 
 
 def blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
@@ -34,7 +41,8 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
         403: _("Your account does not have access to it. Sign in with another account or go "
                "back to your start page."),
         404: _("The address may be mistyped, or the item was removed."),
-        413: _("Choose a smaller file (at most 2 MB)."),
+        413: _("Photos can be up to 20 MB together and a spreadsheet up to 10 MB. Choose "
+               "smaller files."),
         429: _("Wait a minute, then try again."),
     }
     title = titles.get(status, _("Something went wrong on our side"))
@@ -60,6 +68,8 @@ def register(app: Flask) -> None:
     @app.before_request
     def _check_csrf() -> None:
         if request.method == "POST" and request.blueprint in page_blueprints:
+            if request.endpoint in UPLOAD_LIMITS:
+                request.max_content_length = UPLOAD_LIMITS[request.endpoint]
             csrf.protect()
 
     @app.errorhandler(CSRFError)

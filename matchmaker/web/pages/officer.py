@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, session, url_for
@@ -36,8 +38,20 @@ def dashboard() -> str:
     return render_template("officer/dashboard.html", figures=figures)
 
 
+UPLOAD_KEPT = timedelta(days=1)
+
+
 def _uploads() -> Path:
     return get_settings().instance_path / "imports"
+
+
+def _forget_old_uploads() -> None:
+    """Files whose preview was never confirmed are not kept beyond a day."""
+    folder = _uploads()
+    cutoff = time.time() - UPLOAD_KEPT.total_seconds()
+    for upload in folder.iterdir() if folder.is_dir() else []:
+        if upload.stat().st_mtime < cutoff:
+            shutil.rmtree(upload, ignore_errors=True)
 
 
 def _stashed(token: str) -> Path | None:
@@ -60,6 +74,7 @@ def _run(path: Path, *, dry_run: bool) -> ImportReport:
 def import_list() -> str:
     form = ImportForm()
     if form.validate_on_submit() and form.spreadsheet.data:
+        _forget_old_uploads()
         upload = form.spreadsheet.data
         token = secrets.token_hex(12)
         folder = _uploads() / token

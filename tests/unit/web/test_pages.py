@@ -176,6 +176,24 @@ def test_photos_must_be_images_and_show_on_the_public_page(
     assert image.status_code == 200 and image.data == PNG
 
 
+def test_phone_photos_larger_than_an_api_request_are_accepted(
+    client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    producer = make_user("producer")
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
+    )
+    db.commit()
+    sign_in(client, producer)
+    path = f"/producer/products/{offer.id}/edit"
+    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
+            "status": "active", "version": str(offer.version)}  # fmt: skip
+    photo = PNG + b"\0" * (5 * 1024 * 1024)
+    response = post_form(client, path, {**form, "photos": (io.BytesIO(photo), "IMG_0001.png")},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 302
+
+
 def test_officers_suspend_accounts_in_their_province_only(
     client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
