@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -55,7 +55,11 @@ def user_for_token(session: Session, raw: str, *, now: datetime | None = None) -
     """The active user a live token belongs to, or None for an unknown, expired or revoked one."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalars(select(ApiToken).where(ApiToken.digest == _digest(raw))).first()
+    token = session.scalars(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.organization))
+        .where(ApiToken.digest == _digest(raw))
+    ).first()
     now = now or utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
@@ -20,7 +20,7 @@ from matchmaker.errors import Forbidden, NotFound
 
 
 def read_offer(session: Session, user: User, offer_id: int) -> Offer:
-    offer = session.get(Offer, offer_id)
+    offer = session.get(Offer, offer_id, options=[joinedload(Offer.producer)])
     if offer is None or not can.can_read_offer(user, offer):
         raise NotFound(f"Offer {offer_id} does not exist.")
     return offer
@@ -71,7 +71,7 @@ def archive_offer(
 
 
 def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
-    requirement = session.get(Requirement, requirement_id)
+    requirement = session.get(Requirement, requirement_id, options=[joinedload(Requirement.buyer)])
     if requirement is None or not can.can_read_requirement(user, requirement):
         raise NotFound(f"Requirement {requirement_id} does not exist.")
     return requirement

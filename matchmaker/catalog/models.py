@@ -38,6 +38,14 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class ChangeTrackedMixin(TimestampMixin):
+    """Rows that each process's offer index and pipelines catch up on by ``updated_at``."""
+
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
+
+
 class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
     __table_args__ = (
@@ -70,7 +78,7 @@ class Organization(TimestampMixin, Base):
     requirements: Mapped[list[Requirement]] = relationship(back_populates="buyer")
 
 
-class Offer(TimestampMixin, Base):
+class Offer(ChangeTrackedMixin, Base):
     __tablename__ = "offers"
     __table_args__ = (
         CheckConstraint(_in("status", OFFER_STATUSES), name="status"),
@@ -113,7 +121,7 @@ class Offer(TimestampMixin, Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
 
-class Requirement(TimestampMixin, Base):
+class Requirement(ChangeTrackedMixin, Base):
     __tablename__ = "requirements"
     __table_args__ = (
         CheckConstraint(_in("status", REQUIREMENT_STATUSES), name="status"),

@@ -16,11 +16,15 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker import reference
 from matchmaker.catalog.models import Offer
 from matchmaker.matching.service import RankingState
+from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import OfferRecord
 from matchmaker.ranking.text import fold
 
 FACETS = ("province", "category", "stars", "certification")
 SNIPPET_CHARS = 160
+# Text searches consider the best hits only: beyond these, refining the words or the filters
+# helps a buyer more than a longer list, and facets stay cheap to count.
+MAX_HITS = 2000
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,19 @@ class SearchResult:
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
 
 
+def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferRecord, float]]:
+    """Every active offer, best rated first; kept until the indexed offers change."""
+    cached = state.cache.get("browse")
+    if cached is not None and cached[0] == state.generation:
+        return cached[1]  # type: ignore[no-any-return]
+    ordered = sorted(
+        ((o, 0.0) for o in index.offers() if o.status == "active"),
+        key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
+    )
+    state.cache["browse"] = (state.generation, ordered)
+    return ordered
+
+
 def _checks(filters: SearchFilters, on: date) -> dict[str, Callable[[OfferRecord], bool]]:
     """One predicate per facet dimension, so each facet can be counted without its own filter."""
     checks: dict[str, Callable[[OfferRecord], bool]] = {}
@@ -72,6 +89,25 @@ def _checks(filters: SearchFilters, on: date) -> dict[str, Callable[[OfferRecord
     if filters.certification:
         checks["certification"] = lambda o: filters.certification in o.certifications
     return checks
+
+
+def _facets(
+    offers: list[tuple[OfferRecord, float]],
+    checks: dict[str, Callable[[OfferRecord], bool]],
+    on: date,
+) -> dict[str, list[FacetCount]]:
+    """Counts per facet value, each facet counted with the other facets' filters applied."""
+    facets: dict[str, list[FacetCount]] = {}
+    for dimension in FACETS:
+        others = [c for name, c in checks.items() if name != dimension]
+        counts: Counter[str] = Counter()
+        for offer, _ in offers:
+            if all(check(offer) for check in others):
+                counts.update(_facet_values(dimension, offer, on))
+        facets[dimension] = [
+            FacetCount(code, _facet_name(dimension, code), n) for code, n in counts.most_common()
+        ]
+    return facets
 
 
 def _facet_values(dimension: str, offer: OfferRecord, on: date) -> Iterable[str]:
@@ -110,26 +146,25 @@ def search_offers(
     on = on or date.today()
     with state.reading(session) as index:
         if filters.q and filters.q.strip():
-            hits = index.search(filters.q)
+            hits = index.search(filters.q, limit=MAX_HITS)
+            active = [(o, s) for o, s in hits if o.status == "active"]
         else:
-            hits = sorted(
-                ((o, 0.0) for o in index.offers()),
-                key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
-            )
-    active = [(o, s) for o, s in hits if o.status == "active"]
+            active = _browse_list(state, index)
     checks = _checks(filters, on)
-    matching = [(o, s) for o, s in active if all(check(o) for check in checks.values())]
+    matching = (
+        [(o, s) for o, s in active if all(check(o) for check in checks.values())]
+        if checks
+        else active
+    )
 
-    facets: dict[str, list[FacetCount]] = {}
-    for dimension in FACETS:
-        others = [c for name, c in checks.items() if name != dimension]
-        counts: Counter[str] = Counter()
-        for offer, _ in active:
-            if all(check(offer) for check in others):
-                counts.update(_facet_values(dimension, offer, on))
-        facets[dimension] = [
-            FacetCount(code, _facet_name(dimension, code), n) for code, n in counts.most_common()
-        ]
+    browsing_everything = not (filters.q and filters.q.strip()) and not checks
+    cached = state.cache.get("browse_facets")
+    if browsing_everything and cached is not None and cached[0] == state.generation:
+        facets = cached[1]
+    else:
+        facets = _facets(active, checks, on)
+        if browsing_everything:
+            state.cache["browse_facets"] = (state.generation, facets)
 
     window = matching[(page - 1) * limit : page * limit]
     rows = {

@@ -13,8 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
@@ -35,6 +38,7 @@ HAND_SCORER = "hand-set"
 # newest one already seen; re-reading a short window catches them (upserts are idempotent).
 _SYNC_OVERLAP = timedelta(seconds=30)
 EXPOSURE_WINDOW = timedelta(days=30)
+STATS_TTL = timedelta(minutes=1)
 
 
 class RankingState:
@@ -49,6 +53,11 @@ class RankingState:
         self.scorer: Scorer | None = None
         self.model_version = HAND_SCORER
         self._index: OfferIndex | None = None
+        self._stats: tuple[dict[str, float], dict[str, int]] | None = None
+        # Bumped whenever the indexed offers change, so that derived views can be cached.
+        self.generation = 0
+        self.cache: dict[str, tuple[int, Any]] = {}
+        self._stats_at = utcnow()
         self._synced_to: datetime | None = None
         self._lock = threading.RLock()
 
@@ -67,6 +76,20 @@ class RankingState:
             assert self._index is not None
             yield self._index
 
+    def producer_stats(self, session: Session) -> tuple[dict[str, float], dict[str, int]]:
+        """Each producer's responsiveness and recent exposure, refreshed once a minute: they
+        move slowly, and two aggregate queries per ranking call would cost more than the
+        ranking itself."""
+        with self._lock:
+            now = utcnow()
+            if self._stats is None or now - self._stats_at > STATS_TTL:
+                self._stats = (
+                    producer_responsiveness(session),
+                    producer_exposure(session, now - EXPOSURE_WINDOW),
+                )
+                self._stats_at = now
+            return self._stats
+
     def _build(self, session: Session) -> None:
         started = utcnow()
         self.scorer = load_scorer(self.models_dir)
@@ -77,6 +100,7 @@ class RankingState:
             select(Offer).options(joinedload(Offer.producer)).where(Offer.status != "archived")
         )
         self._index = OfferIndex((offer_record(o) for o in offers), scorer=self.scorer)
+        self.generation += 1
         self._synced_to = started
 
     def _catch_up(self, session: Session) -> None:
@@ -89,9 +113,14 @@ class RankingState:
         )
         for offer in changed:
             if offer.status == "archived":
-                self._index.remove(str(offer.id))
-            else:
-                self._index.upsert(offer_record(offer))
+                if self._index.remove(str(offer.id)):
+                    self.generation += 1
+                continue
+            record = offer_record(offer)
+            # The overlap window re-reads recent rows; only a real change is re-indexed.
+            if self._index.get(record.id) != record:
+                self._index.upsert(record)
+                self.generation += 1
         self._synced_to = started
 
 
@@ -136,23 +165,49 @@ def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
     return {str(pid): int(count) for pid, count in rows}
 
 
-def _record(
-    session: Session, requirement_id: int, offer_id: int, result: MatchResult, version: str
-) -> Match:
-    match = session.scalars(
-        select(Match).where(Match.requirement_id == requirement_id, Match.offer_id == offer_id)
-    ).first()
-    if match is None:
-        match = Match(requirement_id=requirement_id, offer_id=offer_id, status="suggested")
-        session.add(match)
-    match.score = round(float(result.score), 6)
-    match.rank = result.rank
-    match.reasons = [r.as_dict() for r in result.reasons]
-    match.gaps = [g.as_dict() for g in result.gaps]
-    match.features = {k: round(float(v), 6) for k, v in result.features.items()}
-    match.model_version = version
-    match.last_ranked_at = utcnow()
-    return match
+_RANKED_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version",
+                   "last_ranked_at", "updated_at")  # fmt: skip
+
+
+def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version: str) -> None:
+    """Stores each (requirement, offer, result) as a Match, keeping the status of pairs seen
+    before. One INSERT ... ON CONFLICT, so that two requests ranking the same pair at once
+    cannot collide on the pair's unique key."""
+    if not pairs:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "requirement_id": requirement_id,
+            "offer_id": offer_id,
+            "status": "suggested",
+            "score": round(float(result.score), 6),
+            "rank": result.rank,
+            "reasons": [r.as_dict() for r in result.reasons],
+            "gaps": [g.as_dict() for g in result.gaps],
+            "features": {k: round(float(v), 6) for k, v in result.features.items()},
+            "model_version": version,
+            "last_ranked_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for requirement_id, offer_id, result in pairs
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Match).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Match.requirement_id, Match.offer_id],
+        set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
+    )
+    session.execute(statement)
+
+
+def _matches(session: Session, condition: Any) -> dict[tuple[int, int], Match]:
+    found = session.scalars(
+        select(Match).where(condition).execution_options(populate_existing=True)
+    )
+    return {(m.requirement_id, m.offer_id): m for m in found}
 
 
 def rank_offers(
@@ -164,8 +219,7 @@ def rank_offers(
     on: date | None = None,
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
-    responsiveness = producer_responsiveness(session)
-    exposure = producer_exposure(session, utcnow() - EXPOSURE_WINDOW)
+    responsiveness, exposure = state.producer_stats(session)
     with state.reading(session) as index:
         results = index.rank(
             requirement_record(requirement),
@@ -182,15 +236,14 @@ def rank_offers(
             .where(Offer.id.in_([int(r.offer_id) for r in results]))
         )
     }
-    ranked = []
-    for result in results:
-        offer = offers.get(int(result.offer_id))
-        if offer is None:  # archived between the index sync and now
-            continue
-        match = _record(session, requirement.id, offer.id, result, state.model_version)
-        ranked.append(RankedOffer(match, offer))
-    session.flush()
-    return ranked
+    # An offer archived between the index sync and now is left out.
+    kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
+    _record(session, kept, state.model_version)
+    matches = _matches(
+        session,
+        (Match.requirement_id == requirement.id) & Match.offer_id.in_([o for _, o, _ in kept]),
+    )
+    return [RankedOffer(matches[(rid, oid)], offers[oid]) for rid, oid, _ in kept]
 
 
 def rank_requirements(
@@ -212,7 +265,7 @@ def rank_requirements(
         )
         if r.valid_until is None or r.valid_until >= on
     }
-    responsiveness = producer_responsiveness(session, [offer.organization_id])
+    responsiveness, _ = state.producer_stats(session)
     with state.reading(session) as index:
         results = index.rank_requirements(
             offer_record(offer),
@@ -221,13 +274,13 @@ def rank_requirements(
             on,
             responsiveness=responsiveness,
         )
-    ranked = []
-    for result in results:
-        requirement = requirements[int(result.requirement_id)]
-        match = _record(session, requirement.id, offer.id, result, state.model_version)
-        ranked.append(RankedRequirement(match, requirement))
-    session.flush()
-    return ranked
+    kept = [(int(r.requirement_id), offer.id, r) for r in results]
+    _record(session, kept, state.model_version)
+    matches = _matches(
+        session,
+        (Match.offer_id == offer.id) & Match.requirement_id.in_([rid for rid, _, _ in kept]),
+    )
+    return [RankedRequirement(matches[(rid, oid)], requirements[rid]) for rid, oid, _ in kept]
 
 
 @dataclass(frozen=True)
@@ -252,7 +305,7 @@ def pooled_offers(
 ) -> list[Pool]:
     """Groups of 2-4 nearby producers whose combined capacity meets the monthly volume, when
     no single offer can."""
-    responsiveness = producer_responsiveness(session)
+    responsiveness, _ = state.producer_stats(session)
     with state.reading(session) as index:
         pools = propose_pools(
             index, requirement_record(requirement), on, limit=limit, responsiveness=responsiveness

@@ -257,10 +257,17 @@ class OfferIndex:
         """Indexed offers whose text matches ``text`` (any status), best first, with scores."""
         scores = self.text_scores(text)
         hits = np.flatnonzero(scores >= MIN_TEXT)
-        ordered = hits[np.argsort(-scores[hits], kind="stable")]
-        found = [(self._offers[int(i)], float(scores[int(i)])) for i in ordered]
-        live = [(offer, score) for offer, score in found if offer is not None]
-        return live[:limit] if limit is not None else live
+        if limit is not None and len(hits) > 2 * limit:
+            # Twice the limit leaves room for positions of removed offers.
+            hits = hits[np.argpartition(-scores[hits], 2 * limit - 1)[: 2 * limit]]
+        found: list[tuple[OfferRecord, float]] = []
+        for position in hits[np.argsort(-scores[hits], kind="stable")]:
+            offer = self._offers[int(position)]
+            if offer is not None:
+                found.append((offer, float(scores[position])))
+                if limit is not None and len(found) == limit:
+                    break
+        return found
 
     def _eligible_mask(self, requirement: RequirementRecord, on: date) -> np.ndarray:
         n = len(self._offers)
