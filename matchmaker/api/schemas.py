@@ -209,6 +209,17 @@ class OrganizationFields(BaseModel):
     contact_email: str | None = Field(None, max_length=320)
     phone: str | None = Field(None, max_length=40)
     preferred_language: Literal["vi", "en"] | None = None
+    serves_provinces: list[Province] | None = Field(
+        None, max_length=34, description="Producers: where you deliver (empty: nationwide)."
+    )
+    wanted_buyer_types: (
+        list[
+            Literal[
+                "supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca"
+            ]
+        ]
+        | None
+    ) = Field(None, max_length=6, description="Producers: the buyers you want (empty: any).")
 
 
 class NewOrganization(OrganizationFields):
@@ -261,6 +272,8 @@ class OrganizationOut(BaseModel):
     contact_email: str | None
     phone: str | None
     preferred_language: str
+    serves_provinces: list[ProvinceOut]
+    wanted_buyer_types: list[str]
     invite_code: str | None = Field(None, description="Only shown to the organization's members.")
 
 

@@ -87,6 +87,8 @@ def organization_out(org: Organization, *, invite_code: str | None = None) -> s.
         contact_email=org.contact_email,
         phone=org.phone,
         preferred_language=org.preferred_language,
+        serves_provinces=[p for p in map(province_out, org.serves_provinces or []) if p],
+        wanted_buyer_types=list(org.wanted_buyer_types or []),
         invite_code=invite_code,
     )
 

@@ -72,6 +72,10 @@ class Organization(TimestampMixin, Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
     preferred_language: Mapped[str] = mapped_column(String(2), default="vi")
+    # A producer's own terms, for the match to be good for both sides: where it delivers
+    # (current province codes) and which kinds of buyer it wants; empty means any.
+    serves_provinces: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    wanted_buyer_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     offers: Mapped[list[Offer]] = relationship(back_populates="producer")

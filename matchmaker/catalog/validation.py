@@ -225,7 +225,7 @@ def _unknown_fields(c: Checker, data: Mapping[str, Any], allowed: Iterable[str])
 
 ORGANIZATION_FIELDS = (
     "kind", "name", "entity_type", "buyer_type", "province", "address", "contact_email",
-    "phone", "preferred_language",
+    "phone", "preferred_language", "serves_provinces", "wanted_buyer_types",
 )  # fmt: skip
 
 
@@ -255,6 +255,17 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
         if email is not None and not EMAIL.match(email):
             c.fail("contact_email", "must be an email address")
         out["contact_email"] = email
+    if "serves_provinces" in data:
+        out["serves_provinces"] = _provinces(c, data, "serves_provinces") or []
+    if "wanted_buyer_types" in data:
+        wanted = data["wanted_buyer_types"]
+        if isinstance(wanted, str) or not isinstance(wanted, list | tuple):
+            c.fail("wanted_buyer_types", "must be a list of buyer types")
+        elif unknown := [w for w in wanted if w not in BUYER_TYPES]:
+            c.fail("wanted_buyer_types", f"unknown buyer type(s): {', '.join(map(str, unknown))}",
+                   allowed=list(BUYER_TYPES))  # fmt: skip
+        else:
+            out["wanted_buyer_types"] = list(dict.fromkeys(wanted))
     c.done("organization")
     return out
 

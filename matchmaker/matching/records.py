@@ -29,6 +29,8 @@ def offer_record(offer: Offer) -> OfferRecord:
         traceability_url=offer.traceability_url,
         status=offer.status,
         updated_at=offer.updated_at,
+        serves_provinces=frozenset(producer.serves_provinces or ()),
+        wanted_buyer_types=frozenset(producer.wanted_buyer_types or ()),
     )
 
 

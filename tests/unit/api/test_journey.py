@@ -118,3 +118,26 @@ def test_small_producers_are_pooled_for_a_large_volume(client: FlaskClient) -> N
     assert 2 <= len(best["offers"]) <= 4
     assert len({o["producer_id"] for o in best["offers"]}) == len(best["offers"])
     assert best["combined_capacity"] >= 1
+
+
+def test_producer_terms_shape_the_match_for_both_sides(client: FlaskClient) -> None:
+    producer = register(
+        client, "producer", "htx@local.vn",
+        {"name": "HTX Rau sạch Củ Chi", "province": "Hồ Chí Minh",
+         "serves_provinces": ["Sài Gòn", "Bình Dương"], "wanted_buyer_types": ["horeca"]},
+    )  # fmt: skip
+    me = client.get("/api/v1/auth/me", headers=producer).get_json()
+    org = client.get(f"/api/v1/organizations/{me['organization_id']}", headers=producer).get_json()
+    assert [p["code"] for p in org["serves_provinces"]] == ["79"]
+    assert org["wanted_buyer_types"] == ["horeca"]
+    offer = {"title": "Rau muống sạch VietGAP", "category": "food.fresh", "unit": "kg"}
+    client.post("/api/v1/offers", headers=producer, json=offer)
+    supermarket = {"name": "Siêu thị Hà Nội", "buyer_type": "supermarket", "province": "01"}
+    buyer = register(client, "buyer", "b@hn.vn", supermarket)
+    need = {"title": "rau muống", "delivery_provinces": ["Hà Nội"]}
+    rid = client.post("/api/v1/requirements", headers=buyer, json=need).get_json()["id"]
+
+    [match] = client.get(f"/api/v1/requirements/{rid}/matches", headers=buyer).get_json()
+
+    gaps = {g["code"] for g in match["gaps"]}
+    assert {"outside_service_area", "buyer_type_not_targeted"} <= gaps
