@@ -31,8 +31,7 @@ def detail(match_id: int) -> str:
 
 
 MESSAGES = {
-    "accepted": lambda: _("Accepted. The other side is told, and their contact details are "
-                          "shown below."),
+    "accepted": lambda: _("Accepted. Their contact details are shown below: get in touch."),
     "declined": lambda: _("Declined. Thank you: the reason improves future suggestions."),
     "contacted": lambda: _("Marked as contacted."),
     "deal": lambda: _("Congratulations on the deal!"),

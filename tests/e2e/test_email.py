@@ -1,0 +1,92 @@
+"""A buyer posts a requirement in the browser; the producer whose product fits gets the email
+over real SMTP, in the producer's language; then the buyer accepts that producer.
+
+The rest of the deployment is real too: PostgreSQL, Redis and a worker process (the
+notification engine's integration harness), with the pages served from a thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from tests.integration.conftest import PASSWORD, Deployment, Mailbox, free_port, wait_until
+
+from .conftest import Journey, Server
+
+pytestmark = pytest.mark.integration
+
+TEXT = {
+    "vi": {
+        "signin": "Đăng nhập", "password": "Mật khẩu", "post": "Đăng nhu cầu",
+        "need": "Bạn cần sản phẩm gì?", "submit": "Đăng và xem nhà cung cấp",
+        "accept": "Chấp nhận", "accepted": "Đã chấp nhận", "why": "Vì sao phù hợp",
+    },
+    "en": {
+        "signin": "Sign in", "password": "Password", "post": "Post a requirement",
+        "need": "What do you need?", "submit": "Post and see suppliers",
+        "accept": "Accept", "accepted": "Accepted", "why": "Why it fits",
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    deployment = Deployment(Path(tmp_path_factory.mktemp("e2e-email")), mailbox, smtp.port)
+    try:
+        deployment.start_worker()
+        yield deployment
+    finally:
+        deployment.close()
+        smtp.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(deployment: Deployment) -> Iterator[Server]:
+    """The deployment's app behind a real HTTP server, for the browser."""
+    server = make_server("127.0.0.1", 0, deployment.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{server.server_port}", deployment.app)
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
+    journey: Journey, deployment: Deployment
+) -> None:
+    t, page, lang = TEXT[journey.lang], journey.page, journey.lang
+    producer, buyer = f"rung-{lang}@htx-uminh.vn", f"mua-{lang}@coop.vn"
+    offer = f"Mật ong rừng U Minh ({lang})"
+    deployment.producer_with_offer(producer, offer, language=lang)
+    deployment.register("buyer", buyer, language=lang, name=f"Saigon Co.op ({lang})")
+    deployment.wait_settled()
+
+    page.get_by_role("link", name=t["signin"]).first.click()
+    page.get_by_label("Email").fill(buyer)
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=t["signin"]).click()
+    page.get_by_role("link", name=t["post"]).first.click()
+    page.get_by_label(t["need"]).fill("Mật ong rừng U Minh nguyên chất")
+    page.get_by_role("button", name=t["submit"]).click()
+
+    (email,) = wait_until(lambda: deployment.mailbox.to(producer), 60, f"an email to {producer}")
+    assert "Mật ong rừng U Minh nguyên chất" in email.subject
+    assert t["why"] in email.text
+
+    supplier = page.locator("ol.matches > li.match", has_text=offer)
+    supplier.get_by_role("button", name=t["accept"], exact=True).click()
+    supplier = page.locator("ol.matches > li.match", has_text=offer)
+    expect(supplier.locator(".badge")).to_have_text(t["accepted"])
+    expect(supplier.locator("dl.contact")).to_contain_text(producer.split("@")[0])
+    journey.shoot("accepted-after-email")
