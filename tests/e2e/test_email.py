@@ -1,5 +1,6 @@
-"""A buyer posts a requirement in the browser; the producer whose product fits gets the email
-over real SMTP, in the producer's language; then the buyer accepts that producer.
+"""Both sides hear about a match by email, over real SMTP and in their own language: a buyer
+posts a requirement in the browser and the producer whose product fits is emailed (then the
+buyer accepts that producer); a producer lists a product and the buyer it fits is emailed.
 
 The rest of the deployment is real too: PostgreSQL, Redis and a worker process (the
 notification engine's integration harness), with the pages served from a thread.
@@ -26,11 +27,15 @@ TEXT = {
         "signin": "Đăng nhập", "password": "Mật khẩu", "post": "Đăng nhu cầu",
         "need": "Bạn cần sản phẩm gì?", "submit": "Đăng và xem nhà cung cấp",
         "accept": "Chấp nhận", "accepted": "Đã chấp nhận", "why": "Vì sao phù hợp",
+        "add": "Thêm sản phẩm", "product": "Tên sản phẩm", "list": "Đăng sản phẩm",
+        "buyers": "Người mua có nhu cầu phù hợp",
     },
     "en": {
         "signin": "Sign in", "password": "Password", "post": "Post a requirement",
         "need": "What do you need?", "submit": "Post and see suppliers",
         "accept": "Accept", "accepted": "Accepted", "why": "Why it fits",
+        "add": "Add a product", "product": "Product name", "list": "List my product",
+        "buyers": "Buyers whose requirements fit",
     },
 }  # fmt: skip
 
@@ -62,6 +67,14 @@ def live_server(deployment: Deployment) -> Iterator[Server]:
     thread.join(timeout=10)
 
 
+def _sign_in(journey: Journey, email: str) -> None:
+    t, page = TEXT[journey.lang], journey.page
+    page.get_by_role("link", name=t["signin"]).first.click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=t["signin"]).click()
+
+
 def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     journey: Journey, deployment: Deployment
 ) -> None:
@@ -72,10 +85,7 @@ def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     deployment.register("buyer", buyer, language=lang, name=f"Saigon Co.op ({lang})")
     deployment.wait_settled()
 
-    page.get_by_role("link", name=t["signin"]).first.click()
-    page.get_by_label("Email").fill(buyer)
-    page.get_by_label(t["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=t["signin"]).click()
+    _sign_in(journey, buyer)
     page.get_by_role("link", name=t["post"]).first.click()
     page.get_by_label(t["need"]).fill("Mật ong rừng U Minh nguyên chất")
     page.get_by_role("button", name=t["submit"]).click()
@@ -90,3 +100,28 @@ def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     expect(supplier.locator(".badge")).to_have_text(t["accepted"])
     expect(supplier.locator("dl.contact")).to_contain_text(producer.split("@")[0])
     journey.shoot("accepted-after-email")
+
+
+def test_the_fitting_buyer_is_emailed_when_a_producer_lists_a_product(
+    journey: Journey, deployment: Deployment
+) -> None:
+    t, page, lang = TEXT[journey.lang], journey.page, journey.lang
+    producer, buyer = f"sen-{lang}@htx-hue.vn", f"nguon-hang-{lang}@lotte.vn"
+    token = deployment.register("buyer", buyer, language=lang, name=f"Lotte Mart ({lang})")
+    deployment.post(token, "/api/v1/requirements", {"title": "Hạt sen sấy Huế"})
+    deployment.register("producer", producer, language=lang, name=f"HTX Sen Huế ({lang})")
+    deployment.wait_settled()
+
+    _sign_in(journey, producer)
+    page.get_by_role("link", name=t["add"]).first.click()
+    page.get_by_label(t["product"]).fill(f"Hạt sen sấy Huế ({lang})")
+    page.locator("#category").select_option("food.raw_processed")
+    page.locator("#unit").select_option("kg")
+    page.locator("#ocop_stars").select_option("4")
+    page.get_by_role("button", name=t["list"]).click()
+    expect(page.locator("ol.matches > li.match", has_text="Hạt sen sấy Huế").first).to_be_visible()
+
+    (email,) = wait_until(lambda: deployment.mailbox.to(buyer), 60, f"an email to {buyer}")
+    assert f"Hạt sen sấy Huế ({lang})" in email.text
+    assert t["why"] in email.text
+    journey.shoot("listed-and-buyer-emailed")
