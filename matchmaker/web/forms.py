@@ -153,7 +153,6 @@ class OrganizationFields(FlaskForm):
     buyer_type = SelectField(_l("Type of buyer"), validators=[Optional()])
     province = SelectField(_l("Province or city"), validators=[required()])
     address = StringField(_l("Address"), validators=[Optional(), at_most(500)])
-    contact_email = EmailField(_l("Contact email"), validators=[Optional(), at_most(320)])
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -165,6 +164,7 @@ class OrganizationFields(FlaskForm):
 
 
 class OrganizationForm(OrganizationFields):
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), at_most(320)])
     preferred_language = SelectField(
         _l("Language for emails"), choices=options(i18n.LANGUAGE_NAMES.items())
     )

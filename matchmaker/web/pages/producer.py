@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from matchmaker.accounts import permissions as can
 from matchmaker.catalog import access
@@ -85,6 +86,9 @@ def edit_product(offer_id: int) -> str | Response:
     session = db_session()
     offer = access.read_offer(session, user, offer_id)
     form = OfferForm(obj=offer)
+    if offer.status == "archived":
+        # An archived product can be listed again, or stay archived.
+        form.status.choices = [*form.status.choices, SelectChoice("archived", _("Archived"))]
     if request.method == "GET":
         form.ocop_stars.data = str(offer.ocop_stars or "")
     version = request.form.get("version", type=int)

@@ -231,3 +231,26 @@ def test_email_preferences_use_the_notification_settings(
     post_form(client, "/notifications", {"frequency": "never"})
     assert get_preference(db, buyer.id).unsubscribed_at is not None
     assert _chosen_frequency(client.get("/notifications").get_data(as_text=True)) == "never"
+
+
+def test_an_archived_product_can_be_listed_again(
+    client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    producer = make_user("producer")
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Chổi đót", "category": "handicraft", "unit": "piece"}
+    )
+    db.commit()
+    sign_in(client, producer)
+    edit = f"/producer/products/{offer.id}/edit"
+    post_form(client, f"/producer/products/{offer.id}/archive", {}, page=edit)
+    db.refresh(offer)
+    assert offer.status == "archived"
+    assert client.get(f"/products/{offer.id}").status_code == 200  # its producer still sees it
+    response = post_form(client, edit, {
+        "title": "Chổi đót", "category": "handicraft", "unit": "piece", "province": "80",
+        "status": "active", "version": str(offer.version),
+    })  # fmt: skip
+    assert response.status_code == 302
+    db.refresh(offer)
+    assert offer.status == "active"
