@@ -254,3 +254,24 @@ def test_an_archived_product_can_be_listed_again(
     assert response.status_code == 302
     db.refresh(offer)
     assert offer.status == "active"
+
+
+def test_a_buyer_sees_pooled_supply_when_no_producer_covers_the_volume(
+    client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    for n, province in enumerate(("Cà Mau", "Cà Mau", "An Giang"), start=1):
+        producer = make_user("producer", province=province)
+        services.create_offer(db, producer.organization, {
+            "title": f"Mật ong rừng U Minh {n}", "category": "food.raw_processed", "unit": "kg",
+            "monthly_capacity": 400,
+        })  # fmt: skip
+    buyer = make_user("buyer")
+    requirement = services.create_requirement(db, buyer.organization, {
+        "title": "Mật ong rừng U Minh", "category": "food.raw_processed", "unit": "kg",
+        "quantity_per_month": 1000,
+    })  # fmt: skip
+    db.commit()
+    sign_in(client, buyer)
+    page = client.get(f"/buyer/requirements/{requirement.id}").get_data(as_text=True)
+    assert "Nguồn hàng gộp" in page
+    assert "Nhóm 3 chủ thể" in page
