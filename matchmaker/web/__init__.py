@@ -35,6 +35,5 @@ def init_web(app: Flask, settings: Settings) -> None:
     )
     Babel(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     app.extensions["matchmaker.csrf"] = CSRFProtect(app)
-    security.init_security(app)
     i18n.init_templates(app)
-    pages.register(app)
+    security.init_security(app, pages.register(app))

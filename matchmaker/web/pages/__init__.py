@@ -50,7 +50,8 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
     return render_template("error.html", status=status, title=title, hint=hint), status
 
 
-def register(app: Flask) -> None:
+def register(app: Flask) -> frozenset[str]:
+    """Registers the page blueprints and returns their names."""
     from matchmaker.web.pages import account, buyer, matches, officer, producer, public
 
     modules = (public, account, producer, buyer, matches, officer)
@@ -61,7 +62,7 @@ def register(app: Flask) -> None:
             "assets", __name__, static_folder=str(WEB_ROOT / "static"), static_url_path="/assets"
         )
     )
-    page_blueprints = {module.bp.name for module in modules}
+    page_blueprints = frozenset(module.bp.name for module in modules)
     app.extensions["matchmaker.error_page"] = error_page
     csrf = app.extensions["matchmaker.csrf"]
 
@@ -87,3 +88,5 @@ def register(app: Flask) -> None:
             "home_endpoint": HOME_FOR_ROLE.get(user.role) if user else None,
             **labels.all_labels(),
         }
+
+    return page_blueprints | {"assets"}
