@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts import permissions as can
@@ -13,6 +13,15 @@ from matchmaker.catalog.models import Organization
 from matchmaker.errors import Forbidden, NotFound
 
 MANAGED_ROLES = ("producer", "buyer")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class People:
+    users: list[User]
+    total: int
+    page: int
+    pages: int
 
 
 def _in_scope(officer: User, user: User) -> bool:
@@ -24,23 +33,35 @@ def _in_scope(officer: User, user: User) -> bool:
     return scope is None or user.organization.province == scope
 
 
-def list_users(session: Session, officer: User, role: str | None = None) -> Sequence[User]:
-    """Accounts the officer looks after, by organization then name."""
+def list_users(session: Session, officer: User, *, q: str = "", page: int = 1) -> People:
+    """Accounts the officer looks after, by organization then name; ``q`` finds a name,
+    an email or an organization."""
     if officer.role not in ("officer", "admin"):
         raise Forbidden("Only officers and admins manage accounts.")
-    query = (
-        select(User)
-        .join(Organization, Organization.id == User.organization_id)
-        .options(joinedload(User.organization))
-        .order_by(Organization.name, User.name)
-    )
+    query = select(User).join(Organization, Organization.id == User.organization_id)
     if not can.is_admin(officer):
         query = query.where(User.role.in_(MANAGED_ROLES))
         if scope := can.officer_scope(officer):
             query = query.where(Organization.province == scope)
-    if role:
-        query = query.where(User.role == role)
-    return list(session.scalars(query))
+    if q.strip():
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern),
+                User.email.like(pattern),
+                func.lower(Organization.name).like(pattern),
+            )
+        )
+    total = session.scalar(query.with_only_columns(func.count(User.id))) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    users = session.scalars(
+        query.options(joinedload(User.organization))
+        .order_by(Organization.name, User.name, User.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return People(list(users), total, page, pages)
 
 
 def set_active(session: Session, officer: User, user_id: int, active: bool) -> User:

@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -122,8 +122,11 @@ def confirm_import() -> str | Response:
 @bp.get("/users")
 @role_required(*STAFF)
 def users() -> str:
-    people_list = people.list_users(db_session(), signed_in_user())
-    return render_template("officer/users.html", people=people_list, form=UserStateForm())
+    q = (request.args.get("q") or "").strip()[:100]
+    found = people.list_users(
+        db_session(), signed_in_user(), q=q, page=request.args.get("page", 1, type=int)
+    )
+    return render_template("officer/users.html", found=found, q=q, form=UserStateForm())
 
 
 @bp.post("/users/<int:user_id>/active")

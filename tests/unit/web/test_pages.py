@@ -206,6 +206,8 @@ def test_officers_suspend_accounts_in_their_province_only(
     sign_in(client, officer)
     listing = client.get("/officer/users").get_data(as_text=True)
     assert nearby.email in listing and elsewhere.email not in listing
+    found = client.get(f"/officer/users?q={nearby.name.upper()}").get_data(as_text=True)
+    assert "1 tài khoản" in found and nearby.email in found
 
     done = post_form(client, f"/officer/users/{nearby.id}/active", {"active": "0"},
                      page="/officer/users")  # fmt: skip
