@@ -228,7 +228,7 @@ def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> P
             if filters.certification in (certs or [])
         ]
         query = query.where(Offer.id.in_(ids))
-    return _paginate(session, query, Offer.id, page)
+    return paginate(session, query, Offer.id, page)
 
 
 # --- requirements ---------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def list_requirements(
             if not provinces or filters.province in provinces
         ]
         query = query.where(Requirement.id.in_(ids))
-    return _paginate(session, query, Requirement.id, page)
+    return paginate(session, query, Requirement.id, page)
 
 
 # --- pagination -----------------------------------------------------------------------------
@@ -341,7 +341,8 @@ def decode_cursor(cursor: str) -> int:
         ) from None
 
 
-def _paginate(session: Session, query: Select[Any], key: Any, page: PageRequest) -> Page[Any]:
+def paginate(session: Session, query: Select[Any], key: Any, page: PageRequest) -> Page[Any]:
+    """Cursor (by id) or page-number pagination, as every list of the API."""
     limit = max(1, min(page.limit, MAX_PAGE_SIZE))
     total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
     ordered = query.order_by(key)
@@ -373,4 +374,4 @@ def list_organizations(
         query = query.where(Organization.province == province)
     if only_id is not None:
         query = query.where(Organization.id == only_id)
-    return _paginate(session, query, Organization.id, page)
+    return paginate(session, query, Organization.id, page)

@@ -12,13 +12,13 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Organization, Requirement
-from matchmaker.catalog.services import Page, PageRequest, decode_cursor, encode_cursor
+from matchmaker.catalog.services import Page, PageRequest, paginate
 from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, Invalid, field_error
 from matchmaker.events import scheduling as sched
@@ -120,22 +120,6 @@ def cancel_event(session: Session, event: Event) -> Event:
     event.cancelled_at = event.cancelled_at or utcnow()
     session.flush()
     return event
-
-
-def paginate(session: Session, query: Select[Any], key: Any, page: PageRequest) -> Page[Any]:
-    """Cursor (by id) or page-number pagination, as every list of the API."""
-    limit = max(1, min(page.limit, 200))
-    total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
-    ordered = query.order_by(key)
-    if page.page is not None:
-        items = list(session.scalars(ordered.offset((page.page - 1) * limit).limit(limit)))
-        return Page(items=items, total=total, page=page.page)
-    if page.cursor:
-        ordered = ordered.where(key > decode_cursor(page.cursor))
-    items = list(session.scalars(ordered.limit(limit + 1)))
-    more = len(items) > limit
-    items = items[:limit]
-    return Page(items=items, total=total, next_cursor=encode_cursor(items[-1].id) if more else None)
 
 
 def list_events(
