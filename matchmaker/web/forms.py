@@ -52,8 +52,8 @@ BUYER_LABELS = {
 }
 
 
-def options(pairs: Iterable[tuple[str, Any]], optgroup: str | None = None) -> list[SelectChoice]:
-    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+def options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 STARS = [("3", "3 ★"), ("4", "4 ★"), ("5", "5 ★")]
@@ -93,14 +93,20 @@ class NumberField(StringField):
         self.number: float | int | None = None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
+        text = (valuelist[0] if valuelist else "").strip().replace(" ", "")
         self.data = text
         self.number = None
         if not text:
             return
         try:
-            value = parse_decimal(text.replace(" ", ""), locale=i18n.lang(), strict=False)
-        except NumberFormatError:
+            # Strict: "1.5" on a Vietnamese page may mean 15 or 1,5, so it is asked, not guessed.
+            value = parse_decimal(text, locale=i18n.lang(), strict=True)
+        except NumberFormatError as error:
+            if error.suggestions and len(error.suggestions) == 2:
+                one, other = error.suggestions
+                raise ValueError(
+                    str(_l("Did you mean %(one)s or %(other)s?", one=one, other=other))
+                ) from None
             value = None
         if value is None or (self.whole and value != value.to_integral_value()):
             raise ValueError(

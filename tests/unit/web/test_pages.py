@@ -149,6 +149,12 @@ def test_prices_are_read_and_shown_the_local_way(
 
     public = client.get(f"/products/{offer.id}").get_data(as_text=True)
     assert "85.000" in public and "₫" in public
+    edit = f"/producer/products/{offer.id}/edit"
+    unclear = post_form(client, edit, {
+        "title": "Bánh tráng phơi sương", "category": "food.processed", "unit": "kg",
+        "province": "80", "monthly_capacity": "1.5", "version": str(offer.version),
+    })  # fmt: skip
+    assert "Ý bạn là 15 hay 1,5?" in unclear.get_data(as_text=True)
     assert "<svg" in public  # the traceability QR code
     client.get("/lang/en")
     assert "85,000" in client.get(f"/products/{offer.id}").get_data(as_text=True)
