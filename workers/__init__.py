@@ -12,7 +12,7 @@ from typing import Any
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from matchmaker import outbox
 from matchmaker.db import unit_of_work
@@ -49,9 +49,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_prefetch_multiplier": 1,
         "task_soft_time_limit": settings.worker.task_soft_time_limit,
         "task_time_limit": settings.worker.task_time_limit,
-        "task_queues": [Queue(name) for name in QUEUES],
+        # One exchange and routing key per queue: a task lands in its own queue only.
+        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         "task_default_queue": "maintenance",
-        "task_routes": {f"{name}.*": {"queue": name} for name in QUEUES},
+        "task_default_exchange": "maintenance",
+        "task_default_routing_key": "maintenance",
+        "task_routes": {
+            f"{name}.*": {"queue": name, "exchange": name, "routing_key": name} for name in QUEUES
+        },
         "task_serializer": "json",
         "accept_content": ["json"],
         "timezone": settings.notifications.timezone,
@@ -111,7 +116,7 @@ def celery_init_app(app: Flask) -> Celery:
         lambda: get_database(app).sessions, celery_sender(celery_app)
     )
 
-    from workers import signals, tasks  # noqa: F401  (registers the shared tasks)
+    from workers import event_tasks, signals, tasks  # noqa: F401  (registers the shared tasks)
 
     signals.connect(app)
     return celery_app

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 import click
@@ -20,6 +22,8 @@ from matchmaker import outbox
 from matchmaker.db import unit_of_work
 from matchmaker.extensions import get_database, get_settings
 from workers import QUEUES, relay
+
+log = logging.getLogger(__name__)
 
 
 def _apps() -> tuple[Flask, Celery]:
@@ -59,35 +63,81 @@ def start_worker_process(*args: str, **popen: Any) -> subprocess.Popen[bytes]:
     show_default=True,
     help="Run the outbox relay beside the worker.",
 )
+@click.option(
+    "--supervise/--no-supervise",
+    default=True,
+    show_default=True,
+    help="Restart the Celery worker whenever it dies.",
+)
 @with_appcontext
 def worker_command(
     queues: str, concurrency: int | None, pool: str, beat: bool, hostname: str | None,
-    relay: bool,
+    relay: bool, supervise: bool,
 ) -> None:  # fmt: skip
     """Run a Celery worker (and its outbox relay) for this deployment's broker."""
-    _app, celery_app = _apps()
     settings = get_settings()
     hostname = hostname or f"matchmaker-{os.getpid()}@{socket.gethostname()}"
-    relay_process = None
+    processes = concurrency or settings.worker.concurrency
+    worker_args = [f"--queues={queues}", f"--concurrency={processes}", f"--pool={pool}",
+                   f"--hostname={hostname}"]  # fmt: skip
+    if beat:
+        worker_args.append("--beat")
+    if not supervise:
+        _run_celery_worker(worker_args)
+        return
+    helpers = []
     if relay:
         args = ("--parent-pid", str(os.getpid()), "--hostname", hostname)
-        relay_process = subprocess.Popen(_matchmaker("outbox", "relay", *args))
-    argv = [
-        "worker",
-        f"--queues={queues}",
-        f"--concurrency={concurrency or settings.worker.concurrency}",
-        f"--pool={pool}",
-        f"--hostname={hostname}",
-        f"--loglevel={settings.log_level}",
-    ]
-    if beat:
-        argv += ["--beat", f"--schedule={settings.instance_path / 'celerybeat-schedule'}"]
+        helpers.append(subprocess.Popen(_matchmaker("outbox", "relay", *args)))
     try:
-        celery_app.worker_main(argv)
+        _supervise(_matchmaker("worker", "--no-supervise", "--no-relay", *worker_args))
     finally:
-        if relay_process is not None:
-            relay_process.terminate()
-            relay_process.wait(10)
+        for helper in helpers:
+            helper.terminate()
+            helper.wait(10)
+
+
+def _run_celery_worker(worker_args: list[str]) -> None:
+    _app, celery_app = _apps()
+    settings = get_settings()
+    argv = ["worker", *worker_args, f"--loglevel={settings.log_level}"]
+    if "--beat" in worker_args:
+        argv.append(f"--schedule={settings.instance_path / 'celerybeat-schedule'}")
+    celery_app.worker_main(argv)
+
+
+def _supervise(command: list[str]) -> None:
+    """Runs the Celery worker and starts it again whenever it dies, until told to stop.
+
+    Some broker failures end a Celery worker outright (kombu 5.7 dies when Redis goes away
+    while it holds unacknowledged tasks); the work itself is safe in the outbox, and a fresh
+    worker picks it up as soon as the broker is back.
+    """
+    from workers import logs
+
+    logs.configure(get_settings().log_level)
+    stopping = threading.Event()
+    current: list[subprocess.Popen[bytes]] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.set()
+        for process in current:
+            process.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    delay = 1.0
+    while not stopping.is_set():
+        started = time.monotonic()
+        process = subprocess.Popen(command)
+        current[:] = [process]
+        code = process.wait()
+        if stopping.is_set():
+            break
+        # A worker that ran for a while gets restarted at once; one that keeps dying, slower.
+        delay = 1.0 if time.monotonic() - started > 60 else min(delay * 2, 30.0)
+        log.warning("worker exited with code %s; starting it again in %.0fs", code, delay)
+        stopping.wait(delay)
 
 
 @click.command("beat")

@@ -1,8 +1,8 @@
 """The matching pipeline: a changed requirement or offer is ranked, and new good matches become
 alerts for the other side's users (an email now, or a line in their next digest).
 
-Never the same pair twice (one :class:`MatchAlert` per user and match), never a pair that was
-declined or already answered, never above the user's daily cap (the rest waits for the digest).
+Never the same pair twice to the same user (one :class:`MatchAlert` per user and match), never
+a pair that was declined, never above the user's daily cap (the rest waits for the digest).
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def alert_for_offer(
 
 
 def _is_new_and_good(match: Match, config: NotificationSettings) -> bool:
-    # Any status past "suggested" means someone already heard of it or answered it.
-    return match.score >= config.min_score and match.status == "suggested"
+    # Each side hears of a pair once (MatchAlert); a declined pair is never raised again.
+    return match.score >= config.min_score and match.status != "declined"
 
 
 def recipients(

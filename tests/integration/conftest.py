@@ -42,6 +42,7 @@ from matchmaker.notifications.models import Notification
 from matchmaker.outbox import OutboxMessage
 from matchmaker.settings import Settings
 from tests.conftest import POSTGRES_URL, unavailable
+from workers import QUEUES
 
 pytestmark = pytest.mark.integration
 
@@ -179,7 +180,7 @@ class Mailbox:
         with self.lock:
             return [m for m in self.messages if m.to == address]
 
-    def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = 60) -> list[Received]:
         wait_until(lambda: len(self.messages) >= count, timeout, f"{count} email(s)")
         return list(self.messages)
 
@@ -284,7 +285,15 @@ class Deployment:
             start_new_session=True,  # its own process group: the pool and relay die with it
         )
         self.workers.append(process)
+        wait_until(self._worker_answers, 180, "the worker to start")
         return process
+
+    def _worker_answers(self) -> bool:
+        celery_app = self.app.extensions["celery"]
+        try:
+            return bool(celery_app.control.ping(timeout=0.5))
+        except Exception:  # the broker may be restarting
+            return False
 
     def kill_worker(self, process: subprocess.Popen[bytes]) -> None:
         """SIGKILL to the worker, its pool processes and its relay: nothing gets to clean up."""
@@ -334,8 +343,31 @@ class Deployment:
 
     # waiting for the system to settle
 
+    def broker_idle(self) -> bool:
+        """Nothing queued in Redis, and no live worker running or holding a task. (A killed
+        worker's unacknowledged tasks stay in Redis until their visibility timeout; they do
+        not count: the outbox has already handed that work to someone else.)"""
+        import redis
+
+        client = redis.Redis.from_url(self.redis.url, socket_connect_timeout=1)
+        try:
+            if sum(int(client.llen(name)) for name in QUEUES):
+                return False
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+        try:
+            inspect = self.app.extensions["celery"].control.inspect(timeout=0.5)
+            busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+        except Exception:  # the broker may be restarting
+            return False
+        return not any(busy)
+
     def settled(self) -> bool:
-        """No task waiting or running, and no email still to go out."""
+        """No task waiting, queued or running, and no email still to go out."""
+        if not self.broker_idle():
+            return False
         with unit_of_work(get_database(self.app).sessions) as session:
             open_tasks = session.scalar(
                 select(OutboxMessage.id).where(OutboxMessage.completed_at.is_(None)).limit(1)
@@ -347,7 +379,7 @@ class Deployment:
             )
         return open_tasks is None and unsent is None
 
-    def wait_settled(self, timeout: float = 30) -> None:
+    def wait_settled(self, timeout: float = 60) -> None:
         wait_until(self.settled, timeout, "every task and email to finish")
 
     def notifications(self) -> list[Notification]:

@@ -46,7 +46,7 @@ def test_smtp_refusing_for_a_while_then_recovering_delivers_every_email_exactly_
 
     deployment.mailbox.refuse_until = time.monotonic() + 2.0
     deployment.post(buyer, "/api/v1/requirements", {"title": "Mật ong rừng nguyên chất"})
-    deployment.mailbox.wait_for(5, timeout=30)
+    deployment.mailbox.wait_for(5, timeout=60)
     deployment.wait_settled()
 
     assert deployment.mailbox.refused >= 5
@@ -72,8 +72,8 @@ def test_redis_stopped_and_restarted_while_requirements_are_posted_loses_nothing
     deployment.redis.start()  # empty: whatever it held is gone
     deployment.post(buyer, "/api/v1/requirements", {"title": "Mật ong rừng hữu cơ"})
 
-    deployment.mailbox.wait_for(12, timeout=60)
-    deployment.wait_settled(timeout=30)
+    deployment.mailbox.wait_for(12, timeout=120)
+    deployment.wait_settled()
     _delivered_once(deployment, producers, 4)
 
 
@@ -95,7 +95,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(
     deployment.mailbox.hold_after = None
 
     deployment.start_worker()
-    deployment.mailbox.wait_for(9, timeout=60)
-    deployment.wait_settled(timeout=30)
+    deployment.mailbox.wait_for(9, timeout=120)
+    deployment.wait_settled()
     _delivered_once(deployment, producers, 1)
     assert max(n.attempts for n in deployment.notifications()) == 2
