@@ -52,9 +52,9 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
 
 def register(app: Flask) -> frozenset[str]:
     """Registers the page blueprints and returns their names."""
-    from matchmaker.web.pages import account, buyer, matches, officer, producer, public
+    from matchmaker.web.pages import account, buyer, events, matches, officer, producer, public
 
-    modules = (public, account, producer, buyer, matches, officer)
+    modules = (public, account, producer, buyer, matches, officer, events)
     for module in modules:
         app.register_blueprint(module.bp)
     app.register_blueprint(

@@ -1,0 +1,225 @@
+"""Forms of the connection event pages: the event itself, registrations, meeting requests,
+decisions and meeting outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import Optional
+
+from matchmaker import reference
+from matchmaker.web import i18n
+from matchmaker.web.forms import (
+    LocalDateField,
+    MultiCheckboxField,
+    NumberField,
+    at_most,
+    options,
+    required,
+)
+
+SESSION_ROWS = 3
+ATTENDANCE = {"held": _l("Held"), "no_show": _l("No-show")}
+INTEREST = {"interested": _l("Interested"), "not_interested": _l("Not interested")}
+STAGE = {
+    "none": _l("No deal yet"),
+    "mou": _l("MoU signed"),
+    "contract": _l("Contract signed"),
+    "first_order": _l("First order"),
+    "repeat_order": _l("Repeat order"),
+}
+
+
+def _bounded(field: NumberField, low: int, high: int) -> None:
+    if field.number is not None and not low <= field.number <= high:
+        raise ValueError(str(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high)))
+
+
+class LocalTimeField(TimeField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Enter a time, e.g. 08:00"))) from None
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Enter a date and a time."))) from None
+
+
+class SessionFields(Form):
+    """One session of an event: a day, and the hours meetings run on it."""
+
+    date = LocalDateField(_l("Day"), validators=[Optional()])
+    start = LocalTimeField(_l("From"), validators=[Optional()])
+    end = LocalTimeField(_l("Until"), validators=[Optional()])
+
+
+class EventForm(FlaskForm):
+    name = StringField(_l("Name of the event"), validators=[required(), at_most(300)])
+    venue = StringField(_l("Venue"), validators=[required(), at_most(500)])
+    description = TextAreaField(_l("Description"), validators=[at_most(10_000)])
+    days = FieldList(FormField(SessionFields), label=_l("Sessions"), min_entries=SESSION_ROWS)
+    slot_minutes = NumberField(_l("Meeting length (minutes)"), whole=True, validators=[required()])
+    break_minutes = NumberField(
+        _l("Break between meetings (minutes)"), whole=True, validators=[required()]
+    )
+    table_count = NumberField(_l("Tables"), whole=True, validators=[required()])
+    registration_deadline = LocalDateTimeField(_l("Registration closes"), validators=[required()])
+    max_meetings = NumberField(_l("Most meetings per participant"), whole=True)
+    target_provinces = MultiCheckboxField(_l("For firms from these provinces"))
+    target_categories = MultiCheckboxField(_l("For these product groups"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session_errors: list[str] = []
+        self.target_provinces.choices = options(
+            sorted(((p.code, i18n.localized(p)) for p in reference.provinces()), key=lambda c: c[1])
+        )
+        self.target_categories.choices = options(
+            (c.code, i18n.localized(c)) for c in reference.categories() if c.is_group
+        )
+
+    def fill(self, event: Any) -> None:
+        """Shows a saved event's values (dates and times the local way)."""
+        zone = ZoneInfo(event.timezone)
+        self.registration_deadline.data = event.registration_deadline.astimezone(zone).replace(
+            tzinfo=None
+        )
+        while len(self.days) < len(event.days):
+            self.days.append_entry()
+        for row, day in zip(self.days, event.days, strict=False):
+            row.form.date.data = datetime.fromisoformat(day["date"]).date()
+            row.form.start.data = datetime.strptime(day["start"], "%H:%M").time()
+            row.form.end.data = datetime.strptime(day["end"], "%H:%M").time()
+
+    def event_data(self) -> dict[str, Any]:
+        deadline = self.registration_deadline.data
+        return {
+            "name": self.name.data.strip(),
+            "venue": self.venue.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "days": [
+                {
+                    "date": row.form.date.data.isoformat(),
+                    "start": row.form.start.data.strftime("%H:%M"),
+                    "end": row.form.end.data.strftime("%H:%M"),
+                }
+                for row in self.days
+                if row.form.date.data and row.form.start.data and row.form.end.data
+            ],
+            "slot_minutes": self.slot_minutes.number,
+            "break_minutes": self.break_minutes.number,
+            "table_count": self.table_count.number,
+            "registration_deadline": deadline.replace(tzinfo=ZoneInfo(i18n.TIMEZONE)),
+            "max_meetings": self.max_meetings.number,
+            "target_provinces": self.target_provinces.data or [],
+            "target_categories": self.target_categories.data or [],
+        }
+
+    def validate_slot_minutes(self, field: NumberField) -> None:
+        _bounded(field, 5, 240)
+
+    def validate_break_minutes(self, field: NumberField) -> None:
+        _bounded(field, 0, 120)
+
+    def validate_table_count(self, field: NumberField) -> None:
+        _bounded(field, 1, 2000)
+
+    def validate_max_meetings(self, field: NumberField) -> None:
+        _bounded(field, 1, 100)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Besides each field: every session row used is complete, and one at least is."""
+        valid = super().validate(extra_validators)
+        rows = [row.form for row in self.days]
+        if any(bool(r.date.data) != bool(r.start.data and r.end.data) for r in rows):
+            self.session_errors.append(str(_l("Give each session its day, start and end.")))
+        elif not any(r.date.data for r in rows):
+            self.session_errors.append(str(_l("Give at least one session.")))
+        return valid and not self.session_errors
+
+
+class RegistrationForm(FlaskForm):
+    offer_ids = MultiCheckboxField(_l("Products you bring"), coerce=int)
+    requirement_ids = MultiCheckboxField(_l("What you are looking for"), coerce=int)
+    sessions = MultiCheckboxField(_l("Sessions you can attend"))
+    max_meetings = NumberField(_l("Most meetings you want"), whole=True)
+    note = TextAreaField(_l("Note to the organizers"), validators=[at_most(1000)])
+
+    def validate_max_meetings(self, field: NumberField) -> None:
+        _bounded(field, 1, 100)
+
+    def registration_data(self, sessions: dict[str, tuple[datetime, datetime]]) -> dict[str, Any]:
+        return {
+            "offer_ids": self.offer_ids.data or [],
+            "requirement_ids": self.requirement_ids.data or [],
+            "availability": [
+                {"start": sessions[k][0], "end": sessions[k][1]}
+                for k in self.sessions.data or []
+                if k in sessions
+            ],
+            "max_meetings": self.max_meetings.number,
+            "note": (self.note.data or "").strip(),
+        }
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(choices=options((("approve", "approve"), ("reject", "reject"))))
+    reason = StringField(_l("Reason (shown to the firm)"), validators=[at_most(500)])
+
+
+class MeetingRequestForm(FlaskForm):
+    participant_id = HiddenField(validators=[required()])
+    must_meet = BooleanField(_l("Must meet"))
+    message = StringField(_l("Message"), validators=[at_most(1000)])
+
+
+class AnswerForm(FlaskForm):
+    answer = SelectField(choices=options((("accept", "accept"), ("decline", "decline"))))
+
+
+class MustMeetForm(FlaskForm):
+    must_meet = SelectField(choices=options((("1", "1"), ("0", "0"))))
+
+
+class OutcomeForm(FlaskForm):
+    attendance = SelectField(
+        _l("Meeting"), choices=options([("", _l("Not recorded")), *ATTENDANCE.items()])
+    )
+    interest = SelectField(
+        _l("Interest"), choices=options([("", _l("Not recorded")), *INTEREST.items()])
+    )
+    stage = SelectField(_l("Deal"), choices=options(STAGE.items()))
+    order_value_vnd = NumberField(_l("Order value (VND)"), whole=True)
+    notes = TextAreaField(_l("Notes"), validators=[at_most(5000)])
+
+    def outcome_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"stage": self.stage.data, "notes": self.notes.data or ""}
+        if self.attendance.data:
+            data["attendance"] = self.attendance.data
+        if self.interest.data:
+            data["interest"] = self.interest.data
+        if self.order_value_vnd.number is not None:
+            data["order_value_vnd"] = self.order_value_vnd.number
+        return data

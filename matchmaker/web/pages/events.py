@@ -1,0 +1,616 @@
+"""Connection event pages: officers run events (registrations, scheduling, agendas, outcomes,
+report); producers and buyers register, ask each other for meetings and see their agenda."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from matchmaker.catalog import access as catalog
+from matchmaker.catalog.services import OfferFilters, PageRequest, RequirementFilters
+from matchmaker.db import utcnow
+from matchmaker.errors import Conflict, Invalid
+from matchmaker.events import access, services
+from matchmaker.events.agendas import agenda_calendar, agenda_lines
+from matchmaker.events.models import Event, EventParticipant
+from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
+from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.web import i18n
+from matchmaker.web.event_forms import (
+    ATTENDANCE,
+    INTEREST,
+    STAGE,
+    AnswerForm,
+    DecisionForm,
+    EventForm,
+    MeetingRequestForm,
+    MustMeetForm,
+    OutcomeForm,
+    RegistrationForm,
+)
+from matchmaker.web.forms import BUYER_LABELS, apply_errors
+from matchmaker.web.messages import field_message
+from matchmaker.web.pages import blueprint
+from matchmaker.web.session import role_required, signed_in_user
+
+bp = blueprint("events", __name__, url_prefix="/events")
+STAFF = ("officer", "admin")
+FIRMS = ("producer", "buyer")
+EVERYONE = (*STAFF, *FIRMS)
+ALL = PageRequest(limit=500, page=1)
+SUGGESTION_LIMIT = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PARTICIPANT_STATUS = {
+    "pending": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+REQUEST_STATUS = {
+    "pending": _l("Waiting for an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
+}
+SIDE = {"producer": _l("Producer"), "buyer": _l("Buyer")}
+UNPLACED = {
+    "participant_unavailable": _l("One side is not available at any time"),
+    "no_common_slot": _l("Both sides attend, but never at the same time"),
+    "no_table_slot": _l("No table is set up when both sides are free"),
+    "at_cap": _l("One side already has its most meetings"),
+    "participant_busy": _l("One side has another meeting whenever both are free"),
+    "tables_full": _l("Every table is taken whenever both are free"),
+    "not_chosen": _l("Time ran out before this one was placed; run the scheduler again"),
+}
+# The services explain a refusal in English; the pages say it in the visitor's language.
+PROBLEMS = {
+    "This event was cancelled.": _l("This event was cancelled."),
+    "Registration for this event has closed.": _l("Registration for this event has closed."),
+    "This event is for firms from other provinces.": _l(
+        "This event is for firms from other provinces."
+    ),
+    "This event is for other product groups.": _l("This event is for other product groups."),
+    "This registration was declined by the organizers.": _l(
+        "This registration was declined by the organizers."
+    ),
+    "The participant withdrew.": _l("The firm withdrew its registration."),
+    "Both sides must be approved participants of the event.": _l(
+        "Both sides must be approved participants of the event."
+    ),
+    "There is no schedule to send yet: run the scheduler first.": _l(
+        "There is no schedule to send yet: run the scheduler first."
+    ),
+    "A meeting that did not take place cannot have led to a deal.": _l(
+        "A meeting that did not take place cannot have led to a deal."
+    ),
+    "An event needs at least one session.": _l("Give at least one session."),
+    "A session must end after it starts.": _l("A session must end after it starts."),
+    "Two sessions of one day overlap.": _l("Two sessions of one day overlap."),
+    "No meeting slot fits in the sessions.": _l(
+        "No meeting fits in the sessions: make the meetings shorter or the sessions longer."
+    ),
+}
+
+
+def clock(value: datetime) -> str:
+    return str(format_time(value, "short"))
+
+
+def event_day(text: str) -> str:
+    return i18n.day(date.fromisoformat(text))
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "PARTICIPANT_STATUS": PARTICIPANT_STATUS,
+        "REQUEST_STATUS": REQUEST_STATUS,
+        "SIDE": SIDE,
+        "UNPLACED": UNPLACED,
+        "ATTENDANCE": ATTENDANCE,
+        "INTEREST": INTEREST,
+        "STAGE": STAGE,
+        "BUYER_TYPE": BUYER_LABELS,
+        "clock": clock,
+        "event_day": event_day,
+    }
+
+
+def _redirect(endpoint: str, **values: Any) -> Response:
+    return redirect(url_for(endpoint, **values))  # type: ignore[return-value]
+
+
+def explain(error: Conflict | Invalid) -> str:
+    if error.detail in PROBLEMS:
+        return str(PROBLEMS[error.detail])
+    if error.detail.startswith("The deal is already at"):
+        return _("A deal only moves forward: it cannot go back to an earlier stage.")
+    if error.detail.startswith(("This meeting was already", "This request is")):
+        return _("This request was already answered, withdrawn or has expired.")
+    return field_message(error.detail)
+
+
+def _problem(error: Conflict | Invalid) -> None:
+    flash(explain(error), "error")
+
+
+def _sessions(event: Event) -> dict[str, tuple[datetime, datetime]]:
+    """The event's sessions as availability windows, keyed for the registration form."""
+    zone = ZoneInfo(event.timezone)
+    found = {}
+    for day in event.days:
+        on = datetime.fromisoformat(day["date"])
+        start = datetime.combine(on.date(), datetime.strptime(day["start"], "%H:%M").time(), zone)
+        end = datetime.combine(on.date(), datetime.strptime(day["end"], "%H:%M").time(), zone)
+        found[f"{day['date']}T{day['start']}"] = (start, end)
+    return found
+
+
+# --- lists and the event page ---------------------------------------------------------------
+
+
+@bp.get("/")
+@role_required(*EVERYONE)
+def index() -> str:
+    user = signed_in_user()
+    session = db_session()
+    staff = user.role in STAFF
+    page = access.list_events(session, user, ALL, mine=staff and user.role != "admin")
+    now = utcnow()
+    events = [e for e in page.items if staff or e.cancelled_at is None]
+    registered = (
+        {}
+        if staff
+        else {
+            e.id: p
+            for e in events
+            if (p := services.participant_of(session, e, user.organization_id)) is not None
+        }
+    )
+    return render_template(
+        "events/index.html", events=events, registered=registered, now=now, staff=staff
+    )
+
+
+@bp.get("/<int:event_id>")
+@role_required(*EVERYONE)
+def event(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.read_event(session, user, event_id)
+    if access.can_manage(user, found):
+        participants = access.list_participants(
+            session, user, event_id, ALL, status=None, side=None
+        )
+        return render_template(
+            "events/manage.html",
+            event=found,
+            participants=participants.items,
+            requests=access.list_requests(session, user, event_id, ALL, None).items,
+            run=services.latest_run(session, found),
+            decision=DecisionForm(),
+        )
+    if user.role not in FIRMS:
+        abort(403)
+    mine = services.participant_of(session, found, user.organization_id)
+    suggestions, requests = [], []
+    if mine is not None and mine.status == "approved":
+        suggestions = access.suggestions(session, get_ranking(), user, event_id, SUGGESTION_LIMIT)
+        requests = access.list_requests(session, user, event_id, ALL, None).items
+        session.commit()  # the suggestions shown are recorded as matches
+    return render_template(
+        "events/participant.html",
+        event=found,
+        mine=mine,
+        suggestions=suggestions,
+        requests=requests,
+        open=found.cancelled_at is None and utcnow() <= found.registration_deadline,
+        ask=MeetingRequestForm(),
+        answer=AnswerForm(),
+    )
+
+
+# --- officers: the event itself -------------------------------------------------------------
+
+
+def _save_event(form: EventForm, event_id: int | None) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    user = signed_in_user()
+    session = db_session()
+    try:
+        if event_id is None:
+            saved = access.create_event(session, user, form.event_data())
+        else:
+            saved = access.update_event(session, user, event_id, form.event_data())
+    except Invalid as error:
+        session.rollback()
+        field = error.errors[0]["field"] if error.errors else ""
+        if field.startswith("days"):
+            form.session_errors.append(explain(error))
+        elif field in form:
+            form[field].errors = [*form[field].errors, explain(error)]
+        else:
+            form.form_errors.append(explain(error))
+        return None
+    session.commit()
+    flash(_("The event is saved."), "success")
+    return _redirect("events.event", event_id=saved.id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_event() -> str | Response:
+    form = EventForm()
+    if request.method == "GET":
+        form.slot_minutes.data, form.break_minutes.data = "20", "5"
+    return _save_event(form, None) or render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_event(event_id: int) -> str | Response:
+    found = access.managed_event(db_session(), signed_in_user(), event_id)
+    form = EventForm(obj=found)
+    if request.method == "GET":
+        form.fill(found)
+    return _save_event(form, event_id) or render_template(
+        "events/form.html", form=form, event=found
+    )
+
+
+@bp.post("/<int:event_id>/participants/<int:participant_id>/decision")
+@role_required(*STAFF)
+def decide(event_id: int, participant_id: int) -> Response:
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    approve = form.decision.data == "approve"
+    try:
+        participant = access.decide(
+            session, signed_in_user(), event_id, participant_id, approve, form.reason.data or None
+        )
+    except Conflict as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        name = participant.organization.name
+        flash(
+            _("%(name)s is approved.", name=name)
+            if approve
+            else _("%(name)s is rejected.", name=name),
+            "success",
+        )
+    return _redirect("events.event", event_id=event_id)
+
+
+# --- officers: schedule, publish, meetings, print, report ------------------------------------
+
+
+@bp.get("/<int:event_id>/schedule")
+@role_required(*STAFF)
+def schedule(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.managed_event(session, user, event_id)
+    requests = {r.id: r for r in access.list_requests(session, user, event_id, ALL, None).items}
+    return render_template(
+        "events/schedule.html",
+        event=found,
+        run=services.latest_run(session, found),
+        requests=requests,
+    )
+
+
+@bp.post("/<int:event_id>/schedule")
+@role_required(*STAFF)
+def run_schedule(event_id: int) -> Response:
+    session = db_session()
+    try:
+        run = access.run_schedule(session, signed_in_user(), event_id, time_limit=10, method="auto")
+    except Conflict as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        flash(
+            _("%(placed)s of %(requested)s meetings are placed. Nothing is sent until you publish.",
+              placed=run.placed, requested=run.requested),
+            "success",
+        )  # fmt: skip
+    return _redirect("events.schedule", event_id=event_id)
+
+
+@bp.post("/<int:event_id>/publish")
+@role_required(*STAFF)
+def publish(event_id: int) -> Response:
+    session = db_session()
+    try:
+        count = access.publish_schedule(session, signed_in_user(), event_id, now=utcnow())
+    except Conflict as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        flash(_("The schedule is published: %(count)s agenda emails are on their way.",
+                count=count), "success")  # fmt: skip
+    return _redirect("events.schedule", event_id=event_id)
+
+
+@bp.get("/<int:event_id>/meetings")
+@role_required(*STAFF)
+def meetings(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.managed_event(session, user, event_id)
+    listed = access.list_meetings(session, user, event_id, ALL).items
+    return render_template(
+        "events/meetings.html",
+        event=found,
+        meetings=sorted(listed, key=lambda m: (m.starts_at, m.table_no)),
+        forms={m.id: OutcomeForm(obj=m, prefix=f"m{m.id}") for m in listed},
+    )
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")
+@role_required(*STAFF)
+def outcome(event_id: int, meeting_id: int) -> str | Response:
+    form = OutcomeForm(prefix=f"m{meeting_id}")
+    session = db_session()
+    user = signed_in_user()
+    if form.validate_on_submit():
+        try:
+            access.record_outcome(
+                session, user, event_id, meeting_id, form.outcome_data(),
+                today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
+            )  # fmt: skip
+        except (Invalid, Conflict) as error:
+            session.rollback()
+            form.stage.errors = [*form.stage.errors, explain(error)]
+        else:
+            session.commit()
+            flash(_("The outcome is saved."), "success")
+            return _redirect("events.meetings", event_id=event_id, _anchor=f"meeting-{meeting_id}")
+    found = access.managed_event(session, user, event_id)
+    listed = access.list_meetings(session, user, event_id, ALL).items
+    forms = {m.id: OutcomeForm(obj=m, prefix=f"m{m.id}", formdata=None) for m in listed}
+    forms[meeting_id] = form
+    return render_template(
+        "events/meetings.html",
+        event=found,
+        meetings=sorted(listed, key=lambda m: (m.starts_at, m.table_no)),
+        forms=forms,
+    ), 422
+
+
+@bp.get("/<int:event_id>/print/tables")
+@role_required(*STAFF)
+def print_tables(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.managed_event(session, user, event_id)
+    by_table: dict[int, list[Any]] = defaultdict(list)
+    for meeting in sorted(
+        access.list_meetings(session, user, event_id, ALL).items, key=lambda m: m.starts_at
+    ):
+        by_table[meeting.table_no].append(meeting)
+    return render_template("events/print_tables.html", event=found, tables=sorted(by_table.items()))
+
+
+@bp.get("/<int:event_id>/print/participants")
+@role_required(*STAFF)
+def print_participants(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.managed_event(session, user, event_id)
+    approved = access.list_participants(
+        session, user, event_id, ALL, status="approved", side=None
+    ).items
+    agendas = [(p, agenda_lines(session, p)) for p in approved]
+    return render_template("events/print_participants.html", event=found, agendas=agendas)
+
+
+@bp.get("/<int:event_id>/report")
+@role_required(*STAFF)
+def report(event_id: int) -> str:
+    user = signed_in_user()
+    session = db_session()
+    found = access.managed_event(session, user, event_id)
+    figures = access.report(session, user, ReportFilters(event_id=event_id))
+
+    def rows(breakdown: dict[str, Any]) -> list[tuple[str, int]]:
+        return sorted(((k, f.meetings) for k, f in breakdown.items()), key=lambda r: -r[1])
+
+    def named(name: Any) -> Any:
+        return lambda code: _("Not stated") if code == "unknown" else name(code)
+
+    charts = [
+        (_("Meetings by province"), rows(figures.by_province), named(i18n.province_name),
+         _("Province")),
+        (_("Meetings by product group"), rows(figures.by_product_group),
+         named(i18n.category_name), _("Group")),
+        (_("Meetings by buyer type"), rows(figures.by_buyer_type), named(BUYER_LABELS.get),
+         _("Buyer type")),
+    ]  # fmt: skip
+    return render_template("events/report.html", event=found, report=figures, charts=charts)
+
+
+@bp.get("/<int:event_id>/report.<any(csv, xlsx):fmt>")
+@role_required(*STAFF)
+def export(event_id: int, fmt: str) -> Response:
+    figures = access.report(db_session(), signed_in_user(), ReportFilters(event_id=event_id))
+    body = to_csv(figures).encode() if fmt == "csv" else to_xlsx(figures)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event_id}.{fmt}"'
+    return response
+
+
+# --- producers and buyers -------------------------------------------------------------------
+
+
+def _own_choices(form: RegistrationForm, event: Event) -> None:
+    user = signed_in_user()
+    session = db_session()
+    if user.role == "producer":
+        offers = catalog.list_offers(
+            session, user,
+            OfferFilters(status=("active",), organization_id=user.organization_id), ALL,
+        ).items  # fmt: skip
+        form.offer_ids.choices = [(o.id, o.title) for o in offers]
+    else:
+        requirements = catalog.list_requirements(
+            session, user, RequirementFilters(status=("open",)), ALL
+        ).items
+        form.requirement_ids.choices = [(r.id, r.title) for r in requirements]
+    form.sessions.choices = [
+        (key, f"{format_time(a, 'short')}–{format_time(b, 'short')}, {a.strftime('%d/%m/%Y')}")
+        for key, (a, b) in _sessions(event).items()
+    ]
+
+
+@bp.route("/<int:event_id>/register", methods=["GET", "POST"])
+@role_required(*FIRMS)
+def register(event_id: int) -> str | Response:
+    user = signed_in_user()
+    session = db_session()
+    found = access.read_event(session, user, event_id)
+    mine = services.participant_of(session, found, user.organization_id)
+    form = RegistrationForm(obj=mine)
+    _own_choices(form, found)
+    if request.method == "GET" and mine is not None:
+        windows = {tuple(w) for w in mine.availability}
+        form.sessions.data = [
+            k for k, (a, b) in _sessions(found).items() if (a.isoformat(), b.isoformat()) in windows
+        ]
+    if form.validate_on_submit():
+        try:
+            access.register(
+                session, user, event_id, form.registration_data(_sessions(found)), now=utcnow()
+            )
+        except Invalid as error:
+            session.rollback()
+            if not apply_errors(form, error):
+                form.form_errors.append(explain(error))
+        except Conflict as error:
+            session.rollback()
+            form.form_errors.append(explain(error))
+        else:
+            session.commit()
+            flash(_("Your registration is sent. The organizers will approve it."), "success")
+            return _redirect("events.event", event_id=event_id)
+    return render_template("events/register.html", event=found, form=form, mine=mine)
+
+
+@bp.post("/<int:event_id>/requests")
+@role_required(*FIRMS)
+def request_meeting(event_id: int) -> Response:
+    form = MeetingRequestForm()
+    if not form.validate_on_submit() or not (form.participant_id.data or "").isdigit():
+        abort(400)
+    session = db_session()
+    try:
+        made = access.request_meeting(
+            session, signed_in_user(), event_id, int(form.participant_id.data),
+            must_meet=form.must_meet.data, message=form.message.data or "", now=utcnow(),
+        )  # fmt: skip
+    except (Invalid, Conflict) as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        flash(
+            _("You both want to meet: the meeting is accepted.")
+            if made.status == "accepted"
+            else _("Your request is sent."),
+            "success",
+        )
+    return _redirect("events.event", event_id=event_id, _anchor="requests")
+
+
+@bp.post("/<int:event_id>/requests/<int:request_id>/answer")
+@role_required(*FIRMS)
+def answer(event_id: int, request_id: int) -> Response:
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    accept = form.answer.data == "accept"
+    try:
+        access.answer_request(session, signed_in_user(), event_id, request_id, accept, now=utcnow())
+    except Conflict as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        flash(_("The meeting is accepted.") if accept else _("The request is declined."),
+              "success")  # fmt: skip
+    return _redirect("events.event", event_id=event_id, _anchor="requests")
+
+
+@bp.post("/<int:event_id>/requests/<int:request_id>/must-meet")
+@role_required(*FIRMS)
+def must_meet(event_id: int, request_id: int) -> Response:
+    form = MustMeetForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        access.change_request(
+            session, signed_in_user(), event_id, request_id,
+            must_meet=form.must_meet.data == "1", withdraw=False,
+        )  # fmt: skip
+    except Conflict as error:
+        session.rollback()
+        _problem(error)
+    else:
+        session.commit()
+        flash(_("Your request is updated."), "success")
+    return _redirect("events.event", event_id=event_id, _anchor="requests")
+
+
+def _agenda_of(event_id: int) -> tuple[EventParticipant, list[Any]]:
+    user = signed_in_user()
+    participant_id = request.args.get("participant", type=int)
+    participant, _meetings = access.agenda(db_session(), user, event_id, participant_id)
+    return participant, agenda_lines(db_session(), participant)
+
+
+@bp.get("/<int:event_id>/agenda")
+@role_required(*EVERYONE)
+def agenda(event_id: int) -> str:
+    participant, lines = _agenda_of(event_id)
+    return render_template(
+        "events/agenda.html", event=participant.event, participant=participant, lines=lines
+    )
+
+
+@bp.get("/<int:event_id>/agenda.ics")
+@role_required(*EVERYONE)
+def agenda_ics(event_id: int) -> Response:
+    participant, lines = _agenda_of(event_id)
+    host = get_settings().base_url.split("//")[-1].split("/")[0] or "ocop-matchmaker"
+    response = make_response(agenda_calendar(participant.event, participant, lines, host))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="agenda-{event_id}.ics"'
+    return response
+
+
+@bp.get("/events.css")
+def stylesheet() -> Response:
+    response = make_response(render_template("events/events.css"))
+    response.headers["Content-Type"] = "text/css; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
