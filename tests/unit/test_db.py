@@ -1,5 +1,6 @@
 """The embedded SQLite database under several writers (the web app and its worker)."""
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -20,10 +21,9 @@ def test_concurrent_read_then_write_transactions_wait_instead_of_failing(tmp_pat
         try:
             with engines[engine_index].begin() as conn:
                 n = conn.execute(text("SELECT n FROM counter")).scalar_one()
-                try:
+                # Times out when the other one waits for the write lock: as intended.
+                with contextlib.suppress(threading.BrokenBarrierError):
                     both_read.wait(timeout=0.5)
-                except threading.BrokenBarrierError:
-                    pass  # the other one is waiting for the write lock: as intended
                 conn.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
         except Exception as exc:
             errors.append(exc)
