@@ -158,6 +158,8 @@ def import_offers_command(
 @with_appcontext
 def serve(host: str, port: int, worker: bool | None) -> None:
     """Serve the web app and API, with a worker beside it (for production see the README)."""
+    import signal
+
     from flask import current_app
     from werkzeug.serving import run_simple
 
@@ -170,6 +172,8 @@ def serve(host: str, port: int, worker: bool | None) -> None:
         process = start_worker_process("--beat", "--pool", "threads")
         click.echo(f"Worker started (pid {process.pid}) on {settings.effective_broker_url}")
     click.echo(f"OCOP Matchmaker on http://{host}:{port} ({settings.environment})")
+    # A process manager's SIGTERM stops the embedded worker too, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
     finally:

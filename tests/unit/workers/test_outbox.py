@@ -1,0 +1,115 @@
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchmaker import outbox
+from matchmaker.catalog import services
+from matchmaker.db import utcnow
+from matchmaker.extensions import get_database
+from matchmaker.outbox import OutboxMessage, relay_once
+
+LEASE = timedelta(seconds=60)
+
+
+class Broker:
+    """Stands in for the broker's publish call; ``down`` makes it fail as Redis would."""
+
+    def __init__(self) -> None:
+        self.published: list[outbox.Envelope] = []
+        self.down = False
+
+    def send(self, envelopes: Sequence[outbox.Envelope]) -> None:
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        self.published += envelopes
+
+
+def _age(db: Session, seconds: int) -> None:
+    past = utcnow() - timedelta(seconds=seconds)
+    db.execute(update(OutboxMessage).values(created_at=past))
+    db.execute(update(OutboxMessage).where(OutboxMessage.published_at.is_not(None))
+               .values(published_at=past))  # fmt: skip
+    db.commit()
+
+
+def test_a_change_writes_its_task_in_the_same_transaction(db: Session) -> None:
+    org = services.create_organization(db, {"kind": "buyer", "name": "Co.op", "province": "Huế"})
+    requirement = services.create_requirement(db, org, {"title": "Mật ong"})
+    (message,) = db.scalars(select(OutboxMessage)).all()
+    assert (message.task, message.kwargs) == (outbox.REQUIREMENT_CHANGED,
+                                              {"requirement_id": requirement.id})  # fmt: skip
+    db.rollback()
+    assert db.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_relay_keeps_offering_until_the_broker_takes_it_and_the_task_finishes(
+    db: Session, sessions: sessionmaker[Session]
+) -> None:
+    broker = Broker()
+    message = outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=7)
+    db.commit()
+    assert relay_once(sessions, broker.send, lease=LEASE).published == 0  # within the grace
+
+    _age(db, 5)
+    broker.down = True
+    report = relay_once(sessions, broker.send, lease=LEASE)
+    assert (report.published, report.failed) == (0, True)
+    db.refresh(message)
+    assert message.published_at is None and "refused" in (message.last_error or "")
+
+    broker.down = False
+    assert relay_once(sessions, broker.send, lease=LEASE).published == 1
+    assert broker.published[0].kwargs == {"offer_id": 7, "outbox_id": message.id}
+    assert relay_once(sessions, broker.send, lease=LEASE).published == 0
+
+    _age(db, 120)  # published long ago, never finished: the task was lost
+    assert relay_once(sessions, broker.send, lease=LEASE).published == 1
+    assert broker.published[1].task_id == f"outbox-{message.id}-2"
+
+    outbox.complete(db, message.id)
+    db.commit()
+    _age(db, 120)
+    assert relay_once(sessions, broker.send, lease=LEASE).published == 0
+
+
+def test_a_task_marks_its_outbox_row_finished_when_it_succeeds(
+    app: Flask, db: Session
+) -> None:
+    from workers.tasks import requirement_changed
+
+    message = outbox.enqueue(db, outbox.REQUIREMENT_CHANGED, requirement_id=424242)
+    db.commit()
+    assert requirement_changed(requirement_id=424242, outbox_id=message.id) == 0
+    db.refresh(message)
+    assert message.completed_at is not None
+
+
+@pytest.fixture
+def live_publisher(app: Flask) -> Broker:
+    broker = Broker()
+    app.config["OUTBOX_PUBLISH"] = True
+    app.extensions[outbox.EXTENSION] = outbox.Publisher(
+        lambda: get_database(app).sessions, broker.send
+    )
+    return broker
+
+
+def test_rows_are_published_right_after_the_commit_and_never_before(
+    app: Flask, db: Session, live_publisher: Broker
+) -> None:
+    with app.app_context():
+        message = outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=1)
+        assert live_publisher.published == []
+        db.commit()
+        assert [e.message_id for e in live_publisher.published] == [message.id]
+        db.refresh(message)
+        assert message.published_at is not None
+
+        outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=2)
+        db.rollback()
+        db.commit()
+        assert len(live_publisher.published) == 1
