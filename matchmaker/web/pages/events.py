@@ -4,6 +4,7 @@ report); producers and buyers register, ask each other for meetings and see thei
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.events import access, services
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
-from matchmaker.events.models import Event, EventParticipant
+from matchmaker.events.models import Event, EventParticipant, MeetingRequest
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.extensions import db_session, get_ranking, get_settings
 from matchmaker.web import i18n
@@ -203,7 +204,8 @@ def event(event_id: int) -> str:
     if user.role not in FIRMS:
         abort(403)
     mine = services.participant_of(session, found, user.organization_id)
-    suggestions, requests = [], []
+    suggestions: list[services.Suggestion] = []
+    requests: Sequence[MeetingRequest] = []
     if mine is not None and mine.status == "approved":
         suggestions = access.suggestions(session, get_ranking(), user, event_id, SUGGESTION_LIMIT)
         requests = access.list_requests(session, user, event_id, ALL, None).items
@@ -366,7 +368,7 @@ def meetings(event_id: int) -> str:
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")
 @role_required(*STAFF)
-def outcome(event_id: int, meeting_id: int) -> str | Response:
+def outcome(event_id: int, meeting_id: int) -> tuple[str, int] | Response:
     form = OutcomeForm(prefix=f"m{meeting_id}")
     session = db_session()
     user = signed_in_user()
