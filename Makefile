@@ -50,7 +50,7 @@ TRANSLATIONS = matchmaker/web/translations
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "OCOP Matchmaker" --copyright-holder "OCOP Matchmaker" -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location --width 100
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --width 100
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 bench: $(VENV)/.installed-dev
