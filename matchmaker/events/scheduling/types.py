@@ -78,6 +78,13 @@ class Weights:
     meetings; moving a published meeting costs more than the two ordinary meetings it could free
     room for, so published agendas only change for must-meet requests or when they must; and a
     placed meeting always outweighs the gaps it can open (at most one per participant).
+
+    ``drop`` sits just above ``move``: a published meeting that has to give way is moved rather
+    than dropped, and one whose slot is gone is re-seated before any new ordinary request. It
+    stays below ``1.5·move`` less an ordinary meeting's worth, because re-seating a published
+    meeting gains ``value + drop - move``, and a meeting that still fits must not be moved to
+    re-seat the two such meetings it could free room for (with ``drop = 3·move`` re-seating one
+    paid for moving two that still fit).
     """
 
     placed: int = 100
@@ -86,7 +93,7 @@ class Weights:
     score: int = 50
     gap: int = 10
     move: int = 1_000
-    drop: int = 3_000
+    drop: int = 1_200
 
     def request_value(self, request: MeetingRequest) -> int:
         """The objective gained by placing ``request`` anywhere."""
