@@ -24,8 +24,11 @@ from matchmaker.migrations import upgrade
 from matchmaker.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# A database of this run's own (the tests drop and re-create it), so that two runs on one
+# machine never pull the database from under each other.
 POSTGRES_URL = os.environ.get(
-    "MATCHMAKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_test"
+    "MATCHMAKER_TEST_POSTGRES_URL",
+    f"postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_test_{os.getpid()}",
 )
 
 
@@ -36,18 +39,30 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _postgres_engine() -> Engine:
+def _admin_engine(url: str) -> Engine:
+    return make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
+
+
+def create_database(name: str) -> str:
+    """A fresh, empty PostgreSQL database on the test server; its URL."""
     url = make_url(POSTGRES_URL)
-    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    admin = _admin_engine(POSTGRES_URL)
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         unavailable(f"PostgreSQL is not reachable at {url.render_as_string()}: {exc}")
     finally:
         admin.dispose()
-    return make_engine(POSTGRES_URL)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    admin = _admin_engine(url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(
@@ -61,10 +76,13 @@ def engine(
         path = tmp_path_factory.mktemp("db") / "test.sqlite"
         engine = make_engine(f"sqlite:///{path}")
     else:
-        engine = _postgres_engine()
+        url = create_database(str(make_url(POSTGRES_URL).database))
+        engine = make_engine(url)
     upgrade(engine)
     yield engine
     engine.dispose()
+    if request.param == "postgresql":
+        drop_database(url)
 
 
 @pytest.fixture
