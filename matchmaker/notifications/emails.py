@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
@@ -105,22 +104,19 @@ class EmailBuilder:
         t: Any,
         context: dict[str, Any],
     ) -> tuple[str, str] | None:
-        ids = notification.payload.get("match_ids", [])
-        matches = list(
-            session.scalars(
-                select(Match)
-                .options(
-                    joinedload(Match.offer).joinedload(Offer.producer),
-                    joinedload(Match.requirement).joinedload(Requirement.buyer),
-                )
-                .where(Match.id.in_(ids), Match.status.in_(LIVE_MATCH_STATUSES))
-                .order_by(Match.score.desc(), Match.id)
-            ).unique()
+        # By primary key: the sender loaded the batch's matches already, so no query here.
+        found = (session.get(Match, i) for i in notification.payload.get("match_ids", []))
+        matches = sorted(
+            (
+                m
+                for m in found
+                if m is not None
+                and m.status in LIVE_MATCH_STATUSES
+                and m.offer.status == "active"
+                and m.requirement.status == "open"
+            ),
+            key=lambda m: (-m.score, m.id),
         )
-        matches = [
-            m for m in matches
-            if m.offer.status == "active" and m.requirement.status == "open"
-        ]  # fmt: skip
         if not matches:
             return None
         language = user.organization.preferred_language or "vi"
