@@ -133,49 +133,66 @@ def _alert(
             )
         )
     }
+    wanted = [
+        MatchAlert(user_id=user.id, match_id=match.id)
+        for match, org in pairs
+        for user in users_by_org.get(org, [])
+        if (user.id, match.id) not in known
+        and not (preferences.get(user.id) and preferences[user.id].unsubscribed_at)
+    ]
     new_alerts: dict[int, list[MatchAlert]] = defaultdict(list)
-    for match, org in pairs:
-        for user in users_by_org.get(org, []):
-            preference = preferences.get(user.id)
-            if (user.id, match.id) in known or (preference and preference.unsubscribed_at):
-                continue
-            alert = MatchAlert(user_id=user.id, match_id=match.id)
-            try:
-                # A concurrent task may have alerted the same pair a moment ago.
-                with session.begin_nested():
-                    session.add(alert)
-            except IntegrityError:
-                continue
-            new_alerts[user.id].append(alert)
+    for alert in _insert_alerts(session, wanted):
+        new_alerts[alert.user_id].append(alert)
 
     sent_today = emails_in_last_day(session, new_alerts)
-    created = []
+    created: list[tuple[Notification, list[MatchAlert]]] = []
     for user_id, alerts in new_alerts.items():
         preference = preferences.get(user_id)
         cap = (preference.daily_cap if preference else None) or config.daily_cap
         instant = preference is None or preference.frequency == "instant"
         # Over the cap, the alerts stay unsent and go out in the next daily digest.
         if instant and sent_today.get(user_id, 0) < cap:
-            created.append(_email_now(session, user_id, alerts))
-    enqueue_sending(session, [n.id for n in created], config.batch_size)
-    return created
+            created.append((_email_now(user_id, alerts), alerts))
+    session.add_all(n for n, _ in created)
+    session.flush()
+    for notification, alerts in created:
+        for alert in alerts:
+            alert.notification_id = notification.id
+    enqueue_sending(session, [n.id for n, _ in created], config.batch_size)
+    return [n for n, _ in created]
 
 
-def _email_now(session: Session, user_id: int, alerts: Sequence[MatchAlert]) -> Notification:
+def _insert_alerts(session: Session, alerts: list[MatchAlert]) -> list[MatchAlert]:
+    """Inserts the alerts in one go; if a concurrent task alerted some of the same pairs a
+    moment ago, inserts them one by one and keeps those that were still new."""
+    try:
+        with session.begin_nested():
+            session.add_all(alerts)
+        return alerts
+    except IntegrityError:
+        pass
+    inserted = []
+    for alert in alerts:
+        fresh = MatchAlert(user_id=alert.user_id, match_id=alert.match_id)
+        try:
+            with session.begin_nested():
+                session.add(fresh)
+        except IntegrityError:
+            continue
+        inserted.append(fresh)
+    return inserted
+
+
+def _email_now(user_id: int, alerts: Sequence[MatchAlert]) -> Notification:
     match_ids = sorted(a.match_id for a in alerts)
     digest = hashlib.sha256(",".join(map(str, match_ids)).encode()).hexdigest()[:24]
-    notification = Notification(
+    return Notification(
         user_id=user_id,
         kind="match",
         idempotency_key=f"match:user:{user_id}:{digest}",
         payload={"match_ids": match_ids},
         enqueued_at=utcnow(),
     )
-    session.add(notification)
-    session.flush()
-    for alert in alerts:
-        alert.notification_id = notification.id
-    return notification
 
 
 def enqueue_sending(session: Session, notification_ids: Sequence[int], batch_size: int) -> None:
