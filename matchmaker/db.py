@@ -88,8 +88,19 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
     def _on_begin(conn: Any) -> None:
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
         # then writes fails at once ("database is locked") when another process (the
-        # embedded worker) writes meanwhile, while this one waits its turn (the timeout).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # embedded worker) committed in between, while an immediate one waits its turn.
+        # Only units of work that will write ask for it: readers must not queue behind.
+        immediate = conn.get_execution_options().get(WILL_WRITE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# Execution option of a transaction that is going to write (SQLite locks for it at once).
+WILL_WRITE = "matchmaker_will_write"
+
+
+def begin_writing(session: Session) -> None:
+    """Starts the session's transaction as one that will write."""
+    session.connection(execution_options={WILL_WRITE: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -100,4 +111,5 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back otherwise."""
     with factory() as session, session.begin():
+        begin_writing(session)
         yield session

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.accounts.throttle import LoginThrottle
-from matchmaker.db import make_engine, make_session_factory
+from matchmaker.db import begin_writing, make_engine, make_session_factory
 from matchmaker.matching.service import RankingState
 from matchmaker.settings import Settings
 
@@ -55,4 +55,6 @@ def db_session() -> Session:
     """The request's session, opened on first use and closed when the request ends."""
     if "db_session" not in g:
         g.db_session = get_database().sessions()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_writing(g.db_session)
     return g.db_session  # type: ignore[no-any-return]

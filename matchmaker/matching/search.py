@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -24,7 +25,7 @@ FACETS = ("province", "category", "stars", "certification")
 SNIPPET_CHARS = 160
 # Text searches consider the best hits only: beyond these, refining the words or the filters
 # helps a buyer more than a longer list, and facets stay cheap to count.
-MAX_HITS = 2000
+MAX_HITS = 500
 
 
 @dataclass(frozen=True)
@@ -197,9 +198,14 @@ def query_terms(q: str) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+@cache
+def _fold_char(char: str) -> str:
+    return (fold(char) or char)[:1]
+
+
 def _folded_per_char(text: str) -> str:
     """The text folded one character at a time, so that positions line up with the original."""
-    return "".join((fold(ch) or ch)[:1] for ch in text)
+    return "".join(map(_fold_char, text))
 
 
 def highlight(text: str, terms: list[str]) -> str:

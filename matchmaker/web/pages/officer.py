@@ -64,9 +64,11 @@ def _stashed(token: str) -> Path | None:
 
 
 def _run(path: Path, *, dry_run: bool) -> ImportReport:
-    return import_offers(
-        get_database().sessions, path, default_province=_scope(), dry_run=dry_run
-    )
+    province = _scope()
+    # The import writes in batches through sessions of its own: the page's session lets go
+    # of the database first (on SQLite it would hold the write lock).
+    db_session().commit()
+    return import_offers(get_database().sessions, path, default_province=province, dry_run=dry_run)
 
 
 @bp.route("/import", methods=["GET", "POST"])
