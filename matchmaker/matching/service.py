@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
@@ -111,9 +111,11 @@ class RankingState:
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None and self._synced_to is not None
         started = utcnow()
+        # selectinload: a join would make PostgreSQL scan every organization even when
+        # nothing changed, on every call.
         changed = session.scalars(
             select(Offer)
-            .options(joinedload(Offer.producer))
+            .options(selectinload(Offer.producer))
             .where(Offer.updated_at >= self._synced_to - _SYNC_OVERLAP)
         )
         for offer in changed:

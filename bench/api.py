@@ -1,0 +1,250 @@
+"""API throughput and latency under load: 100,000 offers and 5,000 requirements in
+PostgreSQL, the app served by gunicorn, `wrk` as the load generator.
+
+Prints requests/s and p50/p95/p99 latency of GET /requirements/{id}/matches and of
+GET /search/offers at 1, 8 and 32 concurrent clients.
+
+    python bench/api.py [--offers 100000] [--requirements 5000] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select, text
+
+from matchmaker import samples
+from matchmaker.accounts.models import User
+from matchmaker.accounts.passwords import hash_password
+from matchmaker.accounts.tokens import issue_token
+from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.db import make_engine, make_session_factory, unit_of_work
+from matchmaker.migrations import upgrade
+from matchmaker.ranking.text import fold_key
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [
+    "banh trang", "nước mắm", "fish sauce", "mat ong", "cà phê robusta", "macadamia",
+    "chè Thái Nguyên", "rice paper", "yến sào", "gạo ST25", "dried mango", "tinh dầu",
+]  # fmt: skip
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1], {["Authorization"] = "Bearer %(token)s"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def load(url: str, n_offers: int, n_requirements: int, seed: int) -> str:
+    """Bulk-loads the catalog (bypassing per-row validation, which the generator satisfies)
+    and returns an admin token."""
+    engine = make_engine(url)
+    upgrade(engine)
+    today = date.today()
+    n_producers = max(100, n_offers // 3)
+    with engine.begin() as conn:
+        rows = [
+            {"kind": "producer", "name": p.name, "name_key": fold_key(p.name),
+             "entity_type": p.entity_type, "province": p.province, "address": p.address,
+             "contact_email": p.contact_email, "phone": p.phone, "preferred_language": "vi"}
+            for p in samples.sample_producers(seed, n_producers)
+        ]  # fmt: skip
+        conn.execute(insert(Organization), rows)
+        producer_ids = list(conn.scalars(select(Organization.id).order_by(Organization.id)))
+        batch: list[dict] = []
+        for offer in samples.iter_offers(seed, n_offers, today=today, producers=n_producers):
+            batch.append(
+                {"organization_id": producer_ids[int(offer.producer_key.rsplit("-", 1)[1]) - 1],
+                 "title": offer.title, "title_key": fold_key(offer.title)[:300],
+                 "description": offer.description, "category": offer.category,
+                 "ocop_stars": offer.ocop_stars,
+                 "ocop_potential_five_star": offer.ocop_potential_five_star,
+                 "ocop_certified_on": offer.ocop_certified_on,
+                 "ocop_certified_until": offer.ocop_certified_until,
+                 "certifications": list(offer.certifications), "province": offer.province,
+                 "unit": offer.unit, "monthly_capacity": offer.monthly_capacity,
+                 "min_order_quantity": offer.min_order_quantity,
+                 "unit_price_vnd": offer.unit_price_vnd, "shelf_life_days": offer.shelf_life_days,
+                 "export_markets": list(offer.export_markets), "status": offer.status,
+                 "traceability_url": offer.traceability_url, "version": 1}
+            )  # fmt: skip
+            if len(batch) == 5000:
+                conn.execute(insert(Offer), batch)
+                batch.clear()
+        if batch:
+            conn.execute(insert(Offer), batch)
+        data = samples.generate(seed, producers=10, offers=0, buyers=200,
+                                requirements=n_requirements, today=today)  # fmt: skip
+        buyers = [o for o in data.organizations if o.kind == "buyer"]
+        conn.execute(insert(Organization), [
+            {"kind": "buyer", "name": b.name, "name_key": fold_key(b.name),
+             "buyer_type": b.buyer_type, "province": b.province, "preferred_language": "vi"}
+            for b in buyers
+        ])  # fmt: skip
+        buyer_ids = dict(zip((b.key for b in buyers), conn.scalars(
+            select(Organization.id).where(Organization.kind == "buyer").order_by(Organization.id)
+        ), strict=True))  # fmt: skip
+        conn.execute(insert(Requirement), [
+            {"organization_id": buyer_ids[r.buyer_key], "title": r.title,
+             "description": r.description, "category": r.category,
+             "min_ocop_stars": r.min_ocop_stars,
+             "required_certifications": list(r.required_certifications), "unit": r.unit,
+             "quantity_per_month": r.quantity_per_month,
+             "max_unit_price_vnd": r.max_unit_price_vnd,
+             "delivery_provinces": list(r.delivery_provinces),
+             "min_shelf_life_days": r.min_shelf_life_days, "needed_by": r.needed_by,
+             "valid_until": max(r.valid_until or today, today + timedelta(days=30)),
+             "status": "open", "version": 1}
+            for r in data.requirements
+        ])  # fmt: skip
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # Statistics, as autovacuum would gather them in a while on a live database.
+        conn.execute(text("ANALYZE"))
+    with unit_of_work(make_session_factory(engine)) as session:
+        agency = Organization(kind="agency", name="Bench", name_key="bench")
+        session.add(agency)
+        session.flush()
+        admin = User(organization_id=agency.id, email="bench@example.vn", name="Bench",
+                     password_hash=hash_password("bench-password"), role="admin")  # fmt: skip
+        session.add(admin)
+        session.flush()
+        token, _ = issue_token(session, admin, ttl=timedelta(hours=6))
+    engine.dispose()
+    return token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(base: str, token: str, paths: list[str], seconds: float = 600) -> None:
+    """Until every worker has built its offer index (each answers a few calls)."""
+    deadline = time.monotonic() + seconds
+    done = 0
+    while done < 8:
+        if time.monotonic() > deadline:
+            sys.exit("the server did not become ready")
+        try:
+            request = urllib.request.Request(
+                base + paths[done % len(paths)], headers={"Authorization": f"Bearer {token}"}
+            )
+            with urllib.request.urlopen(request, timeout=120) as response:
+                json.load(response)
+            done += 1
+        except OSError:
+            time.sleep(1)
+
+
+def run_wrk(wrk: str, base: str, token: str, paths: list[str], clients: int, seconds: int) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path_file = Path(tmp) / "paths.txt"
+        path_file.write_text("\n".join(paths) + "\n")
+        script = Path(tmp) / "load.lua"
+        script.write_text(LUA % {"paths": path_file, "token": token})
+        out = subprocess.run(
+            [wrk, "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds}s",
+             "--timeout", "30s", "-s", str(script), base],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    requests, duration_us, p50, p95, p99, bad_status, socket_errors = map(int, line.split()[1:])
+    return (
+        f"{requests / (duration_us / 1e6):8.1f} req/s   p50 {p50 / 1000:7.1f} ms   "
+        f"p95 {p95 / 1000:7.1f} ms   p99 {p99 / 1000:7.1f} ms   "
+        f"non-2xx {bad_status}  socket errors {socket_errors}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--requirements", type=int, default=5_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_bench_api")
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    admin_url = args.postgres.rsplit("/", 1)[0] + "/postgres"
+    database = args.postgres.rsplit("/", 1)[1]
+    admin = make_engine(admin_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    started = time.perf_counter()
+    token = load(args.postgres, args.offers, args.requirements, args.seed)
+    print(f"machine: {os.cpu_count()} cores; loaded {args.offers} offers and "
+          f"{args.requirements} requirements in {time.perf_counter() - started:.0f} s")  # fmt: skip
+
+    port = free_port()
+    instance = tempfile.mkdtemp(prefix="bench-api-")
+    env = {**os.environ, "MATCHMAKER_DATABASE_URL": args.postgres,
+           "MATCHMAKER_INSTANCE_PATH": instance, "MATCHMAKER_ENVIRONMENT": "production",
+           "MATCHMAKER_SECRET_KEY": "bench", "GUNICORN_BIND": f"127.0.0.1:{port}"}  # fmt: skip
+    env.pop("MATCHMAKER_REDIS_URL", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config/gunicorn.conf.py"),
+         "--access-logfile", "/dev/null"],
+        env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    rng = random.Random(args.seed)
+    requirement_ids = rng.sample(range(1, args.requirements + 1), min(2000, args.requirements))
+    matches = [f"/api/v1/requirements/{i}/matches?limit=10" for i in requirement_ids]
+    searches = [
+        f"/api/v1/search/offers?q={urllib.request.quote(q)}&limit=20"
+        + rng.choice(["", "&min_stars=4", "&category=food", "&province=79"])
+        for q in QUERIES for _ in range(20)
+    ]  # fmt: skip
+    try:
+        started = time.perf_counter()
+        wait_ready(base, token, matches)
+        print(f"gunicorn ready (offer index built in every worker) in "
+              f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        for name, paths in (("GET /requirements/{id}/matches", matches),
+                            ("GET /search/offers", searches)):  # fmt: skip
+            for clients in (1, 8, 32):
+                result = run_wrk(wrk, base, token, paths, clients, args.seconds)
+                print(f"{name:<32} {clients:>2} clients  {result}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
