@@ -1,9 +1,75 @@
 """The whole journey over the API: register, post, match, accept, see the new status."""
 
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 
-def register(client: FlaskClient, role: str, email: str, organization: dict) -> dict[str, str]:
+class HttpResponse:
+    def __init__(self, status_code: int, body: bytes) -> None:
+        self.status_code = status_code
+        self._body = body
+
+    def get_json(self) -> Any:
+        return json.loads(self._body) if self._body else None
+
+
+class HttpClient:
+    """The few calls the journey makes, sent over a real socket to a running server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def _send(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str] | None
+    ) -> HttpResponse:
+        data = json.dumps(json_body).encode() if json_body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        for name, value in {**(headers or {}), "Content-Type": "application/json"}.items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return HttpResponse(response.status, response.read())
+        except urllib.error.HTTPError as error:
+            return HttpResponse(error.code, error.read())
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> HttpResponse:
+        return self._send("GET", path, None, headers)
+
+    def post(
+        self, path: str, json: Any = None, headers: dict[str, str] | None = None
+    ) -> HttpResponse:
+        return self._send("POST", path, json, headers)
+
+
+@pytest.fixture(params=["wsgi", "http"])
+def api(request: pytest.FixtureRequest, app: Flask, client: FlaskClient) -> Iterator[Any]:
+    """The Flask test client, or a live server on a local port (one request at a time: the
+    test's database connection is shared with it)."""
+    if request.param == "wsgi":
+        yield client
+        return
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield HttpClient(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def register(client: Any, role: str, email: str, organization: dict) -> dict[str, str]:
     response = client.post(
         "/api/v1/auth/register",
         json={"email": email, "password": "mật khẩu dài", "name": email.split("@")[0],
@@ -15,7 +81,8 @@ def register(client: FlaskClient, role: str, email: str, organization: dict) -> 
     return {"Authorization": f"Bearer {body['token']}"}
 
 
-def test_producer_and_buyer_meet_through_a_match(client: FlaskClient) -> None:
+def test_producer_and_buyer_meet_through_a_match(api: Any) -> None:
+    client = api
     producer = register(
         client, "producer", "htx@trangbang.vn",
         {"name": "HTX Bánh tráng Trảng Bàng", "entity_type": "cooperative",
