@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matchmaker.accounts.models import User
@@ -172,6 +174,8 @@ def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
     return {str(pid): int(count) for pid, count in rows}
 
 
+_UPSERT_ATTEMPTS = 4
+_RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
 _RANKED_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version",
                    "last_ranked_at", "updated_at")  # fmt: skip
 
@@ -200,6 +204,9 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
         }
         for requirement_id, offer_id, result in pairs
     ]
+    # One order for every writer of these rows, so that two upserts never wait on each other
+    # crosswise.
+    rows.sort(key=lambda row: (row["requirement_id"], row["offer_id"]))
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(Match).values(rows)
@@ -207,7 +214,21 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
         index_elements=[Match.requirement_id, Match.offer_id],
         set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
     )
-    session.execute(statement)
+    for attempt in range(1, _UPSERT_ATTEMPTS + 1):
+        try:
+            # A savepoint: when PostgreSQL picks this statement as a deadlock's victim, only
+            # the statement is undone; the worker holding the other locks finishes, and the
+            # upsert runs again.
+            with session.begin_nested():
+                session.execute(statement)
+            return
+        except OperationalError as error:
+            if (
+                getattr(error.orig, "sqlstate", None) not in _RETRYABLE
+                or attempt == _UPSERT_ATTEMPTS
+            ):
+                raise
+            time.sleep(0.05 * attempt)
 
 
 def _matches(session: Session, condition: Any) -> dict[tuple[int, int], Match]:
