@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,6 +55,7 @@ def db_session() -> Session:
     """The request's session, opened on first use and closed when the request ends."""
     if "db_session" not in g:
         g.db_session = get_database().sessions()
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            begin_writing(g.db_session)
+        # Even a GET may write: showing matches records them. On SQLite a request therefore
+        # takes the write lock when it starts rather than fail halfway ("database is locked").
+        begin_writing(g.db_session)
     return g.db_session  # type: ignore[no-any-return]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -145,9 +145,7 @@ class RankedRequirement:
     requirement: Requirement
 
 
-def producer_responsiveness(
-    session: Session, producer_ids: Sequence[int] | None = None
-) -> dict[str, float]:
+def producer_responsiveness(session: Session) -> dict[str, float]:
     """Share of each producer's notified matches that were answered (any feedback at all)."""
     answered = func.sum(case((Match.status.notin_(("suggested", "notified")), 1), else_=0))
     query = (
@@ -156,8 +154,6 @@ def producer_responsiveness(
         .where(Match.status != "suggested")
         .group_by(Offer.organization_id)
     )
-    if producer_ids is not None:
-        query = query.where(Offer.organization_id.in_(producer_ids))
     return {
         str(pid): int(done or 0) / total for pid, total, done in session.execute(query) if total
     }

@@ -31,7 +31,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, text
-from sqlalchemy.engine import make_url
 
 from matchmaker.app import create_app
 from matchmaker.db import make_engine, unit_of_work
@@ -41,7 +40,7 @@ from matchmaker.models import Base
 from matchmaker.notifications.models import Notification
 from matchmaker.outbox import OutboxMessage
 from matchmaker.settings import Settings
-from tests.conftest import POSTGRES_URL, unavailable
+from tests.conftest import create_database, drop_database, unavailable
 from workers import QUEUES
 
 pytestmark = pytest.mark.integration
@@ -204,28 +203,6 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
 # --- the deployment -------------------------------------------------------------------------
 
 
-def _create_database(name: str) -> str:
-    url = make_url(POSTGRES_URL)
-    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
-    try:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        unavailable(f"PostgreSQL is not reachable at {url.render_as_string()}: {exc}")
-    finally:
-        admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _env(values: dict[str, Any], prefix: str = "MATCHMAKER_") -> dict[str, str]:
     env = {}
     for key, value in values.items():
@@ -241,7 +218,7 @@ class Deployment:
         self.folder = folder
         self.mailbox = mailbox
         self.redis = RedisServer(folder)
-        self.database_url = _create_database(f"matchmaker_it_{uuid.uuid4().hex[:10]}")
+        self.database_url = create_database(f"matchmaker_it_{uuid.uuid4().hex[:10]}")
         self.engine: Engine = make_engine(self.database_url)
         upgrade(self.engine)
         self.redis.start()
@@ -398,7 +375,7 @@ class Deployment:
         self.redis.stop()
         get_database(self.app).engine.dispose()
         self.engine.dispose()
-        _drop_database(self.database_url)
+        drop_database(self.database_url)
 
 
 @pytest.fixture
