@@ -6,14 +6,15 @@ a task, a CLI command) opens a unit of work and commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +26,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+R = TypeVar("R", bound="Base")
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -120,3 +123,27 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session, session.begin():
         begin_writing(session)
         yield session
+
+
+def add_new(session: Session, rows: Sequence[R], fresh: Callable[[R], R]) -> list[R]:
+    """Inserts ``rows`` that a unique constraint keeps single (an alert, an email per key).
+
+    All in one savepoint; if a concurrent transaction inserted some of them a moment ago,
+    one savepoint each with a ``fresh`` copy, keeping those that were still new.
+    """
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+        return list(rows)
+    except IntegrityError:
+        pass
+    inserted = []
+    for row in rows:
+        copy = fresh(row)
+        try:
+            with session.begin_nested():
+                session.add(copy)
+        except IntegrityError:
+            continue
+        inserted.append(copy)
+    return inserted

@@ -31,6 +31,7 @@ EXTENSION = "matchmaker.outbox"
 REQUIREMENT_CHANGED = "matching.requirement_changed"
 OFFER_CHANGED = "matching.offer_changed"
 SEND_NOTIFICATIONS = "email.send_notifications"
+MATCH_ACCEPTED = "email.match_accepted"
 
 
 class OutboxMessage(Base):
@@ -63,6 +64,10 @@ def requirement_changed(session: Session, requirement_id: int) -> OutboxMessage:
 
 def offer_changed(session: Session, offer_id: int) -> OutboxMessage:
     return enqueue(session, OFFER_CHANGED, offer_id=offer_id)
+
+
+def match_accepted(session: Session, match_id: int, accepted_by_id: int) -> OutboxMessage:
+    return enqueue(session, MATCH_ACCEPTED, match_id=match_id, accepted_by_id=accepted_by_id)
 
 
 def complete(session: Session, message_id: int) -> None:

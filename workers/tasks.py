@@ -13,7 +13,14 @@ from matchmaker import outbox
 from matchmaker.catalog.models import Requirement
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_ranking, get_settings
-from matchmaker.notifications import alerts, delivery, digests, get_notifier, reminders
+from matchmaker.notifications import (
+    alerts,
+    delivery,
+    digests,
+    get_notifier,
+    introductions,
+    reminders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +64,16 @@ def send_notifications(notification_ids: list[int]) -> dict[str, int]:
     log.info("sent %(sent)d, retrying %(retrying)d, failed %(failed)d, cancelled %(cancelled)d",
              counts)  # fmt: skip
     return counts
+
+
+@shared_task(name=outbox.MATCH_ACCEPTED)
+def match_accepted(match_id: int, accepted_by_id: int) -> int:
+    with unit_of_work(get_database().sessions) as session:
+        created = introductions.introduce(
+            session, match_id, accepted_by_id, get_settings().notifications
+        )
+    log.info("match %s accepted: %d introduction email(s) to send", match_id, len(created))
+    return len(created)
 
 
 @shared_task(name="matching.rematch_all")

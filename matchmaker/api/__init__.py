@@ -15,8 +15,9 @@ def register(app: OpenAPI) -> None:
         reference,
         requirements,
         search,
+        shortlist,
     )
 
-    for module in (auth, offers, requirements, matches, search, organizations, reference,
-                   events):
+    for module in (auth, offers, requirements, matches, search, shortlist, organizations,
+                   reference, events):
         app.register_api(module.build())

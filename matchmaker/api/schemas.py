@@ -481,3 +481,22 @@ class SearchResult(BaseModel):
     total: int
     page: int
     facets: dict[str, list[FacetCount]]
+
+
+class ShortlistNote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=500, description="For the buyer's colleagues.")
+
+
+class ShortlistEntryOut(BaseModel):
+    offer: OfferSummary
+    offer_status: str = Field(description="An offer since paused or archived stays listed.")
+    note: str
+    saved_by_id: int | None
+    saved_at: datetime
+
+
+class ShortlistOut(BaseModel):
+    items: list[ShortlistEntryOut]
+    total: int

@@ -6,7 +6,7 @@ from typing import Any
 
 from matchmaker.accounts.models import User
 from matchmaker.api import schemas as s
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement, ShortlistEntry
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import Pool, RankedOffer, RankedRequirement
 
@@ -187,4 +187,14 @@ def match_out(match: Match) -> s.MatchOut:
             }
             for e in match.events
         ],
+    )
+
+
+def shortlist_entry_out(entry: ShortlistEntry) -> s.ShortlistEntryOut:
+    return s.ShortlistEntryOut(
+        offer=offer_summary(entry.offer),
+        offer_status=entry.offer.status,
+        note=entry.note,
+        saved_by_id=entry.added_by_id,
+        saved_at=entry.created_at,
     )

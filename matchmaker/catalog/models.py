@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -158,3 +159,22 @@ class Requirement(ChangeTrackedMixin, Base):
     buyer: Mapped[Organization] = relationship(back_populates="requirements")
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class ShortlistEntry(Base):
+    """An offer a buyer saved while comparing suppliers; shared by the buyer's colleagues."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (UniqueConstraint("organization_id", "offer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    # Who saved it; kept when that colleague's account is removed.
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    offer: Mapped[Offer] = relationship()

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import utcnow
@@ -403,4 +404,7 @@ def record_feedback(
     if action == "declined":
         match.decline_reason = reason.strip() if reason else None
     session.flush()
+    if action == "accepted":
+        # Both sides are emailed the other's contact details once this commits.
+        outbox.match_accepted(session, match.id, user.id)
     return match

@@ -13,13 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
-from matchmaker.db import utcnow
+from matchmaker.db import add_new, utcnow
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState, rank_offers, rank_requirements
 from matchmaker.notifications.models import MatchAlert, Notification, NotificationPreference
@@ -141,7 +140,7 @@ def _alert(
         and not (preferences.get(user.id) and preferences[user.id].unsubscribed_at)
     ]
     new_alerts: dict[int, list[MatchAlert]] = defaultdict(list)
-    for alert in _insert_alerts(session, wanted):
+    for alert in add_new(session, wanted, _fresh_alert):
         new_alerts[alert.user_id].append(alert)
 
     sent_today = emails_in_last_day(session, new_alerts)
@@ -162,25 +161,8 @@ def _alert(
     return [n for n, _ in created]
 
 
-def _insert_alerts(session: Session, alerts: list[MatchAlert]) -> list[MatchAlert]:
-    """Inserts the alerts in one go; if a concurrent task alerted some of the same pairs a
-    moment ago, inserts them one by one and keeps those that were still new."""
-    try:
-        with session.begin_nested():
-            session.add_all(alerts)
-        return alerts
-    except IntegrityError:
-        pass
-    inserted = []
-    for alert in alerts:
-        fresh = MatchAlert(user_id=alert.user_id, match_id=alert.match_id)
-        try:
-            with session.begin_nested():
-                session.add(fresh)
-        except IntegrityError:
-            continue
-        inserted.append(fresh)
-    return inserted
+def _fresh_alert(alert: MatchAlert) -> MatchAlert:
+    return MatchAlert(user_id=alert.user_id, match_id=alert.match_id)
 
 
 def _email_now(user_id: int, alerts: Sequence[MatchAlert]) -> Notification:

@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
-from matchmaker.catalog.models import Offer, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.matching.models import Match
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
@@ -32,6 +33,35 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    person: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+
+
+def _contact(session: Session, organization: Organization, person: User | None) -> Contact:
+    """How to reach an organization: the person who accepted, if they are its, and its
+    contact address (else that person's, else its first active user's)."""
+    email = organization.contact_email or (person.email if person else None)
+    if email is None:
+        email = session.scalar(
+            select(User.email)
+            .where(User.organization_id == organization.id, User.is_active.is_(True))
+            .order_by(User.id)
+            .limit(1)
+        )
+    return Contact(
+        organization.name,
+        person.name if person and person.name != organization.name else None,
+        email,
+        organization.phone,
+        organization.address,
     )
 
 
@@ -74,6 +104,8 @@ class EmailBuilder:
         }
         if notification.kind in ("match", "digest"):
             rendered = self._matches(session, user, notification, t, context)
+        elif notification.kind == "match_accepted":
+            rendered = self._accepted(session, user, notification, t, context)
         elif notification.kind == "certificate_expiry":
             rendered = self._certificate(session, notification, t, context)
         else:
@@ -135,6 +167,40 @@ class EmailBuilder:
         else:
             subject = t("subject_match_buyer", count=len(items), title=matches[0].requirement.title)
         return subject, "matches"
+
+    def _accepted(
+        self,
+        session: Session,
+        user: User,
+        notification: Notification,
+        t: Any,
+        context: dict[str, Any],
+    ) -> tuple[str, str] | None:
+        match = session.get(Match, notification.payload["match_id"])
+        if match is None or match.status not in ("accepted", "contacted", "deal"):
+            return None  # declined since: no introduction
+        producer_side = user.organization_id == match.offer.organization_id
+        other = match.requirement.buyer if producer_side else match.offer.producer
+        title = match.offer.title if producer_side else match.requirement.title
+        acceptor = session.get(User, notification.payload["accepted_by_id"])
+        theirs = acceptor if acceptor and acceptor.organization_id == other.id else None
+        if acceptor is not None and acceptor.organization_id == user.organization_id:
+            mine = "you" if acceptor.id == user.id else "colleague"
+            intro = t(f"intro_accepted_by_{mine}", person=acceptor.name, org=other.name)
+            subject = t("subject_accepted_by_us", org=other.name, title=title)
+        else:
+            who = other.name
+            if theirs is not None and theirs.name != other.name:
+                who = f"{theirs.name} ({other.name})"
+            intro = t("intro_accepted_by_other", who=who)
+            subject = t("subject_accepted_by_other", org=other.name, title=title)
+        language = user.organization.preferred_language or "vi"
+        context.update(
+            intro=intro,
+            item=self._item(user, match, language, t, producer_side),
+            contact=_contact(session, other, theirs),
+        )
+        return subject, "accepted"
 
     def _item(
         self, user: User, match: Match, language: str, t: Any, producer_side: bool

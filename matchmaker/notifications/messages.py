@@ -45,6 +45,20 @@ TEXT: dict[str, dict[str, str]] = {
         "freq_instant": "Ngay khi có",
         "freq_daily": "Mỗi ngày một thư",
         "freq_weekly": "Mỗi tuần một thư",
+        "subject_accepted_by_other": "{org} quan tâm đến “{title}” — thông tin liên hệ",
+        "subject_accepted_by_us": "Thông tin liên hệ của {org} cho “{title}”",
+        "intro_accepted_by_other": "{who} đã chấp nhận kết nối với bạn và muốn liên hệ. Hãy trả "
+        "lời họ sớm:",
+        "intro_accepted_by_you": "Bạn đã chấp nhận kết nối này. Đây là thông tin để liên hệ "
+        "trực tiếp với {org}; họ cũng đã nhận được thông tin của bạn.",
+        "intro_accepted_by_colleague": "{person} ở tổ chức của bạn đã chấp nhận kết nối này. "
+        "Đây là thông tin để liên hệ trực tiếp với {org}; họ cũng đã nhận được thông tin của bạn.",
+        "contact": "Liên hệ",
+        "contact_email": "Thư điện tử",
+        "contact_phone": "Điện thoại",
+        "contact_address": "Địa chỉ",
+        "after_contact": "Sau khi liên hệ, bấm “Đánh dấu đã liên hệ” hoặc “Đã giao dịch thành "
+        "công” trên trang kết nối để gợi ý sau tốt hơn.",
     },
     "en": {
         "hello": "Hello {name},",
@@ -86,6 +100,20 @@ TEXT: dict[str, dict[str, str]] = {
         "freq_instant": "As they come",
         "freq_daily": "One email a day",
         "freq_weekly": "One email a week",
+        "subject_accepted_by_other": "{org} is interested in “{title}” — contact details",
+        "subject_accepted_by_us": "Contact details of {org} for “{title}”",
+        "intro_accepted_by_other": "{who} accepted the match with you and wants to get in "
+        "touch. Reply to them soon:",
+        "intro_accepted_by_you": "You accepted this match. Here is how to reach {org} directly; "
+        "they have received your details too.",
+        "intro_accepted_by_colleague": "{person} in your organization accepted this match. Here "
+        "is how to reach {org} directly; they have received your details too.",
+        "contact": "Contact",
+        "contact_email": "Email",
+        "contact_phone": "Phone",
+        "contact_address": "Address",
+        "after_contact": "Once you are in touch, press “Mark as contacted” or “We made a deal” "
+        "on the match's page so that future suggestions fit better.",
     },
 }
 

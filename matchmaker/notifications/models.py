@@ -13,7 +13,8 @@ from matchmaker.db import Base, JSONType, UTCDateTime, utcnow
 from matchmaker.matching.models import Match
 
 FREQUENCIES = ("instant", "daily", "weekly")
-KINDS = ("match", "digest", "certificate_expiry", "requirement_expiry")
+# match_accepted: one side accepted a match; both sides get the other's contact details.
+KINDS = ("match", "digest", "certificate_expiry", "requirement_expiry", "match_accepted")
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")
 FINAL_STATES = ("sent", "failed", "bounced", "cancelled")

@@ -383,6 +383,10 @@ class NotificationForm(FlaskForm):
 
 class ShortlistForm(FlaskForm):
     offer_id = StringField(validators=[required()])
+    note = StringField(
+        _l("Note for your colleagues"),
+        validators=[Optional(), Length(max=500, message=_l("At most 500 characters."))],
+    )
 
 
 class ImportForm(FlaskForm):

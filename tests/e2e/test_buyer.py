@@ -19,7 +19,8 @@ TEXT = {
         "declined": "Đã từ chối", "find": "Tìm nhà cung cấp", "search": "Tìm",
         "field": "Sản phẩm hoặc chủ thể", "save": "Lưu vào danh sách chọn",
         "saved": "Đã lưu vào danh sách chọn.", "shortlist": "Danh sách chọn",
-        "bad_number": "Nhập một số",
+        "bad_number": "Nhập một số", "note": "Ghi chú cho đồng nghiệp",
+        "note_text": "Hỏi giá sỉ và mẫu thử", "save_note": "Lưu ghi chú",
     },
     "en": {
         "signin": "Sign in", "password": "Password", "post": "Post a requirement",
@@ -30,7 +31,8 @@ TEXT = {
         "declined": "Declined", "find": "Find suppliers", "search": "Search",
         "field": "Product or producer", "save": "Save to shortlist",
         "saved": "Saved to your shortlist.", "shortlist": "Shortlist",
-        "bad_number": "Enter a number",
+        "bad_number": "Enter a number", "note": "Note for your colleagues",
+        "note_text": "Ask for wholesale prices and samples", "save_note": "Save note",
     },
 }  # fmt: skip
 
@@ -84,8 +86,18 @@ def test_buyer_posts_a_requirement_and_accepts_a_supplier(journey: Journey) -> N
     expect(hits.first.locator("mark").first).to_be_visible()
     expect(hits.first.locator("h3")).to_contain_text("cá sặc")
     journey.shoot("search-without-accents")
-    title = hits.first.locator("h3").inner_text()
-    hits.first.get_by_role("button", name=t["save"]).click()
+    # The shortlist is the buyer's, shared by its colleagues: skip what a run saved before.
+    unsaved = hits.filter(has=page.get_by_role("button", name=t["save"])).first
+    title = unsaved.locator("h3").inner_text()
+    unsaved.get_by_role("button", name=t["save"]).click()
     expect(page.get_by_role("status")).to_contain_text(t["saved"])
     page.get_by_role("link", name=t["shortlist"]).first.click()
-    expect(page.locator(".cards")).to_contain_text(title)
+    saved = page.locator(".cards > li", has_text=title)
+    expect(saved).to_be_visible()
+    saved.get_by_label(t["note"]).fill(t["note_text"])
+    saved.get_by_role("button", name=t["save_note"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["saved"])
+    page.reload()
+    saved = page.locator(".cards > li", has_text=title)
+    expect(saved.get_by_label(t["note"])).to_have_value(t["note_text"])
+    journey.shoot("shortlist-with-note")

@@ -1,6 +1,7 @@
 """Both sides hear about a match by email, over real SMTP and in their own language: a buyer
-posts a requirement in the browser and the producer whose product fits is emailed (then the
-buyer accepts that producer); a producer lists a product and the buyer it fits is emailed.
+posts a requirement in the browser and the producer whose product fits is emailed; the buyer
+accepts that producer and both are emailed the other's contact details; a producer lists a
+product and the buyer it fits is emailed.
 
 The rest of the deployment is real too: PostgreSQL, Redis and a worker process (the
 notification engine's integration harness), with the pages served from a thread.
@@ -16,7 +17,14 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.integration.conftest import PASSWORD, Deployment, Mailbox, free_port, wait_until
+from tests.integration.conftest import (
+    PASSWORD,
+    Deployment,
+    Mailbox,
+    Received,
+    free_port,
+    wait_until,
+)
 
 from .conftest import Journey, Server
 
@@ -29,6 +37,8 @@ TEXT = {
         "accept": "Chấp nhận", "accepted": "Đã chấp nhận", "why": "Vì sao phù hợp",
         "add": "Thêm sản phẩm", "product": "Tên sản phẩm", "list": "Đăng sản phẩm",
         "buyers": "Người mua có nhu cầu phù hợp",
+        "to_buyer": "Thông tin liên hệ của {producer} cho “{need}”",
+        "to_producer": "{buyer} quan tâm đến “{offer}” — thông tin liên hệ",
     },
     "en": {
         "signin": "Sign in", "password": "Password", "post": "Post a requirement",
@@ -36,6 +46,8 @@ TEXT = {
         "accept": "Accept", "accepted": "Accepted", "why": "Why it fits",
         "add": "Add a product", "product": "Product name", "list": "List my product",
         "buyers": "Buyers whose requirements fit",
+        "to_buyer": "Contact details of {producer} for “{need}”",
+        "to_producer": "{buyer} is interested in “{offer}” — contact details",
     },
 }  # fmt: skip
 
@@ -100,6 +112,20 @@ def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     expect(supplier.locator(".badge")).to_have_text(t["accepted"])
     expect(supplier.locator("dl.contact")).to_contain_text(producer.split("@")[0])
     journey.shoot("accepted-after-email")
+
+    # Both sides are emailed the other's contact details, each in its own language.
+    need, name = "Mật ong rừng U Minh nguyên chất", producer.split("@")[0]
+    (to_buyer,) = wait_until(lambda: deployment.mailbox.to(buyer), 60, f"an email to {buyer}")
+    assert to_buyer.subject == t["to_buyer"].format(producer=name, need=need)
+    assert producer in to_buyer.text
+    def both_to_producer() -> list[Received] | None:
+        mail = deployment.mailbox.to(producer)
+        return mail if len(mail) == 2 else None
+
+    _, to_producer = wait_until(both_to_producer, 60, f"a second email to {producer}")
+    assert to_producer.subject == t["to_producer"].format(buyer=f"Saigon Co.op ({lang})",
+                                                          offer=offer)  # fmt: skip
+    assert buyer in to_producer.text
 
 
 def test_the_fitting_buyer_is_emailed_when_a_producer_lists_a_product(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from matchmaker import reference
+from matchmaker.accounts.models import User
 from matchmaker.catalog import access
+from matchmaker.catalog import shortlist as shortlists
 from matchmaker.catalog.models import REQUIREMENT_STATUSES
 from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.errors import Invalid, NotFound, StaleVersion
@@ -22,8 +25,8 @@ bp = blueprint("buyer", __name__, url_prefix="/buyer")
 MATCH_LIMIT = 10
 POOL_LIMIT = 3
 SEARCH_PAGE = 20
-# Saved offers live in the signed session cookie; ids only, so a few dozen fit.
-SHORTLIST_SIZE = 50
+# Where an earlier version kept the shortlist: moved to the database on the next visit.
+COOKIE_SHORTLIST = "shortlist"
 
 
 @bp.get("/")
@@ -143,36 +146,59 @@ def search() -> str:
         result=result,
         pages=max(1, -(-result.total // SEARCH_PAGE)),
         stars=_at_least(result.facets.get("stars", [])),
-        saved=set(session.get("shortlist", [])),
+        saved=shortlists.saved_offer_ids(db_session(), signed_in_user()),
         save_form=ShortlistForm(),
     )
+
+
+def _move_cookie_shortlist(db: Session, user: User) -> None:
+    """Offers saved in the session cookie before the shortlist lived in the database."""
+    for offer_id in session.pop(COOKIE_SHORTLIST, None) or []:
+        try:
+            shortlists.save(db, user, int(offer_id))
+        except (NotFound, Invalid, ValueError, TypeError):
+            continue
 
 
 @bp.get("/shortlist")
 @role_required("buyer")
 def shortlist() -> str:
-    user = signed_in_user()
-    offers = []
-    for offer_id in session.get("shortlist", []):
-        try:
-            offers.append(access.read_offer(db_session(), user, offer_id))
-        except NotFound:
-            continue
-    return render_template("buyer/shortlist.html", offers=offers, save_form=ShortlistForm())
+    user, db = signed_in_user(), db_session()
+    if COOKIE_SHORTLIST in session:
+        _move_cookie_shortlist(db, user)
+        db.commit()
+    return render_template(
+        "buyer/shortlist.html", entries=shortlists.entries(db, user), save_form=ShortlistForm()
+    )
 
 
 @bp.post("/shortlist")
 @role_required("buyer")
 def save_to_shortlist() -> Response:
     form = ShortlistForm()
+    back = safe_next(request.form.get("next"), url_for("buyer.shortlist"))
     offer_id = int(form.offer_id.data) if (form.offer_id.data or "").isdigit() else None
-    if offer_id is not None:
-        offer = access.read_offer(db_session(), signed_in_user(), offer_id)
-        saved = [i for i in session.get("shortlist", []) if i != offer.id]
-        if request.form.get("remove"):
-            flash(_("Removed from your shortlist."), "success")
-        else:
-            saved = [offer.id, *saved][:SHORTLIST_SIZE]
-            flash(_("Saved to your shortlist."), "success")
-        session["shortlist"] = saved
-    return redirect(safe_next(request.form.get("next"), url_for("buyer.shortlist")))  # type: ignore[return-value]
+    if offer_id is None or not form.validate():
+        flash(_("This could not be saved: %(problem)s", problem=_first_error(form)), "error")
+        return redirect(back)  # type: ignore[return-value]
+    db = db_session()
+    if request.form.get("remove"):
+        shortlists.remove(db, signed_in_user(), offer_id)
+        flash(_("Removed from your shortlist."), "success")
+    else:
+        try:
+            shortlists.save(db, signed_in_user(), offer_id, form.note.data)
+        except Invalid:
+            db.rollback()
+            flash(_("Your shortlist is full: remove some offers before saving more."), "error")
+            return redirect(back)  # type: ignore[return-value]
+        flash(_("Saved to your shortlist."), "success")
+    db.commit()
+    return redirect(back)  # type: ignore[return-value]
+
+
+def _first_error(form: ShortlistForm) -> str:
+    for name, messages in form.errors.items():
+        if name != "csrf_token" and messages:
+            return str(messages[0])
+    return _("the form has expired; reload the page and try again.")

@@ -31,7 +31,9 @@ def detail(match_id: int) -> str:
 
 
 MESSAGES = {
-    "accepted": lambda: _("Accepted. Their contact details are shown below: get in touch."),
+    "accepted": lambda: _(
+        "Accepted. Their contact details are shown below; both of you are emailed them too."
+    ),
     "declined": lambda: _("Declined. Thank you: the reason improves future suggestions."),
     "contacted": lambda: _("Marked as contacted."),
     "deal": lambda: _("Congratulations on the deal!"),

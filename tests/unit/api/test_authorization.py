@@ -91,6 +91,11 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 200, 404, 404, 404, 403, 404, 200)),
     "who am I":           ("GET", "/api/v1/auth/me", None,               (401, 200, 200, 200, 200, 200, 200, 200)),
     "sign out":           ("DELETE", "/api/v1/auth/token", None,         (401, 204, 204, 204, 204, 204, 204, 204)),
+    "list shortlist":     ("GET", "/api/v1/shortlist", None,             (401, 403, 403, 200, 200, 403, 403, 403)),
+    "save to shortlist":  ("PUT", "/api/v1/shortlist/{offer}", {"note": "Mẫu thử tốt"},
+                                                                         (401, 403, 403, 200, 200, 403, 403, 403)),
+    "remove from shortlist": ("DELETE", "/api/v1/shortlist/{offer}", None,
+                                                                         (401, 403, 403, 204, 204, 403, 403, 403)),
     "reference codes":    ("GET", "/api/v1/reference/provinces", None,   (200, 200, 200, 200, 200, 200, 200, 200)),
 }  # fmt: skip
 

@@ -1,0 +1,88 @@
+"""Acceptance emails: when either side accepts a match, both sides are introduced by email.
+
+The other side learns who is interested and how to reach them; the accepting side gets the
+other's contact details in writing. One email per user and match, whatever the retries; sent
+right away whatever the digest frequency (it answers a person, it is no suggestion), but never
+to an unsubscribed user, and not at all once the match has been declined.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from matchmaker.catalog.models import Offer, Requirement
+from matchmaker.db import add_new, utcnow
+from matchmaker.matching.models import Match
+from matchmaker.notifications.alerts import enqueue_sending, recipients
+from matchmaker.notifications.models import Notification, NotificationPreference
+from matchmaker.settings import NotificationSettings
+
+KIND = "match_accepted"
+# A match that was accepted and is still going somewhere.
+INTRODUCED_STATUSES = ("accepted", "contacted", "deal")
+
+
+def idempotency_key(match_id: int, user_id: int) -> str:
+    return f"accepted:match:{match_id}:user:{user_id}"
+
+
+def introduce(
+    session: Session, match_id: int, accepted_by_id: int, config: NotificationSettings
+) -> list[Notification]:
+    """Queues the acceptance email to every user of both sides; safe to run twice."""
+    match = session.get(
+        Match,
+        match_id,
+        options=[
+            joinedload(Match.requirement).joinedload(Requirement.buyer),
+            joinedload(Match.offer).joinedload(Offer.producer),
+        ],
+    )
+    if match is None or match.status not in INTRODUCED_STATUSES:
+        return []
+    producers = recipients(session, [match.offer.organization_id], "producer")
+    buyers = recipients(session, [match.requirement.organization_id], "buyer")
+    users = [u for by_org in (producers, buyers) for group in by_org.values() for u in group]
+    if not users:
+        return []
+    unsubscribed = set(
+        session.scalars(
+            select(NotificationPreference.user_id).where(
+                NotificationPreference.user_id.in_([u.id for u in users]),
+                NotificationPreference.unsubscribed_at.is_not(None),
+            )
+        )
+    )
+    keys = {u.id: idempotency_key(match.id, u.id) for u in users if u.id not in unsubscribed}
+    known = set(
+        session.scalars(
+            select(Notification.idempotency_key).where(
+                Notification.idempotency_key.in_(keys.values())
+            )
+        )
+    )
+    wanted = [
+        Notification(
+            user_id=user_id,
+            kind=KIND,
+            idempotency_key=key,
+            payload={"match_id": match.id, "accepted_by_id": accepted_by_id},
+            enqueued_at=utcnow(),
+        )
+        for user_id, key in keys.items()
+        if key not in known
+    ]
+    created = add_new(session, wanted, _fresh)
+    enqueue_sending(session, [n.id for n in created], config.batch_size)
+    return created
+
+
+def _fresh(notification: Notification) -> Notification:
+    return Notification(
+        user_id=notification.user_id,
+        kind=notification.kind,
+        idempotency_key=notification.idempotency_key,
+        payload=notification.payload,
+        enqueued_at=notification.enqueued_at,
+    )

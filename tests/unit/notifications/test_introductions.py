@@ -1,0 +1,127 @@
+"""Accepting a match emails both sides the other's contact details, once, over real SMTP."""
+
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchmaker import outbox
+from matchmaker.accounts.services import create_user
+from matchmaker.catalog import services
+from matchmaker.matching.models import Match
+from matchmaker.matching.service import RankingState, rank_offers, record_feedback
+from matchmaker.notifications import preferences
+from matchmaker.notifications.delivery import deliver
+from matchmaker.notifications.emails import EmailBuilder
+from matchmaker.notifications.introductions import introduce
+from matchmaker.notifications.links import Links
+from matchmaker.notifications.mail import SmtpMailer
+from matchmaker.notifications.models import Notification
+from matchmaker.settings import NotificationSettings
+
+from .conftest import Side, SmtpServer, make_buyer, make_producer
+
+LINKS = Links("secret", "https://matchmaker.example.vn", timedelta(days=60))
+BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn")
+
+
+def _matched(db: Session, ranking: RankingState) -> tuple[Side, Side, Match]:
+    producer = make_producer(db, "HTX Ong U Minh", "Mật ong rừng U Minh", language="en")
+    producer.organization.phone = "0290 3838 123"
+    buyer = make_buyer(db)
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
+    (ranked,) = rank_offers(db, ranking, requirement, limit=5)
+    return producer, buyer, ranked.match
+
+
+def _received(smtp_server: SmtpServer) -> dict[str, EmailMessage]:
+    messages = {}
+    for envelope in smtp_server.received:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        messages[envelope.rcpt_tos[0]] = message
+    return messages
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def test_a_buyer_accepting_emails_both_sides_the_other_s_contact_details_once(
+    db: Session,
+    sessions: sessionmaker[Session],
+    ranking: RankingState,
+    config: NotificationSettings,
+    smtp_server: SmtpServer,
+) -> None:
+    producer, buyer, match = _matched(db, ranking)
+    colleague = create_user(db, buyer.organization, email="lan@coop.vn", name="Lan",
+                            password="correct horse battery", role="buyer")  # fmt: skip
+    record_feedback(db, buyer.user, match, "accepted")
+    (queued,) = db.scalars(
+        select(outbox.OutboxMessage).where(outbox.OutboxMessage.task == outbox.MATCH_ACCEPTED)
+    )
+    assert queued.kwargs == {"match_id": match.id, "accepted_by_id": buyer.user.id}
+
+    created = introduce(db, match.id, buyer.user.id, config)
+    assert sorted(n.user_id for n in created) == sorted(
+        [producer.user.id, buyer.user.id, colleague.id]
+    )
+    assert introduce(db, match.id, buyer.user.id, config) == []  # a retried task sends nothing
+    db.commit()
+
+    mailer = SmtpMailer(smtp_server.settings)
+    report = deliver(sessions, mailer, BUILDER, [n.id for n in created], config)
+    mailer.close()
+    assert len(report.sent) == 3
+    mail = _received(smtp_server)
+
+    to_producer = mail[producer.user.email]  # in the producer's language, English
+    assert to_producer["Subject"] == (
+        "Saigon Co.op is interested in “Mật ong rừng U Minh” — contact details"
+    )
+    assert "Minh (Saigon Co.op) accepted the match with you" in _text(to_producer)
+    assert "buyer@coop.vn" in _text(to_producer)
+
+    to_buyer = mail[buyer.user.email]  # in Vietnamese
+    assert to_buyer["Subject"] == "Thông tin liên hệ của HTX Ong U Minh cho “Mật ong rừng”"
+    assert "Bạn đã chấp nhận kết nối này" in _text(to_buyer)
+    assert producer.user.email in _text(to_buyer) and "0290 3838 123" in _text(to_buyer)
+    assert "Minh ở tổ chức của bạn đã chấp nhận" in _text(mail["lan@coop.vn"])
+
+    db.expire_all()
+    assert db.get(Match, match.id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_a_producer_accepting_tells_the_buyer_who_is_interested(
+    db: Session, ranking: RankingState, config: NotificationSettings
+) -> None:
+    producer, buyer, match = _matched(db, ranking)
+    record_feedback(db, producer.user, match, "accepted")
+    created = {n.user_id: n for n in introduce(db, match.id, producer.user.id, config)}
+
+    email = BUILDER.build(db, created[buyer.user.id])
+    assert email is not None
+    assert email.subject == "HTX Ong U Minh quan tâm đến “Mật ong rừng” — thông tin liên hệ"
+    assert "\nHTX Ong U Minh đã chấp nhận kết nối với bạn" in email.text
+    assert producer.user.email in email.text
+
+
+def test_nobody_is_introduced_once_the_match_is_declined_and_the_unsubscribed_never(
+    db: Session, ranking: RankingState, config: NotificationSettings
+) -> None:
+    producer, buyer, match = _matched(db, ranking)
+    preferences.unsubscribe(db, producer.user.id)
+    record_feedback(db, buyer.user, match, "accepted")
+    (to_buyer,) = introduce(db, match.id, buyer.user.id, config)
+    assert to_buyer.user_id == buyer.user.id
+
+    record_feedback(db, buyer.user, match, "declined", "Giá cao hơn dự kiến")
+    assert BUILDER.build(db, to_buyer) is None  # nothing in it is still true: not sent
+    assert introduce(db, match.id, buyer.user.id, config) == []
+    kinds = db.scalars(select(Notification.kind).where(Notification.user_id == producer.user.id))
+    assert list(kinds) == []
