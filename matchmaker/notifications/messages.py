@@ -32,7 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
         "body_requirement": "Nhu cầu “{title}” của bạn hết hạn ngày {date}. Gia hạn nếu bạn "
         "vẫn cần, để tiếp tục nhận gợi ý nhà sản xuất.",
         "page_viewed": "Đây là kết nối bạn đã chọn xem.",
-        "page_accepted": "Đã ghi nhận: bạn quan tâm đến kết nối này. Bên kia sẽ được báo.",
+        "page_accepted": "Đã ghi nhận: bạn quan tâm đến kết nối này. Cả hai bên sẽ nhận thư "
+        "với thông tin liên hệ của nhau.",
         "page_declined": "Đã ghi nhận: kết nối này không phù hợp. Cảm ơn bạn đã cho biết lý do.",
         "page_decline_ask": "Vì sao kết nối này không phù hợp? Lý do giúp gợi ý sau tốt hơn.",
         "page_decline_submit": "Gửi",
@@ -87,7 +88,8 @@ TEXT: dict[str, dict[str, str]] = {
         "body_requirement": "Your requirement “{title}” expires on {date}. Extend it if you "
         "still need it, to keep receiving suggested producers.",
         "page_viewed": "This is the match you chose to view.",
-        "page_accepted": "Noted: you are interested in this match. The other side will hear.",
+        "page_accepted": "Noted: you are interested in this match. Both sides are emailed "
+        "each other's contact details.",
         "page_declined": "Noted: this match is not a fit. Thank you for saying why.",
         "page_decline_ask": "Why is this match not a fit? Your reason improves future ones.",
         "page_decline_submit": "Send",
