@@ -109,6 +109,8 @@ def test_a_producer_accepting_tells_the_buyer_who_is_interested(
     assert email.subject == "HTX Ong U Minh quan tâm đến “Mật ong rừng” — thông tin liên hệ"
     assert "\nHTX Ong U Minh đã chấp nhận kết nối với bạn" in email.text
     assert producer.user.email in email.text
+    assert f'href="mailto:{producer.user.email}"' in email.html
+    assert "<li>Sản phẩm khớp với mô tả nhu cầu</li>" in email.html  # the reasons, as sent
 
 
 def test_nobody_is_introduced_once_the_match_is_declined_and_the_unsubscribed_never(
