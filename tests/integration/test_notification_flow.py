@@ -66,6 +66,15 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     assert page.status_code == 200 and "quan tâm" in page.get_data(as_text=True)
     assert _match_status(deployment, claims.match_id) == "accepted"
 
+    # The producer accepting from the email introduces both sides by email.
+    deployment.mailbox.wait_for(5)
+    _, confirmed = deployment.mailbox.to("rung@htx.vn")
+    assert confirmed.subject == "Thông tin liên hệ của Saigon Co.op cho “Mật ong rừng U Minh”"
+    assert "mua@coop.vn" in confirmed.text
+    (introduced,) = deployment.mailbox.to("mua@coop.vn")
+    assert introduced.subject == "rung quan tâm đến “Mật ong rừng nguyên chất” — thông tin liên hệ"
+    assert "rung@htx.vn" in introduced.text
+
     # Declining asks for the reason first.
     (other,) = deployment.mailbox.to("nhan@htx.vn")
     decline = _path(other.links()["decline"][0])
@@ -86,7 +95,7 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     )
     assert response.status_code == 200
     deployment.wait_settled()
-    assert len(deployment.mailbox.messages) == 3
+    assert len(deployment.mailbox.messages) == 5
 
 
 def _single_requirement_id(deployment: Deployment) -> int:
