@@ -25,16 +25,17 @@ run: $(VENV)/.installed
 	$(BIN)/matchmaker demo load --if-empty
 	$(BIN)/matchmaker serve --host $(HOST) --port $(PORT)
 
-## test: set up with the dev extras, lint, and run every test
+## test: set up with the dev extras, lint, type-check, and run every test
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy matchmaker workers
+	$(BIN)/mypy
 
 ## services: make sure the local PostgreSQL and Redis are up (CI uses this)
 services:

@@ -10,13 +10,13 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
 from matchmaker.api import schemas as s
-from matchmaker.api.common import commit, json
+from matchmaker.api.common import Responses, commit, json
 from matchmaker.api.security import BEARER, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
 from matchmaker.extensions import db_session, get_settings, login_throttle
 
 TAG = Tag(name="auth", description="Registration and bearer tokens")
-ERRORS = {401: s.Problem, 422: s.Problem, 429: s.Problem}
+ERRORS: Responses = {401: s.Problem, 422: s.Problem, 429: s.Problem}
 
 
 def _ttl() -> timedelta:

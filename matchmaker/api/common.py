@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -11,6 +12,9 @@ from pydantic import BaseModel
 from matchmaker import reference
 from matchmaker.errors import DomainError, Invalid, field_error
 from matchmaker.extensions import db_session
+
+# The documented responses of a route, as flask-openapi3 takes them.
+Responses = dict[str | int | HTTPStatus, type[BaseModel] | dict[Any, Any] | None]
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 

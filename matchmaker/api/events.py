@@ -10,7 +10,7 @@ from flask import Response, make_response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import commit, json, province_code
+from matchmaker.api.common import Responses, commit, json, province_code
 from matchmaker.api.security import BEARER, current_user
 from matchmaker.catalog.services import Page, PageRequest
 from matchmaker.db import utcnow
@@ -22,7 +22,7 @@ from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_cs
 from matchmaker.extensions import db_session, get_ranking, get_settings
 
 TAG = Tag(name="events", description="Connection events and their 1:1 meetings")
-ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 WRITE_ERRORS = {**ERRORS, 409: s.Problem}
 
 
@@ -35,7 +35,7 @@ def event_out(event: Event) -> e.EventOut:
         venue=event.venue,
         description=event.description,
         timezone=event.timezone,
-        days=[e.EventDay(**d) for d in event.days],
+        days=[e.EventDay.model_validate(d) for d in event.days],
         slot_minutes=event.slot_minutes,
         break_minutes=event.break_minutes,
         table_count=event.table_count,

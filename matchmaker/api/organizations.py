@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import invite_code
 from matchmaker.api import schemas as s
-from matchmaker.api.common import changes, commit, json, province_code
+from matchmaker.api.common import Responses, changes, commit, json, province_code
 from matchmaker.api.security import BEARER, current_user
 from matchmaker.api.serializers import organization_out
 from matchmaker.catalog import access
@@ -17,7 +17,7 @@ from matchmaker.catalog.services import PageRequest
 from matchmaker.extensions import db_session, get_settings
 
 TAG = Tag(name="organizations", description="Producers, buyers and agencies")
-ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 
 def _out(org: Organization, user: User) -> s.OrganizationOut:

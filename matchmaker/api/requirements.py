@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import changes, commit, expected_version, json, province_code
+from matchmaker.api.common import Responses, changes, commit, expected_version, json, province_code
 from matchmaker.api.security import BEARER, current_user
 from matchmaker.api.serializers import offer_match, pool_out, requirement_out
 from matchmaker.catalog import access
@@ -15,7 +15,7 @@ from matchmaker.extensions import db_session, get_ranking
 from matchmaker.matching import access as matching
 
 TAG = Tag(name="requirements", description="Buyers' needs")
-ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 
 def build() -> APIBlueprint:

@@ -9,7 +9,7 @@ from matchmaker.accounts.tokens import user_for_token
 from matchmaker.errors import Unauthorized
 from matchmaker.extensions import db_session
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def bearer_token() -> str | None:

@@ -6,14 +6,14 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import commit, json
+from matchmaker.api.common import Responses, commit, json
 from matchmaker.api.security import BEARER, current_user
 from matchmaker.api.serializers import shortlist_entry_out
 from matchmaker.catalog import shortlist
 from matchmaker.extensions import db_session
 
 TAG = Tag(name="shortlist", description="Suppliers a buyer saved")
-ERRORS = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
 
 
 def build() -> APIBlueprint:

@@ -69,7 +69,7 @@ def _read_csv(path: Path) -> Sheet:
         raise UnreadableFile("this is an Excel workbook; give it a .xlsx name")
     text, encoding = decode_text(data)
     delimiter = _delimiter(text)
-    rows = [
+    rows: list[tuple[int, list[Cell]]] = [
         (number, [cell.strip() or None for cell in row])
         for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
     ]

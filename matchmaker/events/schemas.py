@@ -295,7 +295,9 @@ class AgendaQuery(BaseModel):
 class AgendaOut(BaseModel):
     # format=ics answers with the calendar file instead.
     model_config = ConfigDict(
-        openapi_extra={"content": {"text/calendar": {"schema": {"type": "string"}}}}
+        openapi_extra={  # type: ignore[typeddict-unknown-key]  # flask-openapi3 reads it
+            "content": {"text/calendar": {"schema": {"type": "string"}}}
+        }
     )
 
     participant: ParticipantOut
@@ -345,7 +347,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ReportOut(BaseModel):
     # format=csv or xlsx answers with the meetings as a file instead.
     model_config = ConfigDict(
-        openapi_extra={
+        openapi_extra={  # type: ignore[typeddict-unknown-key]  # flask-openapi3 reads it
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 XLSX: {"schema": {"type": "string", "format": "binary"}},

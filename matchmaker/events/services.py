@@ -566,7 +566,7 @@ def _valid_published(
     twice in a slot nor a table used twice (possible after a participant was re-approved)."""
     owners = {str(r.id): (r.producer_id, r.buyer_id) for r in requests}
     available = {p.id: _available(p, slots) for p in participants}
-    taken: set[tuple[str, object]] = set()
+    taken: set[tuple[str, str, object]] = set()
     kept = {}
     for request_id, placement in sorted(published.items(), key=lambda kv: int(kv[0])):
         keys = {(placement.slot_id, "table", placement.table_id)} | {
@@ -594,12 +594,12 @@ def _store_meetings(
     session.flush()
     for key, placement in result.placements.items():
         slot = slots[placement.slot_id]
-        meeting = current.get(int(key))
-        if meeting is None:
-            meeting = Meeting(event_id=event.id, request_id=int(key))
-            session.add(meeting)
-        meeting.starts_at, meeting.ends_at = slot.start, slot.end
-        meeting.table_no = int(placement.table_id)
+        placed = current.get(int(key))
+        if placed is None:
+            placed = Meeting(event_id=event.id, request_id=int(key))
+            session.add(placed)
+        placed.starts_at, placed.ends_at = slot.start, slot.end
+        placed.table_no = int(placement.table_id)
     session.flush()
 
 

@@ -58,7 +58,7 @@ class OutgoingEmail:
         message = MIMEMultipart("alternative")
         message["From"] = sender
         message["To"] = self.to
-        message["Subject"] = Header(self.subject, "utf-8")
+        message["Subject"] = Header(self.subject, "utf-8")  # type: ignore[assignment]
         message["Date"] = formatdate(localtime=False)
         # Stable per notification: a copy that slips through twice shows once in the mailbox.
         message["Message-ID"] = self.message_id
