@@ -172,16 +172,33 @@ def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
 
 _UPSERT_ATTEMPTS = 4
 _RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
-_RANKED_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version",
-                   "last_ranked_at", "updated_at")  # fmt: skip
+# What a ranking decides about a pair; a stored row that already says all of it is kept.
+_OUTCOME_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version")
+_RANKED_COLUMNS = (*_OUTCOME_COLUMNS, "last_ranked_at", "updated_at")
 
 
-def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version: str) -> None:
+def _unchanged(match: Match | None, row: dict[str, Any], today: date) -> bool:
+    """Whether the stored row already holds this ranking's outcome, ranked today: training
+    recomputes features on the day of ``last_ranked_at``, so a new day is always written."""
+    return (
+        match is not None
+        and match.last_ranked_at.date() == today
+        and all(getattr(match, name) == row[name] for name in _OUTCOME_COLUMNS)
+    )
+
+
+def _record(
+    session: Session, pairs: list[tuple[int, int, MatchResult]], version: str
+) -> dict[tuple[int, int], Match]:
     """Stores each (requirement, offer, result) as a Match, keeping the status of pairs seen
-    before. One INSERT ... ON CONFLICT, so that two requests ranking the same pair at once
-    cannot collide on the pair's unique key."""
+    before; the rows by pair.
+
+    Rows that already hold the outcome are not written again: a requirement is mostly ranked
+    as it was on the previous call, and rewriting its rows (indexes, log and all) on every
+    call cost more than the ranking itself.
+    """
     if not pairs:
-        return
+        return {}
     now = utcnow()
     rows = [
         {
@@ -200,24 +217,50 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
         }
         for requirement_id, offer_id, result in pairs
     ]
+    stored = {
+        (m.requirement_id, m.offer_id): m
+        for m in session.scalars(
+            select(Match)
+            .where(
+                Match.requirement_id.in_({row["requirement_id"] for row in rows})
+                & Match.offer_id.in_({row["offer_id"] for row in rows})
+            )
+            .execution_options(populate_existing=True)
+        )
+    }
+    stale = [
+        row
+        for (requirement_id, offer_id, _), row in zip(pairs, rows, strict=True)
+        if not _unchanged(stored.get((requirement_id, offer_id)), row, now.date())
+    ]
+    if stale:
+        stored.update(((m.requirement_id, m.offer_id), m) for m in _upsert(session, stale))
+    return stored
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
+    """One INSERT ... ON CONFLICT for the rows, so that two requests ranking the same pair
+    at once cannot collide on the pair's unique key; the rows as stored."""
     # One order for every writer of these rows, so that two upserts never wait on each other
     # crosswise.
-    rows.sort(key=lambda row: (row["requirement_id"], row["offer_id"]))
+    rows = sorted(rows, key=lambda row: (row["requirement_id"], row["offer_id"]))
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Match).values(rows)
-    statement = statement.on_conflict_do_update(
+    statement = insert(Match)
+    upsert = statement.on_conflict_do_update(
         index_elements=[Match.requirement_id, Match.offer_id],
         set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
-    )
-    for attempt in range(1, _UPSERT_ATTEMPTS + 1):
+    ).returning(Match)
+    attempt = 1
+    while True:
         try:
             # A savepoint: when PostgreSQL picks this statement as a deadlock's victim, only
             # the statement is undone; the worker holding the other locks finishes, and the
             # upsert runs again.
             with session.begin_nested():
-                session.execute(statement)
-            return
+                return list(
+                    session.scalars(upsert, rows, execution_options={"populate_existing": True})
+                )
         except OperationalError as error:
             if (
                 getattr(error.orig, "sqlstate", None) not in _RETRYABLE
@@ -225,13 +268,7 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
             ):
                 raise
             time.sleep(0.05 * attempt)
-
-
-def _matches(session: Session, condition: Any) -> dict[tuple[int, int], Match]:
-    found = session.scalars(
-        select(Match).where(condition).execution_options(populate_existing=True)
-    )
-    return {(m.requirement_id, m.offer_id): m for m in found}
+            attempt += 1
 
 
 def rank_offers(
@@ -262,11 +299,7 @@ def rank_offers(
     }
     # An offer archived between the index sync and now is left out.
     kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
-    _record(session, kept, state.model_version)
-    matches = _matches(
-        session,
-        (Match.requirement_id == requirement.id) & Match.offer_id.in_([o for _, o, _ in kept]),
-    )
+    matches = _record(session, kept, state.model_version)
     return [RankedOffer(matches[(rid, oid)], offers[oid]) for rid, oid, _ in kept]
 
 
@@ -299,11 +332,7 @@ def rank_requirements(
             responsiveness=responsiveness,
         )
     kept = [(int(r.requirement_id), offer.id, r) for r in results]
-    _record(session, kept, state.model_version)
-    matches = _matches(
-        session,
-        (Match.offer_id == offer.id) & Match.requirement_id.in_([rid for rid, _, _ in kept]),
-    )
+    matches = _record(session, kept, state.model_version)
     return [RankedRequirement(matches[(rid, oid)], requirements[rid]) for rid, oid, _ in kept]
 
 
