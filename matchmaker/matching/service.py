@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.model import current_version, load_scorer
 from matchmaker.ranking.pooling import propose_pools
-from matchmaker.ranking.records import MatchResult
+from matchmaker.ranking.records import MatchResult, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 
 HAND_SCORER = "hand-set"
@@ -42,6 +43,8 @@ HAND_SCORER = "hand-set"
 _SYNC_OVERLAP = timedelta(seconds=30)
 EXPOSURE_WINDOW = timedelta(days=30)
 STATS_TTL = timedelta(minutes=1)
+# Rankings a process keeps for requirements asked for again: a few tens of megabytes.
+RANKINGS_KEPT = 1000
 
 
 class RankingState:
@@ -61,6 +64,11 @@ class RankingState:
         self.generation = 0
         self.cache: dict[str, tuple[int, Any]] = {}
         self._stats_at = utcnow()
+        self._stats_epoch = 0
+        self._rankings: OrderedDict[tuple[RequirementRecord, int, date], list[MatchResult]] = (
+            OrderedDict()
+        )
+        self._rankings_of: tuple[int, int, str] | None = None
         self._synced_to: datetime | None = None
         self._lock = threading.RLock()
 
@@ -91,7 +99,38 @@ class RankingState:
                     producer_exposure(session, now - EXPOSURE_WINDOW),
                 )
                 self._stats_at = now
+                self._stats_epoch += 1
             return self._stats
+
+    def rank(
+        self, session: Session, requirement: RequirementRecord, limit: int, on: date
+    ) -> list[MatchResult]:
+        """The best offers for a requirement on a day, as the index ranks them now.
+
+        A ranking depends on nothing but the requirement's record (which holds the buyer's
+        side too), the limit, the day, the indexed offers, the model and the producer
+        statistics. While none of those has changed, a requirement asked for again gets the
+        ranking already made; any change to one of them drops every kept ranking.
+        """
+        with self._lock:
+            responsiveness, exposure = self.producer_stats(session)
+            with self.reading(session) as index:
+                inputs = (self.generation, self._stats_epoch, self.model_version)
+                if inputs != self._rankings_of:
+                    self._rankings.clear()
+                    self._rankings_of = inputs
+                key = (requirement, limit, on)
+                results = self._rankings.get(key)
+                if results is None:
+                    results = index.rank(
+                        requirement, limit, on, responsiveness=responsiveness, exposure=exposure
+                    )
+                    self._rankings[key] = results
+                    if len(self._rankings) > RANKINGS_KEPT:
+                        self._rankings.popitem(last=False)
+                else:
+                    self._rankings.move_to_end(key)
+                return list(results)
 
     def _build(self, session: Session) -> None:
         started = utcnow()
@@ -280,15 +319,7 @@ def rank_offers(
     on: date | None = None,
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
-    responsiveness, exposure = state.producer_stats(session)
-    with state.reading(session) as index:
-        results = index.rank(
-            requirement_record(requirement),
-            limit,
-            on or date.today(),
-            responsiveness=responsiveness,
-            exposure=exposure,
-        )
+    results = state.rank(session, requirement_record(requirement), limit, on or date.today())
     offers = {
         o.id: o
         for o in session.scalars(
