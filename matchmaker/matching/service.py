@@ -227,10 +227,14 @@ def _unchanged(match: Match | None, row: dict[str, Any], today: date) -> bool:
 
 
 def _record(
-    session: Session, pairs: list[tuple[int, int, MatchResult]], version: str
+    session: Session,
+    pairs: list[tuple[int, int, MatchResult]],
+    version: str,
+    stored: dict[tuple[int, int], Match] | None = None,
 ) -> dict[tuple[int, int], Match]:
     """Stores each (requirement, offer, result) as a Match, keeping the status of pairs seen
-    before; the rows by pair.
+    before; the rows by pair. ``stored`` has the pairs' rows when the caller has read them
+    already (a pair missing from it has none).
 
     Rows that already hold the outcome are not written again: a requirement is mostly ranked
     as it was on the previous call, and rewriting its rows (indexes, log and all) on every
@@ -256,17 +260,20 @@ def _record(
         }
         for requirement_id, offer_id, result in pairs
     ]
-    stored = {
-        (m.requirement_id, m.offer_id): m
-        for m in session.scalars(
-            select(Match)
-            .where(
-                Match.requirement_id.in_({row["requirement_id"] for row in rows})
-                & Match.offer_id.in_({row["offer_id"] for row in rows})
+    if stored is None:
+        stored = {
+            (m.requirement_id, m.offer_id): m
+            for m in session.scalars(
+                select(Match)
+                .where(
+                    Match.requirement_id.in_({row["requirement_id"] for row in rows})
+                    & Match.offer_id.in_({row["offer_id"] for row in rows})
+                )
+                .execution_options(populate_existing=True)
             )
-            .execution_options(populate_existing=True)
-        )
-    }
+        }
+    else:
+        stored = dict(stored)
     stale = [
         row
         for (requirement_id, offer_id, _), row in zip(pairs, rows, strict=True)
@@ -320,17 +327,19 @@ def rank_offers(
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
     results = state.rank(session, requirement_record(requirement), limit, on or date.today())
-    offers = {
-        o.id: o
-        for o in session.scalars(
-            select(Offer)
-            .options(joinedload(Offer.producer))
-            .where(Offer.id.in_([int(r.offer_id) for r in results]))
-        )
-    }
+    # The offers to show and the pairs' Match rows, in one round trip.
+    found = session.execute(
+        select(Offer, Match)
+        .options(joinedload(Offer.producer))
+        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.requirement_id == requirement.id))
+        .where(Offer.id.in_([int(r.offer_id) for r in results]))
+        .execution_options(populate_existing=True)
+    ).all()
+    offers = {offer.id: offer for offer, _ in found}
+    stored = {(requirement.id, offer.id): match for offer, match in found if match is not None}
     # An offer archived between the index sync and now is left out.
     kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
-    matches = _record(session, kept, state.model_version)
+    matches = _record(session, kept, state.model_version, stored)
     return [RankedOffer(matches[(rid, oid)], offers[oid]) for rid, oid, _ in kept]
 
 
