@@ -37,6 +37,8 @@ class Match(TimestampMixin, Base):
     model_version: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16), default="suggested")
     decline_reason: Mapped[str | None] = mapped_column(String(500))
+    # Its date is the day of the latest ranking, which training recomputes features on; a
+    # pair ranked again the same day with the same outcome keeps the time of the first.
     last_ranked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     requirement: Mapped[Requirement] = relationship()

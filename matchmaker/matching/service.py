@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.model import current_version, load_scorer
 from matchmaker.ranking.pooling import propose_pools
-from matchmaker.ranking.records import MatchResult
+from matchmaker.ranking.records import MatchResult, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 
 HAND_SCORER = "hand-set"
@@ -43,6 +44,8 @@ HAND_SCORER = "hand-set"
 _SYNC_OVERLAP = timedelta(seconds=30)
 EXPOSURE_WINDOW = timedelta(days=30)
 STATS_TTL = timedelta(minutes=1)
+# Rankings a process keeps for requirements asked for again: a few tens of megabytes.
+RANKINGS_KEPT = 1000
 
 
 class RankingState:
@@ -62,6 +65,11 @@ class RankingState:
         self.generation = 0
         self.cache: dict[str, tuple[int, Any]] = {}
         self._stats_at = utcnow()
+        self._stats_epoch = 0
+        self._rankings: OrderedDict[tuple[RequirementRecord, int, date], list[MatchResult]] = (
+            OrderedDict()
+        )
+        self._rankings_of: tuple[int, int, str] | None = None
         self._synced_to: datetime | None = None
         self._lock = threading.RLock()
 
@@ -92,7 +100,38 @@ class RankingState:
                     producer_exposure(session, now - EXPOSURE_WINDOW),
                 )
                 self._stats_at = now
+                self._stats_epoch += 1
             return self._stats
+
+    def rank(
+        self, session: Session, requirement: RequirementRecord, limit: int, on: date
+    ) -> list[MatchResult]:
+        """The best offers for a requirement on a day, as the index ranks them now.
+
+        A ranking depends on nothing but the requirement's record (which holds the buyer's
+        side too), the limit, the day, the indexed offers, the model and the producer
+        statistics. While none of those has changed, a requirement asked for again gets the
+        ranking already made; any change to one of them drops every kept ranking.
+        """
+        with self._lock:
+            responsiveness, exposure = self.producer_stats(session)
+            with self.reading(session) as index:
+                inputs = (self.generation, self._stats_epoch, self.model_version)
+                if inputs != self._rankings_of:
+                    self._rankings.clear()
+                    self._rankings_of = inputs
+                key = (requirement, limit, on)
+                results = self._rankings.get(key)
+                if results is None:
+                    results = index.rank(
+                        requirement, limit, on, responsiveness=responsiveness, exposure=exposure
+                    )
+                    self._rankings[key] = results
+                    if len(self._rankings) > RANKINGS_KEPT:
+                        self._rankings.popitem(last=False)
+                else:
+                    self._rankings.move_to_end(key)
+                return list(results)
 
     def _build(self, session: Session) -> None:
         started = utcnow()
@@ -173,16 +212,37 @@ def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
 
 _UPSERT_ATTEMPTS = 4
 _RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
-_RANKED_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version",
-                   "last_ranked_at", "updated_at")  # fmt: skip
+# What a ranking decides about a pair; a stored row that already says all of it is kept.
+_OUTCOME_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version")
+_RANKED_COLUMNS = (*_OUTCOME_COLUMNS, "last_ranked_at", "updated_at")
 
 
-def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version: str) -> None:
+def _unchanged(match: Match | None, row: dict[str, Any], today: date) -> bool:
+    """Whether the stored row already holds this ranking's outcome, ranked today: training
+    recomputes features on the day of ``last_ranked_at``, so a new day is always written."""
+    return (
+        match is not None
+        and match.last_ranked_at.date() == today
+        and all(getattr(match, name) == row[name] for name in _OUTCOME_COLUMNS)
+    )
+
+
+def _record(
+    session: Session,
+    pairs: list[tuple[int, int, MatchResult]],
+    version: str,
+    stored: dict[tuple[int, int], Match] | None = None,
+) -> dict[tuple[int, int], Match]:
     """Stores each (requirement, offer, result) as a Match, keeping the status of pairs seen
-    before. One INSERT ... ON CONFLICT, so that two requests ranking the same pair at once
-    cannot collide on the pair's unique key."""
+    before; the rows by pair. ``stored`` has the pairs' rows when the caller has read them
+    already (a pair missing from it has none).
+
+    Rows that already hold the outcome are not written again: a requirement is mostly ranked
+    as it was on the previous call, and rewriting its rows (indexes, log and all) on every
+    call cost more than the ranking itself.
+    """
     if not pairs:
-        return
+        return {}
     now = utcnow()
     rows = [
         {
@@ -201,24 +261,53 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
         }
         for requirement_id, offer_id, result in pairs
     ]
+    if stored is None:
+        stored = {
+            (m.requirement_id, m.offer_id): m
+            for m in session.scalars(
+                select(Match)
+                .where(
+                    Match.requirement_id.in_({row["requirement_id"] for row in rows})
+                    & Match.offer_id.in_({row["offer_id"] for row in rows})
+                )
+                .execution_options(populate_existing=True)
+            )
+        }
+    else:
+        stored = dict(stored)
+    stale = [
+        row
+        for (requirement_id, offer_id, _), row in zip(pairs, rows, strict=True)
+        if not _unchanged(stored.get((requirement_id, offer_id)), row, now.date())
+    ]
+    if stale:
+        stored.update(((m.requirement_id, m.offer_id), m) for m in _upsert(session, stale))
+    return stored
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
+    """One INSERT ... ON CONFLICT for the rows, so that two requests ranking the same pair
+    at once cannot collide on the pair's unique key; the rows as stored."""
     # One order for every writer of these rows, so that two upserts never wait on each other
     # crosswise.
-    rows.sort(key=lambda row: (row["requirement_id"], row["offer_id"]))
+    rows = sorted(rows, key=lambda row: (row["requirement_id"], row["offer_id"]))
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Match).values(rows)
-    statement = statement.on_conflict_do_update(
+    statement = insert(Match)
+    upsert = statement.on_conflict_do_update(
         index_elements=[Match.requirement_id, Match.offer_id],
         set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
-    )
-    for attempt in range(1, _UPSERT_ATTEMPTS + 1):
+    ).returning(Match)
+    attempt = 1
+    while True:
         try:
             # A savepoint: when PostgreSQL picks this statement as a deadlock's victim, only
             # the statement is undone; the worker holding the other locks finishes, and the
             # upsert runs again.
             with session.begin_nested():
-                session.execute(statement)
-            return
+                return list(
+                    session.scalars(upsert, rows, execution_options={"populate_existing": True})
+                )
         except OperationalError as error:
             if (
                 getattr(error.orig, "sqlstate", None) not in _RETRYABLE
@@ -226,13 +315,7 @@ def _record(session: Session, pairs: list[tuple[int, int, MatchResult]], version
             ):
                 raise
             time.sleep(0.05 * attempt)
-
-
-def _matches(session: Session, condition: Any) -> dict[tuple[int, int], Match]:
-    found = session.scalars(
-        select(Match).where(condition).execution_options(populate_existing=True)
-    )
-    return {(m.requirement_id, m.offer_id): m for m in found}
+            attempt += 1
 
 
 def rank_offers(
@@ -244,30 +327,20 @@ def rank_offers(
     on: date | None = None,
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
-    responsiveness, exposure = state.producer_stats(session)
-    with state.reading(session) as index:
-        results = index.rank(
-            requirement_record(requirement),
-            limit,
-            on or date.today(),
-            responsiveness=responsiveness,
-            exposure=exposure,
-        )
-    offers = {
-        o.id: o
-        for o in session.scalars(
-            select(Offer)
-            .options(joinedload(Offer.producer))
-            .where(Offer.id.in_([int(r.offer_id) for r in results]))
-        )
-    }
+    results = state.rank(session, requirement_record(requirement), limit, on or date.today())
+    # The offers to show and the pairs' Match rows, in one round trip.
+    found = session.execute(
+        select(Offer, Match)
+        .options(joinedload(Offer.producer))
+        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.requirement_id == requirement.id))
+        .where(Offer.id.in_([int(r.offer_id) for r in results]))
+        .execution_options(populate_existing=True)
+    ).all()
+    offers = {offer.id: offer for offer, _ in found}
+    stored = {(requirement.id, offer.id): match for offer, match in found if match is not None}
     # An offer archived between the index sync and now is left out.
     kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
-    _record(session, kept, state.model_version)
-    matches = _matches(
-        session,
-        (Match.requirement_id == requirement.id) & Match.offer_id.in_([o for _, o, _ in kept]),
-    )
+    matches = _record(session, kept, state.model_version, stored)
     return [RankedOffer(matches[(rid, oid)], offers[oid]) for rid, oid, _ in kept]
 
 
@@ -300,11 +373,7 @@ def rank_requirements(
             responsiveness=responsiveness,
         )
     kept = [(int(r.requirement_id), offer.id, r) for r in results]
-    _record(session, kept, state.model_version)
-    matches = _matches(
-        session,
-        (Match.offer_id == offer.id) & Match.requirement_id.in_([rid for rid, _, _ in kept]),
-    )
+    matches = _record(session, kept, state.model_version)
     return [RankedRequirement(matches[(rid, oid)], requirements[rid]) for rid, oid, _ in kept]
 
 
