@@ -16,9 +16,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that slow leaks cannot grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so that slow leaks cannot grow without bound, but rarely: a
+# new worker builds its offer index before it answers (about 30 s at 100,000 offers), and at
+# 60 requests/s a limit of 5,000 would have each worker doing that every minute and a half.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
