@@ -92,12 +92,11 @@ def _entry(session: Session, organization_id: int, offer_id: int) -> ShortlistEn
     )
 
 
-def remove(session: Session, user: User, offer_id: int) -> bool:
-    """Removes the offer from the buyer's shortlist; False when it was not on it."""
+def remove(session: Session, user: User, offer_id: int) -> None:
+    """Removes the offer from the buyer's shortlist, if it is on it."""
     organization_id = _buyer_organization_id(user)
-    result = session.execute(
+    session.execute(
         delete(ShortlistEntry).where(
             ShortlistEntry.organization_id == organization_id, ShortlistEntry.offer_id == offer_id
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]

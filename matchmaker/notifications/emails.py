@@ -23,6 +23,8 @@ from matchmaker.notifications.models import Notification
 
 # Matches that can still be acted on; a declined or finished one is left out of an email.
 LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
+# Matches that were accepted and are still going somewhere: their introduction still holds.
+INTRODUCED_STATUSES = ("accepted", "contacted", "deal")
 
 
 @cache
@@ -177,7 +179,7 @@ class EmailBuilder:
         context: dict[str, Any],
     ) -> tuple[str, str] | None:
         match = session.get(Match, notification.payload["match_id"])
-        if match is None or match.status not in ("accepted", "contacted", "deal"):
+        if match is None or match.status not in INTRODUCED_STATUSES:
             return None  # declined since: no introduction
         producer_side = user.organization_id == match.offer.organization_id
         other = match.requirement.buyer if producer_side else match.offer.producer

@@ -15,12 +15,11 @@ from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import add_new, utcnow
 from matchmaker.matching.models import Match
 from matchmaker.notifications.alerts import enqueue_sending, recipients
+from matchmaker.notifications.emails import INTRODUCED_STATUSES
 from matchmaker.notifications.models import Notification, NotificationPreference
 from matchmaker.settings import NotificationSettings
 
 KIND = "match_accepted"
-# A match that was accepted and is still going somewhere.
-INTRODUCED_STATUSES = ("accepted", "contacted", "deal")
 
 
 def idempotency_key(match_id: int, user_id: int) -> str:

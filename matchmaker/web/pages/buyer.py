@@ -177,10 +177,12 @@ def shortlist() -> str:
 def save_to_shortlist() -> Response:
     form = ShortlistForm()
     back = safe_next(request.form.get("next"), url_for("buyer.shortlist"))
-    offer_id = int(form.offer_id.data) if (form.offer_id.data or "").isdigit() else None
-    if offer_id is None or not form.validate():
-        flash(_("This could not be saved: %(problem)s", problem=_first_error(form)), "error")
+    if not form.validate() or not (form.offer_id.data or "").isdigit():
+        problems = [m[0] for name, m in form.errors.items() if name != "csrf_token" and m]
+        problem = problems[0] if problems else _("no such offer.")
+        flash(_("This could not be saved: %(problem)s", problem=problem), "error")
         return redirect(back)  # type: ignore[return-value]
+    offer_id = int(form.offer_id.data)
     db = db_session()
     if request.form.get("remove"):
         shortlists.remove(db, signed_in_user(), offer_id)
@@ -196,9 +198,3 @@ def save_to_shortlist() -> Response:
     db.commit()
     return redirect(back)  # type: ignore[return-value]
 
-
-def _first_error(form: ShortlistForm) -> str:
-    for name, messages in form.errors.items():
-        if name != "csrf_token" and messages:
-            return str(messages[0])
-    return _("the form has expired; reload the page and try again.")

@@ -63,6 +63,10 @@ def test_a_too_long_note_is_refused_and_the_saved_note_kept(
     assert "Không lưu được: Tối đa 500 ký tự." in text
     assert 'value="Mẫu tốt"' in text
 
+    tampered = post_form(client, "/buyer/shortlist", {"offer_id": "abc"}, page="/buyer/shortlist",
+                         follow_redirects=True)  # fmt: skip
+    assert "Không lưu được: không có sản phẩm này." in tampered.get_data(as_text=True)
+
 
 def test_offers_saved_in_the_browser_before_are_moved_to_the_shared_list(
     app: Flask, db: Session, make_user: MakeUser
