@@ -5,7 +5,10 @@ Prints requests/s and p50/p95/p99 latency of GET /requirements/{id}/matches (eac
 asked for once, and the same requirements viewed again) and of GET /search/offers at 1, 8 and
 32 concurrent clients.
 
-    python bench/api.py [--offers 100000] [--requirements 5000] [--seconds 20]
+    python bench/api.py [--offers 100000] [--requirements 5000] [--seconds 20] [--reuse]
+
+``--reuse`` keeps a database an earlier run loaded with the same sizes (it is never changed
+by the run besides the Match rows the calls record, which a cold run starts without).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.exc import OperationalError
 
 from matchmaker import samples
 from matchmaker.accounts.models import User
@@ -33,9 +37,11 @@ from matchmaker.accounts.passwords import hash_password
 from matchmaker.accounts.tokens import issue_token
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import make_engine, make_session_factory, unit_of_work
+from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.migrations import upgrade
 from matchmaker.ranking.text import fold_key
 
+BENCH_ADMIN = "bench@example.vn"
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = [
     "banh trang", "nước mắm", "fish sauce", "mat ong", "cà phê robusta", "macadamia",
@@ -145,10 +151,46 @@ def load(url: str, n_offers: int, n_requirements: int, seed: int) -> str:
         agency = Organization(kind="agency", name="Bench", name_key="bench")
         session.add(agency)
         session.flush()
-        admin = User(organization_id=agency.id, email="bench@example.vn", name="Bench",
+        admin = User(organization_id=agency.id, email=BENCH_ADMIN, name="Bench",
                      password_hash=hash_password("bench-password"), role="admin")  # fmt: skip
         session.add(admin)
         session.flush()
+        token, _ = issue_token(session, admin, ttl=timedelta(hours=6))
+    engine.dispose()
+    return token
+
+
+def create_database(url: str) -> None:
+    admin_url, database = url.rsplit("/", 1)
+    admin = make_engine(admin_url + "/postgres")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+
+
+def loaded(url: str, n_offers: int, n_requirements: int) -> bool:
+    """Whether the database holds a catalog of these sizes from an earlier run."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            offers = conn.scalar(select(func.count()).select_from(Offer))
+            requirements = conn.scalar(select(func.count()).select_from(Requirement))
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+    return (offers, requirements) == (n_offers, n_requirements)
+
+
+def fresh_start(url: str) -> str:
+    """Forgets the Match rows an earlier run recorded and returns a new admin token."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        session.execute(delete(MatchEvent))
+        session.execute(delete(Match))
+        admin = session.scalars(select(User).where(User.email == BENCH_ADMIN)).one()
         token, _ = issue_token(session, admin, ttl=timedelta(hours=6))
     engine.dispose()
     return token
@@ -206,20 +248,21 @@ def main() -> None:
     parser.add_argument("--requirements", type=int, default=5_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's catalog")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_bench_api")
     args = parser.parse_args()
     wrk = ensure_wrk()
-    admin_url = args.postgres.rsplit("/", 1)[0] + "/postgres"
-    database = args.postgres.rsplit("/", 1)[1]
-    admin = make_engine(admin_url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
     started = time.perf_counter()
-    token = load(args.postgres, args.offers, args.requirements, args.seed)
-    print(f"machine: {os.cpu_count()} cores; loaded {args.offers} offers and "
-          f"{args.requirements} requirements in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    if args.reuse and loaded(args.postgres, args.offers, args.requirements):
+        token = fresh_start(args.postgres)
+        print(f"machine: {os.cpu_count()} cores; reusing {args.offers} offers and "
+              f"{args.requirements} requirements")  # fmt: skip
+    else:
+        create_database(args.postgres)
+        token = load(args.postgres, args.offers, args.requirements, args.seed)
+        took = time.perf_counter() - started
+        print(f"machine: {os.cpu_count()} cores; loaded {args.offers} offers and "
+              f"{args.requirements} requirements in {took:.0f} s")  # fmt: skip
 
     port = free_port()
     instance = tempfile.mkdtemp(prefix="bench-api-")
