@@ -71,13 +71,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    if parsed.get_backend_name() == "postgresql":
-        connect_args = kwargs.pop("connect_args", {})
-        # psycopg prepares repeated statements; PostgreSQL's generic plan for a prepared
-        # "updated_at >= $1" guesses a third of the table and scans all of it, where the
-        # plan for the actual value uses the index. Plan each execution for its values.
-        connect_args.setdefault("options", "-c plan_cache_mode=force_custom_plan")
-        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
 
 

@@ -7,6 +7,7 @@ offer shows in results at the next call without a rebuild.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
@@ -18,11 +19,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.elements import BindParameter
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
@@ -66,6 +69,8 @@ class RankingState:
         self.cache: dict[str, tuple[int, Any]] = {}
         self._stats_at = utcnow()
         self._stats_epoch = 0
+        self._stats_refreshing = False
+        self._stats_lock = threading.Lock()
         self._rankings: OrderedDict[tuple[RequirementRecord, int, date], list[MatchResult]] = (
             OrderedDict()
         )
@@ -92,16 +97,33 @@ class RankingState:
         """Each producer's responsiveness and recent exposure, refreshed once a minute: they
         move slowly, and two aggregate queries per ranking call would cost more than the
         ranking itself."""
-        with self._lock:
-            now = utcnow()
-            if self._stats is None or now - self._stats_at > STATS_TTL:
-                self._stats = (
-                    producer_responsiveness(session),
-                    producer_exposure(session, now - EXPOSURE_WINDOW),
-                )
-                self._stats_at = now
-                self._stats_epoch += 1
-            return self._stats
+        return self._producer_stats(session)[0]
+
+    def _producer_stats(
+        self, session: Session
+    ) -> tuple[tuple[dict[str, float], dict[str, int]], int]:
+        """The statistics and their epoch. The call that finds them a minute old refreshes
+        them; calls in other threads meanwhile go on with the old ones instead of waiting
+        for two aggregate queries."""
+        now = utcnow()
+        with self._stats_lock:
+            stale = self._stats is None or now - self._stats_at > STATS_TTL
+            if self._stats is not None and (not stale or self._stats_refreshing):
+                return self._stats, self._stats_epoch
+            self._stats_refreshing = True
+        try:
+            stats = (
+                producer_responsiveness(session),
+                producer_exposure(session, now - EXPOSURE_WINDOW),
+            )
+        finally:
+            with self._stats_lock:
+                self._stats_refreshing = False
+        with self._stats_lock:
+            self._stats = stats
+            self._stats_at = now
+            self._stats_epoch += 1
+            return stats, self._stats_epoch
 
     def rank(
         self, session: Session, requirement: RequirementRecord, limit: int, on: date
@@ -113,25 +135,24 @@ class RankingState:
         statistics. While none of those has changed, a requirement asked for again gets the
         ranking already made; any change to one of them drops every kept ranking.
         """
-        with self._lock:
-            responsiveness, exposure = self.producer_stats(session)
-            with self.reading(session) as index:
-                inputs = (self.generation, self._stats_epoch, self.model_version)
-                if inputs != self._rankings_of:
-                    self._rankings.clear()
-                    self._rankings_of = inputs
-                key = (requirement, limit, on)
-                results = self._rankings.get(key)
-                if results is None:
-                    results = index.rank(
-                        requirement, limit, on, responsiveness=responsiveness, exposure=exposure
-                    )
-                    self._rankings[key] = results
-                    if len(self._rankings) > RANKINGS_KEPT:
-                        self._rankings.popitem(last=False)
-                else:
-                    self._rankings.move_to_end(key)
-                return list(results)
+        (responsiveness, exposure), epoch = self._producer_stats(session)
+        with self.reading(session) as index:
+            inputs = (self.generation, epoch, self.model_version)
+            if inputs != self._rankings_of:
+                self._rankings.clear()
+                self._rankings_of = inputs
+            key = (requirement, limit, on)
+            results = self._rankings.get(key)
+            if results is None:
+                results = index.rank(
+                    requirement, limit, on, responsiveness=responsiveness, exposure=exposure
+                )
+                self._rankings[key] = results
+                if len(self._rankings) > RANKINGS_KEPT:
+                    self._rankings.popitem(last=False)
+            else:
+                self._rankings.move_to_end(key)
+            return list(results)
 
     def _build(self, session: Session) -> None:
         started = utcnow()
@@ -158,7 +179,7 @@ class RankingState:
         changed = session.scalars(
             select(Offer)
             .options(selectinload(Offer.producer))
-            .where(Offer.updated_at >= self._synced_to - _SYNC_OVERLAP)
+            .where(Offer.updated_at >= _literal("since", self._synced_to - _SYNC_OVERLAP))
         )
         for offer in changed:
             if offer.status == "archived":
@@ -171,6 +192,16 @@ class RankingState:
                 self._index.upsert(record)
                 self.generation += 1
         self._synced_to = started
+
+
+def _literal(name: str, value: Any) -> BindParameter[Any]:
+    """A value written into the statement's text: PostgreSQL plans each execution for it.
+
+    psycopg prepares a statement it sees repeatedly, and PostgreSQL may then settle on a
+    generic plan; for ``updated_at >= $1`` that plan guesses a third of the table and scans
+    it, where the plan for the actual (recent) value reads a few index entries.
+    """
+    return bindparam(name, value, literal_execute=True)
 
 
 @dataclass(frozen=True)
@@ -285,19 +316,24 @@ def _record(
     return stored
 
 
+@functools.cache
+def _upsert_statement(dialect: str) -> ReturningInsert[tuple[Match]]:
+    """INSERT ... ON CONFLICT DO UPDATE for Match rows, built once per database kind."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Match)
+    return statement.on_conflict_do_update(
+        index_elements=[Match.requirement_id, Match.offer_id],
+        set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
+    ).returning(Match)
+
+
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
     """One INSERT ... ON CONFLICT for the rows, so that two requests ranking the same pair
     at once cannot collide on the pair's unique key; the rows as stored."""
     # One order for every writer of these rows, so that two upserts never wait on each other
     # crosswise.
     rows = sorted(rows, key=lambda row: (row["requirement_id"], row["offer_id"]))
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Match)
-    upsert = statement.on_conflict_do_update(
-        index_elements=[Match.requirement_id, Match.offer_id],
-        set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
-    ).returning(Match)
+    upsert = _upsert_statement(session.get_bind().dialect.name)
     attempt = 1
     while True:
         try:
