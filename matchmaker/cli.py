@@ -153,8 +153,11 @@ def import_offers_command(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
-@click.option("--worker/--no-worker", default=None,
-              help="Start a worker beside the web app (default: settings.worker.embedded).")
+@click.option(
+    "--worker/--no-worker",
+    default=None,
+    help="Start a worker beside the web app (default: settings.worker.embedded).",
+)
 @with_appcontext
 def serve(host: str, port: int, worker: bool | None) -> None:
     """Serve the web app and API, with a worker beside it (for production see the README)."""

@@ -18,6 +18,15 @@ def register(app: OpenAPI) -> None:
         shortlist,
     )
 
-    for module in (auth, offers, requirements, matches, search, shortlist, organizations,
-                   reference, events):
+    for module in (
+        auth,
+        offers,
+        requirements,
+        matches,
+        search,
+        shortlist,
+        organizations,
+        reference,
+        events,
+    ):
         app.register_api(module.build())

@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Table, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.elements import BindParameter
 
@@ -316,20 +318,33 @@ def _record(
     return stored
 
 
+_MATCHES = cast(Table, Match.__table__)
+# What the database decides about an upserted row; the caller's values give the rest.
+_KEPT_COLUMNS = ("id", "status", "decline_reason", "created_at")
+
+
 @functools.cache
-def _upsert_statement(dialect: str) -> ReturningInsert[tuple[Match]]:
+def _upsert_statement(dialect: str) -> ReturningInsert[Any]:
     """INSERT ... ON CONFLICT DO UPDATE for Match rows, built once per database kind."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Match)
+    statement = insert(_MATCHES)
     return statement.on_conflict_do_update(
-        index_elements=[Match.requirement_id, Match.offer_id],
+        index_elements=[_MATCHES.c.requirement_id, _MATCHES.c.offer_id],
         set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
-    ).returning(Match)
+    ).returning(
+        _MATCHES.c.requirement_id,
+        _MATCHES.c.offer_id,
+        *(_MATCHES.c[name] for name in _KEPT_COLUMNS),
+    )
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
     """One INSERT ... ON CONFLICT for the rows, so that two requests ranking the same pair
-    at once cannot collide on the pair's unique key; the rows as stored."""
+    at once cannot collide on the pair's unique key; the rows as stored.
+
+    Only what the database decides (id, the status kept from before, ...) comes back: the
+    rest is what was just sent, so the rows are not read back and decoded again.
+    """
     # One order for every writer of these rows, so that two upserts never wait on each other
     # crosswise.
     rows = sorted(rows, key=lambda row: (row["requirement_id"], row["offer_id"]))
@@ -341,9 +356,8 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
             # the statement is undone; the worker holding the other locks finishes, and the
             # upsert runs again.
             with session.begin_nested():
-                return list(
-                    session.scalars(upsert, rows, execution_options={"populate_existing": True})
-                )
+                returned = session.connection().execute(upsert, rows).all()
+            break
         except OperationalError as error:
             if (
                 getattr(error.orig, "sqlstate", None) not in _RETRYABLE
@@ -352,6 +366,25 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
                 raise
             time.sleep(0.05 * attempt)
             attempt += 1
+    sent = {(row["requirement_id"], row["offer_id"]): row for row in rows}
+    return [
+        _as_loaded(session, {**sent[(r.requirement_id, r.offer_id)], **r._asdict()})
+        for r in returned
+    ]
+
+
+def _as_loaded(session: Session, values: dict[str, Any]) -> Match:
+    """The session's Match for a row as stored, without a query: the instance already in
+    the session brought up to date, or a new one as if loaded."""
+    match = session.identity_map.get(identity_key(Match, values["id"]))
+    if isinstance(match, Match):
+        for name, value in values.items():
+            set_committed_value(match, name, value)
+        return match
+    match = Match(**values)
+    make_transient_to_detached(match)
+    session.add(match)
+    return match
 
 
 def rank_offers(

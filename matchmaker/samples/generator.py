@@ -33,7 +33,11 @@ from matchmaker.samples.vocabulary import (
 )
 
 GROUP_WEIGHTS = {
-    "food": 0.80, "beverage": 0.06, "herbal": 0.06, "handicraft": 0.04, "textile": 0.02,
+    "food": 0.80,
+    "beverage": 0.06,
+    "herbal": 0.06,
+    "handicraft": 0.04,
+    "textile": 0.02,
     "tourism": 0.02,
 }
 ENTITY_TYPES = ("enterprise", "cooperative", "cooperative_group", "household")
@@ -44,8 +48,34 @@ _ENGLISH_SHARE = {"exporter": 0.5, "horeca": 0.25, "supermarket": 0.1, "ecommerc
 # Buyers concentrate in the big cities; introduction points are everywhere.
 _BUYER_CITIES = ("79", "79", "79", "01", "01", "01", "48", "31", "92", "56", "22", "68", "75")
 _MOBILE_PREFIXES = (
-    "90", "91", "93", "94", "96", "97", "98", "32", "33", "34", "35", "36", "37", "38", "39",
-    "70", "76", "77", "78", "79", "81", "82", "83", "84", "85", "86", "88", "89",
+    "90",
+    "91",
+    "93",
+    "94",
+    "96",
+    "97",
+    "98",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "38",
+    "39",
+    "70",
+    "76",
+    "77",
+    "78",
+    "79",
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "88",
+    "89",
 )
 OCOP_VALIDITY_MONTHS = 36
 
@@ -126,8 +156,10 @@ def _kinds_by_category() -> dict[str, tuple[ProductKind, ...]]:
 def _province_label(code: str) -> str:
     province = get_province(code)
     if province.kind == "city":
-        return province.name_vi if province.name_vi.startswith("Thành phố") else (
-            f"Thành phố {province.name_vi}"
+        return (
+            province.name_vi
+            if province.name_vi.startswith("Thành phố")
+            else (f"Thành phố {province.name_vi}")
         )
     return f"tỉnh {province.name_vi}"
 
@@ -187,7 +219,8 @@ def _producers(seed: int, count: int) -> tuple[_Producer, ...]:
         lines = [(kind, place, place_names)]
         # Producers often make a few related products from the same area.
         neighbours = [
-            other for other in by_group[kind.group]
+            other
+            for other in by_group[kind.group]
             if other is not kind and any(code == province for _, code, _ in other.places)
         ]
         for other in rng.sample(neighbours, min(len(neighbours), rng.choice((0, 0, 1, 1, 2, 3)))):
@@ -219,7 +252,8 @@ def _producers(seed: int, count: int) -> tuple[_Producer, ...]:
             address=f"Thôn {rng.randint(1, 12)}, xã {commune}, {_province_label(province)}",
             contact_email=_email(name, number, "example.vn"),
             phone=_phone(rng),
-            preferred_language="en" if entity_type == "enterprise" and rng.random() < 0.04
+            preferred_language="en"
+            if entity_type == "enterprise" and rng.random() < 0.04
             else "vi",
         )
         result.append(_Producer(organization, brand, tuple(lines)))
@@ -373,9 +407,7 @@ def _usable_sentences(origin: str, stars: bool, shelf: bool) -> tuple[str, ...]:
         "origin_craft": sentences["quality_craft"],
         "origin": sentences["quality"] + sentences["supply"],
     }[origin]
-    return tuple(
-        s for s in pool if ("{stars}" not in s or stars) and ("{shelf}" not in s or shelf)
-    )
+    return tuple(s for s in pool if ("{stars}" not in s or stars) and ("{shelf}" not in s or shelf))
 
 
 def _stars(rng: random.Random) -> int | None:
@@ -538,7 +570,10 @@ def _offers(
             shelf_life_days=shelf,
             export_markets=markets,
             traceability_url=traceability_url,
-            status="active" if status_roll < 0.86 else "paused" if status_roll < 0.95
+            status="active"
+            if status_roll < 0.86
+            else "paused"
+            if status_roll < 0.95
             else "archived",
             product_kind=kind.code,
         )
@@ -565,7 +600,8 @@ def _requirements(
         buyer_type = organization.buyer_type
         kind = rng.choice(buyer.kinds)
         english = (
-            rng.random() < 0.9 if organization.preferred_language == "en"
+            rng.random() < 0.9
+            if organization.preferred_language == "en"
             else rng.random() < (0.3 if buyer_type == "exporter" else 0.05)
         )
 
@@ -604,8 +640,9 @@ def _requirements(
         if place not in name:
             values["place"] = place
         if quantity and unit:
-            values["quantity"] = _quantity_vi(quantity if unit != "ton" else quantity * 1000,
-                                              "kg" if unit == "ton" else unit)
+            values["quantity"] = _quantity_vi(
+                quantity if unit != "ton" else quantity * 1000, "kg" if unit == "ton" else unit
+            )
             values["quantity_en"] = _quantity_en(
                 quantity if unit != "ton" else quantity * 1000, "kg" if unit == "ton" else unit
             )
@@ -655,7 +692,8 @@ def _requirements(
             min_shelf_life_days=min_shelf,
             needed_by=today + timedelta(days=rng.randint(7, 120)) if rng.random() < 0.3 else None,
             valid_until=today + timedelta(days=rng.randint(30, 180))
-            if rng.random() < 0.6 else None,
+            if rng.random() < 0.6
+            else None,
             status="open" if status_roll < 0.82 else "paused" if status_roll < 0.9 else "closed",
             product_kind=kind.code,
             language=language,

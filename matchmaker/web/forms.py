@@ -195,16 +195,16 @@ class SignUpForm(OrganizationFields):
     role = RadioField(
         _l("I am a"),
         choices=options(
-            (("producer", _l("Producer (I sell OCOP products)")),
-             ("buyer", _l("Buyer (I source products)")))
+            (
+                ("producer", _l("Producer (I sell OCOP products)")),
+                ("buyer", _l("Buyer (I source products)")),
+            )
         ),
         validators=[required()],
     )
     person_name = StringField(_l("Your name"), validators=[required(), at_most(200)])
     email = EmailField(_l("Email"), validators=[required(), at_most(320)])
-    password = PasswordField(
-        _l("Password (at least 8 characters)"), validators=[required()]
-    )
+    password = PasswordField(_l("Password (at least 8 characters)"), validators=[required()])
 
     def organization_data(self) -> dict[str, Any]:
         data = {
@@ -228,7 +228,8 @@ class OfferForm(FlaskForm):
     category = SelectField(_l("Product group"), validators=[required()])
     unit = SelectField(_l("Unit of sale"), validators=[required()])
     ocop_stars = SelectField(
-        _l("OCOP stars"), choices=_blank(_l("No OCOP rating")) + options(STARS),
+        _l("OCOP stars"),
+        choices=_blank(_l("No OCOP rating")) + options(STARS),
         validators=[Optional()],
     )
     ocop_potential_five_star = BooleanField(_l("Potential 5-star product"))
@@ -306,9 +307,7 @@ class RequirementForm(FlaskForm):
     valid_until = LocalDateField(_l("Open until"), validators=[Optional()])
     status = SelectField(
         _l("Status"),
-        choices=options(
-            (("open", _l("Open")), ("paused", _l("Paused")), ("closed", _l("Closed")))
-        ),
+        choices=options((("open", _l("Open")), ("paused", _l("Paused")), ("closed", _l("Closed")))),
         default="open",
     )
 

@@ -17,8 +17,9 @@ _EXACT = {
     "must be 3, 4 or 5 (OCOP stars)": lambda: _("Choose 3, 4 or 5 stars."),
     "must be a date (YYYY-MM-DD)": lambda: _("Enter a date."),
     "must be an http(s) URL": lambda: _("Enter a web address starting with http:// or https://."),
-    "must be after ocop_certified_on": lambda: _("Must be after the date the certificate was "
-                                                 "issued."),
+    "must be after ocop_certified_on": lambda: _(
+        "Must be after the date the certificate was issued."
+    ),
     "cannot be in the future": lambda: _("Cannot be in the future."),
     "only a 4-star product can be a potential 5-star": lambda: _(
         "Only a 4-star product can be a potential 5-star product."

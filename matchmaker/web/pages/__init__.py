@@ -38,11 +38,15 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
     }
     hints = {
         400: _("Go back, reload the page and try again."),
-        403: _("Your account does not have access to it. Sign in with another account or go "
-               "back to your start page."),
+        403: _(
+            "Your account does not have access to it. Sign in with another account or go "
+            "back to your start page."
+        ),
         404: _("The address may be mistyped, or the item was removed."),
-        413: _("Photos can be up to 20 MB together and a spreadsheet up to 10 MB. Choose "
-               "smaller files."),
+        413: _(
+            "Photos can be up to 20 MB together and a spreadsheet up to 10 MB. Choose "
+            "smaller files."
+        ),
         429: _("Wait a minute, then try again."),
     }
     title = titles.get(status, _("Something went wrong on our side"))
@@ -76,8 +80,11 @@ def register(app: Flask) -> frozenset[str]:
     @app.errorhandler(CSRFError)
     def _csrf_failed(_error: CSRFError) -> tuple[str, int]:
         return error_page(
-            400, _("The form was open too long or came from another site. Reload the page and "
-                   "send it again.")
+            400,
+            _(
+                "The form was open too long or came from another site. Reload the page and "
+                "send it again."
+            ),
         )
 
     @app.context_processor

@@ -80,9 +80,7 @@ def signup() -> str | Response:
             apply_errors(form, error, aliases={"name": "person_name"})
         except Conflict:
             session.rollback()
-            form.email.errors = [
-                _("An account with this email already exists. Sign in instead.")
-            ]
+            form.email.errors = [_("An account with this email already exists. Sign in instead.")]
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
@@ -127,9 +125,7 @@ def notifications() -> str | Response:
     user = signed_in_user()
     session = db_session()
     current = preferences.get_preference(session, user.id)
-    form = NotificationForm(
-        frequency="never" if current.unsubscribed_at else current.frequency
-    )
+    form = NotificationForm(frequency="never" if current.unsubscribed_at else current.frequency)
     if form.validate_on_submit():
         if form.frequency.data == "never":
             preferences.unsubscribe(session, user.id)

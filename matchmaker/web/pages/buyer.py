@@ -197,4 +197,3 @@ def save_to_shortlist() -> Response:
         flash(_("Saved to your shortlist."), "success")
     db.commit()
     return redirect(back)  # type: ignore[return-value]
-
