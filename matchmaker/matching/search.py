@@ -26,6 +26,9 @@ SNIPPET_CHARS = 160
 # Text searches consider the best hits only: beyond these, refining the words or the filters
 # helps a buyer more than a longer list, and facets stay cheap to count.
 MAX_HITS = 500
+# Searches whose hits and facet counts a process keeps: buyers search for the same few
+# products again and again, and counting facets over the hits is most of a search's work.
+SEARCHES_KEPT = 500
 
 
 @dataclass(frozen=True)
@@ -145,28 +148,7 @@ def search_offers(
     on: date | None = None,
 ) -> SearchResult:
     on = on or date.today()
-    with state.reading(session) as index:
-        if filters.q and filters.q.strip():
-            hits = index.search(filters.q, limit=MAX_HITS)
-            active = [(o, s) for o, s in hits if o.status == "active"]
-        else:
-            active = _browse_list(state, index)
-    checks = _checks(filters, on)
-    matching = (
-        [(o, s) for o, s in active if all(check(o) for check in checks.values())]
-        if checks
-        else active
-    )
-
-    browsing_everything = not (filters.q and filters.q.strip()) and not checks
-    cached = state.cache.get("browse_facets")
-    if browsing_everything and cached is not None and cached[0] == state.generation:
-        facets = cached[1]
-    else:
-        facets = _facets(active, checks, on)
-        if browsing_everything:
-            state.cache["browse_facets"] = (state.generation, facets)
-
+    matching, facets = _found(session, state, filters, on)
     window = matching[(page - 1) * limit : page * limit]
     rows = {
         o.id: o
@@ -190,6 +172,32 @@ def search_offers(
         if int(record.id) in rows
     ]
     return SearchResult(items=items, total=len(matching), page=page, facets=facets)
+
+
+def _found(
+    session: Session, state: RankingState, filters: SearchFilters, on: date
+) -> tuple[list[tuple[OfferRecord, float]], dict[str, list[FacetCount]]]:
+    """The offers a search finds, best first, and its facet counts; a search made again
+    while the indexed offers are unchanged is answered from what the process kept."""
+    with state.reading(session) as index:
+        inputs = (state.generation, on)
+        kept = state.kept("searches", SEARCHES_KEPT).get(inputs, filters)
+        if kept is not None:
+            return kept
+        if filters.q and filters.q.strip():
+            hits = index.search(filters.q, limit=MAX_HITS)
+            active = [(o, s) for o, s in hits if o.status == "active"]
+        else:
+            active = _browse_list(state, index)
+    checks = _checks(filters, on)
+    matching = (
+        [(o, s) for o, s in active if all(check(o) for check in checks.values())]
+        if checks
+        else active
+    )
+    found = matching, _facets(active, checks, on)
+    state.kept("searches", SEARCHES_KEPT).put(inputs, filters, found)
+    return found
 
 
 def query_terms(q: str) -> list[str]:

@@ -12,12 +12,12 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -53,6 +53,39 @@ STATS_TTL = timedelta(minutes=1)
 RANKINGS_KEPT = 1000
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """Results a process keeps while the inputs they were made from are unchanged; the
+    least recently used go first when there are too many. Safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._inputs: Hashable = None
+        self._lock = threading.Lock()
+
+    def get(self, inputs: Hashable, key: K) -> V | None:
+        with self._lock:
+            if inputs != self._inputs:
+                return None
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, inputs: Hashable, key: K, value: V) -> None:
+        with self._lock:
+            if inputs != self._inputs:
+                self._items.clear()
+                self._inputs = inputs
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class RankingState:
     """The process's offer index and the scorer in use, kept in step with the database.
 
@@ -72,13 +105,19 @@ class RankingState:
         self._stats_at = utcnow()
         self._stats_epoch = 0
         self._stats_refreshing = False
+        # Guards the statistics and the named stores, never held across a query.
         self._stats_lock = threading.Lock()
-        self._rankings: OrderedDict[tuple[RequirementRecord, int, date], list[MatchResult]] = (
-            OrderedDict()
+        self._rankings: Kept[tuple[RequirementRecord, int, date], list[MatchResult]] = Kept(
+            RANKINGS_KEPT
         )
-        self._rankings_of: tuple[int, int, str] | None = None
+        self._kept: dict[str, Kept[Any, Any]] = {}
         self._synced_to: datetime | None = None
         self._lock = threading.RLock()
+
+    def kept(self, name: str, size: int) -> Kept[Any, Any]:
+        """A named store of results kept by this process (made on first use)."""
+        with self._stats_lock:
+            return self._kept.setdefault(name, Kept(size))
 
     @contextmanager
     def reading(self, session: Session) -> Iterator[OfferIndex]:
@@ -140,20 +179,13 @@ class RankingState:
         (responsiveness, exposure), epoch = self._producer_stats(session)
         with self.reading(session) as index:
             inputs = (self.generation, epoch, self.model_version)
-            if inputs != self._rankings_of:
-                self._rankings.clear()
-                self._rankings_of = inputs
             key = (requirement, limit, on)
-            results = self._rankings.get(key)
+            results = self._rankings.get(inputs, key)
             if results is None:
                 results = index.rank(
                     requirement, limit, on, responsiveness=responsiveness, exposure=exposure
                 )
-                self._rankings[key] = results
-                if len(self._rankings) > RANKINGS_KEPT:
-                    self._rankings.popitem(last=False)
-            else:
-                self._rankings.move_to_end(key)
+                self._rankings.put(inputs, key, results)
             return list(results)
 
     def _build(self, session: Session) -> None:
@@ -176,23 +208,35 @@ class RankingState:
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None and self._synced_to is not None
         started = utcnow()
-        # selectinload: a join would make PostgreSQL scan every organization even when
-        # nothing changed, on every call.
-        changed = session.scalars(
-            select(Offer)
-            .options(selectinload(Offer.producer))
-            .where(Offer.updated_at >= _literal("since", self._synced_to - _SYNC_OVERLAP))
-        )
-        for offer in changed:
-            if offer.status == "archived":
-                if self._index.remove(str(offer.id)):
+        # First only the ids and times of recently changed offers: mostly there are none, and
+        # the overlap window re-reads rows already indexed, which need no loading.
+        recent = session.execute(
+            select(Offer.id, Offer.status, Offer.updated_at).where(
+                Offer.updated_at >= _literal("since", self._synced_to - _SYNC_OVERLAP)
+            )
+        ).all()
+        stale = []
+        for offer_id, status, updated_at in recent:
+            if status == "archived":
+                if self._index.remove(str(offer_id)):
                     self.generation += 1
                 continue
-            record = offer_record(offer)
-            # The overlap window re-reads recent rows; only a real change is re-indexed.
-            if self._index.get(record.id) != record:
-                self._index.upsert(record)
-                self.generation += 1
+            indexed = self._index.get(str(offer_id))
+            if indexed is None or indexed.updated_at != updated_at:
+                stale.append(offer_id)
+        if stale:
+            # selectinload: a join would make PostgreSQL scan every organization.
+            changed = session.scalars(
+                select(Offer).options(selectinload(Offer.producer)).where(Offer.id.in_(stale))
+            )
+            for offer in changed:
+                record = offer_record(offer)
+                if offer.status == "archived":
+                    if self._index.remove(record.id):
+                        self.generation += 1
+                elif self._index.get(record.id) != record:
+                    self._index.upsert(record)
+                    self.generation += 1
         self._synced_to = started
 
 

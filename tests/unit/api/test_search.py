@@ -5,6 +5,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.ranking.index import OfferIndex
 
 from .conftest import Caller
 
@@ -98,3 +99,32 @@ def test_new_and_archived_offers_show_at_once(
     )
     db.commit()
     assert search(client, buyer, "q=muoi tom")["total"] == 1
+
+
+def test_a_search_made_again_is_answered_from_the_kept_hits_until_offers_change(
+    client: FlaskClient,
+    db: Session,
+    buyer: Caller,
+    catalog: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searched: list[str] = []
+    original = OfferIndex.search
+
+    def counting(self: OfferIndex, text: str, limit: int | None = None) -> list:
+        searched.append(text)
+        return original(self, text, limit)
+
+    monkeypatch.setattr(OfferIndex, "search", counting)
+    first = search(client, buyer, "q=banh trang&category=food")
+    assert search(client, buyer, "q=banh trang&category=food") == first
+    assert searched == ["banh trang"]
+    assert search(client, buyer, "q=banh trang&province=72")["total"] == 2  # other filters
+    assert searched == ["banh trang"] * 2
+
+    services.archive_offer(db, services.get_offer(db, catalog["rice_paper_plain"]))
+    db.commit()
+    again = search(client, buyer, "q=banh trang&category=food")
+    assert searched == ["banh trang"] * 3
+    assert again["total"] == first["total"] - 1
+    assert again["facets"] != first["facets"]
