@@ -47,7 +47,7 @@ class ChangeTrackedMixin(TimestampMixin):
     )
 
 
-class Organization(TimestampMixin, Base):
+class Organization(ChangeTrackedMixin, Base):
     __tablename__ = "organizations"
     __table_args__ = (
         CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="kind"),

@@ -24,9 +24,8 @@ class Match(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    requirement_id: Mapped[int] = mapped_column(
-        ForeignKey("requirements.id", ondelete="CASCADE"), index=True
-    )
+    # Found by requirement through the unique (requirement_id, offer_id) index.
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirements.id", ondelete="CASCADE"))
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
     rank: Mapped[int] = mapped_column(Integer)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, case, func, select
+from sqlalchemy import Table, bindparam, case, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
-from matchmaker.catalog.models import Offer, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
 from matchmaker.matching.models import Match, MatchEvent
@@ -208,26 +208,39 @@ class RankingState:
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None and self._synced_to is not None
         started = utcnow()
-        # First only the ids and times of recently changed offers: mostly there are none, and
-        # the overlap window re-reads rows already indexed, which need no loading.
-        recent = session.execute(
-            select(Offer.id, Offer.status, Offer.updated_at).where(
-                Offer.updated_at >= _literal("since", self._synced_to - _SYNC_OVERLAP)
-            )
-        ).all()
-        stale = []
-        for offer_id, status, updated_at in recent:
-            if status == "archived":
-                if self._index.remove(str(offer_id)):
+        since = self._synced_to - _SYNC_OVERLAP
+        # First only the ids and times of offers changed lately, and the producers changed
+        # lately (what buyers they want is part of their offers' records): mostly there are
+        # none, and the overlap window re-reads rows already indexed, which need no loading.
+        offers = select(Offer.id, Offer.status, Offer.updated_at, literal(False)).where(
+            Offer.updated_at >= _literal("offers_since", since)
+        )
+        producers = select(
+            Organization.id, Organization.kind, Organization.updated_at, literal(True)
+        ).where(
+            Organization.updated_at >= _literal("producers_since", since),
+            Organization.kind == "producer",
+        )
+        stale: list[int] = []
+        changed_producers: list[int] = []
+        for row_id, status, updated_at, is_producer in session.execute(
+            union_all(offers, producers)
+        ):
+            if is_producer:
+                changed_producers.append(row_id)
+            elif status == "archived":
+                if self._index.remove(str(row_id)):
                     self.generation += 1
-                continue
-            indexed = self._index.get(str(offer_id))
-            if indexed is None or indexed.updated_at != updated_at:
-                stale.append(offer_id)
-        if stale:
+            elif (indexed := self._index.get(str(row_id))) is None or (
+                indexed.updated_at != updated_at
+            ):
+                stale.append(row_id)
+        if stale or changed_producers:
             # selectinload: a join would make PostgreSQL scan every organization.
             changed = session.scalars(
-                select(Offer).options(selectinload(Offer.producer)).where(Offer.id.in_(stale))
+                select(Offer)
+                .options(selectinload(Offer.producer))
+                .where(Offer.id.in_(stale) | Offer.organization_id.in_(changed_producers))
             )
             for offer in changed:
                 record = offer_record(offer)

@@ -59,6 +59,21 @@ def test_an_offer_changed_or_archived_since_the_last_call_shows_as_it_is_now(db:
     assert [o for o, _ in _ranked(db, state, requirement)] == [cheap.id]
 
 
+def test_a_producer_changed_since_the_last_call_is_ranked_as_it_is_now(db: Session) -> None:
+    north = _offer(db, _producer(db, "HTX Ong Mật Sóc Sơn"), "Mật ong hoa nhãn")
+    south = _offer(db, _producer(db, "HTX Ong Mật Ba Vì"), "Mật ong hoa nhãn")
+    requirement = _requirement(db, delivery_provinces=["01"])
+    state = RankingState()
+    before = dict(_ranked(db, state, requirement))
+    assert before[north.id] == before[south.id]
+
+    # A producer now serves only the south, without touching its offers: it fits this
+    # buyer less.
+    services.update_organization(db, south.producer, {"serves_provinces": ["79"]})
+    after = dict(_ranked(db, state, requirement))
+    assert after[south.id] < after[north.id] == before[north.id]
+
+
 def test_a_changed_requirement_or_buyer_is_ranked_afresh(db: Session) -> None:
     producer = _producer(db, "HTX Ong Mật")
     starred = _offer(
