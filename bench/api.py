@@ -3,9 +3,11 @@ PostgreSQL, the app served by gunicorn, `wrk` as the load generator.
 
 Prints requests/s and p50/p95/p99 latency of GET /requirements/{id}/matches (each requirement
 asked for once, and the same requirements viewed again) and of GET /search/offers at 1, 8 and
-32 concurrent clients.
+32 concurrent clients. A run of "each requirement once" ends early when its share of the
+requirements is used up, rather than ask for one a second time.
 
-    python bench/api.py [--offers 100000] [--requirements 5000] [--seconds 20] [--reuse]
+    python bench/api.py [--offers 100000] [--requirements 5000] [--seconds 20] [--clients 1,8,32]
+    [--reuse]
 
 ``--reuse`` keeps a database an earlier run loaded with the same sizes (it is never changed
 by the run besides the Match rows the calls record, which a cold run starts without).
@@ -48,7 +50,8 @@ QUERIES = [
     "chè Thái Nguyên", "rice paper", "yến sào", "gạo ST25", "dried mango", "tinh dầu",
 ]  # fmt: skip
 # Each wrk thread walks the paths from its own starting point (one stride apart), so that two
-# threads never ask for the same path at the same moment.
+# threads never ask for the same path at the same moment. With "once", a thread keeps to its
+# own stride and stops when it has had every answer, so that no path is asked for twice.
 LUA = """
 local paths = {}
 for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
@@ -58,9 +61,17 @@ setup = function(thread)
   threads = threads + 1
 end
 local n = nil
+local answered = 0
 request = function()
   n = (n or first or 0) + 1
-  return wrk.format("GET", paths[(n %% #paths) + 1], {["Authorization"] = "Bearer %(token)s"})
+  local i = n
+  if %(once)s then i = first + (n - first - 1) %% %(stride)d + 1 end
+  return wrk.format("GET", paths[((i - 1) %% #paths) + 1],
+    {["Authorization"] = "Bearer %(token)s"})
+end
+response = function(status, headers, body)
+  answered = answered + 1
+  if %(once)s and answered >= %(stride)d then wrk.thread:stop() end
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
@@ -220,14 +231,18 @@ def wait_ready(base: str, token: str, paths: list[str], seconds: float = 600) ->
             time.sleep(1)
 
 
-def run_wrk(wrk: str, base: str, token: str, paths: list[str], clients: int, seconds: int) -> str:
+def run_wrk(
+    wrk: str, base: str, token: str, paths: list[str], clients: int, seconds: int, once: bool
+) -> str:
     threads = min(clients, 2)
     with tempfile.TemporaryDirectory() as tmp:
         path_file = Path(tmp) / "paths.txt"
         path_file.write_text("\n".join(paths) + "\n")
         script = Path(tmp) / "load.lua"
         stride = len(paths) // threads
-        script.write_text(LUA % {"paths": path_file, "token": token, "stride": stride})
+        script.write_text(
+            LUA % {"paths": path_file, "token": token, "stride": stride, "once": str(once).lower()}
+        )
         out = subprocess.run(
             [wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
              "--timeout", "30s", "-s", str(script), base],
@@ -236,7 +251,8 @@ def run_wrk(wrk: str, base: str, token: str, paths: list[str], clients: int, sec
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
     requests, duration_us, p50, p95, p99, bad_status, socket_errors = map(int, line.split()[1:])
     return (
-        f"{requests / (duration_us / 1e6):8.1f} req/s   p50 {p50 / 1000:7.1f} ms   "
+        f"{requests:6d} in {duration_us / 1e6:4.1f} s "
+        f"{requests / (duration_us / 1e6):7.1f} req/s   p50 {p50 / 1000:7.1f} ms   "
         f"p95 {p95 / 1000:7.1f} ms   p99 {p99 / 1000:7.1f} ms   "
         f"non-2xx {bad_status}  socket errors {socket_errors}"
     )
@@ -248,8 +264,11 @@ def main() -> None:
     parser.add_argument("--requirements", type=int, default=5_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--clients", default="1,8,32", help="numbers of concurrent clients")
     parser.add_argument("--reuse", action="store_true", help="keep an earlier run's catalog")
-    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_bench_api")
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_bench_api"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     started = time.perf_counter()
@@ -281,11 +300,14 @@ def main() -> None:
     # a ranking its process made before (the cold case). "Repeat views": 200 requirements
     # asked for again and again, as buyers reopen their requirements and clients refresh.
     requirement_ids = rng.sample(range(1, args.requirements + 1), args.requirements)
-    share = len(requirement_ids) // 4  # the warm-up, then one share per number of clients
-    fresh = [
-        [f"/api/v1/requirements/{i}/matches?limit=10" for i in requirement_ids[k * share :][:share]]
-        for k in range(4)
+    levels = [int(c) for c in args.clients.split(",")]
+    # The first 200 warm the server up and are the repeat views; the rest is shared out
+    # between the numbers of clients, each run stopping when its share is used up.
+    share = (len(requirement_ids) - 200) // len(levels)
+    fresh = [requirement_ids[:200]] + [
+        requirement_ids[200 + k * share :][:share] for k in range(len(levels))
     ]
+    fresh = [[f"/api/v1/requirements/{i}/matches?limit=10" for i in ids] for ids in fresh]
     repeated = fresh[0][:200]
     searches = [
         f"/api/v1/search/offers?q={quote(q)}&limit=20"
@@ -298,13 +320,13 @@ def main() -> None:
         print(f"gunicorn ready (offer index built in every worker) in "
               f"{time.perf_counter() - started:.0f} s")  # fmt: skip
         runs = (
-            ("matches, each requirement once", lambda k: fresh[k + 1]),
-            ("matches, repeat views", lambda k: repeated),
-            ("search", lambda k: searches),
+            ("matches, each requirement once", lambda k: fresh[k + 1], True),
+            ("matches, repeat views", lambda k: repeated, False),
+            ("search", lambda k: searches, False),
         )
-        for name, paths_for in runs:
-            for k, clients in enumerate((1, 8, 32)):
-                result = run_wrk(wrk, base, token, paths_for(k), clients, args.seconds)
+        for name, paths_for, once in runs:
+            for k, clients in enumerate(levels):
+                result = run_wrk(wrk, base, token, paths_for(k), clients, args.seconds, once)
                 print(f"{name:<32} {clients:>2} clients  {result}")
     finally:
         server.terminate()
