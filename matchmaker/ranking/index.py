@@ -352,17 +352,30 @@ class OfferIndex:
         if k <= 0 or not requirement_open(requirement, on):
             return []
         positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k))
-        scored = self.score_positions(requirement, positions, text, on, responsiveness, scorer)
+        # The candidates passed the column filters; the records are checked once chosen.
+        scored = score_eligible(
+            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
+        )
         if not scored:
             return []
         order_scores = exposure_adjusted(
             np.array([s.score for s in scored]), [s.offer.producer_id for s in scored], exposure
         )
         ordered = [scored[i] for i in np.argsort(-order_scores, kind="stable")]
-        chosen = diversify(
-            ordered, lambda s: s.offer.producer_id, k, requirement.max_offers_per_producer
-        )
+        per_producer = requirement.max_offers_per_producer
+        chosen = diversify(ordered, lambda s: s.offer.producer_id, k, per_producer)
+        if any(violations(requirement, s.offer, on) for s in chosen):
+            # A column filter let a breaking offer through: drop every one, the next best move
+            # up. Offers not chosen never change what is chosen, so this is the same ranking
+            # as checking every candidate first.
+            ordered = [s for s in ordered if not violations(requirement, s.offer, on)]
+            chosen = diversify(ordered, lambda s: s.offer.producer_id, k, per_producer)
         return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+
+    def _pairs(self, positions: np.ndarray, text: np.ndarray) -> list[tuple[OfferRecord, float]]:
+        """(offer, text similarity) at live candidate positions."""
+        offers = [self._offers[p] for p in positions.tolist()]
+        return [(o, t) for o, t in zip(offers, text.tolist(), strict=True) if o is not None]
 
     def score_positions(
         self,
@@ -374,13 +387,8 @@ class OfferIndex:
         scorer: Scorer | None = None,
     ) -> list[ScoredOffer]:
         """Full features and scores for candidate positions, best first; ineligible dropped."""
-        offers = [self._offers[int(p)] for p in positions]
         return score_pairs(
-            requirement,
-            [(o, float(t)) for o, t in zip(offers, text, strict=True) if o is not None],
-            on,
-            responsiveness,
-            scorer or self.scorer,
+            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
         )
 
     def rank_requirements(
@@ -487,12 +495,24 @@ def score_pairs(
     can never break one even if a column filter were wrong.
     """
     eligible = [(o, t) for o, t in pairs if not violations(requirement, o, on)]
-    if not eligible:
+    return score_eligible(requirement, eligible, on, responsiveness, scorer, best_text)
+
+
+def score_eligible(
+    requirement: RequirementRecord,
+    pairs: Sequence[tuple[OfferRecord, float]],
+    on: date,
+    responsiveness: Mapping[str, float] | None,
+    scorer: Scorer,
+    best_text: float | None = None,
+) -> list[ScoredOffer]:
+    """Like :func:`score_pairs` for pairs whose hard constraints the caller checks itself."""
+    if not pairs:
         return []
-    top = max(best_text if best_text is not None else max(t for _, t in eligible), _TEXT_REFERENCE)
+    top = max(best_text if best_text is not None else max(t for _, t in pairs), _TEXT_REFERENCE)
     answered = responsiveness or {}
     rows: list[ScoredOffer] = []
-    for offer, text in eligible:
+    for offer, text in pairs:
         fact = facts(requirement, offer, on)
         features = pair_features(
             requirement,
