@@ -7,6 +7,7 @@ readable definition, used to explain exclusions and to check every result once m
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 
@@ -35,8 +36,10 @@ def valid_stars(offer: OfferRecord, on: date) -> int | None:
     return offer.ocop_stars
 
 
+@lru_cache(maxsize=4096)
 def codes(values: frozenset[str]) -> frozenset[str]:
-    """Certification codes compared case-insensitively ("VietGAP" is "vietgap")."""
+    """Certification codes compared case-insensitively ("VietGAP" is "vietgap"); cached, as
+    listings share a handful of certificate sets and every candidate is checked."""
     return frozenset(v.strip().casefold() for v in values)
 
 

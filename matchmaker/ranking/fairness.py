@@ -16,6 +16,20 @@ BLOCK = 10
 EXPOSURE_DISCOUNT = 0.15
 
 
+# The exposure mapping last seen and its median: one mapping serves every ranking until the
+# statistics are refreshed, and the median over every producer costs more than the ranking.
+_last_median: tuple[Mapping[str, int], float] | None = None
+
+
+def _median_exposure(exposure: Mapping[str, int]) -> float:
+    """The median exposure (at least 1), worked out once per mapping; a mapping is taken as a
+    snapshot, so a caller that changes its counts passes a new one."""
+    global _last_median
+    if _last_median is None or _last_median[0] is not exposure:
+        _last_median = (exposure, max(float(np.median(list(exposure.values()))), 1.0))
+    return _last_median[1]
+
+
 def exposure_adjusted(
     scores: np.ndarray, producers: Sequence[str], exposure: Mapping[str, int] | None
 ) -> np.ndarray:
@@ -27,7 +41,7 @@ def exposure_adjusted(
     if not exposure:
         return scores
     counts = np.array([float(exposure.get(p, 0)) for p in producers])
-    scale = max(float(np.median(list(exposure.values()))), 1.0)
+    scale = _median_exposure(exposure)
     discount = EXPOSURE_DISCOUNT * counts / (counts + 4.0 * scale)
     return scores * (1.0 - discount)
 

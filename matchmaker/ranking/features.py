@@ -78,12 +78,7 @@ def facts(requirement: RequirementRecord, offer: OfferRecord, on: date) -> PairF
         targets = requirement.delivery_provinces or (
             frozenset({requirement.buyer_province}) if requirement.buyer_province else frozenset()
         )
-        known = [
-            d
-            for d in (lookup.distance_km(offer.province, t) for t in sorted(targets))
-            if d is not None
-        ]
-        distance = min(known) if known else None
+        distance = lookup.nearest_km(offer.province, targets)
     stars = valid_stars(offer, on)
     days_left = (
         (offer.ocop_certified_until - on).days

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -245,8 +246,11 @@ class OfferIndex:
         """Cosine similarity of the text to every position (removed ones included)."""
         query = self.query_vector(title, body)
         scores = np.zeros(len(self._offers), np.float32)
-        hits = query @ self._main
-        scores[hits.indices] = hits.data
+        # The postings of the query's own terms, one column per term: a matrix-vector product
+        # over them sums each offer's terms in the same order as the full sparse product, a
+        # fraction of the cost (no second pass to size a sparse result).
+        postings = self._main[query.indices].T
+        scores[: self._main_size] = postings @ query.data
         if self._delta_rows:
             if self._delta is None:
                 self._delta = sparse.vstack(self._delta_rows, format="csr")
@@ -295,17 +299,21 @@ class OfferIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the eligible offers most likely to fit, with their text scores."""
         text = self.text_scores(requirement.title, requirement.description)
-        prior = np.where(text >= MIN_TEXT, text, 0.0).astype(np.float32)
+        n = len(self._offers)
+        relevant = text >= MIN_TEXT
+        category = group = -2
         if requirement.category:
-            n = len(self._offers)
             category = self._categories.get(requirement.category, -2)
             group = self._groups.get(lookup.category_group(requirement.category), -2)
-            prior += _SUBGROUP_BONUS * (self._columns.category[:n] == category)
-            prior += _GROUP_BONUS * (self._columns.group[:n] == group)
-        prior[~self._eligible_mask(requirement, on)] = 0.0
-        found = np.flatnonzero(prior > 0)
+            # An offer of the asked sub-group is of the asked group too.
+            relevant |= self._columns.group[:n] == group
+        # The prior is worked out for the few relevant eligible offers only, not every position.
+        found = np.flatnonzero(relevant & self._eligible_mask(requirement, on))
+        prior = np.where(text[found] >= MIN_TEXT, text[found], 0.0).astype(np.float32)
+        prior += _SUBGROUP_BONUS * (self._columns.category[found] == category)
+        prior += _GROUP_BONUS * (self._columns.group[found] == group)
         if len(found) > limit:
-            found = found[np.argpartition(-prior[found], limit - 1)[:limit]]
+            found = found[np.argpartition(-prior, limit - 1)[:limit]]
         return found, text[found]
 
     def _requirement_tf(self, requirement: RequirementRecord) -> sparse.csr_matrix:
@@ -344,17 +352,30 @@ class OfferIndex:
         if k <= 0 or not requirement_open(requirement, on):
             return []
         positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k))
-        scored = self.score_positions(requirement, positions, text, on, responsiveness, scorer)
+        # The candidates passed the column filters; the records are checked once chosen.
+        scored = score_eligible(
+            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
+        )
         if not scored:
             return []
         order_scores = exposure_adjusted(
             np.array([s.score for s in scored]), [s.offer.producer_id for s in scored], exposure
         )
         ordered = [scored[i] for i in np.argsort(-order_scores, kind="stable")]
-        chosen = diversify(
-            ordered, lambda s: s.offer.producer_id, k, requirement.max_offers_per_producer
-        )
+        per_producer = requirement.max_offers_per_producer
+        chosen = diversify(ordered, lambda s: s.offer.producer_id, k, per_producer)
+        if any(violations(requirement, s.offer, on) for s in chosen):
+            # A column filter let a breaking offer through: drop every one, the next best move
+            # up. Offers not chosen never change what is chosen, so this is the same ranking
+            # as checking every candidate first.
+            ordered = [s for s in ordered if not violations(requirement, s.offer, on)]
+            chosen = diversify(ordered, lambda s: s.offer.producer_id, k, per_producer)
         return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+
+    def _pairs(self, positions: np.ndarray, text: np.ndarray) -> list[tuple[OfferRecord, float]]:
+        """(offer, text similarity) at live candidate positions."""
+        offers = [self._offers[p] for p in positions.tolist()]
+        return [(o, t) for o, t in zip(offers, text.tolist(), strict=True) if o is not None]
 
     def score_positions(
         self,
@@ -366,13 +387,8 @@ class OfferIndex:
         scorer: Scorer | None = None,
     ) -> list[ScoredOffer]:
         """Full features and scores for candidate positions, best first; ineligible dropped."""
-        offers = [self._offers[int(p)] for p in positions]
         return score_pairs(
-            requirement,
-            [(o, float(t)) for o, t in zip(offers, text, strict=True) if o is not None],
-            on,
-            responsiveness,
-            scorer or self.scorer,
+            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
         )
 
     def rank_requirements(
@@ -392,14 +408,16 @@ class OfferIndex:
         open_ones = [r for r in requirements if requirement_open(r, on)]
         if not open_ones:
             return []
-        idf = idf_weights(self._df, max(self._n_live, 1))
-        offer_vector = weigh(
-            self._vectorizer.term_frequencies([(offer.title, offer.description)]), idf
+        # IDF of the terms in play only, and the offer as a dense vector: the full IDF table and
+        # a sparse product with one column cost more than the products themselves.
+        n_live = max(self._n_live, 1)
+        offer_vector = weigh_few(
+            self._vectorizer.term_frequencies([(offer.title, offer.description)]), self._df, n_live
         )
-        queries = weigh(
-            sparse.vstack([self._requirement_tf(r) for r in open_ones], format="csr"), idf
+        queries = weigh_few(
+            _stacked([self._requirement_tf(r) for r in open_ones]), self._df, n_live
         )
-        text = (queries @ offer_vector.T).toarray().ravel()
+        text = queries @ offer_vector.toarray().ravel()
         best = float(text.max()) if len(text) else 0.0
         scored: list[tuple[RequirementRecord, ScoredOffer]] = []
         for requirement, similarity in zip(open_ones, text, strict=True):
@@ -418,6 +436,22 @@ class OfferIndex:
             scored.extend((requirement, s) for s in pair)
         scored.sort(key=lambda pair: -pair[1].score)
         return [s.result(r, rank) for rank, (r, s) in enumerate(scored[:k], start=1)]
+
+
+def _stacked(rows: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """Canonical one-row matrices stacked; ``sparse.vstack`` checks each block at a cost that
+    dominates when there are hundreds of rows of a few terms."""
+    lengths = [len(row.indices) for row in rows]
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return sparse.csr_matrix(
+        (
+            np.concatenate([row.data for row in rows]),
+            np.concatenate([row.indices for row in rows]),
+            indptr,
+        ),
+        shape=(len(rows), rows[0].shape[1]),
+    )
 
 
 @dataclass(slots=True)
@@ -443,6 +477,10 @@ class ScoredOffer:
         )
 
 
+# A feature dict's values in the model's column order.
+_model_columns = itemgetter(*FEATURES)
+
+
 def score_pairs(
     requirement: RequirementRecord,
     pairs: Sequence[tuple[OfferRecord, float]],
@@ -457,11 +495,24 @@ def score_pairs(
     can never break one even if a column filter were wrong.
     """
     eligible = [(o, t) for o, t in pairs if not violations(requirement, o, on)]
-    if not eligible:
+    return score_eligible(requirement, eligible, on, responsiveness, scorer, best_text)
+
+
+def score_eligible(
+    requirement: RequirementRecord,
+    pairs: Sequence[tuple[OfferRecord, float]],
+    on: date,
+    responsiveness: Mapping[str, float] | None,
+    scorer: Scorer,
+    best_text: float | None = None,
+) -> list[ScoredOffer]:
+    """Like :func:`score_pairs` for pairs whose hard constraints the caller checks itself."""
+    if not pairs:
         return []
-    top = max(best_text if best_text is not None else max(t for _, t in eligible), _TEXT_REFERENCE)
+    top = max(best_text if best_text is not None else max(t for _, t in pairs), _TEXT_REFERENCE)
+    answered = responsiveness or {}
     rows: list[ScoredOffer] = []
-    for offer, text in eligible:
+    for offer, text in pairs:
         fact = facts(requirement, offer, on)
         features = pair_features(
             requirement,
@@ -469,16 +520,17 @@ def score_pairs(
             on,
             text=text,
             text_rel=text / top,
-            responsiveness=(responsiveness or {}).get(offer.producer_id),
+            responsiveness=answered.get(offer.producer_id),
             fact=fact,
         )
         features.update(producer_fit(requirement, offer, fact))
         rows.append(ScoredOffer(offer, 0.0, features, fact))
-    matrix = np.array([[row.features[name] for name in FEATURES] for row in rows])
+    matrix = np.array([_model_columns(row.features) for row in rows])
     buyer_side = scorer.score(matrix)
     scores = combine(buyer_side, np.array([row.features["producer_fit"] for row in rows]))
-    for row, buyer, score in zip(rows, buyer_side, scores, strict=True):
-        row.features["buyer_score"] = float(buyer)
-        row.score = float(score) if math.isfinite(score) else 0.0
+    # Plain floats: iterating numpy arrays would make a numpy scalar of every value.
+    for row, buyer, score in zip(rows, buyer_side.tolist(), scores.tolist(), strict=True):
+        row.features["buyer_score"] = buyer
+        row.score = score if math.isfinite(score) else 0.0
     rows.sort(key=lambda r: -r.score)
     return rows

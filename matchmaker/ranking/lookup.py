@@ -27,13 +27,23 @@ def base_unit(unit: str) -> tuple[str, float]:
     return unit, 1.0
 
 
-def convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
-    """``quantity`` of ``from_unit`` in ``to_unit``, or None when they do not compare."""
+@lru_cache(maxsize=1024)
+def _factors(from_unit: str, to_unit: str) -> tuple[float, float] | None:
+    """Base units per ``from_unit`` and per ``to_unit``; one cache hit per conversion, as
+    ranking converts every candidate's quantities."""
     from_base, from_factor = base_unit(from_unit)
     to_base, to_factor = base_unit(to_unit)
     if from_base != to_base:
         return None
-    return quantity * from_factor / to_factor
+    return from_factor, to_factor
+
+
+def convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
+    """``quantity`` of ``from_unit`` in ``to_unit``, or None when they do not compare."""
+    factors = _factors(from_unit, to_unit)
+    if factors is None:
+        return None
+    return quantity * factors[0] / factors[1]
 
 
 @lru_cache(maxsize=8192)
@@ -44,6 +54,13 @@ def distance_km(province_a: str, province_b: str) -> float | None:
         return float(reference.distance_km(province_a, province_b))
     except reference.UnknownReference:
         return None
+
+
+@lru_cache(maxsize=65536)
+def nearest_km(province: str, targets: frozenset[str]) -> float | None:
+    """Distance to the nearest of ``targets`` whose distance is known; None when none is."""
+    known = [d for d in (distance_km(province, t) for t in sorted(targets)) if d is not None]
+    return min(known) if known else None
 
 
 @lru_cache(maxsize=1024)

@@ -141,3 +141,14 @@ def test_introduction_points_only_get_rated_products(make_offer, make_requiremen
     )
     results = index.rank(make_requirement("mật ong", buyer_type="introduction_point"), on=today)
     assert [r.offer_id for r in results] == ["rated"]
+
+
+def test_an_offer_a_wrong_column_lets_through_is_replaced_by_the_next_best(
+    make_offer, make_requirement, today
+):
+    paused = make_offer("1", "Mật ong rừng U Minh", status="paused")
+    others = [make_offer(str(i), "Mật ong rừng") for i in range(2, 5)]
+    index = OfferIndex([paused, *others])
+    index._columns.active[0] = True  # as if the column filter were wrong
+    results = index.rank(make_requirement("mật ong rừng U Minh"), k=3, on=today)
+    assert [r.offer_id for r in results] == ["2", "3", "4"]
