@@ -113,6 +113,9 @@ class RankingState:
         self._kept: dict[str, Kept[Any, Any]] = {}
         self._synced_to: datetime | None = None
         self._lock = threading.RLock()
+        # Held while the changes since the last look are read (and the index first built).
+        self._sync_lock = threading.Lock()
+        self._sync_began = 0.0
 
     def kept(self, name: str, size: int) -> Kept[Any, Any]:
         """A named store of results kept by this process (made on first use)."""
@@ -124,15 +127,29 @@ class RankingState:
         """The index, caught up with the database, held for the caller alone.
 
         The index is not safe for a query and an update at the same time, so web threads
-        take turns; a ranking call is a few milliseconds of CPU under the GIL anyway.
+        take turns ranking; a ranking call is a few milliseconds of CPU under the GIL anyway.
+        Reading what changed in the database is done without holding the index, so the
+        others rank meanwhile.
         """
+        self._sync(session)
         with self._lock:
-            if self._index is None:
-                self._build(session)
-            else:
-                self._catch_up(session)
             assert self._index is not None
             yield self._index
+
+    def _sync(self, session: Session) -> None:
+        """Brings the index up to every change committed before this call began.
+
+        One thread at a time reads the changes. A thread that had to wait for another's
+        reading is done if that reading began after it arrived: it saw the same changes.
+        """
+        arrived = time.monotonic()
+        with self._sync_lock:
+            if self._index is None:
+                with self._lock:
+                    self._build(session)
+            elif self._sync_began < arrived:
+                self._sync_began = time.monotonic()
+                self._catch_up(session)
 
     def producer_stats(self, session: Session) -> tuple[dict[str, float], dict[str, int]]:
         """Each producer's responsiveness and recent exposure, refreshed once a minute: they
@@ -223,18 +240,19 @@ class RankingState:
         )
         stale: list[int] = []
         changed_producers: list[int] = []
+        archived: list[int] = []
         for row_id, status, updated_at, is_producer in session.execute(
             union_all(offers, producers)
         ):
             if is_producer:
                 changed_producers.append(row_id)
             elif status == "archived":
-                if self._index.remove(str(row_id)):
-                    self.generation += 1
+                archived.append(row_id)
             elif (indexed := self._index.get(str(row_id))) is None or (
                 indexed.updated_at != updated_at
             ):
                 stale.append(row_id)
+        records = []
         if stale or changed_producers:
             # selectinload: a join would make PostgreSQL scan every organization.
             changed = session.scalars(
@@ -243,13 +261,19 @@ class RankingState:
                 .where(Offer.id.in_(stale) | Offer.organization_id.in_(changed_producers))
             )
             for offer in changed:
-                record = offer_record(offer)
                 if offer.status == "archived":
-                    if self._index.remove(record.id):
+                    archived.append(offer.id)
+                else:
+                    records.append(offer_record(offer))
+        if archived or records:
+            with self._lock:
+                for offer_id in archived:
+                    if self._index.remove(str(offer_id)):
                         self.generation += 1
-                elif self._index.get(record.id) != record:
-                    self._index.upsert(record)
-                    self.generation += 1
+                for record in records:
+                    if self._index.get(record.id) != record:
+                        self._index.upsert(record)
+                        self.generation += 1
         self._synced_to = started
 
 

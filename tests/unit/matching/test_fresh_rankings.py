@@ -6,6 +6,8 @@ between two calls on the same ranking state and expect the second call to show t
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -127,3 +129,39 @@ def test_producers_answering_their_matches_show_in_the_scores_once_statistics_re
     after = dict(_ranked(db, state, requirement))
     assert after[quick.id] > before[quick.id]
     assert after[slow.id] == before[slow.id]
+
+
+def test_threads_waiting_for_one_reading_of_changes_do_not_repeat_it(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offer(db, _producer(db, "HTX Ong Mật"), "Mật ong hoa nhãn")
+    state = RankingState()
+    with state.reading(db):
+        pass  # built
+    readings: list[str] = []
+
+    def slow_catch_up(session: Session) -> None:
+        readings.append(threading.current_thread().name)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(state, "_catch_up", slow_catch_up)
+
+    def look() -> None:
+        with state.reading(db) as index:
+            assert len(index) == 1
+
+    first = threading.Thread(target=look, name="first")
+    first.start()
+    time.sleep(0.1)  # the first is reading the changes now
+    waiting = [threading.Thread(target=look, name=f"waiting-{i}") for i in range(3)]
+    for thread in waiting:
+        thread.start()
+    for thread in (first, *waiting):
+        thread.join()
+    # One of those that arrived during the first reading reads again (changes committed
+    # after the first began must show); the others were there before that second reading
+    # began, so it covers them.
+    assert len(readings) == 2 and readings[0] == "first"
+    # A call after all that reads again.
+    look()
+    assert len(readings) == 3
