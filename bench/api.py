@@ -231,8 +231,35 @@ def wait_ready(base: str, token: str, paths: list[str], seconds: float = 600) ->
             time.sleep(1)
 
 
+def cpu_seconds(server: int) -> tuple[float, float]:
+    """CPU time used so far by the gunicorn workers under ``server`` and by PostgreSQL's
+    processes: how much work a request costs, whatever else slows the machine down."""
+    tick = os.sysconf("SC_CLK_TCK")
+    app = database = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(fields[1]) == server:
+            app += used
+        elif name == "postgres" or name.startswith("postgres:"):
+            database += used
+    return app, database
+
+
 def run_wrk(
-    wrk: str, base: str, token: str, paths: list[str], clients: int, seconds: int, once: bool
+    wrk: str,
+    base: str,
+    token: str,
+    paths: list[str],
+    clients: int,
+    seconds: int,
+    once: bool,
+    server: int,
 ) -> str:
     threads = min(clients, 2)
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,17 +270,21 @@ def run_wrk(
         script.write_text(
             LUA % {"paths": path_file, "token": token, "stride": stride, "once": str(once).lower()}
         )
+        app_before, database_before = cpu_seconds(server)
         out = subprocess.run(
             [wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
              "--timeout", "30s", "-s", str(script), base],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
+        app_after, database_after = cpu_seconds(server)
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
     requests, duration_us, p50, p95, p99, bad_status, socket_errors = map(int, line.split()[1:])
     return (
         f"{requests:6d} in {duration_us / 1e6:4.1f} s "
         f"{requests / (duration_us / 1e6):7.1f} req/s   p50 {p50 / 1000:7.1f} ms   "
         f"p95 {p95 / 1000:7.1f} ms   p99 {p99 / 1000:7.1f} ms   "
+        f"CPU per request: app {(app_after - app_before) / requests * 1000:4.1f} ms, "
+        f"PostgreSQL {(database_after - database_before) / requests * 1000:4.1f} ms   "
         f"non-2xx {bad_status}  socket errors {socket_errors}"
     )
 
@@ -326,7 +357,9 @@ def main() -> None:
         )
         for name, paths_for, once in runs:
             for k, clients in enumerate(levels):
-                result = run_wrk(wrk, base, token, paths_for(k), clients, args.seconds, once)
+                result = run_wrk(
+                    wrk, base, token, paths_for(k), clients, args.seconds, once, server.pid
+                )
                 print(f"{name:<32} {clients:>2} clients  {result}")
     finally:
         server.terminate()
