@@ -153,6 +153,9 @@ class Mailbox:
     # Once this many messages are in, every new recipient waits (a stalled server).
     hold_after: int | None = None
     held: int = 0
+    # Recipients taken so far, counted when taken: a message whose data is still on its way
+    # counts, so that two senders at once cannot both slip in under ``hold_after``.
+    taken: int = 0
 
     async def handle_RCPT(  # aiosmtpd calls its hooks by these names
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
@@ -160,11 +163,12 @@ class Mailbox:
         if time.monotonic() < self.refuse_until:
             self.refused += 1
             return "451 4.3.0 Mail server temporarily unavailable"
-        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+        if self.hold_after is not None and self.taken >= self.hold_after:
             self.held += 1
             while self.hold_after is not None:
                 await asyncio.sleep(0.02)
             return "451 4.3.0 Held while the sender went away"
+        self.taken += 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -187,6 +191,7 @@ class Mailbox:
         with self.lock:
             self.messages.clear()
         self.refuse_until, self.refused, self.hold_after, self.held = 0.0, 0, None, 0
+        self.taken = 0
 
 
 @pytest.fixture(scope="session")
