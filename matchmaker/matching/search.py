@@ -64,14 +64,14 @@ class SearchResult:
 
 def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferRecord, float]]:
     """Every active offer, best rated first; kept until the indexed offers change."""
-    cached = state.cache.get("browse")
-    if cached is not None and cached[0] == state.generation:
-        return cached[1]  # type: ignore[no-any-return]
-    ordered = sorted(
-        ((o, 0.0) for o in index.offers() if o.status == "active"),
-        key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
-    )
-    state.cache["browse"] = (state.generation, ordered)
+    kept = state.kept("browse", 1)
+    ordered: list[tuple[OfferRecord, float]] | None = kept.get(state.generation, "all")
+    if ordered is None:
+        ordered = sorted(
+            ((o, 0.0) for o in index.offers() if o.status == "active"),
+            key=lambda pair: (-(pair[0].ocop_stars or 0), int(pair[0].id)),
+        )
+        kept.put(state.generation, "all", ordered)
     return ordered
 
 
@@ -179,9 +179,10 @@ def _found(
 ) -> tuple[list[tuple[OfferRecord, float]], dict[str, list[FacetCount]]]:
     """The offers a search finds, best first, and its facet counts; a search made again
     while the indexed offers are unchanged is answered from what the process kept."""
+    searches = state.kept("searches", SEARCHES_KEPT)
     with state.reading(session) as index:
         inputs = (state.generation, on)
-        kept = state.kept("searches", SEARCHES_KEPT).get(inputs, filters)
+        kept = searches.get(inputs, filters)
         if kept is not None:
             return kept
         if filters.q and filters.q.strip():
@@ -196,7 +197,7 @@ def _found(
         else active
     )
     found = matching, _facets(active, checks, on)
-    state.kept("searches", SEARCHES_KEPT).put(inputs, filters, found)
+    searches.put(inputs, filters, found)
     return found
 
 
