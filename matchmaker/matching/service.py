@@ -12,11 +12,12 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, case, func, literal, select, union_all
@@ -98,10 +99,9 @@ class RankingState:
         self.scorer: Scorer | None = None
         self.model_version = HAND_SCORER
         self._index: OfferIndex | None = None
-        self._stats: tuple[dict[str, float], dict[str, int]] | None = None
-        # Bumped whenever the indexed offers change, so that derived views can be cached.
+        self._stats: tuple[dict[str, float], Mapping[str, int]] | None = None
+        # Bumped whenever the indexed offers change, so that derived views can be kept.
         self.generation = 0
-        self.cache: dict[str, tuple[int, Any]] = {}
         self._stats_at = utcnow()
         self._stats_epoch = 0
         self._stats_refreshing = False
@@ -151,7 +151,7 @@ class RankingState:
                 self._sync_began = time.monotonic()
                 self._catch_up(session)
 
-    def producer_stats(self, session: Session) -> tuple[dict[str, float], dict[str, int]]:
+    def producer_stats(self, session: Session) -> tuple[dict[str, float], Mapping[str, int]]:
         """Each producer's responsiveness and recent exposure, refreshed once a minute: they
         move slowly, and two aggregate queries per ranking call would cost more than the
         ranking itself."""
@@ -159,7 +159,7 @@ class RankingState:
 
     def _producer_stats(
         self, session: Session
-    ) -> tuple[tuple[dict[str, float], dict[str, int]], int]:
+    ) -> tuple[tuple[dict[str, float], Mapping[str, int]], int]:
         """The statistics and their epoch. The call that finds them a minute old refreshes
         them; calls in other threads meanwhile go on with the old ones instead of waiting
         for two aggregate queries."""
@@ -172,7 +172,8 @@ class RankingState:
         try:
             stats = (
                 producer_responsiveness(session),
-                producer_exposure(session, now - EXPOSURE_WINDOW),
+                # Read-only, so that the ranking may keep figures worked out from it.
+                MappingProxyType(producer_exposure(session, now - EXPOSURE_WINDOW)),
             )
         finally:
             with self._stats_lock:

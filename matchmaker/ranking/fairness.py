@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TypeVar
 
 import numpy as np
@@ -16,18 +17,22 @@ BLOCK = 10
 EXPOSURE_DISCOUNT = 0.15
 
 
-# The exposure mapping last seen and its median: one mapping serves every ranking until the
-# statistics are refreshed, and the median over every producer costs more than the ranking.
-_last_median: tuple[Mapping[str, int], float] | None = None
+# The read-only exposure mapping last seen and its median: one mapping serves every ranking
+# until the statistics are refreshed, and the median over every producer costs more than the
+# ranking.
+_last_median: tuple[MappingProxyType[str, int], float] | None = None
 
 
 def _median_exposure(exposure: Mapping[str, int]) -> float:
-    """The median exposure (at least 1), worked out once per mapping; a mapping is taken as a
-    snapshot, so a caller that changes its counts passes a new one."""
+    """The median exposure (at least 1); worked out once per read-only mapping, which cannot
+    change under the cached figure, and every time for any other."""
     global _last_median
-    if _last_median is None or _last_median[0] is not exposure:
-        _last_median = (exposure, max(float(np.median(list(exposure.values()))), 1.0))
-    return _last_median[1]
+    if _last_median is not None and _last_median[0] is exposure:
+        return _last_median[1]
+    median = max(float(np.median(list(exposure.values()))), 1.0)
+    if isinstance(exposure, MappingProxyType):
+        _last_median = (exposure, median)
+    return median
 
 
 def exposure_adjusted(

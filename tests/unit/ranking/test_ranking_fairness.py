@@ -1,6 +1,9 @@
 from collections import Counter
+from types import MappingProxyType
 
-from matchmaker.ranking.fairness import diversify
+import numpy as np
+
+from matchmaker.ranking.fairness import diversify, exposure_adjusted
 from matchmaker.ranking.index import OfferIndex
 
 
@@ -66,3 +69,16 @@ def test_exposure_does_not_push_a_poor_match_above_a_good_one(make_offer, make_r
         make_requirement("mật ong rừng U Minh"), on=today, exposure={"big": 1000, "weak": 0}
     )
     assert results[0].offer_id == "big"
+
+
+def test_exposure_counts_changed_in_place_are_seen_and_read_only_ones_are_kept() -> None:
+    scores = np.array([1.0, 1.0])
+    counts = {"a": 10, "b": 0, "c": 0}
+    before = exposure_adjusted(scores, ["a", "b"], counts)
+    counts.update(b=10, c=10)  # "a" is now only as exposed as everyone else
+    after = exposure_adjusted(scores, ["a", "b"], counts)
+    assert after[0] > before[0]
+
+    frozen = MappingProxyType({"a": 10, "b": 0, "c": 0})
+    assert list(exposure_adjusted(scores, ["a", "b"], frozen)) == list(before)
+    assert list(exposure_adjusted(scores, ["a", "b"], frozen)) == list(before)
