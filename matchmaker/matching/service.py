@@ -20,7 +20,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, case, func, literal, select, union_all
+from sqlalchemy import (
+    String,
+    Table,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -403,13 +414,34 @@ def _record(
 _MATCHES = cast(Table, Match.__table__)
 # What the database decides about an upserted row; the caller's values give the rest.
 _KEPT_COLUMNS = ("id", "status", "decline_reason", "created_at")
+# What differs from one row of an upsert to the next; the rest is the same for all of them.
+_PER_ROW_COLUMNS = ("requirement_id", "offer_id", "score", "rank", "reasons", "gaps", "features")
+_SHARED_COLUMNS = ("model_version", "last_ranked_at", "created_at", "updated_at")
 
 
 @functools.cache
 def _upsert_statement(dialect: str) -> ReturningInsert[Any]:
-    """INSERT ... ON CONFLICT DO UPDATE for Match rows, built once per database kind."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(_MATCHES)
+    """INSERT ... ON CONFLICT DO UPDATE for Match rows, built once per database kind.
+
+    On PostgreSQL the rows travel as one JSONB parameter unpacked by ``jsonb_to_recordset``:
+    the statement's text is then the same whatever the number of rows, so psycopg converts it
+    once and PostgreSQL runs it as a prepared statement. A multi-row VALUES list (what
+    SQLite gets) is a new statement of a hundred parameters for every call, and rendering,
+    converting and planning it cost more than the insert itself.
+    """
+    if dialect == "postgresql":
+        rows = (
+            func.jsonb_to_recordset(bindparam("rows", type_=JSONB))
+            .table_valued(*(column(name, _MATCHES.c[name].type) for name in _PER_ROW_COLUMNS))
+            .render_derived(name="ranked", with_types=True)
+        )
+        shared = [bindparam(name, type_=_MATCHES.c[name].type) for name in _SHARED_COLUMNS]
+        statement = postgresql_insert(_MATCHES).from_select(
+            [*_PER_ROW_COLUMNS, *_SHARED_COLUMNS, "status"],
+            select(*rows.c, *shared, literal("suggested", String)),
+        )
+    else:
+        statement = sqlite_insert(_MATCHES)
     return statement.on_conflict_do_update(
         index_elements=[_MATCHES.c.requirement_id, _MATCHES.c.offer_id],
         set_={name: statement.excluded[name] for name in _RANKED_COLUMNS},
@@ -420,9 +452,19 @@ def _upsert_statement(dialect: str) -> ReturningInsert[Any]:
     )
 
 
+def _upsert_parameters(dialect: str, rows: list[dict[str, Any]]) -> Any:
+    if dialect != "postgresql":
+        return rows
+    return {
+        "rows": [{name: row[name] for name in _PER_ROW_COLUMNS} for row in rows],
+        **{name: rows[0][name] for name in _SHARED_COLUMNS},
+    }
+
+
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
     """One INSERT ... ON CONFLICT for the rows, so that two requests ranking the same pair
-    at once cannot collide on the pair's unique key; the rows as stored.
+    at once cannot collide on the pair's unique key; the rows as stored. The rows are new
+    suggestions of one ranking: one model version and one time for all.
 
     Only what the database decides (id, the status kept from before, ...) comes back: the
     rest is what was just sent, so the rows are not read back and decoded again.
@@ -430,7 +472,10 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
     # One order for every writer of these rows, so that two upserts never wait on each other
     # crosswise.
     rows = sorted(rows, key=lambda row: (row["requirement_id"], row["offer_id"]))
-    upsert = _upsert_statement(session.get_bind().dialect.name)
+    assert all(row[name] == rows[0][name] for row in rows for name in _SHARED_COLUMNS)
+    dialect = session.get_bind().dialect.name
+    upsert = _upsert_statement(dialect)
+    parameters = _upsert_parameters(dialect, rows)
     attempt = 1
     while True:
         try:
@@ -438,7 +483,7 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
             # the statement is undone; the worker holding the other locks finishes, and the
             # upsert runs again.
             with session.begin_nested():
-                returned = session.connection().execute(upsert, rows).all()
+                returned = session.connection().execute(upsert, parameters).all()
             break
         except OperationalError as error:
             if (
