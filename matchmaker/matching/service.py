@@ -32,7 +32,9 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
@@ -429,6 +431,7 @@ def _upsert_statement(dialect: str) -> ReturningInsert[Any]:
     SQLite gets) is a new statement of a hundred parameters for every call, and rendering,
     converting and planning it cost more than the insert itself.
     """
+    statement: PostgresqlInsert | SqliteInsert
     if dialect == "postgresql":
         rows = (
             func.jsonb_to_recordset(bindparam("rows", type_=JSONB))
