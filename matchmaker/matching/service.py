@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
+    DateTime,
     String,
     Table,
     bindparam,
@@ -41,7 +42,7 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, sele
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import ReturningInsert
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
@@ -240,23 +241,13 @@ class RankingState:
         assert self._index is not None and self._synced_to is not None
         started = utcnow()
         since = self._synced_to - _SYNC_OVERLAP
-        # First only the ids and times of offers changed lately, and the producers changed
-        # lately (what buyers they want is part of their offers' records): mostly there are
-        # none, and the overlap window re-reads rows already indexed, which need no loading.
-        offers = select(Offer.id, Offer.status, Offer.updated_at, literal(False)).where(
-            Offer.updated_at >= _literal("offers_since", since)
-        )
-        producers = select(
-            Organization.id, Organization.kind, Organization.updated_at, literal(True)
-        ).where(
-            Organization.updated_at >= _literal("producers_since", since),
-            Organization.kind == "producer",
-        )
+        # First only the ids and times of what changed lately: mostly nothing, and the
+        # overlap window re-reads rows already indexed, which need no loading.
         stale: list[int] = []
         changed_producers: list[int] = []
         archived: list[int] = []
-        for row_id, status, updated_at, is_producer in session.execute(
-            union_all(offers, producers)
+        for row_id, status, updated_at, is_producer in session.connection().execute(
+            _changes_statement(), {"since": since}
         ):
             if is_producer:
                 changed_producers.append(row_id)
@@ -291,14 +282,24 @@ class RankingState:
         self._synced_to = started
 
 
-def _literal(name: str, value: Any) -> BindParameter[Any]:
-    """A value written into the statement's text: PostgreSQL plans each execution for it.
+@functools.cache
+def _changes_statement() -> CompoundSelect:
+    """The ids and times of offers changed since ``since``, and of producers changed since
+    (what buyers they want is part of their offers' records).
 
-    psycopg prepares a statement it sees repeatedly, and PostgreSQL may then settle on a
-    generic plan; for ``updated_at >= $1`` that plan guesses a third of the table and scans
+    ``since`` is written into the statement's text, so that PostgreSQL plans each execution
+    for it: psycopg prepares a statement it sees repeatedly, and PostgreSQL may then settle on
+    a generic plan; for ``updated_at >= $1`` that plan guesses a third of the table and scans
     it, where the plan for the actual (recent) value reads a few index entries.
     """
-    return bindparam(name, value, literal_execute=True)
+    since = bindparam("since", type_=DateTime(timezone=True), literal_execute=True)
+    offers = select(Offer.id, Offer.status, Offer.updated_at, literal(False)).where(
+        Offer.updated_at >= since
+    )
+    producers = select(
+        Organization.id, Organization.kind, Organization.updated_at, literal(True)
+    ).where(Organization.updated_at >= since, Organization.kind == "producer")
+    return union_all(offers, producers)
 
 
 @dataclass(frozen=True)
