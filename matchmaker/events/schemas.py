@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province
+from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, QueryModel
 
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
 Moment = Annotated[
@@ -156,7 +156,7 @@ class Decision(BaseModel):
     reason: str | None = Field(None, max_length=500)
 
 
-class SuggestionQuery(BaseModel):
+class SuggestionQuery(QueryModel):
     limit: int = Field(20, ge=1, le=100)
 
 
@@ -287,7 +287,7 @@ class MeetingPath(BaseModel):
     meeting_id: Id
 
 
-class AgendaQuery(BaseModel):
+class AgendaQuery(QueryModel):
     participant_id: Id | None = Field(None, description="Officers: whose agenda.")
     format: Literal["json", "ics"] = "json"
 
@@ -314,7 +314,7 @@ class OutcomeIn(BaseModel):
     notes: str | None = Field(None, max_length=5000)
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(QueryModel):
     model_config = ConfigDict(extra="forbid")
 
     since: Day | None = None

@@ -118,6 +118,7 @@ def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     (to_buyer,) = wait_until(lambda: deployment.mailbox.to(buyer), 60, f"an email to {buyer}")
     assert to_buyer.subject == t["to_buyer"].format(producer=name, need=need)
     assert producer in to_buyer.text
+
     def both_to_producer() -> list[Received] | None:
         mail = deployment.mailbox.to(producer)
         return mail if len(mail) == 2 else None

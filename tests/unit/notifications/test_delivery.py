@@ -23,9 +23,7 @@ BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn")
 
 
 @pytest.fixture
-def waiting(
-    db: Session, ranking: RankingState, config: NotificationSettings
-) -> list[Notification]:
+def waiting(db: Session, ranking: RankingState, config: NotificationSettings) -> list[Notification]:
     for i in range(2):
         make_producer(db, f"HTX Ong {i}", f"Mật ong rừng {i}", language=("vi", "en")[i])
     buyer = make_buyer(db)

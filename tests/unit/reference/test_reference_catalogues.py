@@ -24,8 +24,12 @@ GROUPS = ["food", "beverage", "herbal", "textile", "handicraft", "tourism"]
 def _aliases(name: str) -> list[tuple[str, str]]:
     data = resources.files("matchmaker.reference").joinpath("data", name)
     rows = csv.DictReader(data.read_text(encoding="utf-8").splitlines())
-    return [(alias.strip(), row["code"]) for row in rows for alias in row["aliases"].split("|")
-            if alias.strip()]
+    return [
+        (alias.strip(), row["code"])
+        for row in rows
+        for alias in row["aliases"].split("|")
+        if alias.strip()
+    ]
 
 
 def test_the_six_ocop_groups_each_have_sub_groups():
@@ -40,11 +44,16 @@ def test_the_six_ocop_groups_each_have_sub_groups():
 def test_food_sub_groups_follow_decision_148():
     food = {c.code for c in categories() if c.group == "food" and not c.is_group}
     assert food == {
-        "food.fresh", "food.raw_processed", "food.processed", "food.condiment", "food.tea",
+        "food.fresh",
+        "food.raw_processed",
+        "food.processed",
+        "food.condiment",
+        "food.tea",
         "food.coffee_cocoa",
     }
     assert {c.code for c in categories() if c.group == "beverage" and not c.is_group} == {
-        "beverage.alcoholic", "beverage.non_alcoholic",
+        "beverage.alcoholic",
+        "beverage.non_alcoholic",
     }
 
 
@@ -64,14 +73,25 @@ def test_group_of_a_sub_group_and_of_a_group():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("food.tea", "food.tea"), ("FOOD.TEA", "food.tea"), ("Chè", "food.tea"),
-        ("tra", "food.tea"), ("Tea", "food.tea"), ("Gia vị", "food.condiment"),
-        ("gia vi", "food.condiment"), ("nước mắm", "food.condiment"),
-        ("Cà phê, ca cao", "food.coffee_cocoa"), ("coffee", "food.coffee_cocoa"),
-        ("Đồ uống có cồn", "beverage.alcoholic"), ("ruou", "beverage.alcoholic"),
-        ("thuc pham", "food"), ("Food", "food"), ("mỹ phẩm", "herbal.cosmetic"),
-        ("tinh dầu", "herbal.essential_oil"), ("Thủ công mỹ nghệ", "handicraft"),
-        ("Du lịch cộng đồng", "tourism"), ("Vải và may mặc", "textile"),
+        ("food.tea", "food.tea"),
+        ("FOOD.TEA", "food.tea"),
+        ("Chè", "food.tea"),
+        ("tra", "food.tea"),
+        ("Tea", "food.tea"),
+        ("Gia vị", "food.condiment"),
+        ("gia vi", "food.condiment"),
+        ("nước mắm", "food.condiment"),
+        ("Cà phê, ca cao", "food.coffee_cocoa"),
+        ("coffee", "food.coffee_cocoa"),
+        ("Đồ uống có cồn", "beverage.alcoholic"),
+        ("ruou", "beverage.alcoholic"),
+        ("thuc pham", "food"),
+        ("Food", "food"),
+        ("mỹ phẩm", "herbal.cosmetic"),
+        ("tinh dầu", "herbal.essential_oil"),
+        ("Thủ công mỹ nghệ", "handicraft"),
+        ("Du lịch cộng đồng", "tourism"),
+        ("Vải và may mặc", "textile"),
     ],
 )
 def test_categories_resolve_from_codes_and_names(text, code):
@@ -95,13 +115,25 @@ def test_category_aliases_resolve_to_their_own_category_or_its_group():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("Viet GAP", "vietgap"), ("VIETGAP", "vietgap"), ("vietgap", "vietgap"),
-        ("ISO 22000:2018", "iso22000"), ("iso22000", "iso22000"), ("hữu cơ", "organic"),
-        ("huu co", "organic"), ("Global G.A.P.", "globalgap"), ("GlobalGAP", "globalgap"),
-        ("HACCP", "haccp"), ("Halal", "halal"), ("chứng nhận VietGAP", "vietgap"),
-        ("USDA Organic", "organic_usda"), ("EU organic", "organic_eu"),
-        ("FSSC 22000", "fssc22000"), ("BRCGS", "brc"), ("Fair Trade", "fairtrade"),
-        ("truy xuất nguồn gốc", "traceability"), ("Rainforest Alliance", "rainforest"),
+        ("Viet GAP", "vietgap"),
+        ("VIETGAP", "vietgap"),
+        ("vietgap", "vietgap"),
+        ("ISO 22000:2018", "iso22000"),
+        ("iso22000", "iso22000"),
+        ("hữu cơ", "organic"),
+        ("huu co", "organic"),
+        ("Global G.A.P.", "globalgap"),
+        ("GlobalGAP", "globalgap"),
+        ("HACCP", "haccp"),
+        ("Halal", "halal"),
+        ("chứng nhận VietGAP", "vietgap"),
+        ("USDA Organic", "organic_usda"),
+        ("EU organic", "organic_eu"),
+        ("FSSC 22000", "fssc22000"),
+        ("BRCGS", "brc"),
+        ("Fair Trade", "fairtrade"),
+        ("truy xuất nguồn gốc", "traceability"),
+        ("Rainforest Alliance", "rainforest"),
     ],
 )
 def test_certifications_resolve_from_common_spellings(text, code):
@@ -121,8 +153,18 @@ def test_certification_aliases_resolve_as_written_and_unknown_text_gives_none():
 def test_required_certification_codes_exist():
     codes = {c.code for c in certifications()}
     assert {
-        "vietgap", "globalgap", "organic", "haccp", "iso22000", "halal", "fssc22000", "brc",
-        "gmp", "fairtrade", "rainforest", "traceability",
+        "vietgap",
+        "globalgap",
+        "organic",
+        "haccp",
+        "iso22000",
+        "halal",
+        "fssc22000",
+        "brc",
+        "gmp",
+        "fairtrade",
+        "rainforest",
+        "traceability",
     } <= codes
     assert get_certification("VietGAP").code == "vietgap"
     with pytest.raises(UnknownReference):
@@ -131,7 +173,16 @@ def test_required_certification_codes_exist():
 
 def test_units_have_a_dimension_and_a_factor():
     assert {u.code for u in units()} == {
-        "kg", "ton", "g", "liter", "ml", "box", "bottle", "pack", "piece", "set",
+        "kg",
+        "ton",
+        "g",
+        "liter",
+        "ml",
+        "box",
+        "bottle",
+        "pack",
+        "piece",
+        "set",
     }
     assert all(u.dimension in {"mass", "volume", "count"} and u.factor > 0 for u in units())
 
@@ -139,10 +190,26 @@ def test_units_have_a_dimension_and_a_factor():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("kg", "kg"), ("Kg", "kg"), ("kilogram", "kg"), ("ký", "kg"), ("tấn", "ton"),
-        ("tan", "ton"), ("tonnes", "ton"), ("gram", "g"), ("lít", "liter"), ("lit", "liter"),
-        ("ml", "ml"), ("hộp", "box"), ("thùng", "box"), ("chai", "bottle"), ("hũ", "bottle"),
-        ("gói", "pack"), ("túi", "pack"), ("cái", "piece"), ("pcs", "piece"), ("bộ", "set"),
+        ("kg", "kg"),
+        ("Kg", "kg"),
+        ("kilogram", "kg"),
+        ("ký", "kg"),
+        ("tấn", "ton"),
+        ("tan", "ton"),
+        ("tonnes", "ton"),
+        ("gram", "g"),
+        ("lít", "liter"),
+        ("lit", "liter"),
+        ("ml", "ml"),
+        ("hộp", "box"),
+        ("thùng", "box"),
+        ("chai", "bottle"),
+        ("hũ", "bottle"),
+        ("gói", "pack"),
+        ("túi", "pack"),
+        ("cái", "piece"),
+        ("pcs", "piece"),
+        ("bộ", "set"),
     ],
 )
 def test_units_resolve_from_common_words(text, code):

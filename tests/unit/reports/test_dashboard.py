@@ -80,9 +80,7 @@ def test_groups_add_up_their_sub_groups(db: Session, world: dict[str, Any]) -> N
 
 
 def test_an_expired_rating_does_not_count(db: Session, world: dict[str, Any]) -> None:
-    assert offers_by_stars(db, TAY_NINH, today=TODAY) == [
-        ("5", 0), ("4", 1), ("3", 0), ("none", 2)
-    ]
+    assert offers_by_stars(db, TAY_NINH, today=TODAY) == [("5", 0), ("4", 1), ("3", 0), ("none", 2)]
 
 
 def test_the_funnel_counts_every_stage_a_match_passed(db: Session, world: dict[str, Any]) -> None:
@@ -93,7 +91,11 @@ def test_the_funnel_counts_every_stage_a_match_passed(db: Session, world: dict[s
     record_feedback(db, user, second, "viewed")
     record_feedback(db, user, second, "declined", "price")
     assert match_funnel(db, TAY_NINH) == [
-        ("suggested", 2), ("viewed", 2), ("accepted", 1), ("contacted", 1), ("deal", 0)
+        ("suggested", 2),
+        ("viewed", 2),
+        ("accepted", 1),
+        ("contacted", 1),
+        ("deal", 0),
     ]
     assert match_funnel(db, None)[0] == ("suggested", 3)
 

@@ -125,8 +125,10 @@ def test_offer_province_is_the_producers_and_plausible_for_the_product(sample):
     ],
 )
 def test_well_known_specialities_come_from_their_home_provinces(kind, provinces):
-    for offer in islice((o for o in iter_offers(1, 20000, today=TODAY, producers=2000)
-                         if o.product_kind == kind), 50):
+    for offer in islice(
+        (o for o in iter_offers(1, 20000, today=TODAY, producers=2000) if o.product_kind == kind),
+        50,
+    ):
         assert offer.province in provinces
 
 
@@ -203,8 +205,9 @@ def test_requirements_read_like_buyers_write_them():
     english = [r for r in requirements if r.language == "en"]
     unaccented = [r for r in requirements if r.language == "vi" and fold(r.title) == r.title]
     assert english and unaccented
-    assert any(r.title.startswith("Cần mua") or fold(r.title).startswith("can mua")
-               for r in requirements)
+    assert any(
+        r.title.startswith("Cần mua") or fold(r.title).startswith("can mua") for r in requirements
+    )
     # Optional fields are often left empty.
     assert any(r.category is None for r in requirements)
     assert any(r.unit is None for r in requirements)

@@ -124,9 +124,7 @@ def test_an_event_from_creation_to_the_report(
     report = _text(client, f"/events/{event.id}/report")
     assert "15.000.000" in report and "Tây Ninh" in report
     export = client.get(f"/events/{event.id}/report.csv")
-    assert export.status_code == 200 and producer.organization.name in export.get_data(
-        as_text=True
-    )
+    assert export.status_code == 200 and producer.organization.name in export.get_data(as_text=True)
     client = app.test_client()
 
     # The producer's agenda, also as a calendar file.

@@ -76,9 +76,7 @@ def test_the_relay_keeps_offering_until_the_broker_takes_it_and_the_task_finishe
     assert relay_once(sessions, broker.send, lease=LEASE).published == 0
 
 
-def test_a_task_marks_its_outbox_row_finished_when_it_succeeds(
-    app: Flask, db: Session
-) -> None:
+def test_a_task_marks_its_outbox_row_finished_when_it_succeeds(app: Flask, db: Session) -> None:
     from workers.tasks import requirement_changed
 
     message = outbox.enqueue(db, outbox.REQUIREMENT_CHANGED, requirement_id=424242)
