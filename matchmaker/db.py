@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
@@ -71,6 +72,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     return create_engine(url, **kwargs)
 
 
