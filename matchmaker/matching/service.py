@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
-from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
+from sqlalchemy.orm.attributes import instance_state, manager_of_class, set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -506,17 +506,21 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> list[Match]:
 
 def _as_loaded(session: Session, values: dict[str, Any]) -> Match:
     """The session's Match for a row as stored, without a query: the instance already in
-    the session brought up to date, or a new one as if loaded (its values set as committed,
-    not as changes to flush: the constructor's change tracking cost more than the query)."""
+    the session brought up to date, or a new one as if loaded.
+
+    A new one gets its values the way the ORM's loading does, straight into the instance's
+    dict, then is marked as a stored row: going through the constructor's change tracking
+    took twice as long, for ten rows per call.
+    """
     match = session.identity_map.get(identity_key(Match, values["id"]))
-    fresh = not isinstance(match, Match)
-    if fresh:
-        match = _MATCH_MANAGER.new_instance()
-    for name, value in values.items():
-        set_committed_value(match, name, value)
-    if fresh:
-        make_transient_to_detached(match)
-        session.add(match)
+    if isinstance(match, Match):
+        for name, value in values.items():
+            set_committed_value(match, name, value)
+        return match
+    match = _MATCH_MANAGER.new_instance()
+    instance_state(match).dict.update(values)
+    make_transient_to_detached(match)
+    session.add(match)
     return cast(Match, match)
 
 
