@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import ApiToken, User
@@ -51,15 +51,21 @@ def issue_token(session: Session, user: User, *, ttl: timedelta) -> tuple[str, A
     return raw, token
 
 
+@cache
+def _token_query() -> Select[ApiToken]:
+    """Built once: every API call runs it, and building it took a third of its time."""
+    return (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.organization))
+        .where(ApiToken.digest == bindparam("digest"))
+    )
+
+
 def user_for_token(session: Session, raw: str, *, now: datetime | None = None) -> User | None:
     """The active user a live token belongs to, or None for an unknown, expired or revoked one."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalars(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user).joinedload(User.organization))
-        .where(ApiToken.digest == _digest(raw))
-    ).first()
+    token = session.scalars(_token_query(), {"digest": _digest(raw)}).first()
     now = now or utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

@@ -6,11 +6,14 @@ asking to change something they may see but not change gets Forbidden.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
@@ -18,9 +21,28 @@ from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.errors import Forbidden, NotFound
 
+M = TypeVar("M", Offer, Requirement)
+
+
+@functools.cache
+def _with_owner(model: type[Offer] | type[Requirement]) -> Select[Any]:
+    """An offer or requirement by id with its organization, as one statement built once:
+    building it anew (what ``Session.get`` with options does) cost a third of the query."""
+    owner = Offer.producer if model is Offer else Requirement.buyer
+    return select(model).options(joinedload(owner)).where(model.id == bindparam("id"))
+
+
+def _get(session: Session, model: type[M], row_id: int) -> M | None:
+    """Like ``session.get``: the instance the session already holds, else one query."""
+    held = session.identity_map.get(identity_key(model, row_id))
+    if isinstance(held, model):
+        return held
+    found: M | None = session.scalars(_with_owner(model), {"id": row_id}).one_or_none()
+    return found
+
 
 def read_offer(session: Session, user: User, offer_id: int) -> Offer:
-    offer = session.get(Offer, offer_id, options=[joinedload(Offer.producer)])
+    offer = _get(session, Offer, offer_id)
     if offer is None or not can.can_read_offer(user, offer):
         raise NotFound(f"Offer {offer_id} does not exist.")
     return offer
@@ -71,7 +93,7 @@ def archive_offer(
 
 
 def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
-    requirement = session.get(Requirement, requirement_id, options=[joinedload(Requirement.buyer)])
+    requirement = _get(session, Requirement, requirement_id)
     if requirement is None or not can.can_read_requirement(user, requirement):
         raise NotFound(f"Requirement {requirement_id} does not exist.")
     return requirement

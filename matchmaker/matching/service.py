@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
     DateTime,
+    Select,
     String,
     Table,
     bindparam,
@@ -527,6 +528,22 @@ def _as_loaded(session: Session, values: dict[str, Any]) -> Match:
 _MATCH_MANAGER = manager_of_class(Match)
 
 
+@functools.cache
+def _shown_offers() -> Select[Offer, Match]:
+    """The offers to show and the pairs' Match rows, in one round trip; built once, as
+    building it took a third of its time."""
+    return (
+        select(Offer, Match)
+        .options(joinedload(Offer.producer))
+        .outerjoin(
+            Match,
+            (Match.offer_id == Offer.id) & (Match.requirement_id == bindparam("requirement_id")),
+        )
+        .where(Offer.id.in_(bindparam("ids", expanding=True)))
+        .execution_options(populate_existing=True)
+    )
+
+
 def rank_offers(
     session: Session,
     state: RankingState,
@@ -537,13 +554,9 @@ def rank_offers(
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
     results = state.rank(session, requirement_record(requirement), limit, on or date.today())
-    # The offers to show and the pairs' Match rows, in one round trip.
     found = session.execute(
-        select(Offer, Match)
-        .options(joinedload(Offer.producer))
-        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.requirement_id == requirement.id))
-        .where(Offer.id.in_([int(r.offer_id) for r in results]))
-        .execution_options(populate_existing=True)
+        _shown_offers(),
+        {"requirement_id": requirement.id, "ids": [int(r.offer_id) for r in results]},
     ).all()
     offers = {offer.id: offer for offer, _ in found}
     stored = {(requirement.id, offer.id): match for offer, match in found if match is not None}
