@@ -17,7 +17,7 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that slow leaks cannot grow without bound, but rarely: a
-# new worker builds its offer index before it answers (bench/api.py: 61 s for two workers
+# new worker builds its offer index before it answers (bench/api.py: 61–79 s for two workers
 # at once at 100,000 offers), and at 30 requests/s a worker would reach 5,000 in 3 minutes.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
 max_requests_jitter = max_requests // 10
