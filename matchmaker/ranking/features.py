@@ -55,29 +55,37 @@ class PairFacts:
     units_compare: bool
 
 
-def _requirement_unit(requirement: RequirementRecord, offer: OfferRecord) -> str:
-    return requirement.unit or offer.unit
+def delivery_targets(requirement: RequirementRecord) -> frozenset[str]:
+    """Where distances are measured to: the delivery provinces, else the buyer's own."""
+    if requirement.delivery_provinces:
+        return requirement.delivery_provinces
+    return frozenset({requirement.buyer_province}) if requirement.buyer_province else frozenset()
 
 
-def _in_unit(value: float | None, offer: OfferRecord, unit: str) -> float | None:
-    if value is None:
-        return None
-    return lookup.convert(value, offer.unit, unit)
-
-
-def facts(requirement: RequirementRecord, offer: OfferRecord, on: date) -> PairFacts:
-    unit = _requirement_unit(requirement, offer)
-    units_compare = lookup.convert(1.0, offer.unit, unit) is not None
-    price = None
-    if offer.unit_price_vnd is not None:
-        per_requirement_unit = lookup.convert(1.0, unit, offer.unit)
-        if per_requirement_unit is not None:
-            price = offer.unit_price_vnd * per_requirement_unit
+def facts(
+    requirement: RequirementRecord,
+    offer: OfferRecord,
+    on: date,
+    targets: frozenset[str] | None = None,
+) -> PairFacts:
+    """``targets``: the requirement's :func:`delivery_targets`, when the caller has them."""
+    unit = requirement.unit or offer.unit
+    # Base units per offer unit and per requirement unit: one lookup for every conversion.
+    factors = lookup.unit_factors(offer.unit, unit)
+    capacity = price = min_order = None
+    if factors is not None:
+        per_offer_unit, per_unit = factors
+        if offer.monthly_capacity is not None:
+            capacity = offer.monthly_capacity * per_offer_unit / per_unit
+        if offer.min_order_quantity is not None:
+            min_order = offer.min_order_quantity * per_offer_unit / per_unit
+        if offer.unit_price_vnd is not None:
+            # The price of one requirement unit: offer units per requirement unit.
+            price = offer.unit_price_vnd * (1.0 * per_unit / per_offer_unit)
     distance = None
     if offer.province:
-        targets = requirement.delivery_provinces or (
-            frozenset({requirement.buyer_province}) if requirement.buyer_province else frozenset()
-        )
+        if targets is None:
+            targets = delivery_targets(requirement)
         distance = lookup.nearest_km(offer.province, targets)
     stars = valid_stars(offer, on)
     days_left = (
@@ -87,14 +95,14 @@ def facts(requirement: RequirementRecord, offer: OfferRecord, on: date) -> PairF
     )
     age = (on - offer.updated_at.date()).days if offer.updated_at is not None else None
     return PairFacts(
-        capacity=_in_unit(offer.monthly_capacity, offer, unit),
+        capacity=capacity,
         price=price,
-        min_order=_in_unit(offer.min_order_quantity, offer, unit),
+        min_order=min_order,
         distance_km=distance,
         certificate_days_left=days_left,
         stars=stars,
         listing_age_days=max(age, 0) if age is not None else None,
-        units_compare=units_compare,
+        units_compare=factors is not None,
     )
 
 

@@ -27,7 +27,14 @@ from matchmaker.ranking.analysis import Vectorizer, idf_weights, weigh, weigh_fe
 from matchmaker.ranking.constraints import codes, requirement_open, star_floor, violations
 from matchmaker.ranking.explain import explain
 from matchmaker.ranking.fairness import diversify, exposure_adjusted
-from matchmaker.ranking.features import FEATURES, PairFacts, facts, pair_features, producer_fit
+from matchmaker.ranking.features import (
+    FEATURES,
+    PairFacts,
+    delivery_targets,
+    facts,
+    pair_features,
+    producer_fit,
+)
 from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
 
@@ -511,9 +518,10 @@ def score_eligible(
         return []
     top = max(best_text if best_text is not None else max(t for _, t in pairs), _TEXT_REFERENCE)
     answered = responsiveness or {}
+    targets = delivery_targets(requirement)
     rows: list[ScoredOffer] = []
     for offer, text in pairs:
-        fact = facts(requirement, offer, on)
+        fact = facts(requirement, offer, on, targets)
         features = pair_features(
             requirement,
             offer,

@@ -28,9 +28,10 @@ def base_unit(unit: str) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=1024)
-def _factors(from_unit: str, to_unit: str) -> tuple[float, float] | None:
-    """Base units per ``from_unit`` and per ``to_unit``; one cache hit per conversion, as
-    ranking converts every candidate's quantities."""
+def unit_factors(from_unit: str, to_unit: str) -> tuple[float, float] | None:
+    """Base units per ``from_unit`` and per ``to_unit`` (None when they do not compare): one
+    cache hit for all of a candidate's conversions, as ranking converts every candidate's
+    quantities. ``quantity * from / to`` is the quantity in ``to_unit``."""
     from_base, from_factor = base_unit(from_unit)
     to_base, to_factor = base_unit(to_unit)
     if from_base != to_base:
@@ -40,7 +41,7 @@ def _factors(from_unit: str, to_unit: str) -> tuple[float, float] | None:
 
 def convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
     """``quantity`` of ``from_unit`` in ``to_unit``, or None when they do not compare."""
-    factors = _factors(from_unit, to_unit)
+    factors = unit_factors(from_unit, to_unit)
     if factors is None:
         return None
     return quantity * factors[0] / factors[1]
