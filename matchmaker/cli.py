@@ -5,10 +5,12 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from matchmaker.app import create_app
 from matchmaker.db import unit_of_work
@@ -204,8 +206,36 @@ def register(app: Flask) -> None:
     app.cli.add_command(_ranking_group(app))
 
 
+# The database said the schema is not there: no such table (SQLite), undefined table or
+# column (PostgreSQL).
+_NO_SCHEMA = ("no such table", "no such column")
+_NO_SCHEMA_STATES = ("42P01", "42703")
+
+
+def _schema_missing(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None)
+    return state in _NO_SCHEMA_STATES or any(text in str(error.orig) for text in _NO_SCHEMA)
+
+
+class MatchmakerGroup(FlaskGroup):
+    """The ``matchmaker`` command: a command run against a database that was never set up
+    (or not upgraded since) says so and what to run, rather than print a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            if not _schema_missing(error):
+                raise
+            raise click.ClickException(
+                "The database is not set up for this version ("
+                + str(error.orig).strip().splitlines()[0]
+                + "). Run `matchmaker db upgrade` first."
+            ) from None
+
+
 def main() -> None:
-    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False)
+    cli = MatchmakerGroup(create_app=lambda: create_app(), add_default_commands=False)
     cli.main(prog_name="matchmaker")
 
 

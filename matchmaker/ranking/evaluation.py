@@ -14,6 +14,7 @@ offer; title and description of each requirement):
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 from matchmaker.ranking.text import fold
+
+# bm25s sets its own logger to DEBUG when imported, which would print its progress lines
+# under every evaluation; the application's log level decides instead.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 # Offers of the same kind the buyer asked for get grade 2; recall counts those.
 RECALL_GRADE = 2

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -51,3 +54,18 @@ def test_create_officer(app: Flask, db: Session) -> None:
     )  # fmt: skip
     assert user.organization.province == "80"
     assert verify_password(user.password_hash, "s3cret-pass")
+
+
+def test_a_command_on_a_database_never_set_up_says_what_to_run(tmp_path: Path) -> None:
+    env = {**os.environ, "MATCHMAKER_INSTANCE_PATH": str(tmp_path),
+           "MATCHMAKER_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "matchmaker.cli", "users", "create", "--role", "officer",
+         "--email", "trang@socongthuong.gov.vn", "--name", "Lê Thu Trang",
+         "--province", "Tay Ninh", "--password", "s3cret-pass"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no such table" in result.stderr
+    assert "Run `matchmaker db upgrade` first." in result.stderr
+    assert "Traceback" not in result.stderr
