@@ -24,29 +24,32 @@ Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 PriceVnd = Annotated[int, Field(ge=0, le=10**13)]
 Days = Annotated[int, Field(ge=1, le=36_500)]
 
-_QUERY_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-class QueryModel(BaseModel):
-    """The parameters of a query string.
+class Schema(BaseModel):
+    """A request or response shape whose JSON schema is made once per model and arguments.
 
-    flask-openapi3 reads the model's JSON schema on every request, to tell list parameters
-    from single ones, and pydantic works it out afresh each time: more than a millisecond for
-    the search parameters. The schema is made once per model here (a copy is handed out, so
-    that no caller can change the one kept).
+    flask-openapi3 asks pydantic for the schemas of every route's models when an app is
+    made, and for a query model's on every request; pydantic works each out afresh (more
+    than a millisecond for the search parameters, most of the time an app takes to start).
+    A copy is handed out, so that no caller can change the one kept.
     """
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if args or kwargs:
-            return super().model_json_schema(*args, **kwargs)
-        schema = _QUERY_SCHEMAS.get(cls)
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        schema = _SCHEMAS.get(key)
         if schema is None:
-            schema = _QUERY_SCHEMAS[cls] = super().model_json_schema()
+            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
         return copy.deepcopy(schema)
 
 
-class Problem(BaseModel):
+class QueryModel(Schema):
+    """The parameters of a query string."""
+
+
+class Problem(Schema):
     """An RFC 9457 problem document."""
 
     type: str = "about:blank"
@@ -56,7 +59,7 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-class ProvinceOut(BaseModel):
+class ProvinceOut(Schema):
     code: str
     name: str
     name_en: str
@@ -91,7 +94,7 @@ class OfferQuery(PageQuery):
     updated_since: AwareDatetime | None = None
 
 
-class OfferOut(BaseModel):
+class OfferOut(Schema):
     id: int
     organization_id: int
     producer_name: str
@@ -119,22 +122,22 @@ class OfferOut(BaseModel):
     updated_at: datetime
 
 
-class OfferPage(BaseModel):
+class OfferPage(Schema):
     items: list[OfferOut]
     total: int
     next_cursor: str | None = None
     page: int | None = None
 
 
-class OfferPath(BaseModel):
+class OfferPath(Schema):
     offer_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class ReferencePath(BaseModel):
+class ReferencePath(Schema):
     kind: str = Field(..., pattern="^(provinces|categories|certifications|units)$")
 
 
-class ReferenceItem(BaseModel):
+class ReferenceItem(Schema):
     model_config = ConfigDict(extra="allow")
 
     code: str
@@ -142,7 +145,7 @@ class ReferenceItem(BaseModel):
     name_en: str
 
 
-class ReferenceList(BaseModel):
+class ReferenceList(Schema):
     items: list[ReferenceItem]
 
 
@@ -154,7 +157,7 @@ Province = Annotated[
 Code = Annotated[str, Field(max_length=64)]
 
 
-class OfferFields(BaseModel):
+class OfferFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=10_000)
@@ -187,7 +190,7 @@ class OfferPatch(OfferFields):
     version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
-class RequirementFields(BaseModel):
+class RequirementFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=10_000)
@@ -213,7 +216,7 @@ class RequirementPatch(RequirementFields):
     version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
-class OrganizationFields(BaseModel):
+class OrganizationFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=300)
@@ -250,7 +253,7 @@ class NewOrganization(OrganizationFields):
     name: str = Field(..., min_length=1, max_length=300)
 
 
-class JoinOrganization(BaseModel):
+class JoinOrganization(Schema):
     """Join an existing organization with the invite code its members see."""
 
     model_config = ConfigDict(extra="forbid")
@@ -259,7 +262,7 @@ class JoinOrganization(BaseModel):
     invite_code: str = Field(..., min_length=1, max_length=64)
 
 
-class Registration(BaseModel):
+class Registration(Schema):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(..., max_length=320)
@@ -269,20 +272,20 @@ class Registration(BaseModel):
     organization: NewOrganization | JoinOrganization
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(..., max_length=320)
     password: str = Field(..., max_length=256)
 
 
-class TokenOut(BaseModel):
+class TokenOut(Schema):
     token: str
     expires_at: datetime
     token_type: Literal["bearer"] = "bearer"
 
 
-class OrganizationOut(BaseModel):
+class OrganizationOut(Schema):
     id: int
     kind: str
     name: str
@@ -299,7 +302,7 @@ class OrganizationOut(BaseModel):
     invite_code: str | None = Field(None, description="Only shown to the organization's members.")
 
 
-class UserOut(BaseModel):
+class UserOut(Schema):
     id: int
     email: str
     name: str
@@ -307,14 +310,14 @@ class UserOut(BaseModel):
     organization_id: int
 
 
-class RegistrationOut(BaseModel):
+class RegistrationOut(Schema):
     user: UserOut
     organization: OrganizationOut
     token: str
     expires_at: datetime
 
 
-class OrganizationPage(BaseModel):
+class OrganizationPage(Schema):
     items: list[OrganizationOut]
     total: int
     next_cursor: str | None = None
@@ -326,11 +329,11 @@ class OrganizationQuery(PageQuery):
     province: str | None = None
 
 
-class OrganizationPath(BaseModel):
+class OrganizationPath(Schema):
     organization_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class RequirementOut(BaseModel):
+class RequirementOut(Schema):
     id: int
     organization_id: int
     buyer_name: str
@@ -353,7 +356,7 @@ class RequirementOut(BaseModel):
     updated_at: datetime
 
 
-class RequirementPage(BaseModel):
+class RequirementPage(Schema):
     items: list[RequirementOut]
     total: int
     next_cursor: str | None = None
@@ -368,7 +371,7 @@ class RequirementQuery(PageQuery):
     updated_since: AwareDatetime | None = None
 
 
-class RequirementPath(BaseModel):
+class RequirementPath(Schema):
     requirement_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
@@ -378,13 +381,13 @@ class MatchQuery(QueryModel):
     limit: int = Field(10, ge=1, le=50)
 
 
-class Explanation(BaseModel):
+class Explanation(Schema):
     code: str
     vi: str
     en: str
 
 
-class OfferSummary(BaseModel):
+class OfferSummary(Schema):
     id: int
     title: str
     category: str
@@ -398,7 +401,7 @@ class OfferSummary(BaseModel):
     monthly_capacity: float | None
 
 
-class RequirementSummary(BaseModel):
+class RequirementSummary(Schema):
     id: int
     title: str
     category: str | None
@@ -411,7 +414,7 @@ class RequirementSummary(BaseModel):
     valid_until: date | None
 
 
-class OfferMatch(BaseModel):
+class OfferMatch(Schema):
     id: int
     offer: OfferSummary
     score: float
@@ -421,7 +424,7 @@ class OfferMatch(BaseModel):
     status: str
 
 
-class RequirementMatch(BaseModel):
+class RequirementMatch(Schema):
     id: int
     requirement: RequirementSummary
     score: float
@@ -439,7 +442,7 @@ class RequirementMatchList(RootModel[list[RequirementMatch]]):
     """The ranked open requirements, best first."""
 
 
-class PoolOut(BaseModel):
+class PoolOut(Schema):
     offers: list[OfferSummary]
     combined_capacity: float
     unit: str | None
@@ -452,18 +455,18 @@ class PoolList(RootModel[list[PoolOut]]):
     """Groups of producers who together cover the monthly volume, best first."""
 
 
-class MatchPath(BaseModel):
+class MatchPath(Schema):
     match_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class Feedback(BaseModel):
+class Feedback(Schema):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["viewed", "accepted", "declined", "contacted", "deal"]
     reason: str | None = Field(None, max_length=500, description="Required when declining.")
 
 
-class MatchOut(BaseModel):
+class MatchOut(Schema):
     id: int
     requirement_id: int
     offer_id: int
@@ -486,32 +489,32 @@ class SearchQuery(QueryModel):
     page: int = Field(1, ge=1, le=500)
 
 
-class SearchHit(BaseModel):
+class SearchHit(Schema):
     offer: OfferOut
     score: float
     highlights: dict[str, str]
 
 
-class FacetCount(BaseModel):
+class FacetCount(Schema):
     code: str
     name: str
     count: int
 
 
-class SearchResult(BaseModel):
+class SearchResult(Schema):
     items: list[SearchHit]
     total: int
     page: int
     facets: dict[str, list[FacetCount]]
 
 
-class ShortlistNote(BaseModel):
+class ShortlistNote(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(None, max_length=500, description="For the buyer's colleagues.")
 
 
-class ShortlistEntryOut(BaseModel):
+class ShortlistEntryOut(Schema):
     offer: OfferSummary
     offer_status: str = Field(description="An offer since paused or archived stays listed.")
     note: str
@@ -519,6 +522,6 @@ class ShortlistEntryOut(BaseModel):
     saved_at: datetime
 
 
-class ShortlistOut(BaseModel):
+class ShortlistOut(Schema):
     items: list[ShortlistEntryOut]
     total: int

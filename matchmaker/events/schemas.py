@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, QueryModel
+from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, QueryModel, Schema
 
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
 Moment = Annotated[
@@ -16,7 +16,7 @@ Moment = Annotated[
 ]
 
 
-class EventDay(BaseModel):
+class EventDay(Schema):
     model_config = ConfigDict(extra="forbid")
 
     date: Day
@@ -24,7 +24,7 @@ class EventDay(BaseModel):
     end: Clock
 
 
-class EventFields(BaseModel):
+class EventFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=10_000)
@@ -54,13 +54,13 @@ class EventPatch(EventFields):
     registration_deadline: Moment | None = None
 
 
-class SlotOut(BaseModel):
+class SlotOut(Schema):
     id: str
     start: datetime
     end: datetime
 
 
-class EventOut(BaseModel):
+class EventOut(Schema):
     id: int
     organization_id: int
     organizer: str
@@ -82,7 +82,7 @@ class EventOut(BaseModel):
     created_at: datetime
 
 
-class EventPage(BaseModel):
+class EventPage(Schema):
     items: list[EventOut]
     total: int
     next_cursor: str | None = None
@@ -93,18 +93,18 @@ class EventQuery(PageQuery):
     mine: bool = Field(False, description="Only the events of your own agency.")
 
 
-class EventPath(BaseModel):
+class EventPath(Schema):
     event_id: Id
 
 
-class Window(BaseModel):
+class Window(Schema):
     model_config = ConfigDict(extra="forbid")
 
     start: Moment
     end: Moment
 
 
-class Registration(BaseModel):
+class Registration(Schema):
     model_config = ConfigDict(extra="forbid")
 
     offer_ids: list[Id] = Field(default_factory=list, max_length=50)
@@ -116,7 +116,7 @@ class Registration(BaseModel):
     note: str | None = Field(None, max_length=1000)
 
 
-class ParticipantOut(BaseModel):
+class ParticipantOut(Schema):
     id: int
     event_id: int
     organization_id: int
@@ -132,7 +132,7 @@ class ParticipantOut(BaseModel):
     decision_reason: str | None
 
 
-class ParticipantPage(BaseModel):
+class ParticipantPage(Schema):
     items: list[ParticipantOut]
     total: int
     next_cursor: str | None = None
@@ -144,12 +144,12 @@ class ParticipantQuery(PageQuery):
     side: Literal["producer", "buyer"] | None = None
 
 
-class ParticipantPath(BaseModel):
+class ParticipantPath(Schema):
     event_id: Id
     participant_id: Id
 
 
-class Decision(BaseModel):
+class Decision(Schema):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["approve", "reject"]
@@ -160,17 +160,17 @@ class SuggestionQuery(QueryModel):
     limit: int = Field(20, ge=1, le=100)
 
 
-class SuggestionOut(BaseModel):
+class SuggestionOut(Schema):
     participant: ParticipantOut
     match_id: int
     score: float
 
 
-class SuggestionList(BaseModel):
+class SuggestionList(Schema):
     items: list[SuggestionOut]
 
 
-class RequestCreate(BaseModel):
+class RequestCreate(Schema):
     model_config = ConfigDict(extra="forbid")
 
     participant_id: Id = Field(..., description="The participant of the other side.")
@@ -178,20 +178,20 @@ class RequestCreate(BaseModel):
     message: str = Field("", max_length=1000)
 
 
-class RequestAnswer(BaseModel):
+class RequestAnswer(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answer: Literal["accept", "decline"]
 
 
-class RequestPatch(BaseModel):
+class RequestPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     must_meet: bool | None = None
     withdraw: bool = False
 
 
-class RequestOut(BaseModel):
+class RequestOut(Schema):
     id: int
     event_id: int
     producer_id: int
@@ -210,7 +210,7 @@ class RequestOut(BaseModel):
     published_table: int | None
 
 
-class RequestPage(BaseModel):
+class RequestPage(Schema):
     items: list[RequestOut]
     total: int
     next_cursor: str | None = None
@@ -221,25 +221,25 @@ class RequestQuery(PageQuery):
     status: Literal["pending", "accepted", "declined", "expired", "withdrawn"] | None = None
 
 
-class RequestPath(BaseModel):
+class RequestPath(Schema):
     event_id: Id
     request_id: Id
 
 
-class ScheduleRequest(BaseModel):
+class ScheduleRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     time_limit: float = Field(10.0, ge=1, le=120, description="Seconds the scheduler may use.")
     method: Literal["auto", "cp-sat", "mip", "greedy"] = "auto"
 
 
-class UnplacedOut(BaseModel):
+class UnplacedOut(Schema):
     request_id: int
     reason: str
     participant_id: int | None
 
 
-class ScheduleOut(BaseModel):
+class ScheduleOut(Schema):
     id: int
     status: str
     requested: int
@@ -253,11 +253,11 @@ class ScheduleOut(BaseModel):
     published_at: datetime | None
 
 
-class PublishOut(BaseModel):
+class PublishOut(Schema):
     emails: int = Field(..., description="Agenda emails queued (changed agendas only).")
 
 
-class MeetingOut(BaseModel):
+class MeetingOut(Schema):
     id: int
     request_id: int
     starts_at: datetime
@@ -275,14 +275,14 @@ class MeetingOut(BaseModel):
     follow_up_on: date | None
 
 
-class MeetingPage(BaseModel):
+class MeetingPage(Schema):
     items: list[MeetingOut]
     total: int
     next_cursor: str | None = None
     page: int | None = None
 
 
-class MeetingPath(BaseModel):
+class MeetingPath(Schema):
     event_id: Id
     meeting_id: Id
 
@@ -292,7 +292,7 @@ class AgendaQuery(QueryModel):
     format: Literal["json", "ics"] = "json"
 
 
-class AgendaOut(BaseModel):
+class AgendaOut(Schema):
     # format=ics answers with the calendar file instead.
     model_config = ConfigDict(
         openapi_extra={  # type: ignore[typeddict-unknown-key]  # flask-openapi3 reads it
@@ -304,7 +304,7 @@ class AgendaOut(BaseModel):
     meetings: list[MeetingOut]
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     attendance: Literal["held", "no_show"] | None = None
@@ -326,7 +326,7 @@ class PeriodReportQuery(ReportQuery):
     event_id: Id | None = None
 
 
-class FiguresOut(BaseModel):
+class FiguresOut(Schema):
     meetings: int
     held: int
     no_show: int
@@ -344,7 +344,7 @@ class GroupFigures(FiguresOut):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportOut(BaseModel):
+class ReportOut(Schema):
     # format=csv or xlsx answers with the meetings as a file instead.
     model_config = ConfigDict(
         openapi_extra={  # type: ignore[typeddict-unknown-key]  # flask-openapi3 reads it
