@@ -45,10 +45,6 @@ class Schema(BaseModel):
         return copy.deepcopy(schema)
 
 
-class QueryModel(Schema):
-    """The parameters of a query string."""
-
-
 class Problem(Schema):
     """An RFC 9457 problem document."""
 
@@ -72,7 +68,7 @@ class ProvinceOut(Schema):
         return cls(code=province.code, name=province.name_vi, name_en=province.name_en)
 
 
-class PageQuery(QueryModel):
+class PageQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(50, ge=1, le=200, description="Items per page (1-200).")
@@ -375,7 +371,7 @@ class RequirementPath(Schema):
     requirement_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class MatchQuery(QueryModel):
+class MatchQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(10, ge=1, le=50)
@@ -477,7 +473,7 @@ class MatchOut(Schema):
     history: list[dict[str, Any]]
 
 
-class SearchQuery(QueryModel):
+class SearchQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(None, max_length=300)

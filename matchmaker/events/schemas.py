@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, QueryModel, Schema
+from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, Schema
 
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
 Moment = Annotated[
@@ -156,7 +156,7 @@ class Decision(Schema):
     reason: str | None = Field(None, max_length=500)
 
 
-class SuggestionQuery(QueryModel):
+class SuggestionQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
@@ -287,7 +287,7 @@ class MeetingPath(Schema):
     meeting_id: Id
 
 
-class AgendaQuery(QueryModel):
+class AgendaQuery(Schema):
     participant_id: Id | None = Field(None, description="Officers: whose agenda.")
     format: Literal["json", "ics"] = "json"
 
@@ -314,7 +314,7 @@ class OutcomeIn(Schema):
     notes: str | None = Field(None, max_length=5000)
 
 
-class ReportQuery(QueryModel):
+class ReportQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     since: Day | None = None

@@ -81,7 +81,7 @@ def facts(
             min_order = offer.min_order_quantity * per_offer_unit / per_unit
         if offer.unit_price_vnd is not None:
             # The price of one requirement unit: offer units per requirement unit.
-            price = offer.unit_price_vnd * (1.0 * per_unit / per_offer_unit)
+            price = offer.unit_price_vnd * (per_unit / per_offer_unit)
     distance = None
     if offer.province:
         if targets is None:
