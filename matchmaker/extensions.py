@@ -30,6 +30,7 @@ def init_extensions(app: Flask, settings: Settings) -> None:
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
+        g.pop("api_user", None)  # the caller the API found, a row of this session
         session: Session | None = g.pop("db_session", None)
         if session is not None:
             session.close()

@@ -7,6 +7,7 @@ requirement's delivery area are in, and one of another province; an admin.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -130,3 +131,31 @@ def test_buyers_list_only_their_own_requirements(client: FlaskClient, world: Wor
     assert other
     body = client.get("/api/v1/requirements", headers=other.headers).get_json()
     assert body["total"] == 0
+
+
+def _secured_operations(client: FlaskClient) -> list[tuple[str, str, bool]]:
+    """(method, path, has a body) of every operation the OpenAPI document says needs a token."""
+    document = client.get("/api/openapi.json").get_json()
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security"):
+                found.append((method.upper(), path, "requestBody" in operation))
+    return found
+
+
+def test_a_caller_without_a_token_is_told_to_sign_in_before_anything_else(
+    client: FlaskClient,
+) -> None:
+    """Wrong parameters, an unknown field and ids that do not exist would each get their own
+    4xx; without a token, every secured operation answers 401 first."""
+    operations = _secured_operations(client)
+    assert len(operations) > 30
+    for method, path, has_body in operations:
+        url = re.sub(r"\{[^}]+\}", "987654", path) + "?limit=lots&page=-1"
+        for headers in ({}, {"Authorization": "Bearer mm_not-a-token"}):
+            response = client.open(
+                url, method=method, headers=headers, json={"no_such_field": 1} if has_body else None
+            )
+            assert response.status_code == 401, (method, path, headers, response.get_json())
+            assert response.mimetype == "application/problem+json"
