@@ -62,6 +62,22 @@ def _reject_malformed_json() -> Response | None:
     return None
 
 
+def _malformed_id() -> str | None:
+    """The segment of a path no route matched that would match one as a number: the caller
+    meant an id (``/api/v1/offers/abc``) rather than a path that does not exist."""
+    adapter = current_app.url_map.bind("")
+    segments = request.path.split("/")
+    for i, segment in enumerate(segments):
+        if not segment or segment.isdigit():
+            continue
+        try:
+            adapter.match("/".join([*segments[:i], "1", *segments[i + 1 :]]), request.method)
+        except HTTPException:
+            continue
+        return segment
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
     app.before_request(_reject_malformed_json)
 
@@ -83,7 +99,10 @@ def register_error_handlers(app: Flask) -> None:
         if not _wants_problem():
             return _page(error.code or 500)
         status = error.code or 500
-        response = problem(status, error.name, error.description or error.name)
+        detail = error.description or error.name
+        if status == 404 and (bad_id := _malformed_id()) is not None:
+            detail = f"{bad_id!r} is not an id: ids are whole numbers."
+        response = problem(status, error.name, detail)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response

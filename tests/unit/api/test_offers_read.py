@@ -68,6 +68,18 @@ def test_unknown_offer_and_route_are_problem_json(client: FlaskClient, buyer: Ca
         response = client.get(url, headers=buyer.headers)
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
+        assert "is not an id" not in response.get_json()["detail"]
+
+
+def test_an_id_that_is_not_a_number_is_named(client: FlaskClient, buyer: Caller) -> None:
+    for url, method, segment in (
+        ("/api/v1/offers/abc", "GET", "abc"),
+        ("/api/v1/requirements/-3/matches", "GET", "-3"),
+        ("/api/v1/matches/1.5/feedback", "POST", "1.5"),
+    ):
+        response = client.open(url, method=method, headers=buyer.headers)
+        assert response.status_code == 404, url
+        assert response.get_json()["detail"] == f"{segment!r} is not an id: ids are whole numbers."
 
 
 def test_health_reports_database_and_broker(client: FlaskClient) -> None:
