@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, json, make_response, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.errors import DomainError, StaleVersion, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ def register_error_handlers(app: Flask) -> None:
         response = problem(status, title, error.detail, **extra)
         if isinstance(error, Unauthorized):
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     @app.errorhandler(HTTPException)

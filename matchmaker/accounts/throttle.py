@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from functools import cached_property
 
 from limits import parse
@@ -14,6 +16,10 @@ from matchmaker.errors import DomainError
 class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after  # seconds until an attempt is allowed again
 
 
 class LoginThrottle:
@@ -31,4 +37,9 @@ class LoginThrottle:
     def hit(self, *keys: str) -> None:
         for key in keys:
             if not self._limiter.hit(self.limit, "login", key):
-                raise TooManyRequests(f"Too many sign-in attempts; wait a minute ({self.limit}).")
+                reset_at, _ = self._limiter.get_window_stats(self.limit, "login", key)
+                wait = max(1, math.ceil(reset_at - time.time()))
+                raise TooManyRequests(
+                    f"Too many sign-in attempts ({self.limit}); try again in {wait} s.",
+                    retry_after=wait,
+                )

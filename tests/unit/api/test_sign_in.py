@@ -1,0 +1,45 @@
+"""Sign-in attempts are limited per client address and per account."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from .conftest import Caller
+
+TOKEN = "/api/v1/auth/token"
+
+
+def _attempt(
+    client: FlaskClient, email: str, password: str, address: str
+) -> tuple[int, dict, dict]:
+    response = client.post(
+        TOKEN, json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+    return response.status_code, response.get_json(), dict(response.headers)
+
+
+def test_the_eleventh_attempt_in_a_minute_is_refused_with_when_to_retry(
+    client: FlaskClient, buyer: Caller
+) -> None:
+    email = buyer.user.email
+    for _ in range(10):
+        status, _body, _headers = _attempt(client, email, "not the password", "10.0.0.1")
+        assert status == 401
+    # The right password does not get through either: the limit is no oracle.
+    status, body, headers = _attempt(client, email, "correct horse battery", "10.0.0.1")
+    assert status == 429
+    assert headers["Content-Type"] == "application/problem+json"
+    assert 1 <= int(headers["Retry-After"]) <= 60
+    assert f"try again in {headers['Retry-After']} s" in body["detail"]
+
+
+def test_the_account_is_limited_from_any_address_and_others_are_not(
+    client: FlaskClient, buyer: Caller, producer: Caller
+) -> None:
+    for n in range(10):
+        status, _, _ = _attempt(client, buyer.user.email, "wrong", f"10.0.1.{n}")
+        assert status == 401
+    assert _attempt(client, buyer.user.email, "correct horse battery", "10.0.2.1")[0] == 429
+    # Another account, from an address of its own, signs in as usual.
+    status, body, _ = _attempt(client, producer.user.email, "correct horse battery", "10.0.3.1")
+    assert status == 200 and body["token"]
