@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, redirect, url_for
 from flask_openapi3 import Info
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from matchmaker.api.openapi import MatchmakerOpenAPI
@@ -39,6 +40,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
     )
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.trusted_proxies,
+            x_proto=settings.trusted_proxies,
+            x_host=settings.trusted_proxies,
+        )
     init_extensions(app, settings)
     logging.basicConfig(level=settings.log_level)
 

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = 2 * 1024 * 1024
     token_ttl_hours: int = 24 * 30
     login_rate_limit: str = "10/minute"
+    # Reverse proxies (load balancers) in front of the app that set X-Forwarded-For/-Proto/
+    # -Host: the client's address is then taken from them, so that the sign-in limit counts
+    # clients, not the proxy. 0 (direct): those headers are ignored, as anyone could send them.
+    trusted_proxies: int = Field(default=0, ge=0)
     models_path: Path | None = None
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchmaker.app import create_app
+from matchmaker.extensions import get_database
+from matchmaker.settings import Settings
 
 from .conftest import Caller
 
@@ -43,3 +49,28 @@ def test_the_account_is_limited_from_any_address_and_others_are_not(
     # Another account, from an address of its own, signs in as usual.
     status, body, _ = _attempt(client, producer.user.email, "correct horse battery", "10.0.3.1")
     assert status == 200 and body["token"]
+
+
+def _through_proxy(client: FlaskClient, email: str, password: str, client_address: str) -> int:
+    response = client.post(
+        TOKEN,
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": "10.9.9.9"},  # the load balancer
+        headers={"X-Forwarded-For": client_address},
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_clients_are_counted_apart(
+    settings: Settings, sessions: sessionmaker[Session], producer: Caller, proxies: int
+) -> None:
+    app = create_app(settings.model_copy(update={"trusted_proxies": proxies}))
+    get_database(app).sessions = sessions
+    client = app.test_client()
+    for n in range(10):  # ten different unknown accounts from one client
+        assert _through_proxy(client, f"nobody{n}@example.vn", "wrong", "203.0.113.7") == 401
+    # Another client behind the same load balancer: apart when the proxy is trusted; with
+    # no trusted proxy the header is ignored (anyone could send it) and the address is shared.
+    status = _through_proxy(client, producer.user.email, "correct horse battery", "198.51.100.2")
+    assert status == (200 if proxies else 429)
