@@ -11,6 +11,7 @@ from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, commit, json
+from matchmaker.api.openapi import api_blueprint
 from matchmaker.api.security import BEARER, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
 from matchmaker.extensions import db_session, get_settings, login_throttle
@@ -24,10 +25,10 @@ def _ttl() -> timedelta:
 
 
 def build() -> APIBlueprint:
-    api = APIBlueprint("api_auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
+    api = api_blueprint("api_auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
 
     @api.post("/register", responses={201: s.RegistrationOut, 409: s.Problem, **ERRORS})
-    def register(body: s.Registration) -> Response:
+    def register_account(body: s.Registration) -> Response:
         """Register a producer or buyer with a new organization (or join one with its invite
         code). Officer and admin accounts are made with the command line."""
         login_throttle().hit(f"ip:{request.remote_addr}")
@@ -73,7 +74,7 @@ def build() -> APIBlueprint:
         return Response(status=204)
 
     @api.get("/me", security=BEARER, responses={200: s.UserOut, 401: s.Problem})
-    def me() -> Response:
+    def get_me() -> Response:
         """The signed-in user."""
         return json(user_out(current_user()))
 

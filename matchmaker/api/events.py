@@ -234,7 +234,7 @@ def build() -> APIBlueprint:
         return _paged(e.ParticipantPage, page, participant_out)
 
     @api.post("/<int:event_id>/participants", responses={201: e.ParticipantOut, **WRITE_ERRORS})
-    def register(path: e.EventPath, body: e.Registration) -> Response:
+    def register_participant(path: e.EventPath, body: e.Registration) -> Response:
         """Register your organization (producers and buyers) with the offers or requirements
         it brings and when it can meet; registering again updates the registration."""
         participant = access.register(
@@ -261,7 +261,7 @@ def build() -> APIBlueprint:
         "/<int:event_id>/participants/<int:participant_id>/decision",
         responses={200: e.ParticipantOut, **WRITE_ERRORS},
     )
-    def decide(path: e.ParticipantPath, body: e.Decision) -> Response:
+    def decide_participant(path: e.ParticipantPath, body: e.Decision) -> Response:
         """Approve or reject a registration (organizers)."""
         participant = access.decide(
             db_session(), current_user(), path.event_id, path.participant_id,
@@ -271,7 +271,7 @@ def build() -> APIBlueprint:
         return json(participant_out(participant))
 
     @api.get("/<int:event_id>/suggestions", responses={200: e.SuggestionList, **ERRORS})
-    def suggestions(path: e.EventPath, query: e.SuggestionQuery) -> Response:
+    def meeting_suggestions(path: e.EventPath, query: e.SuggestionQuery) -> Response:
         """Participants of the other side worth meeting, best first, from the ranking."""
         found = access.suggestions(
             db_session(), get_ranking(), current_user(), path.event_id, query.limit

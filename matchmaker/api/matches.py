@@ -25,7 +25,7 @@ def build() -> APIBlueprint:
         return json(match_out(access.read_match(db_session(), current_user(), path.match_id)))
 
     @api.post("/<int:match_id>/feedback", responses={200: s.MatchOut, 409: s.Problem, **ERRORS})
-    def feedback(path: s.MatchPath, body: s.Feedback) -> Response:
+    def match_feedback(path: s.MatchPath, body: s.Feedback) -> Response:
         """Move the match along: viewed, accepted, declined (with a reason), contacted, deal."""
         match = access.give_feedback(
             db_session(), current_user(), path.match_id, body.action, body.reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_openapi3 import OpenAPI
+from flask_openapi3 import APIBlueprint, OpenAPI
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -16,10 +16,37 @@ COMMON_ERRORS = {
 }
 
 
+def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
+    """An operation's id is its handler's name (``list_offers``, ``requirement_matches``), what
+    a generated client names its methods after; ``check_operation_ids`` keeps them unique."""
+    return name
+
+
+def check_operation_ids(spec: dict[str, Any]) -> None:
+    seen: dict[str, str] = {}
+    for path, item in spec.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            where = f"{method.upper()} {path}"
+            other = seen.setdefault(operation["operationId"], where)
+            if other != where:
+                raise RuntimeError(
+                    f"{where} and {other} have the same handler name, "
+                    f"{operation['operationId']!r}: rename one"
+                )
+
+
+def api_blueprint(name: str, import_name: str, **options: Any) -> APIBlueprint:
+    """A blueprint of the API, its operations named after their handlers."""
+    return APIBlueprint(name, import_name, operation_id_callback=operation_id, **options)
+
+
 class MatchmakerOpenAPI(OpenAPI):
     @property
     def api_doc(self) -> dict[str, Any]:
         spec: dict[str, Any] = super().api_doc
+        check_operation_ids(spec)
         for path in spec.get("paths", {}).values():
             for method, operation in path.items():
                 if not isinstance(operation, dict) or "responses" not in operation:

@@ -7,6 +7,7 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker import reference as ref
+from matchmaker.api.openapi import api_blueprint
 from matchmaker.api.schemas import ReferenceList, ReferencePath
 
 TAG = Tag(name="reference", description="Codes with Vietnamese and English names")
@@ -36,7 +37,7 @@ def _items(kind: str) -> list[dict[str, Any]]:
 
 
 def build() -> APIBlueprint:
-    api = APIBlueprint("api_reference", __name__, url_prefix="/api/v1/reference", abp_tags=[TAG])
+    api = api_blueprint("api_reference", __name__, url_prefix="/api/v1/reference", abp_tags=[TAG])
 
     @api.get("/<kind>", responses={200: ReferenceList})
     def list_reference(path: ReferencePath) -> dict:

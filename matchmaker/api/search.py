@@ -12,7 +12,7 @@ from matchmaker.api.security import current_user, signed_in_blueprint
 from matchmaker.api.serializers import offer_out
 from matchmaker.errors import Invalid, field_error
 from matchmaker.extensions import db_session, get_ranking
-from matchmaker.matching.search import SearchFilters, search_offers
+from matchmaker.matching import search as supplier_search
 
 TAG = Tag(name="search", description="Supplier search")
 
@@ -30,12 +30,12 @@ def build() -> APIBlueprint:
     api = signed_in_blueprint("api_search", __name__, url_prefix="/api/v1/search", abp_tags=[TAG])
 
     @api.get("/offers", responses={200: s.SearchResult, 401: s.Problem, 422: s.Problem})
-    def search(query: s.SearchQuery) -> Response:
+    def search_offers(query: s.SearchQuery) -> Response:
         """Active offers matching the words (with or without accents, English or Vietnamese)
         and the filters; facet counts per province, category, stars and certification, each
         counted with the other filters applied; matched words wrapped in <mark>."""
         current_user()
-        filters = SearchFilters(
+        filters = supplier_search.SearchFilters(
             q=query.q,
             category=_known("category", query.category, [c.code for c in reference.categories()]),
             province=province_code(query.province),
@@ -44,7 +44,7 @@ def build() -> APIBlueprint:
                 "certification", query.certification, [c.code for c in reference.certifications()]
             ),
         )
-        result = search_offers(
+        result = supplier_search.search_offers(
             db_session(), get_ranking(), filters, page=query.page, limit=query.limit
         )
         return json(

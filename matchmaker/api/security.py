@@ -9,6 +9,7 @@ from flask_openapi3 import APIBlueprint
 
 from matchmaker.accounts.models import User
 from matchmaker.accounts.tokens import user_for_token
+from matchmaker.api.openapi import api_blueprint
 from matchmaker.errors import Unauthorized
 from matchmaker.extensions import db_session
 
@@ -40,7 +41,7 @@ def signed_in_blueprint(name: str, import_name: str, **options: Any) -> APIBluep
     """An API blueprint whose every route needs a bearer token, asked for before anything
     else: a caller without a valid one is told to sign in (401), not what is wrong with its
     parameters or body."""
-    api = APIBlueprint(name, import_name, abp_security=BEARER, **options)
+    api = api_blueprint(name, import_name, abp_security=BEARER, **options)
 
     @api.before_request
     def sign_in() -> None:

@@ -33,14 +33,14 @@ def build() -> APIBlueprint:
         )
 
     @api.put("/<int:offer_id>", responses={200: s.ShortlistEntryOut, **ERRORS})
-    def save_offer(path: s.OfferPath, body: s.ShortlistNote) -> Response:
+    def save_to_shortlist(path: s.OfferPath, body: s.ShortlistNote) -> Response:
         """Save an offer to the shortlist, or change its note; saving twice keeps one entry."""
         entry = shortlist.save(db_session(), current_user(), path.offer_id, body.note)
         commit()
         return json(shortlist_entry_out(entry))
 
     @api.delete("/<int:offer_id>", responses={204: None, **ERRORS})
-    def remove_offer(path: s.OfferPath) -> Response:
+    def remove_from_shortlist(path: s.OfferPath) -> Response:
         """Remove an offer from the shortlist (204 whether or not it was on it)."""
         shortlist.remove(db_session(), current_user(), path.offer_id)
         commit()

@@ -1,6 +1,10 @@
+import re
+
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from matchmaker.api.openapi import check_operation_ids
 from matchmaker.catalog import services
 
 from .conftest import Caller
@@ -94,6 +98,27 @@ def test_openapi_document(client: FlaskClient) -> None:
     assert spec["openapi"].startswith("3.1")
     assert "/api/v1/offers" in spec["paths"]
     assert client.get("/api/docs").status_code in (301, 302)
+
+
+def test_operations_are_named_for_generated_clients(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    ids = {
+        f"{method.upper()} {path}": operation["operationId"]
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+    assert ids["GET /api/v1/requirements/{requirement_id}/matches"] == "requirement_matches"
+    assert ids["POST /api/v1/matches/{match_id}/feedback"] == "match_feedback"
+    assert ids["GET /api/v1/search/offers"] == "search_offers"
+    assert len(set(ids.values())) == len(ids)
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", name) for name in ids.values()), ids
+
+
+def test_two_operations_with_one_name_are_refused() -> None:
+    spec = {"paths": {"/a": {"get": {"operationId": "get_thing"}},
+                      "/b": {"get": {"operationId": "get_thing"}}}}  # fmt: skip
+    with pytest.raises(RuntimeError, match="GET /b and GET /a have the same handler name"):
+        check_operation_ids(spec)
 
 
 def test_reading_needs_a_token(client: FlaskClient) -> None:
