@@ -234,7 +234,7 @@ def build() -> APIBlueprint:
         return _paged(e.ParticipantPage, page, participant_out)
 
     @api.post("/<int:event_id>/participants", responses={201: e.ParticipantOut, **WRITE_ERRORS})
-    def register_participant(path: e.EventPath, body: e.Registration) -> Response:
+    def register_participant(path: e.EventPath, body: e.ParticipantRegistration) -> Response:
         """Register your organization (producers and buyers) with the offers or requirements
         it brings and when it can meet; registering again updates the registration."""
         participant = access.register(

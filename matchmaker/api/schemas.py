@@ -26,6 +26,9 @@ Days = Annotated[int, Field(ge=1, le=36_500)]
 
 _SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
+# Where each of the project's models of a name is defined.
+_NAMES: dict[str, str] = {}
+
 
 class Schema(BaseModel):
     """A request or response shape whose JSON schema is made once per model and arguments.
@@ -34,7 +37,22 @@ class Schema(BaseModel):
     made, and for a query model's on every request; pydantic works each out afresh (more
     than a millisecond for the search parameters, most of the time an app takes to start).
     A copy is handed out, so that no caller can change the one kept.
+
+    The document names each model's schema after its class alone, so two of the project's
+    models with one name would share an entry, and one operation would document the other's
+    shape: defining the second is refused.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("matchmaker."):
+            where = f"{cls.__module__}.{cls.__qualname__}"
+            other = _NAMES.setdefault(cls.__name__, where)
+            if other != where:
+                raise TypeError(
+                    f"{where} and {other} would share one entry of the OpenAPI document's "
+                    "schemas: rename one"
+                )
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -104,7 +104,7 @@ class Window(Schema):
     end: Moment
 
 
-class Registration(Schema):
+class ParticipantRegistration(Schema):
     model_config = ConfigDict(extra="forbid")
 
     offer_ids: list[Id] = Field(default_factory=list, max_length=50)

@@ -1,5 +1,9 @@
 """API models hand out a JSON schema made once per model and arguments."""
 
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
 from pydantic import BaseModel
 
 from matchmaker.api import schemas as s
@@ -27,3 +31,22 @@ def test_each_model_keeps_its_own_schema() -> None:
     assert set(s.PageQuery.model_json_schema()["properties"]) == {"limit", "cursor", "page"}
     assert "updated_since" in s.OfferQuery.model_json_schema()["properties"]
     assert "updated_since" not in s.PageQuery.model_json_schema()["properties"]
+
+
+def test_a_second_model_of_a_name_in_the_project_is_refused() -> None:
+    """The document keeps one schema per class name: a second one would replace the first
+    for every operation that uses it (two Registration models once did just that)."""
+    namespace: dict[str, Any] = {"__module__": "matchmaker.somewhere", "__qualname__": "Problem"}
+    with pytest.raises(TypeError, match=r"matchmaker\.somewhere\.Problem and matchmaker\.api"):
+        type("Problem", (s.Schema,), namespace)
+    # Outside the project (here, a test module) a name may repeat.
+    assert type("Problem", (s.Schema,), {"__module__": __name__}).__name__ == "Problem"
+
+
+def test_account_registration_documents_its_own_body(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/auth/register"]["post"]["requestBody"]
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert set(spec["components"]["schemas"][name]["properties"]) == {
+        "email", "password", "name", "role", "organization",
+    }  # fmt: skip
