@@ -1,5 +1,6 @@
-"""A client generated from /api/openapi.json (openapi-python-client) walks the journey: the
-document is complete enough for client code nobody wrote by hand."""
+"""A client generated from /api/openapi.json (openapi-python-client) walks the journey and
+runs a connection event, parsing every answer into the document's models: the document is
+complete enough for client code nobody wrote by hand."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -16,6 +18,7 @@ from flask import Flask
 
 from matchmaker.app import create_app
 from matchmaker.settings import Settings
+from tests.unit.api.conftest import Caller, MakeCaller
 
 PACKAGE = "ocop_matchmaker_client"
 
@@ -132,3 +135,86 @@ def test_a_generated_client_walks_the_journey(generated: ModuleType, app: Flask)
     )
     assert refused.status_code == 403
     assert refused.parsed.status == 403 and refused.parsed.detail
+
+
+def test_a_generated_client_runs_a_connection_event(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller
+) -> None:
+    transport = httpx.WSGITransport(app=app)
+
+    def client_of(caller: Caller) -> Any:
+        token = caller.headers["Authorization"].removeprefix("Bearer ")
+        return generated.AuthenticatedClient(
+            base_url="http://testserver", token=token, httpx_args={"transport": transport}
+        )
+
+    officer = client_of(make_caller("officer"))
+    producer_caller, buyer_caller = make_caller("producer"), make_caller("buyer")
+    producer, buyer = client_of(producer_caller), client_of(buyer_caller)
+    deadline = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    event = _call(generated, "events.create_event", officer, body=_model(generated, "EventCreate", {
+        "name": "Hội chợ OCOP Tây Ninh", "venue": "Nhà văn hóa tỉnh",
+        "days": [{"date": "2030-10-01", "start": "08:00", "end": "09:00"}],
+        "slot_minutes": 15, "break_minutes": 5, "table_count": 1,
+        "registration_deadline": deadline, "target_provinces": ["Tay Ninh"],
+    }))  # fmt: skip
+    assert len(event.slots) == 3
+    ids = {"event_id": event.id}
+
+    honey = {"title": "Mật ong rừng U Minh", "category": "food.raw_processed", "unit": "kg"}
+    offer = _call(generated, "offers.create_offer", producer,
+                  body=_model(generated, "OfferCreate", honey))  # fmt: skip
+    wanted = _model(generated, "RequirementCreate", {"title": "Mật ong rừng nguyên chất"})
+    need = _call(generated, "requirements.create_requirement", buyer, body=wanted)
+    joined = [
+        _call(generated, "events.register_participant", who, **ids,
+              body=_model(generated, "ParticipantRegistration", registration))
+        for who, registration in ((producer, {"offer_ids": [offer.id]}),
+                                  (buyer, {"requirement_ids": [need.id]}))
+    ]  # fmt: skip
+    for participant in joined:
+        decided = _call(generated, "events.decide_participant", officer, **ids,
+                        participant_id=participant.id,
+                        body=_model(generated, "Decision", {"decision": "approve"}))  # fmt: skip
+        assert decided.status == "approved"
+    seller = joined[0]
+    assert _call(generated, "events.get_participant", buyer, **ids, participant_id=seller.id)
+    assert _call(generated, "events.list_participants", officer, **ids).total == 2
+
+    (suggestion,) = _call(generated, "events.meeting_suggestions", buyer, **ids).items
+    assert suggestion.participant.id == seller.id
+    asked = {"participant_id": seller.id}
+    request = _call(generated, "events.request_meeting", buyer, **ids,
+                    body=_model(generated, "RequestCreate", asked))  # fmt: skip
+    request = _call(generated, "events.change_request", buyer, **ids, request_id=request.id,
+                    body=_model(generated, "RequestPatch", {"must_meet": True}))  # fmt: skip
+    assert request.must_meet
+    answered = _call(generated, "events.answer_request", producer, **ids, request_id=request.id,
+                     body=_model(generated, "RequestAnswer", {"answer": "accept"}))  # fmt: skip
+    assert answered.status == "accepted"
+    assert [r.id for r in _call(generated, "events.list_requests", officer, **ids).items] == [
+        request.id
+    ]
+
+    run = _call(generated, "events.run_schedule", officer, **ids,
+                body=_model(generated, "ScheduleRequest", {"time_limit": 2}))  # fmt: skip
+    assert (run.placed, run.upper_bound) == (1, 1)
+    assert _call(generated, "events.get_schedule", officer, **ids).placed == 1
+    assert _call(generated, "events.publish_schedule", officer, **ids).emails == 2
+    (meeting,) = _call(generated, "events.list_meetings", officer, **ids).items
+    agenda = _call(generated, "events.get_agenda", producer, **ids)
+    assert [m.id for m in agenda.meetings] == [meeting.id]
+    outcome = _call(generated, "events.record_outcome", buyer, **ids, meeting_id=meeting.id,
+                    body=_model(generated, "OutcomeIn",
+                                {"stage": "contract", "order_value_vnd": 50_000_000}))  # fmt: skip
+    assert outcome.attendance == "held"
+
+    report = _call(generated, "events.event_report", officer, **ids)
+    assert report.totals.contracts == 1 and report.totals.value_vnd == 50_000_000
+    assert _call(generated, "events.period_report", officer).totals.contracts == 1
+    assert [e.id for e in _call(generated, "events.list_events", producer).items] == [event.id]
+    moved = {"venue": "Trung tâm hội nghị"}
+    renamed = _call(generated, "events.update_event", officer, **ids,
+                    body=_model(generated, "EventPatch", moved))  # fmt: skip
+    assert _call(generated, "events.get_event", buyer, **ids).venue == renamed.venue
+    assert _call(generated, "events.cancel_event", officer, **ids).cancelled
