@@ -6,7 +6,7 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from pydantic import BaseModel
 
 from matchmaker import reference
@@ -32,9 +32,8 @@ def etag(version: int) -> str:
     return f'"v{version}"'
 
 
-def expected_version(body_version: int | None = None) -> int | None:
+def expected_version(header: str | None, body_version: int | None = None) -> int | None:
     """The version the client edited: from If-Match (preferred) or the body's ``version``."""
-    header = request.headers.get("If-Match")
     if header is None:
         return body_version
     match = _ETAG.match(header.strip())

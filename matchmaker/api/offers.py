@@ -64,7 +64,7 @@ def build() -> APIBlueprint:
     @api.patch(
         "/<int:offer_id>", responses={200: s.OfferOut, 409: s.Problem, 412: s.Problem, **ERRORS}
     )
-    def update_offer(path: s.OfferPath, body: s.OfferPatch) -> Response:
+    def update_offer(path: s.OfferPath, body: s.OfferPatch, header: s.VersionHeader) -> Response:
         """Change some fields. Send If-Match with the ETag (or ``version``) you edited, so that
         a concurrent change is not overwritten silently."""
         offer = access.update_offer(
@@ -72,16 +72,16 @@ def build() -> APIBlueprint:
             current_user(),
             path.offer_id,
             changes(body, exclude={"version"}),
-            expected_version(body.version),
+            expected_version(header.if_match, body.version),
         )
         commit()
         return json(offer_out(offer), version=offer.version)
 
     @api.delete("/<int:offer_id>", responses={200: s.OfferOut, 412: s.Problem, **ERRORS})
-    def archive_offer(path: s.OfferPath) -> Response:
+    def archive_offer(path: s.OfferPath, header: s.VersionHeader) -> Response:
         """Archive the offer: it stays on record but is no longer suggested."""
         offer = access.archive_offer(
-            db_session(), current_user(), path.offer_id, expected_version()
+            db_session(), current_user(), path.offer_id, expected_version(header.if_match)
         )
         commit()
         return json(offer_out(offer), version=offer.version)

@@ -70,14 +70,16 @@ def build() -> APIBlueprint:
         "/<int:requirement_id>",
         responses={200: s.RequirementOut, 409: s.Problem, 412: s.Problem, **ERRORS},
     )
-    def update_requirement(path: s.RequirementPath, body: s.RequirementPatch) -> Response:
+    def update_requirement(
+        path: s.RequirementPath, body: s.RequirementPatch, header: s.VersionHeader
+    ) -> Response:
         """Change some fields; send If-Match (or ``version``) to avoid overwriting others."""
         requirement = access.update_requirement(
             db_session(),
             current_user(),
             path.requirement_id,
             changes(body, exclude={"version"}),
-            expected_version(body.version),
+            expected_version(header.if_match, body.version),
         )
         commit()
         return json(requirement_out(requirement), version=requirement.version)
@@ -85,10 +87,10 @@ def build() -> APIBlueprint:
     @api.delete(
         "/<int:requirement_id>", responses={200: s.RequirementOut, 412: s.Problem, **ERRORS}
     )
-    def close_requirement(path: s.RequirementPath) -> Response:
+    def close_requirement(path: s.RequirementPath, header: s.VersionHeader) -> Response:
         """Close the requirement: it stays on record but gets no more matches."""
         requirement = access.close_requirement(
-            db_session(), current_user(), path.requirement_id, expected_version()
+            db_session(), current_user(), path.requirement_id, expected_version(header.if_match)
         )
         commit()
         return json(requirement_out(requirement), version=requirement.version)

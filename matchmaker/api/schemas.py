@@ -6,7 +6,15 @@ import copy
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    WithJsonSchema,
+)
 
 from matchmaker import reference
 
@@ -108,7 +116,36 @@ class OfferQuery(PageQuery):
     updated_since: AwareDatetime | None = None
 
 
+# What a response that carries a record's version says about it in the document.
+VERSIONED: ConfigDict = ConfigDict(
+    openapi_extra={  # type: ignore[typeddict-unknown-key]  # flask-openapi3 reads it
+        "headers": {
+            "ETag": {
+                "description": 'The version of the record, e.g. "v3": send it back as '
+                "If-Match with an edit, so that a change made meanwhile is not overwritten.",
+                "required": True,
+                "schema": {"type": "string", "pattern": '^"v[0-9]+"$'},
+            }
+        }
+    }
+)
+
+
+class VersionHeader(Schema):
+    """The version an edit was made on."""
+
+    # A header is absent or a string: null is no value a client can send.
+    if_match: Annotated[str | None, WithJsonSchema({"type": "string"})] = Field(
+        None,
+        alias="If-Match",
+        description='The ETag you read, e.g. "v3": if the record changed since, the edit is '
+        "refused with 412 and nothing is changed. The body's `version` does the same.",
+    )
+
+
 class OfferOut(Schema):
+    model_config = VERSIONED
+
     id: int
     organization_id: int
     producer_name: str
@@ -348,6 +385,8 @@ class OrganizationPath(Schema):
 
 
 class RequirementOut(Schema):
+    model_config = VERSIONED
+
     id: int
     organization_id: int
     buyer_name: str

@@ -97,6 +97,21 @@ def test_a_generated_client_walks_the_journey(generated: ModuleType, app: Flask)
         }),
     )  # fmt: skip
     assert offer.province.code == "80"
+    # Edits carry the version read (If-Match with the ETag); one made on a stale copy is refused.
+    update_offer = importlib.import_module(f"{PACKAGE}.api.offers.update_offer")
+    read = importlib.import_module(f"{PACKAGE}.api.offers.get_offer").sync_detailed(
+        client=producer, offer_id=offer.id
+    )
+    etag = read.headers["ETag"]
+    cheaper = _model(generated, "OfferPatch", {"unit_price_vnd": 80000})
+    edited = update_offer.sync_detailed(
+        client=producer, offer_id=offer.id, body=cheaper, if_match=etag
+    )
+    assert edited.status_code == 200 and edited.headers["ETag"] != etag
+    stale = update_offer.sync_detailed(
+        client=producer, offer_id=offer.id, body=cheaper, if_match=etag
+    )
+    assert stale.status_code == 412 and stale.parsed.status == 412
     requirement = _call(
         generated, "requirements.create_requirement", buyer,
         body=_model(generated, "RequirementCreate", {
@@ -129,7 +144,6 @@ def test_a_generated_client_walks_the_journey(generated: ModuleType, app: Flask)
     assert found.facets
 
     # An error comes back as the document's Problem model.
-    update_offer = importlib.import_module(f"{PACKAGE}.api.offers.update_offer")
     refused = update_offer.sync_detailed(
         client=buyer, offer_id=offer.id, body=_model(generated, "OfferPatch", {"unit_price_vnd": 1})
     )
