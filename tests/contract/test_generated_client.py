@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -49,12 +50,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
             del sys.modules[name]
 
 
-def _call(generated: ModuleType, operation: str, client: Any, **arguments: Any) -> Any:
-    """Calls ``api/<tag>/<operation>.py``'s ``sync_detailed`` and returns the parsed body,
-    failing with the response when the status is not a 2xx."""
+def _send(generated: ModuleType, operation: str, client: Any, **arguments: Any) -> Any:
+    """The response of ``api/<tag>/<name>.py``'s ``sync_detailed`` for ``"<tag>.<name>"``."""
     tag, name = operation.split(".")
     module = importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")
-    response = module.sync_detailed(client=client, **arguments)
+    return module.sync_detailed(client=client, **arguments)
+
+
+def _call(generated: ModuleType, operation: str, client: Any, **arguments: Any) -> Any:
+    """The parsed body of a call, failing with the response when it is not a 2xx."""
+    response = _send(generated, operation, client, **arguments)
     assert 200 <= response.status_code < 300, (operation, response.status_code, response.content)
     return response.parsed
 
@@ -98,19 +103,12 @@ def test_a_generated_client_walks_the_journey(generated: ModuleType, app: Flask)
     )  # fmt: skip
     assert offer.province.code == "80"
     # Edits carry the version read (If-Match with the ETag); one made on a stale copy is refused.
-    update_offer = importlib.import_module(f"{PACKAGE}.api.offers.update_offer")
-    read = importlib.import_module(f"{PACKAGE}.api.offers.get_offer").sync_detailed(
-        client=producer, offer_id=offer.id
-    )
-    etag = read.headers["ETag"]
+    etag = _send(generated, "offers.get_offer", producer, offer_id=offer.id).headers["ETag"]
     cheaper = _model(generated, "OfferPatch", {"unit_price_vnd": 80000})
-    edited = update_offer.sync_detailed(
-        client=producer, offer_id=offer.id, body=cheaper, if_match=etag
-    )
+    edit = {"offer_id": offer.id, "body": cheaper, "if_match": etag}
+    edited = _send(generated, "offers.update_offer", producer, **edit)
     assert edited.status_code == 200 and edited.headers["ETag"] != etag
-    stale = update_offer.sync_detailed(
-        client=producer, offer_id=offer.id, body=cheaper, if_match=etag
-    )
+    stale = _send(generated, "offers.update_offer", producer, **edit)
     assert stale.status_code == 412 and stale.parsed.status == 412
     requirement = _call(
         generated, "requirements.create_requirement", buyer,
@@ -144,9 +142,7 @@ def test_a_generated_client_walks_the_journey(generated: ModuleType, app: Flask)
     assert found.facets
 
     # An error comes back as the document's Problem model.
-    refused = update_offer.sync_detailed(
-        client=buyer, offer_id=offer.id, body=_model(generated, "OfferPatch", {"unit_price_vnd": 1})
-    )
+    refused = _send(generated, "offers.update_offer", buyer, offer_id=offer.id, body=cheaper)
     assert refused.status_code == 403
     assert refused.parsed.status == 403 and refused.parsed.detail
 
@@ -232,3 +228,85 @@ def test_a_generated_client_runs_a_connection_event(
                     body=_model(generated, "EventPatch", moved))  # fmt: skip
     assert _call(generated, "events.get_event", buyer, **ids).venue == renamed.venue
     assert _call(generated, "events.cancel_event", officer, **ids).cancelled
+
+
+def test_a_generated_client_reaches_the_rest(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller
+) -> None:
+    """Organizations, the shortlist, reference codes, pooled supply, reading and closing."""
+    transport = httpx.WSGITransport(app=app)
+    anonymous = generated.Client(base_url="http://testserver", httpx_args={"transport": transport})
+    producer_caller = make_caller("producer")
+    credentials = {"email": producer_caller.user.email, "password": "correct horse battery"}
+    signed = _call(generated, "auth.issue_token", anonymous,
+                   body=_model(generated, "TokenRequest", credentials))  # fmt: skip
+    producer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=signed.token, httpx_args={"transport": transport}
+    )
+    buyer_caller = make_caller("buyer")
+    buyer = generated.AuthenticatedClient(
+        base_url="http://testserver",
+        token=buyer_caller.headers["Authorization"].removeprefix("Bearer "),
+        httpx_args={"transport": transport},
+    )
+    assert _call(generated, "auth.get_me", producer).email == producer_caller.user.email
+
+    units = _call(generated, "reference.list_reference", producer, kind="units")
+    assert "kg" in [u.code for u in units.items]
+    mine = _call(generated, "organizations.get_organization", producer,
+                 organization_id=producer_caller.organization_id)  # fmt: skip
+    phone = _model(generated, "OrganizationFields", {"phone": "0901 234 567"})
+    changed = _call(generated, "organizations.update_organization", producer,
+                    organization_id=mine.id, body=phone)  # fmt: skip
+    assert changed.phone == "0901 234 567"
+    # Producers and buyers list their own organization.
+    listed = _call(generated, "organizations.list_organizations", producer, kind="producer")
+    assert [o.id for o in listed.items] == [mine.id]
+
+    rice = {"title": "Gạo ST25 Sóc Trăng", "category": "food.raw_processed", "unit": "kg",
+            "monthly_capacity": 400}  # fmt: skip
+    offer = _call(generated, "offers.create_offer", producer,
+                  body=_model(generated, "OfferCreate", rice))  # fmt: skip
+    assert offer.id in [o.id for o in _call(generated, "offers.list_offers", buyer).items]
+    need = _call(generated, "requirements.create_requirement", buyer,
+                 body=_model(generated, "RequirementCreate", {
+                     "title": "Cần mua gạo ST25", "quantity_per_month": 1000, "unit": "kg",
+                 }))  # fmt: skip
+    assert _call(generated, "requirements.get_requirement", buyer, requirement_id=need.id)
+    listed = _call(generated, "requirements.list_requirements", buyer)
+    assert [r.id for r in listed.items] == [need.id]
+    bigger = _model(generated, "RequirementPatch", {"quantity_per_month": 600})
+    more = _call(generated, "requirements.update_requirement", buyer, requirement_id=need.id,
+                 body=bigger)  # fmt: skip
+    assert more.quantity_per_month == 600
+    # One producer cannot supply 600 kg a month alone, and there is no second one nearby.
+    assert _call(generated, "requirements.requirement_pools", buyer, requirement_id=need.id) == []
+    (match,) = _call(generated, "requirements.requirement_matches", buyer, requirement_id=need.id)
+    assert _call(generated, "matches.get_match", producer, match_id=match.id).id == match.id
+
+    noted = _model(generated, "ShortlistNote", {"note": "Xin mẫu thử"})
+    saved = _call(generated, "shortlist.save_to_shortlist", buyer, offer_id=offer.id, body=noted)
+    assert saved.note == "Xin mẫu thử"
+    assert [e.offer.id for e in _call(generated, "shortlist.list_shortlist", buyer).items] == [
+        offer.id
+    ]
+    assert (
+        _send(generated, "shortlist.remove_from_shortlist", buyer, offer_id=offer.id).status_code
+        == 204
+    )
+
+    closed = _call(generated, "requirements.close_requirement", buyer, requirement_id=need.id)
+    assert closed.status != "open"
+    assert (
+        _call(generated, "offers.archive_offer", producer, offer_id=offer.id).status == "archived"
+    )
+    assert _send(generated, "auth.revoke_token", producer).status_code == 204
+    assert _send(generated, "auth.get_me", producer).status_code == 401
+
+
+def test_these_tests_reach_every_operation_of_the_generated_client(generated: ModuleType) -> None:
+    api = Path(generated.__file__).parent / "api"
+    operations = {f"{m.parent.name}.{m.stem}" for m in api.glob("*/*.py") if m.stem != "__init__"}
+    source = Path(__file__).read_text()
+    assert len(operations) > 40
+    assert sorted(o for o in operations if f'"{o}"' not in source) == []
