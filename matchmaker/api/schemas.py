@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -26,7 +27,11 @@ def _plausible_day(value: date) -> date:
 
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Day = Annotated[date, AfterValidator(_plausible_day)]
+Day = Annotated[
+    date,
+    AfterValidator(_plausible_day),
+    Field(description="A date from 1990-01-01 to 2100-12-31."),
+]
 Stars = Annotated[int, Field(ge=3, le=5, description="OCOP stars: 3, 4 or 5")]
 Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 PriceVnd = Annotated[int, Field(ge=0, le=10**13)]
@@ -135,7 +140,9 @@ class VersionHeader(Schema):
     """The version an edit was made on."""
 
     # A header is absent or a string: null is no value a client can send.
-    if_match: Annotated[str | None, WithJsonSchema({"type": "string"})] = Field(
+    if_match: Annotated[
+        str | None, WithJsonSchema({"type": "string", "pattern": '^(W/)?"v[0-9]+"$'})
+    ] = Field(
         None,
         alias="If-Match",
         description='The ETag you read, e.g. "v3": if the record changed since, the edit is '
@@ -205,7 +212,22 @@ class ReferenceList(Schema):
 Province = Annotated[
     str, Field(description="Code or any spelling of a current or pre-2025 name.", max_length=120)
 ]
-Code = Annotated[str, Field(max_length=64)]
+
+
+def _listed(kind: str) -> dict[str, Any]:
+    """The codes of a reference list, for the document (the catalog checks them itself and
+    names the allowed ones in its 422): generated clients get them as enumerations."""
+    lists: dict[str, Callable[[], Sequence[Any]]] = {
+        "category": reference.categories,
+        "unit": reference.units,
+        "certification": reference.certifications,
+    }
+    return {"enum": [item.code for item in lists[kind]()]}
+
+
+CategoryCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("category"))]
+UnitCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("unit"))]
+CertificationCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("certification"))]
 
 
 class OfferFields(Schema):
@@ -217,7 +239,7 @@ class OfferFields(Schema):
     ocop_certified_on: Day | None = None
     ocop_certified_until: Day | None = None
     ocop_decision_number: str | None = Field(None, max_length=120)
-    certifications: list[Code] | None = Field(None, max_length=30)
+    certifications: list[CertificationCode] | None = Field(None, max_length=30)
     province: Province | None = None
     monthly_capacity: Quantity | None = None
     min_order_quantity: Quantity | None = None
@@ -230,14 +252,14 @@ class OfferFields(Schema):
 
 class OfferCreate(OfferFields):
     title: str = Field(..., min_length=1, max_length=300)
-    category: Code
-    unit: Code
+    category: CategoryCode
+    unit: UnitCode
 
 
 class OfferPatch(OfferFields):
     title: str | None = Field(None, min_length=1, max_length=300)
-    category: Code | None = None
-    unit: Code | None = None
+    category: CategoryCode | None = None
+    unit: UnitCode | None = None
     version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
@@ -245,10 +267,10 @@ class RequirementFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(None, max_length=10_000)
-    category: Code | None = None
+    category: CategoryCode | None = None
     min_ocop_stars: Stars | None = None
-    required_certifications: list[Code] | None = Field(None, max_length=30)
-    unit: Code | None = None
+    required_certifications: list[CertificationCode] | None = Field(None, max_length=30)
+    unit: UnitCode | None = None
     quantity_per_month: Quantity | None = None
     max_unit_price_vnd: PriceVnd | None = None
     delivery_provinces: list[Province] | None = Field(None, max_length=34)
@@ -316,7 +338,7 @@ class JoinOrganization(Schema):
 class Registration(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(..., max_length=320)
+    email: str = Field(..., max_length=320, json_schema_extra={"format": "email"})
     password: str = Field(..., min_length=8, max_length=256)
     name: str = Field(..., min_length=1, max_length=200)
     role: Literal["producer", "buyer"]
@@ -534,10 +556,10 @@ class SearchQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(None, max_length=300)
-    category: str | None = None
+    category: CategoryCode | None = None
     province: str | None = None
     min_stars: int | None = Field(None, ge=3, le=5)
-    certification: str | None = None
+    certification: CertificationCode | None = None
     limit: int = Field(20, ge=1, le=100)
     page: int = Field(1, ge=1, le=500)
 
