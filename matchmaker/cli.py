@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from matchmaker.app import create_app
 from matchmaker.db import unit_of_work
+from matchmaker.errors import DomainError
 from matchmaker.extensions import get_database, get_settings
 
 
@@ -96,10 +97,7 @@ def users_create(
     """Create an officer or admin account (these never self-register)."""
     from matchmaker.accounts.services import create_staff_user
 
-    if password is None:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Repeat: "):
-            raise click.ClickException("The passwords differ.")
+    password = _new_password(password)
     with unit_of_work(get_database().sessions) as session:
         user = create_staff_user(
             session,
@@ -111,6 +109,55 @@ def users_create(
             province=province,
         )
     click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+def _new_password(password: str | None) -> str:
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat: "):
+            raise click.ClickException("The passwords differ.")
+    return password
+
+
+@users_group.command("set-password")
+@click.option("--email", required=True)
+@click.option(
+    "--password",
+    envvar="MATCHMAKER_NEW_USER_PASSWORD",
+    default=None,
+    help="Read from MATCHMAKER_NEW_USER_PASSWORD or asked for when not given.",
+)
+@with_appcontext
+def users_set_password(email: str, password: str | None) -> None:
+    """Give any account a new password (a user who forgot theirs); it signs them out
+    everywhere."""
+    from matchmaker.accounts.services import find_user, set_password
+
+    new = _new_password(password)
+    with unit_of_work(get_database().sessions) as session:
+        user = find_user(session, email)
+        revoked = set_password(session, user, new)
+        click.echo(
+            f"New password for {user.email}; signed out everywhere "
+            f"({revoked} API token(s) revoked, page sessions ended)."
+        )
+
+
+@users_group.command("sign-out")
+@click.option("--email", required=True)
+@with_appcontext
+def users_sign_out(email: str) -> None:
+    """Sign an account out everywhere (a lost phone, a leaked token): every API token is
+    revoked and every page session ended; the password stays."""
+    from matchmaker.accounts.services import find_user, sign_out_everywhere
+
+    with unit_of_work(get_database().sessions) as session:
+        user = find_user(session, email)
+        revoked = sign_out_everywhere(session, user)
+        click.echo(
+            f"Signed {user.email} out everywhere ({revoked} API token(s) revoked, "
+            "page sessions ended)."
+        )
 
 
 @click.group("import", help="Import OCOP lists.")
@@ -219,11 +266,17 @@ def _schema_missing(error: DBAPIError) -> bool:
 
 class MatchmakerGroup(FlaskGroup):
     """The ``matchmaker`` command: a command run against a database that was never set up
-    (or not upgraded since) says so and what to run, rather than print a traceback."""
+    (or not upgraded since) says so and what to run, and a refused change (an email taken, a
+    password too short) says why, rather than print a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except DomainError as error:
+            fields = "; ".join(
+                f"{item['field']}: {item['message']}" for item in error.errors if "field" in item
+            )
+            raise click.ClickException(error.detail + (f" ({fields})" if fields else "")) from None
         except DBAPIError as error:
             if not _schema_missing(error):
                 raise

@@ -28,6 +28,9 @@ class User(TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signed out everywhere at this time (a password reset, say): page sessions begun before
+    # it no longer count; the API tokens of the time were revoked with it.
+    signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship()
 

@@ -1,4 +1,5 @@
-"""Account use cases: creating users. Services never commit."""
+"""Account use cases: creating users, resetting passwords, signing out everywhere. Services
+never commit."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from matchmaker.accounts.models import User
+from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
 from matchmaker.catalog.validation import EMAIL, clean_organization
-from matchmaker.errors import Conflict, Invalid, field_error
+from matchmaker.db import utcnow
+from matchmaker.errors import Conflict, Invalid, NotFound, field_error
 from matchmaker.ranking.text import fold_key
 
 ROLE_FOR_KIND = {"producer": "producer", "buyer": "buyer", "agency": "officer"}
@@ -55,6 +57,43 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def find_user(session: Session, email: str) -> User:
+    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        raise NotFound(f"No account has the email {normalize_email(email)}.")
+    return user
+
+
+def sign_out_everywhere(session: Session, user: User) -> int:
+    """Revokes every live API token of the user and ends their page sessions (those begun
+    before now no longer count); the number of tokens revoked."""
+    now = utcnow()
+    revoked = session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+        )
+        .values(revoked_at=now)
+    )
+    user.signed_out_at = now
+    session.flush()
+    return int(revoked.rowcount)  # type: ignore[attr-defined]
+
+
+def set_password(session: Session, user: User, password: str) -> int:
+    """A new password (a reset by an administrator, say), which signs the user out
+    everywhere; the number of API tokens revoked."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            "The password is too short.",
+            errors=[field_error("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")],
+        )
+    user.password_hash = hash_password(password)
+    return sign_out_everywhere(session, user)
 
 
 def create_staff_user(

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, session, url_for
 
 from matchmaker.accounts.models import User
+from matchmaker.db import utcnow
 from matchmaker.extensions import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,10 +24,15 @@ HOME_FOR_ROLE = {
 
 
 def current_user() -> User | None:
-    """The signed-in, active user, or None."""
+    """The signed-in, active user, or None. A session begun before the user was signed out
+    everywhere (a password reset, say) no longer counts."""
     if "web_user" not in g:
         user_id = session.get("user_id")
         user = db_session().get(User, user_id) if isinstance(user_id, int) else None
+        if user is not None and user.signed_out_at is not None:
+            began = session.get("signed_in_at")
+            if not isinstance(began, int | float) or began < user.signed_out_at.timestamp():
+                user = None
         g.web_user = user if user is not None and user.is_active else None
     return g.web_user  # type: ignore[no-any-return]
 
@@ -37,6 +43,7 @@ def sign_in(user: User) -> None:
     session.clear()
     session.permanent = True
     session["user_id"] = user.id
+    session["signed_in_at"] = utcnow().timestamp()
     if lang:
         session["lang"] = lang
     g.web_user = user
