@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import ApiToken, User
-from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
+from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
 from matchmaker.catalog.validation import EMAIL, clean_organization
@@ -84,16 +84,31 @@ def sign_out_everywhere(session: Session, user: User) -> int:
     return int(revoked.rowcount)  # type: ignore[attr-defined]
 
 
-def set_password(session: Session, user: User, password: str) -> int:
+def set_password(session: Session, user: User, password: str, *, field: str = "password") -> int:
     """A new password (a reset by an administrator, say), which signs the user out
-    everywhere; the number of API tokens revoked."""
+    everywhere; the number of API tokens revoked. ``field`` names it in a refusal."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
             "The password is too short.",
-            errors=[field_error("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")],
+            errors=[field_error(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")],
         )
     user.password_hash = hash_password(password)
     return sign_out_everywhere(session, user)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> int:
+    """The user's own change: the current password first; then as :func:`set_password`."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid(
+            "The current password is wrong.",
+            errors=[field_error("current_password", "is wrong")],
+        )
+    if new == current:
+        raise Invalid(
+            "The new password is the same as the current one.",
+            errors=[field_error("new_password", "is the current password")],
+        )
+    return set_password(session, user, new, field="new_password")
 
 
 def create_staff_user(

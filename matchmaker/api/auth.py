@@ -11,8 +11,7 @@ from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, commit, json
-from matchmaker.api.openapi import api_blueprint
-from matchmaker.api.security import BEARER, bearer_token, current_user
+from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
 from matchmaker.extensions import db_session, get_settings, login_throttle
 
@@ -72,6 +71,19 @@ def build() -> APIBlueprint:
         tokens.revoke_token(db_session(), bearer_token() or "")
         commit()
         return Response(status=204)
+
+    @api.post("/password", security=BEARER, responses={200: s.TokenOut, **ERRORS})
+    def change_password(body: s.PasswordChange) -> Response:
+        """Change your password. Every token of the account, this one too, and every page
+        session end, so that a device that had it is signed out; the answer carries a new
+        token. Attempts count toward the sign-in limit."""
+        user = current_user()
+        login_throttle().hit(f"email:{user.email}")
+        session = db_session()
+        accounts.change_password(session, user, body.current_password, body.new_password)
+        raw, token = tokens.issue_token(session, user, ttl=_ttl())
+        commit()
+        return json(s.TokenOut(token=raw, expires_at=token.expires_at))
 
     @api.get("/me", security=BEARER, responses={200: s.UserOut, 401: s.Problem})
     def get_me() -> Response:

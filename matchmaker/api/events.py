@@ -11,7 +11,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, commit, json, province_code
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.catalog.services import Page, PageRequest
 from matchmaker.db import utcnow
 from matchmaker.events import access, services
@@ -188,7 +188,9 @@ REPORT_RESPONSES = {200: e.ReportOut, **ERRORS}
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint("api_events", __name__, url_prefix="/api/v1/events", abp_tags=[TAG])
+    api = api_blueprint(
+        "api_events", __name__, url_prefix="/api/v1/events", abp_tags=[TAG], signed_in=True
+    )
 
     @api.get("", responses={200: e.EventPage, **ERRORS})
     def list_events(query: e.EventQuery) -> Response:

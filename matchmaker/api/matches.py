@@ -7,7 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, commit, json
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import match_out
 from matchmaker.extensions import db_session
 from matchmaker.matching import access
@@ -17,7 +17,9 @@ ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Prob
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint("api_matches", __name__, url_prefix="/api/v1/matches", abp_tags=[TAG])
+    api = api_blueprint(
+        "api_matches", __name__, url_prefix="/api/v1/matches", abp_tags=[TAG], signed_in=True
+    )
 
     @api.get("/<int:match_id>", responses={200: s.MatchOut, **ERRORS})
     def get_match(path: s.MatchPath) -> Response:

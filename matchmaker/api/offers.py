@@ -7,7 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, changes, commit, expected_version, json, province_code
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_out, requirement_match
 from matchmaker.catalog import access
 from matchmaker.catalog.services import OfferFilters, PageRequest
@@ -19,7 +19,9 @@ ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Prob
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint("api_offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG])
+    api = api_blueprint(
+        "api_offers", __name__, url_prefix="/api/v1/offers", abp_tags=[TAG], signed_in=True
+    )
 
     @api.get("", responses={200: s.OfferPage, **ERRORS})
     def list_offers(query: s.OfferQuery) -> Response:

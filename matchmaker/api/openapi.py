@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_openapi3 import APIBlueprint, OpenAPI
+from flask_openapi3 import OpenAPI
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -35,11 +35,6 @@ def check_operation_ids(spec: dict[str, Any]) -> None:
                     f"{where} and {other} have the same handler name, "
                     f"{operation['operationId']!r}: rename one"
                 )
-
-
-def api_blueprint(name: str, import_name: str, **options: Any) -> APIBlueprint:
-    """A blueprint of the API, its operations named after their handlers."""
-    return APIBlueprint(name, import_name, operation_id_callback=operation_id, **options)
 
 
 class MatchmakerOpenAPI(OpenAPI):

@@ -9,7 +9,7 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import invite_code
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, changes, commit, json, province_code
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import organization_out
 from matchmaker.catalog import access
 from matchmaker.catalog.models import Organization
@@ -28,11 +28,12 @@ def _out(org: Organization, user: User) -> s.OrganizationOut:
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint(
+    api = api_blueprint(
         "api_organizations",
         __name__,
         url_prefix="/api/v1/organizations",
         abp_tags=[TAG],
+        signed_in=True,
     )
 
     @api.get("", responses={200: s.OrganizationPage, **ERRORS})

@@ -7,8 +7,8 @@ from typing import Any
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker import reference as ref
-from matchmaker.api.openapi import api_blueprint
 from matchmaker.api.schemas import ReferenceList, ReferencePath
+from matchmaker.api.security import api_blueprint
 
 TAG = Tag(name="reference", description="Codes with Vietnamese and English names")
 

@@ -345,6 +345,13 @@ class Registration(Schema):
     organization: NewOrganization | JoinOrganization
 
 
+class PasswordChange(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(..., max_length=256)
+    new_password: str = Field(..., min_length=8, max_length=256)
+
+
 class TokenRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 

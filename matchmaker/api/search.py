@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker import reference
 from matchmaker.api import schemas as s
 from matchmaker.api.common import json, province_code
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_out
 from matchmaker.errors import Invalid, field_error
 from matchmaker.extensions import db_session, get_ranking
@@ -27,7 +27,9 @@ def _known(field: str, value: str | None, codes: list[str]) -> str | None:
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint("api_search", __name__, url_prefix="/api/v1/search", abp_tags=[TAG])
+    api = api_blueprint(
+        "api_search", __name__, url_prefix="/api/v1/search", abp_tags=[TAG], signed_in=True
+    )
 
     @api.get("/offers", responses={200: s.SearchResult, 401: s.Problem, 422: s.Problem})
     def search_offers(query: s.SearchQuery) -> Response:

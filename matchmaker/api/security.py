@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import g, request
 from flask_openapi3 import APIBlueprint
+from flask_openapi3.utils import parse_rule
 
 from matchmaker.accounts.models import User
 from matchmaker.accounts.tokens import user_for_token
-from matchmaker.api.openapi import api_blueprint
+from matchmaker.api.openapi import operation_id
 from matchmaker.errors import Unauthorized
 from matchmaker.extensions import db_session
 
@@ -37,15 +38,31 @@ def current_user() -> User:
     return user
 
 
-def signed_in_blueprint(name: str, import_name: str, **options: Any) -> APIBlueprint:
-    """An API blueprint whose every route needs a bearer token, asked for before anything
+def api_blueprint(
+    name: str, import_name: str, *, signed_in: bool = False, **options: Any
+) -> APIBlueprint:
+    """A blueprint of the API. Its operations are named after their handlers, and those the
+    document says need a token (all of them when ``signed_in``) ask for it before anything
     else: a caller without a valid one is told to sign in (401), not what is wrong with its
     parameters or body."""
-    api = api_blueprint(name, import_name, abp_security=BEARER, **options)
+    if signed_in:
+        options["abp_security"] = BEARER
+    api = APIBlueprint(name, import_name, operation_id_callback=operation_id, **options)
 
     @api.before_request
-    def sign_in() -> None:
-        if request.method != "OPTIONS":
+    def sign_in_first() -> None:
+        if _needs_token(api):
             current_user()
 
     return api
+
+
+def _needs_token(api: APIBlueprint) -> bool:
+    """Whether the operation this request is for declares a security requirement."""
+    rule = request.url_rule
+    if rule is None:
+        return False
+    item = api.paths.get(parse_rule(rule.rule))
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    operation = getattr(item, method, None) if item is not None else None
+    return bool(operation is not None and operation.security)

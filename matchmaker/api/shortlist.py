@@ -7,7 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, commit, json
-from matchmaker.api.security import current_user, signed_in_blueprint
+from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import shortlist_entry_out
 from matchmaker.catalog import shortlist
 from matchmaker.extensions import db_session
@@ -17,11 +17,8 @@ ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Prob
 
 
 def build() -> APIBlueprint:
-    api = signed_in_blueprint(
-        "api_shortlist",
-        __name__,
-        url_prefix="/api/v1/shortlist",
-        abp_tags=[TAG],
+    api = api_blueprint(
+        "api_shortlist", __name__, url_prefix="/api/v1/shortlist", abp_tags=[TAG], signed_in=True
     )
 
     @api.get("", responses={200: s.ShortlistOut, **ERRORS})

@@ -27,7 +27,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker import reference
@@ -151,6 +151,20 @@ def _blank(label: Any) -> list[SelectChoice]:
 class SignInForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[required(), at_most(320)])
     password = PasswordField(_l("Password"), validators=[required()])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[required()])
+    new_password = PasswordField(
+        _l("New password (at least 8 characters)"), validators=[required(), at_most(256)]
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        validators=[
+            required(),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+    )
 
 
 class OrganizationFields(FlaskForm):

@@ -32,6 +32,8 @@ _EXACT = {
         "Choose the unit of the monthly quantity."
     ),
     "must be an email address": lambda: _("Enter an email address such as name@example.vn."),
+    "is wrong": lambda: _("This is not your current password."),
+    "is the current password": lambda: _("Choose a password other than the current one."),
     "does not match": lambda: _("The code does not match."),
     "must be an image": lambda: _("Photos must be JPEG, PNG or WebP images."),
 }

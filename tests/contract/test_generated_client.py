@@ -300,6 +300,13 @@ def test_a_generated_client_reaches_the_rest(
     assert (
         _call(generated, "offers.archive_offer", producer, offer_id=offer.id).status == "archived"
     )
+    new_password = {"current_password": "correct horse battery", "new_password": "a new one!"}
+    changed = _call(generated, "auth.change_password", producer,
+                    body=_model(generated, "PasswordChange", new_password))  # fmt: skip
+    assert _send(generated, "auth.get_me", producer).status_code == 401
+    producer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=changed.token, httpx_args={"transport": transport}
+    )
     assert _send(generated, "auth.revoke_token", producer).status_code == 204
     assert _send(generated, "auth.get_me", producer).status_code == 401
 

@@ -1,4 +1,4 @@
-"""Signing up, in and out, and the organization's profile."""
+"""Signing up, in and out, changing one's password, and the organization's profile."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from matchmaker.notifications import preferences
 from matchmaker.web.forms import (
     NotificationForm,
     OrganizationForm,
+    PasswordForm,
     SignInForm,
     SignUpForm,
     apply_errors,
@@ -96,6 +97,32 @@ def signout() -> Response:
     sign_out()
     flash(_("You are signed out."), "success")
     return redirect(url_for("public.home"))  # type: ignore[return-value]
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required()
+def password() -> str | Response:
+    """Change one's own password: every other device is signed out, this one stays in."""
+    user = signed_in_user()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            login_throttle().hit(f"email:{user.email}")
+            accounts.change_password(
+                session, user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except Invalid as error:
+            session.rollback()
+            apply_errors(form, error)
+        except TooManyRequests:
+            form.current_password.errors = [_("Too many attempts. Wait a minute, then try again.")]
+        else:
+            session.commit()
+            sign_in(user)  # a new session here; the others ended with the change
+            flash(_("Your password is changed. Other devices were signed out."), "success")
+            return redirect(_home())
+    return render_template("account/password.html", form=form)
 
 
 @bp.route("/organization", methods=["GET", "POST"])

@@ -74,3 +74,31 @@ def test_behind_a_trusted_proxy_clients_are_counted_apart(
     # no trusted proxy the header is ignored (anyone could send it) and the address is shared.
     status = _through_proxy(client, producer.user.email, "correct horse battery", "198.51.100.2")
     assert status == (200 if proxies else 429)
+
+
+def test_changing_ones_password_ends_every_token_and_gives_a_new_one(
+    client: FlaskClient, buyer: Caller
+) -> None:
+    change = "/api/v1/auth/password"
+    attempt = {"current_password": "not it", "new_password": "a brand new one"}
+    wrong = client.post(change, headers=buyer.headers, json=attempt)
+    assert wrong.status_code == 422
+    assert wrong.get_json()["errors"] == [{"field": "current_password", "message": "is wrong"}]
+    same = client.post(change, headers=buyer.headers, json={
+        "current_password": "correct horse battery", "new_password": "correct horse battery",
+    })  # fmt: skip
+    assert same.status_code == 422 and same.get_json()["errors"][0]["field"] == "new_password"
+    assert client.get("/api/v1/auth/me", headers=buyer.headers).status_code == 200
+
+    changed = client.post(change, headers=buyer.headers, json={
+        "current_password": "correct horse battery", "new_password": "a brand new one",
+    })  # fmt: skip
+    assert changed.status_code == 200
+    assert client.get("/api/v1/auth/me", headers=buyer.headers).status_code == 401
+    fresh = {"Authorization": f"Bearer {changed.get_json()['token']}"}
+    assert client.get("/api/v1/auth/me", headers=fresh).status_code == 200
+    old, new = (
+        client.post(TOKEN, json={"email": buyer.user.email, "password": password}).status_code
+        for password in ("correct horse battery", "a brand new one")
+    )
+    assert (old, new) == (401, 200)
