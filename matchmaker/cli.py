@@ -78,18 +78,22 @@ def users_group() -> None:
     pass
 
 
+# A new password: from the option or the environment, else asked for twice (_new_password).
+_password_option = click.option(
+    "--password",
+    envvar="MATCHMAKER_NEW_USER_PASSWORD",
+    default=None,
+    help="Read from MATCHMAKER_NEW_USER_PASSWORD or asked for when not given.",
+)
+
+
 @users_group.command("create")
 @click.option("--role", type=click.Choice(["officer", "admin"]), required=True)
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--agency", default="Sở Công Thương", show_default=True, help="Agency name.")
 @click.option("--province", default=None, help="The agency's province (officers' scope).")
-@click.option(
-    "--password",
-    envvar="MATCHMAKER_NEW_USER_PASSWORD",
-    default=None,
-    help="Read from MATCHMAKER_NEW_USER_PASSWORD or asked for when not given.",
-)
+@_password_option
 @with_appcontext
 def users_create(
     role: str, email: str, name: str, agency: str, province: str | None, password: str | None
@@ -121,12 +125,7 @@ def _new_password(password: str | None) -> str:
 
 @users_group.command("set-password")
 @click.option("--email", required=True)
-@click.option(
-    "--password",
-    envvar="MATCHMAKER_NEW_USER_PASSWORD",
-    default=None,
-    help="Read from MATCHMAKER_NEW_USER_PASSWORD or asked for when not given.",
-)
+@_password_option
 @with_appcontext
 def users_set_password(email: str, password: str | None) -> None:
     """Give any account a new password (a user who forgot theirs); it signs them out
