@@ -59,8 +59,12 @@ def create_user(
     return user
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == normalize_email(email))).first()
+
+
 def find_user(session: Session, email: str) -> User:
-    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    user = user_by_email(session, email)
     if user is None:
         raise NotFound(f"No account has the email {normalize_email(email)}.")
     return user

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.passwords import hash_password, needs_rehash, verify_password
-from matchmaker.accounts.services import normalize_email
+from matchmaker.accounts.services import user_by_email
 from matchmaker.db import utcnow
 from matchmaker.errors import Unauthorized
 
@@ -31,7 +31,7 @@ def _digest(raw: str) -> str:
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
-    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    user = user_by_email(session, email)
     if user is None:
         verify_password(_unknown_user_hash(), password)
         raise Unauthorized("The email or password is wrong.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -214,20 +214,19 @@ Province = Annotated[
 ]
 
 
-def _listed(kind: str) -> dict[str, Any]:
+def _listed(items: Sequence[Any]) -> dict[str, Any]:
     """The codes of a reference list, for the document (the catalog checks them itself and
     names the allowed ones in its 422): generated clients get them as enumerations."""
-    lists: dict[str, Callable[[], Sequence[Any]]] = {
-        "category": reference.categories,
-        "unit": reference.units,
-        "certification": reference.certifications,
-    }
-    return {"enum": [item.code for item in lists[kind]()]}
+    return {"enum": [item.code for item in items]}
 
 
-CategoryCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("category"))]
-UnitCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("unit"))]
-CertificationCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed("certification"))]
+CategoryCode = Annotated[
+    str, Field(max_length=64, json_schema_extra=_listed(reference.categories()))
+]
+UnitCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed(reference.units()))]
+CertificationCode = Annotated[
+    str, Field(max_length=64, json_schema_extra=_listed(reference.certifications()))
+]
 
 
 class OfferFields(Schema):
