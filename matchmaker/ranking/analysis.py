@@ -8,7 +8,7 @@ Terms, each prefixed by its kind so the kinds never collide:
 * ``g:`` glossary concept — bridges English and Vietnamese and regional synonyms;
 * ``c:`` character trigram of the title — catches typos and run-together words.
 
-Vectors are hashed (no vocabulary to refit), so an offer can be added at any time.
+The vocabulary grows as offers come (no refit), so an offer can be added at any time.
 """
 
 from __future__ import annotations
@@ -16,45 +16,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
 
 from matchmaker.ranking.glossary import Glossary, default_glossary
 from matchmaker.ranking.text import char_ngrams, fold, singular, syllable_bigrams, words
+from matchmaker.ranking.words import ACCENTED_STOPWORDS, STOPWORDS, document_terms
 
-N_FEATURES = 1 << 20
+# Columns available for distinct terms (about 300,000 for 100,000 offers).
+N_FEATURES = 1 << 22
 
 _WEIGHTS = {"w": 1.0, "a": 0.5, "b": 0.8, "g": 2.0, "c": 0.15}
 _BODY = 0.4
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words that say nothing about the product (folded): request boilerplate and filler.
-STOPWORDS = _word_set(
-    """
-    va cua cac nhung duoc cho voi the mot nay tai tu trong tren theo khi hon rat can mua nha
-    cung cap san pham chat luong uy tin dam bao tot loai hang a an and of for to in with from
-    on by our we need looking buy supplier suppliers product products quality high good best
-    per month monthly sourcing wanted buying export import long term contract private label
-    payment sample price list above star ocop vietnam
-    """
-)
-
-
-# Request boilerplate that only reads as filler with its accents: folded, each of these is
-# also a product word ("chuỗi" a chain, "chuối" a banana; "Tết" the holiday, "tét" the cake).
-ACCENTED_STOPWORDS = _word_set(
-    """
-    chuỗi cửa lớn đặt dài nhập nguồn ổn định ngày phục vụ quầy vùng miền quà tặng dịp tết
-    yêu rõ ràng số lượng toán
-    """
-)
 
 
 @lru_cache(maxsize=200_000)
@@ -108,27 +82,83 @@ def analyze(title: str, body: str = "", glossary: Glossary | None = None) -> dic
     return {t: (w if w <= 1.0 else 1.0 + math.log(w)) for t, w in terms.items()}
 
 
+# The two ways of reading text: "words" (``matchmaker.ranking.words``: syllable pairs,
+# accents, clauses and a relevance floor) and "syllables", the first engine's, kept to be
+# measured against.
+ANALYZERS = ("words", "syllables")
+
+
 class Vectorizer:
     """Hashes analysed text into term-frequency rows, and weights rows by IDF."""
 
-    def __init__(self, n_features: int = N_FEATURES, glossary: Glossary | None = None) -> None:
+    def __init__(
+        self,
+        n_features: int = N_FEATURES,
+        glossary: Glossary | None = None,
+        analyzer: str = "words",
+    ) -> None:
+        if analyzer not in ANALYZERS:
+            raise ValueError(f"unknown analyzer {analyzer!r}; one of {', '.join(ANALYZERS)}")
         self.n_features = n_features
+        self.analyzer = analyzer
         self._glossary = glossary
-        self._hasher = FeatureHasher(
-            n_features=n_features, input_type="dict", alternate_sign=False, dtype=np.float32
-        )
+        # Term -> column, grown as listings bring new terms: exact, so a word the catalogue
+        # never uses cannot pass for one it does (as a hashed column could).
+        self._vocabulary: dict[str, int] = {}
 
-    def term_frequencies(self, texts: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
+    @property
+    def glossary(self) -> Glossary:
+        return self._glossary or default_glossary()
+
+    def terms(self, title: str, body: str = "") -> dict[str, float]:
+        """The weighted terms of one text, as the analyzer reads it."""
+        if self.analyzer == "words":
+            return document_terms(title, body, self.glossary)
+        return analyze(title, body, self.glossary)
+
+    def column(self, term: str) -> int | None:
+        """The column of a term, None when no indexed text has it."""
+        return self._vocabulary.get(term)
+
+    def term_frequencies(
+        self, texts: Iterable[tuple[str, str]], *, grow: bool = True
+    ) -> sparse.csr_matrix:
         """One row per (title, description): damped term weights, no IDF yet."""
-        glossary = self._glossary or default_glossary()
         # A generator, so a million listings are never all held as term dicts at once.
-        analysed = (analyze(title, body, glossary) for title, body in texts)
-        first = next(analysed, None)
-        if first is None:  # a new deployment starts with no offers at all
-            return sparse.csr_matrix((0, self.n_features), dtype=np.float32)
-        rows = self._hasher.transform(chain([first], analysed))
-        rows.sum_duplicates()
-        return rows.tocsr()
+        return self.rows((self.terms(title, body) for title, body in texts), grow=grow)
+
+    def rows(self, analysed: Iterable[dict[str, float]], *, grow: bool = True) -> sparse.csr_matrix:
+        """Term dicts as rows. ``grow``: new terms get a column (listings); otherwise terms
+        no listing has are left out (requests: they could not match anything)."""
+        vocabulary = self._vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for terms in analysed:
+            for term, weight in terms.items():
+                column = vocabulary.get(term)
+                if column is None:
+                    if not grow:
+                        continue
+                    if len(vocabulary) >= self.n_features:
+                        raise OverflowError(
+                            f"more than {self.n_features} distinct terms: make the index with "
+                            "a larger n_features"
+                        )
+                    column = vocabulary[term] = len(vocabulary)
+                indices.append(column)
+                data.append(weight)
+            indptr.append(len(indices))
+        rows = sparse.csr_matrix(
+            (
+                np.asarray(data, np.float32),
+                np.asarray(indices, np.int32),
+                np.asarray(indptr, np.int64),
+            ),
+            shape=(len(indptr) - 1, self.n_features),
+        )
+        rows.sort_indices()
+        return rows
 
 
 def idf_weights(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:

@@ -6,8 +6,8 @@ Every term, Vietnamese or English, maps to a *concept*. Terms that share an Engl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
@@ -21,8 +21,31 @@ K = TypeVar("K")
 
 @dataclass(frozen=True, slots=True)
 class GlossaryEntry:
+    """A Vietnamese term and its English names; ``synonyms`` are other Vietnamese terms for
+    the same thing (regional words: "lạc" in the North is "đậu phộng" in the South)."""
+
     vi: str
     en: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """One meaning of a word that has several ("vải" the fruit, "vải" the cloth), chosen
+    when one of its context words is in the same text."""
+
+    term: str  # folded
+    concept_term: str  # a term of the concept it means, as in the glossary
+    context: frozenset[str]  # folded words and phrases
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A vocabulary term found in a text: syllables ``start``..``end`` and its concepts."""
+
+    start: int
+    end: int
+    concepts: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +62,85 @@ class Glossary:
     accented_words: dict[str, tuple[str, ...]]
     # ...or folded, only in a text typed entirely without accents.
     plain_words: dict[str, tuple[str, ...]]
+    # Folded single words with several meanings: the context that picks each one.
+    senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    # Every folded word of every term.
+    words: frozenset[str] = frozenset()
+    # Folded terms by language.
+    english: frozenset[tuple[str, ...]] = frozenset()
+    vietnamese: frozenset[tuple[str, ...]] = frozenset()
+
+    def spans(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        *,
+        plain: bool = False,
+        ignore: frozenset[str] = frozenset(),
+        keep: Callable[[tuple[str, ...]], bool] | None = None,
+    ) -> list[Span]:
+        """The longest vocabulary term starting at each syllable, left to right, without
+        overlaps: "mật ong rừng" is the one term "mật ong rừng" when the vocabulary has it."""
+        found: list[Span] = []
+        n = len(folded)
+        i = 0
+        while i < n:
+            span = self._longest(accented, folded, i, plain, ignore, keep)
+            if span is None:
+                i += 1
+                continue
+            found.append(span)
+            i = span.end
+        return found
+
+    def _longest(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        i: int,
+        plain: bool,
+        ignore: frozenset[str],
+        keep: Callable[[tuple[str, ...]], bool] | None,
+    ) -> Span | None:
+        n = len(folded)
+        longest = self.phrase_length.get(folded[i])
+        if longest is not None:
+            for length in range(min(longest, n - i), 1, -1):
+                hit = self.phrases.get(tuple(folded[i : i + length]))
+                if hit is not None and (keep is None or keep(hit)):
+                    return Span(i, i + length, hit)
+        hit = self._word(accented, folded, i, plain, ignore)
+        if hit is None or (keep is not None and not keep(hit)):
+            return None
+        return Span(i, i + 1, hit)
+
+    def _word(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        i: int,
+        plain: bool,
+        ignore: frozenset[str],
+    ) -> tuple[str, ...] | None:
+        word = folded[i]
+        hit = self.folded_words.get(word) or self.accented_words.get(accented[i])
+        if hit is None and plain and word not in ignore:
+            hit = self.plain_words.get(word)
+        if hit is not None and len(hit) > 1 and word in self.senses:
+            hit = self._disambiguated(hit, word, folded)
+        return hit
+
+    def _disambiguated(
+        self, hit: tuple[str, ...], word: str, folded: Sequence[str]
+    ) -> tuple[str, ...]:
+        """Only the meanings whose context the text has, when it has any."""
+        text = " " + " ".join(folded) + " "
+        chosen = tuple(
+            concept
+            for concept, context in self.senses[word]
+            if concept in hit and any(f" {c} " in text for c in context)
+        )
+        return chosen or hit
 
     def concepts(
         self,
@@ -63,12 +165,19 @@ class Glossary:
                     hit = self.phrases.get(tuple(folded[i : i + length]))
                     if hit is not None:
                         found.extend(hit)
-            hit = self.folded_words.get(word) or self.accented_words.get(accented[i])
-            if hit is None and plain and word not in ignore:
-                hit = self.plain_words.get(word)
+            hit = self._word(accented, folded, i, plain, ignore)
             if hit is not None:
                 found.extend(hit)
         return found
+
+    def is_english(self, term: str) -> bool:
+        """Whether the term is one of the English names (and no Vietnamese one)."""
+        key = tuple(fold(w) for w in words(term))
+        return key in self.english and key not in self.vietnamese
+
+    def knows(self, folded_word: str) -> bool:
+        """Whether the word is part of any term (so it is no typo)."""
+        return folded_word in self.words
 
     def english_for(self, vi_term: str) -> tuple[str, ...]:
         key = fold(vi_term)
@@ -83,7 +192,7 @@ def _term_key(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(accented), tuple(fold(w) for w in accented)
 
 
-def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
+def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = ()) -> Glossary:
     entries = tuple(entries)
     # Union-find over terms: a Vietnamese term and its English names are one concept.
     parent: dict[str, str] = {}
@@ -100,11 +209,26 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    senses = tuple(senses)
+    ambiguous = {sense.term for sense in senses}
+
+    def node(lang: str, term: str) -> str:
+        return f"{lang}:" + " ".join(_term_key(term)[1])
+
+    def names(entry: GlossaryEntry) -> list[str]:
+        return [node("en", en) for en in entry.en] + [node("vi", s) for s in entry.synonyms]
+
     for entry in entries:
-        vi = "vi:" + " ".join(_term_key(entry.vi)[1])
+        others = names(entry)
+        if node("vi", entry.vi)[3:] in ambiguous and others:
+            # A word with several meanings joins none of them: each line is one meaning.
+            for other in others[1:]:
+                union(others[0], other)
+            continue
+        vi = node("vi", entry.vi)
         find(vi)
-        for en in entry.en:
-            union(vi, "en:" + " ".join(_term_key(en)[1]))
+        for other in others:
+            union(vi, other)
 
     phrases: dict[tuple[str, ...], set[str]] = {}
     phrase_length: dict[str, int] = {}
@@ -112,9 +236,18 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
     accented_words: dict[str, set[str]] = {}
     plain_words: dict[str, set[str]] = {}
     for entry in entries:
-        for lang, term in [("vi", entry.vi), *(("en", en) for en in entry.en)]:
+        terms = [
+            ("vi", entry.vi),
+            *(("vi", synonym) for synonym in entry.synonyms),
+            *(("en", en) for en in entry.en),
+        ]
+        meaning = names(entry)
+        for lang, term in terms:
             accented, folded = _term_key(term)
-            concept = find(f"{lang}:" + " ".join(folded)).split(":", 1)[1].replace(" ", "_")
+            key = f"{lang}:" + " ".join(folded)
+            if lang == "vi" and key[3:] in ambiguous and meaning:
+                key = meaning[0]
+            concept = find(key).split(":", 1)[1].replace(" ", "_")
             if len(folded) > 1:
                 phrases.setdefault(folded, set()).add(concept)
                 phrase_length[folded[0]] = max(phrase_length.get(folded[0], 2), len(folded))
@@ -127,6 +260,19 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
     def frozen(table: dict[K, set[str]]) -> dict[K, tuple[str, ...]]:
         return {key: tuple(sorted(value)) for key, value in table.items()}
 
+    def concept_of(term: str) -> str | None:
+        for lang in ("vi", "en"):
+            key = f"{lang}:" + " ".join(_term_key(term)[1])
+            if key in parent:
+                return find(key).split(":", 1)[1].replace(" ", "_")
+        return None
+
+    sense_table: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for sense in senses:
+        concept = concept_of(sense.concept_term)
+        if concept is not None:
+            sense_table.setdefault(sense.term, []).append((concept, sense.context))
+
     return Glossary(
         entries=entries,
         phrases=frozen(phrases),
@@ -134,6 +280,16 @@ def build_glossary(entries: Iterable[GlossaryEntry]) -> Glossary:
         folded_words=frozen(folded_words),
         accented_words=frozen(accented_words),
         plain_words=frozen(plain_words),
+        senses={term: tuple(table) for term, table in sense_table.items()},
+        english=frozenset(_term_key(en)[1] for entry in entries for en in entry.en),
+        vietnamese=frozenset(
+            _term_key(term)[1] for entry in entries for term in (entry.vi, *entry.synonyms)
+        ),
+        words=frozenset(
+            word
+            for key in [*phrases, *plain_words, *folded_words]
+            for word in (key if isinstance(key, tuple) else (key,))
+        ),
     )
 
 
@@ -149,8 +305,75 @@ def parse_glossary(text: str) -> list[GlossaryEntry]:
     return entries
 
 
+_VOCABULARY = "vocabulary"
+
+
+def _rows(text: str) -> list[list[str]]:
+    """Tab-separated rows of a vocabulary file, its header line and comments left out."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [[cell.strip() for cell in line.split("\t")] for line in lines[1:]]
+
+
+def _alternatives(cell: str) -> list[str]:
+    return [term.strip() for term in cell.split("|") if term.strip()]
+
+
+def parse_products(text: str) -> list[GlossaryEntry]:
+    """``vi<TAB>en|en…<TAB>group``: a Vietnamese product term and its English names."""
+    return [GlossaryEntry(row[0], tuple(_alternatives(row[1]))) for row in _rows(text) if row[0]]
+
+
+def parse_regional(text: str) -> list[GlossaryEntry]:
+    """``north<TAB>central<TAB>south<TAB>en<TAB>note``: one thing, named in each region."""
+    entries = []
+    for row in _rows(text):
+        terms = list(dict.fromkeys(t for cell in row[:3] for t in _alternatives(cell)))
+        english = tuple(_alternatives(row[3])) if len(row) > 3 else ()
+        if terms:
+            entries.append(GlossaryEntry(terms[0], english, tuple(terms[1:])))
+    return entries
+
+
+def parse_senses(text: str) -> list[Sense]:
+    """``term<TAB>sense<TAB>en<TAB>context|context…``: the words that pick each meaning."""
+    senses = []
+    for row in _rows(text):
+        if len(row) < 4:
+            continue
+        english = _alternatives(row[2])
+        if english:
+            context = frozenset(" ".join(_term_key(c)[1]) for c in _alternatives(row[3]))
+            senses.append(Sense(" ".join(_term_key(row[0])[1]), english[0], context))
+    return senses
+
+
+def parse_sense_entries(text: str) -> list[GlossaryEntry]:
+    """Each meaning of a homograph as a glossary line of its own (term → that meaning)."""
+    return [
+        GlossaryEntry(row[0], tuple(_alternatives(row[2])))
+        for row in _rows(text)
+        if len(row) >= 3 and _alternatives(row[2])
+    ]
+
+
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    """The glossary shipped in ``matchmaker/ranking/data``; read once, on first use."""
-    text = resources.files("matchmaker.ranking").joinpath("data", _DATA_FILE).read_text("utf-8")
-    return build_glossary(parse_glossary(text))
+    """The vocabulary shipped in ``matchmaker/ranking/data``; read once, on first use."""
+    data = resources.files("matchmaker.ranking").joinpath("data")
+    entries = parse_glossary(data.joinpath(_DATA_FILE).read_text("utf-8"))
+    senses: list[Sense] = []
+    folder = data.joinpath(_VOCABULARY)
+    if folder.is_dir():
+        readers = {
+            "products.tsv": parse_products,
+            "regional.tsv": parse_regional,
+            "homographs.tsv": parse_sense_entries,
+        }
+        for name, reader in readers.items():
+            path = folder.joinpath(name)
+            if path.is_file():
+                entries.extend(reader(path.read_text("utf-8")))
+        path = folder.joinpath("homographs.tsv")
+        if path.is_file():
+            senses = parse_senses(path.read_text("utf-8"))
+    return build_glossary(entries, senses)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 
@@ -37,6 +37,14 @@ from matchmaker.ranking.features import (
 )
 from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+from matchmaker.ranking.words import (
+    COVERAGE,
+    Clause,
+    QueryPlan,
+    Readings,
+    Stats,
+    read_request,
+)
 
 # Candidates re-ranked with full features after retrieval; enough to fill a top ten after
 # diversification, few enough to stay within a few milliseconds.
@@ -54,6 +62,21 @@ _MERGE_SHARE = 0.05
 _MERGE_MIN = 2000
 # Open requirements whose analysed text is kept; far above the number open at any time.
 _REQUIREMENT_CACHE = 50_000
+# Related products (sharing only a broader product term with the request) shown after the
+# relevant ones when there are fewer relevant ones than asked for; never more than these.
+RELATED_SHOWN = 5
+# A related product is a poorer match than any relevant one of the same practical fit.
+RELATED_DISCOUNT = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """Per index position: the share of a request's clauses an offer covers, whether that
+    makes it relevant, and whether it is at least related (shares a product term)."""
+
+    coverage: np.ndarray
+    relevant: np.ndarray
+    related: np.ndarray
 
 
 @dataclass(slots=True)
@@ -113,7 +136,12 @@ class OfferIndex:
         self.scorer: Scorer = scorer or HandScorer()
         self._vectorizer = vectorizer or Vectorizer()
         self._requirement_cache: dict[tuple[str, str, str], sparse.csr_matrix] = {}
-        self._rebuild(list(offers))
+        self._plan_cache: dict[tuple[str, str, str], QueryPlan] = {}
+        self._readings = Readings()
+        offers = list(offers)
+        for offer in offers:
+            self._readings.add(offer.title)
+        self._rebuild(offers)
 
     # -- building and freshness -------------------------------------------------------------
 
@@ -203,6 +231,7 @@ class OfferIndex:
         if position >= len(self._columns.alive):
             self._columns = self._columns.grown(2 * position)
         self._offers.append(offer)
+        self._readings.add(offer.title)
         self._position[offer.id] = position
         self._fill(position, offer)
         self._delta_tf.append(tf)
@@ -245,13 +274,51 @@ class OfferIndex:
 
     # -- retrieval ----------------------------------------------------------------------------
 
-    def query_vector(self, title: str, body: str = "") -> sparse.csr_matrix:
-        tf = self._vectorizer.term_frequencies([(title, body)])
+    @property
+    def analyzer(self) -> str:
+        return self._vectorizer.analyzer
+
+    def stats(self) -> Stats:
+        """What reading a request needs of the catalogue: document frequencies, readings."""
+        df, column = self._df, self._vectorizer.column
+
+        def frequency(term: str) -> int:
+            c = column(term)
+            return 0 if c is None else int(df[c])
+
+        return Stats(frequency, self._readings)
+
+    def plan(self, title: str, body: str = "") -> QueryPlan | None:
+        """A request read into clauses (None for the syllable analyzer, which has none).
+
+        When the words as typed find nothing relevant and the catalogue spells one of them
+        otherwise ("banhtrang", "mat ongg"), the request is read as the catalogue spells it.
+        """
+        if self.analyzer != "words":
+            return None
+        stats, glossary = self.stats(), self._vectorizer.glossary
+        plan = read_request(title, body, stats, glossary)
+        if plan.corrected is not None:
+            relevance = self.relevance(plan)
+            if relevance is not None and not relevance.relevant.any():
+                fixed = read_request(plan.corrected, body, stats, glossary)
+                fixed_relevance = self.relevance(fixed)
+                if fixed_relevance is not None and fixed_relevance.relevant.any():
+                    return replace(fixed, corrected=plan.corrected)
+        return replace(plan, corrected=None)
+
+    def query_vector(
+        self, title: str, body: str = "", plan: QueryPlan | None = None
+    ) -> sparse.csr_matrix:
+        if plan is not None:
+            tf = self._vectorizer.rows([plan.terms], grow=False)
+        else:
+            tf = self._vectorizer.term_frequencies([(title, body)], grow=False)
         return weigh_few(tf, self._df, max(self._n_live, 1))
 
-    def text_scores(self, title: str, body: str = "") -> np.ndarray:
+    def text_scores(self, title: str, body: str = "", plan: QueryPlan | None = None) -> np.ndarray:
         """Cosine similarity of the text to every position (removed ones included)."""
-        query = self.query_vector(title, body)
+        query = self.query_vector(title, body, plan)
         scores = np.zeros(len(self._offers), np.float32)
         # The postings of the query's own terms, one column per term: a matrix-vector product
         # over them sums each offer's terms in the same order as the full sparse product, a
@@ -264,10 +331,82 @@ class OfferIndex:
             scores[self._main_size :] = (self._delta @ query.T).toarray().ravel()
         return scores
 
+    def _postings(self, terms: Sequence[str]) -> np.ndarray:
+        """Positions holding any of the terms."""
+        hit = np.zeros(len(self._offers), bool)
+        found = {self._vectorizer.column(t) for t in terms}
+        columns = sorted(c for c in found if c is not None)
+        if not columns:
+            return hit
+        hit[self._main[columns].indices] = True
+        if self._delta_rows:
+            if self._delta is None:
+                self._delta = sparse.vstack(self._delta_rows, format="csr")
+            rows = self._delta[:, columns].tocoo().row
+            hit[self._main_size + rows] = True
+        return hit
+
+    def _clause_weight(self, clause: Clause) -> float:
+        """IDF of a clause (from its rarest slot's commonest term) times its own weight;
+        0 when no offer has it."""
+        df = min(max(self._term_df(t) for t in slot) for slot in clause.slots)
+        if df == 0:
+            return 0.0
+        return (math.log((self._n_live + 1.0) / (df + 1.0)) + 1.0) * clause.weight
+
+    def _term_df(self, term: str) -> int:
+        column = self._vectorizer.column(term)
+        return 0 if column is None else int(self._df[column])
+
+    def relevance(self, plan: QueryPlan) -> Relevance | None:
+        """Which positions are relevant to (or related to) a request; None when the request
+        has no word the catalogue knows to judge by (every offer is then as good)."""
+        clauses = plan.clauses or plan.description_clauses
+        n = len(self._offers)
+        covered = np.zeros(n, np.float32)
+        total = 0.0
+        products = np.zeros(n, bool)
+        names_product = False
+        for clause in clauses:
+            weight = self._clause_weight(clause)
+            if weight == 0.0:
+                continue
+            hit = np.ones(n, bool)
+            for slot in clause.slots:
+                hit &= self._postings(slot)
+            covered += weight * hit
+            total += weight
+            if clause.head:
+                names_product = True
+                products |= hit
+        if total == 0.0:
+            if not clauses:
+                return None
+            nothing = np.zeros(n, bool)
+            return Relevance(covered, nothing, nothing)
+        coverage = covered / total
+        relevant = coverage >= COVERAGE - 1e-6
+        if names_product:
+            relevant &= products
+        related = ~relevant & (
+            self._postings(["g:" + c for c in plan.broader]) if plan.broader else np.zeros(n, bool)
+        )
+        return Relevance(coverage, relevant, related)
+
+    def spelling(self, text: str) -> str | None:
+        """The query as the catalogue spells it, when the words as typed found nothing."""
+        plan = self.plan(text)
+        return None if plan is None else plan.corrected
+
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
-        """Indexed offers whose text matches ``text`` (any status), best first, with scores."""
-        scores = self.text_scores(text)
-        hits = np.flatnonzero(scores >= MIN_TEXT)
+        """Indexed offers relevant to ``text`` (any status), best first, with scores."""
+        plan = self.plan(text)
+        scores = self.text_scores(text, plan=plan)
+        relevance = None if plan is None else self.relevance(plan)
+        if relevance is None:
+            hits = np.flatnonzero(scores >= MIN_TEXT)
+        else:
+            hits = np.flatnonzero(relevance.relevant)
         if limit is not None and len(hits) > 2 * limit:
             # Twice the limit leaves room for positions of removed offers.
             hits = hits[np.argpartition(-scores[hits], 2 * limit - 1)[: 2 * limit]]
@@ -304,24 +443,54 @@ class OfferIndex:
     def candidates(
         self, requirement: RequirementRecord, on: date, limit: int = CANDIDATES
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the eligible offers most likely to fit, with their text scores."""
-        text = self.text_scores(requirement.title, requirement.description)
+        """Positions of the eligible relevant offers most likely to fit, with text scores."""
+        found, text, related = self._candidates(requirement, on, limit)
+        return found[~related], text[~related]
+
+    def _candidates(
+        self, requirement: RequirementRecord, on: date, limit: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Eligible candidates, relevant ones first, with text scores and a related flag."""
+        plan = self._requirement_plan(requirement)
+        text = self.text_scores(requirement.title, requirement.description, plan)
         n = len(self._offers)
-        relevant = text >= MIN_TEXT
         category = group = -2
+        in_group = np.zeros(n, bool)
         if requirement.category:
             category = self._categories.get(requirement.category, -2)
             group = self._groups.get(lookup.category_group(requirement.category), -2)
             # An offer of the asked sub-group is of the asked group too.
-            relevant |= self._columns.group[:n] == group
-        # The prior is worked out for the few relevant eligible offers only, not every position.
-        found = np.flatnonzero(relevant & self._eligible_mask(requirement, on))
+            in_group = self._columns.group[:n] == group
+        relevance = None if plan is None else self.relevance(plan)
+        if plan is None:
+            relevant, related = (text >= MIN_TEXT) | in_group, np.zeros(n, bool)
+        elif relevance is None:
+            # No word to judge by ("hàng OCOP cho siêu thị"): the asked group, else anything.
+            relevant = in_group if requirement.category else np.ones(n, bool)
+            related = np.zeros(n, bool)
+        else:
+            relevant, related = relevance.relevant, relevance.related
+        # The prior is worked out for the few eligible candidates only, not every position.
+        found = np.flatnonzero((relevant | related) & self._eligible_mask(requirement, on))
         prior = np.where(text[found] >= MIN_TEXT, text[found], 0.0).astype(np.float32)
         prior += _SUBGROUP_BONUS * (self._columns.category[found] == category)
         prior += _GROUP_BONUS * (self._columns.group[found] == group)
+        prior += relevant[found]  # every relevant offer before any related one
         if len(found) > limit:
             found = found[np.argpartition(-prior, limit - 1)[:limit]]
-        return found, text[found]
+        return found, text[found], ~relevant[found]
+
+    def _requirement_plan(self, requirement: RequirementRecord) -> QueryPlan | None:
+        """A requirement read into clauses, remembered while its text is unchanged."""
+        if self.analyzer != "words":
+            return None
+        key = (requirement.id, requirement.title, requirement.description)
+        plan = self._plan_cache.get(key)
+        if plan is None:
+            if len(self._plan_cache) >= _REQUIREMENT_CACHE:
+                self._plan_cache.clear()
+            plan = self._plan_cache[key] = self.plan(requirement.title, requirement.description)
+        return plan
 
     def _requirement_tf(self, requirement: RequirementRecord) -> sparse.csr_matrix:
         """Term frequencies of a requirement, remembered while its text is unchanged: the
@@ -332,7 +501,7 @@ class OfferIndex:
             if len(self._requirement_cache) >= _REQUIREMENT_CACHE:
                 self._requirement_cache.clear()
             cached = self._vectorizer.term_frequencies(
-                [(requirement.title, requirement.description)]
+                [(requirement.title, requirement.description)], grow=False
             )
             self._requirement_cache[key] = cached
         return cached
@@ -358,12 +527,37 @@ class OfferIndex:
         on = on or date.today()
         if k <= 0 or not requirement_open(requirement, on):
             return []
-        positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k))
+        positions, text, related = self._candidates(requirement, on, max(CANDIDATES, 3 * k))
         # The candidates passed the column filters; the records are checked once chosen.
+        records = self._records(positions)
+        related_ids = {o.id for o, r in zip(records, related.tolist(), strict=True) if o and r}
         scored = score_eligible(
             requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
         )
-        if not scored:
+        for s in scored:
+            s.features["related"] = 1.0 if s.offer.id in related_ids else 0.0
+            if s.offer.id in related_ids:
+                s.score *= RELATED_DISCOUNT
+        relevant = [s for s in scored if s.offer.id not in related_ids]
+        chosen = self._chosen(requirement, relevant, k, on, exposure)
+        if len(chosen) < k:
+            # Fewer relevant offers than asked for: a few related ones, after them, marked.
+            others = [s for s in scored if s.offer.id in related_ids]
+            chosen += self._chosen(
+                requirement, others, min(RELATED_SHOWN, k - len(chosen)), on, exposure
+            )
+        return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+
+    def _chosen(
+        self,
+        requirement: RequirementRecord,
+        scored: list[ScoredOffer],
+        k: int,
+        on: date,
+        exposure: Mapping[str, int] | None,
+    ) -> list[ScoredOffer]:
+        """The best ``k`` of scored offers after fair exposure and diversity."""
+        if not scored or k <= 0:
             return []
         order_scores = exposure_adjusted(
             np.array([s.score for s in scored]), [s.offer.producer_id for s in scored], exposure
@@ -377,11 +571,14 @@ class OfferIndex:
             # as checking every candidate first.
             ordered = [s for s in ordered if not violations(requirement, s.offer, on)]
             chosen = diversify(ordered, lambda s: s.offer.producer_id, k, per_producer)
-        return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+        return chosen
+
+    def _records(self, positions: np.ndarray) -> list[OfferRecord | None]:
+        return [self._offers[p] for p in positions.tolist()]
 
     def _pairs(self, positions: np.ndarray, text: np.ndarray) -> list[tuple[OfferRecord, float]]:
         """(offer, text similarity) at live candidate positions."""
-        offers = [self._offers[p] for p in positions.tolist()]
+        offers = self._records(positions)
         return [(o, t) for o, t in zip(offers, text.tolist(), strict=True) if o is not None]
 
     def score_positions(
@@ -419,18 +616,24 @@ class OfferIndex:
         # a sparse product with one column cost more than the products themselves.
         n_live = max(self._n_live, 1)
         offer_vector = weigh_few(
-            self._vectorizer.term_frequencies([(offer.title, offer.description)]), self._df, n_live
+            self._vectorizer.term_frequencies([(offer.title, offer.description)], grow=False),
+            self._df,
+            n_live,
         )
         queries = weigh_few(
             _stacked([self._requirement_tf(r) for r in open_ones]), self._df, n_live
         )
         text = queries @ offer_vector.toarray().ravel()
         best = float(text.max()) if len(text) else 0.0
+        offer_columns = frozenset(offer_vector.indices.tolist())
         scored: list[tuple[RequirementRecord, ScoredOffer]] = []
         for requirement, similarity in zip(open_ones, text, strict=True):
-            if similarity < MIN_TEXT and not (
-                requirement.category and requirement.category == offer.category
-            ):
+            same_category = bool(requirement.category) and requirement.category == offer.category
+            plan = self._requirement_plan(requirement)
+            if plan is None:
+                if similarity < MIN_TEXT and not same_category:
+                    continue
+            elif not self._covers(plan, offer_columns, same_category):
                 continue
             pair = score_pairs(
                 requirement,
@@ -443,6 +646,26 @@ class OfferIndex:
             scored.extend((requirement, s) for s in pair)
         scored.sort(key=lambda pair: -pair[1].score)
         return [s.result(r, rank) for rank, (r, s) in enumerate(scored[:k], start=1)]
+
+    def _covers(self, plan: QueryPlan, columns: frozenset[int], same_category: bool) -> bool:
+        """Whether an offer with these term columns is relevant to a request (the same rule
+        as :meth:`relevance`, for one offer against many requests)."""
+        column = self._vectorizer.column
+        covered = total = 0.0
+        names_product = has_product = False
+        for clause in plan.clauses or plan.description_clauses:
+            weight = self._clause_weight(clause)
+            if weight == 0.0:
+                continue
+            hit = all(any(column(t) in columns for t in slot) for slot in clause.slots)
+            total += weight
+            covered += weight * hit
+            if clause.head:
+                names_product = True
+                has_product |= hit
+        if total == 0.0:
+            return same_category or not (plan.clauses or plan.description_clauses)
+        return covered / total >= COVERAGE - 1e-6 and (has_product or not names_product)
 
 
 def _stacked(rows: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
@@ -481,6 +704,7 @@ class ScoredOffer:
             reasons=reasons,
             gaps=gaps,
             features=dict(self.features),
+            related=self.features.get("related", 0.0) >= 0.5,
         )
 
 

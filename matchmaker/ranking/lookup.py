@@ -80,3 +80,21 @@ def province_names(code: str) -> tuple[str, str]:
     except reference.UnknownReference:
         return code, code
     return province.name_vi, province.name_en
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[tuple[str, ...]]:
+    """Folded syllables of every current and former province's name ("ca mau", "hue"),
+    with and without its "Thành phố"/"Tỉnh" prefix."""
+    from matchmaker.ranking.text import fold_key
+
+    names = [p.name_vi for p in reference.provinces()]
+    names += [p.name_vi for p in reference.legacy_provinces()]
+    found: set[tuple[str, ...]] = set()
+    for name in names:
+        key = tuple(fold_key(name).split())
+        found.add(key)
+        for prefix in (("thanh", "pho"), ("tinh",)):
+            if key[: len(prefix)] == prefix and len(key) > len(prefix):
+                found.add(key[len(prefix) :])
+    return frozenset(found)

@@ -86,9 +86,12 @@ class MatchResult:
     reasons: tuple[Explanation, ...]
     gaps: tuple[Explanation, ...]
     features: Mapping[str, float] = field(default_factory=dict)
+    # Not the kind of product asked for, only a related one: shown apart, after the others.
+    related: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "related": self.related,
             "requirement_id": self.requirement_id,
             "offer_id": self.offer_id,
             "producer_id": self.producer_id,

@@ -14,7 +14,10 @@ def _catalogue(make_offer):
     ]
     small = [
         make_offer(
-            f"s{i}", f"Nước mắm truyền thống {i}", producer_id=f"small{i}", monthly_capacity=300
+            f"s{i}",
+            f"Nước mắm cá cơm truyền thống {i}",
+            producer_id=f"small{i}",
+            monthly_capacity=300,
         )
         for i in range(12)
     ]

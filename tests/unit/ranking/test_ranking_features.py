@@ -86,8 +86,8 @@ def test_every_result_is_explained_in_both_languages(make_offer, make_requiremen
             [
                 ("Nước mắm cá cơm", "56", 5, None, None),
                 ("Nước mắm nhĩ", "01", None, "https://qr", 365),
-                ("Mắm tôm", "bogus", 3, None, 90),
-                ("Nước tương", None, 4, "https://qr", 180),
+                ("Nước mắm Phú Quốc", "bogus", 3, None, 90),
+                ("Nước mắm Nam Ô", None, 4, "https://qr", 180),
             ]
         )
     ]

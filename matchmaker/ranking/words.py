@@ -1,0 +1,463 @@
+"""Words, not syllables: how listings and requests are read for matching and search.
+
+Vietnamese words are mostly two or three syllables, and once accents are gone many syllables
+collide ("ca" is cà, cá, ca, cả; "ong" is ong and ống). Matching on single syllables makes
+"ca phe" find "Cà Mau" and "mật ong" find "ống hút". So:
+
+* a listing is indexed with its syllables *and* its adjacent-syllable pairs, both folded and
+  with their accents, plus the concepts of the product vocabulary (English, regional words);
+* a request is read into **clauses**: a vocabulary term, a word of several syllables that the
+  catalogue itself writes together (bigram statistics over the index), or a lone syllable.
+  A clause of several syllables matches only as that word, never syllable by syllable;
+* a request typed with accents is matched with its accents ("mật" is not "mát");
+  one typed without is matched folded, and the catalogue's own most common accented reading
+  of each of its words is scored first;
+* an offer is *relevant* when it covers enough of the request's clauses (weighted by how
+  rare each clause is in the catalogue) and, when the request names a product the vocabulary
+  knows, that product; it is *related* when it shares a broader product term only. Neither
+  means it is shown: the caller decides that (lists are never padded with the rest).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+
+from matchmaker.ranking import lookup
+from matchmaker.ranking.glossary import Glossary, default_glossary
+from matchmaker.ranking.text import char_ngrams, fold, singular, words
+
+# Term weights by kind; a concept counts most, a title trigram least.
+_WEIGHTS = {"w": 1.0, "a": 0.5, "b": 0.8, "B": 0.6, "g": 2.0, "c": 0.15}
+_BODY = 0.4
+
+# Two adjacent syllables are one word when the catalogue writes them together in at least
+# this share of the listings that have the rarer of the two.
+COHESION = 0.5
+# Share of the request's clause weight an offer must cover to be relevant.
+COVERAGE = 0.6
+# A clause naming a product the vocabulary knows counts this much more than other words,
+# a place name (where the buyer would like it from) this much less.
+CONCEPT_WEIGHT = 2.0
+PLACE_WEIGHT = 0.3
+# An accented reading becomes "the" reading of a word typed without accents when it is at
+# least this share of the word's occurrences in listing titles.
+READING_SHARE = 0.5
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that say nothing about the product: request boilerplate and filler. Vietnamese ones
+# are matched with their accents in a text typed with accents ("của" is filler, "cua" a
+# crab) and folded in one typed without; English ones as they are.
+_VIETNAMESE_STOPWORDS = """
+    và của các những được cho với thể một này tại từ trong trên theo khi hơn rất cần mua nhà
+    cung cấp sản phẩm chất lượng uy tín đảm bảo tốt loại hàng tìm kiếm nguồn là có
+    """
+ENGLISH_STOPWORDS = _word_set(
+    """
+    a an and of for to in with from on by our we need looking buy supplier suppliers product
+    products quality high good best per month monthly sourcing wanted buying export import
+    long term contract private label payment sample price list above star ocop vietnam the
+    at or is are
+    """
+)
+STOPWORDS = ENGLISH_STOPWORDS | frozenset(fold(w) for w in _VIETNAMESE_STOPWORDS.split())
+
+# Request boilerplate that only reads as filler with its accents: folded, each of these is
+# also a product word ("chuỗi" a chain, "chuối" a banana; "Tết" the holiday, "tét" the cake).
+ACCENTED_STOPWORDS = _word_set(
+    _VIETNAMESE_STOPWORDS
+    + """
+    chuỗi cửa lớn đặt dài nhập ổn định ngày phục vụ quầy vùng miền quà tặng dịp tết
+    yêu rõ ràng số lượng toán
+    """
+)
+
+
+# Phrases that only frame a request ("cho chuỗi cửa hàng", "số lượng lớn"): folded, once
+# the accents are gone their syllables are product words ("chuối" a banana, "cua" a crab).
+STOP_PHRASES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(phrase.split())
+    for phrase in """
+    chuoi cua hang|cua hang|chuoi sieu thi|sieu thi|he thong|so luong lon|so luong|thu mua
+    nguon hang|nha cung cap|nha san xuat|dai han|lau dai|on dinh|hop dong|gia tot|gia si
+    thanh toan|ngay san xuat|han su dung|bao bi|dong goi|giao hang|van chuyen|dat hang
+    dac san vung mien|qua tang|dip tet|trung bay|ban le|ban si|dai ly|phan phoi
+    """.replace("\n", "|").split("|")
+    if phrase.strip()
+)
+_STOP_PHRASE_LENGTHS = sorted({len(p) for p in STOP_PHRASES}, reverse=True)
+# Quantities and packaging say how much, not what: never a clause a listing must match.
+# With accents; and folded, only those no product word folds to ("tấn" is not "Tân").
+MEASURE_WORDS = _word_set(
+    """
+    kg g gr gram gam ml l lít liter litre tấn tạ lạng cân hộp gói chai túi thùng bịch hũ lọ
+    cái chiếc bộ tháng năm ngày tuần con box bottle pack piece set unit units carton bag
+    """
+)
+PLAIN_MEASURE_WORDS = _word_set(
+    """
+    kg g gr gram gam ml l lit liter litre hop chai tui thung bich chiec ngay tuan box bottle
+    pack piece set unit units carton bag
+    """
+)
+
+
+def is_plain(text: str) -> bool:
+    """True when the text carries no Vietnamese diacritic at all (typed without accents)."""
+    return fold(text) == text.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    accented: str
+    folded: str
+    stop: bool
+
+
+def tokens(text: str) -> list[Token]:
+    plain = is_plain(text)
+    out = []
+    for word in words(text):
+        accented = singular(word)
+        folded = fold(accented)
+        if plain:
+            stop = folded in STOPWORDS
+        else:
+            stop = accented in ACCENTED_STOPWORDS or (
+                accented == folded and folded in ENGLISH_STOPWORDS
+            )
+        out.append(Token(accented, folded, stop))
+    folded_all = [t.folded for t in out]
+    i = 0
+    while i < len(out):
+        for length in _STOP_PHRASE_LENGTHS:
+            if i + length <= len(out) and tuple(folded_all[i : i + length]) in STOP_PHRASES:
+                for j in range(i, i + length):
+                    out[j] = Token(out[j].accented, out[j].folded, True)
+                i += length - 1
+                break
+        i += 1
+    return out
+
+
+def _concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> list[str]:
+    """Vocabulary concepts of a text, nested ones included, none inside a place name."""
+    folded = [t.folded for t in toks]
+    places = _places(folded, [False] * len(toks))
+    if not places:
+        return glossary.concepts([t.accented for t in toks], folded, plain=plain, ignore=STOPWORDS)
+    found: list[str] = []
+    start = 0
+    for place_start, place_end in [*places, (len(toks), len(toks))]:
+        part = toks[start:place_start]
+        found += glossary.concepts(
+            [t.accented for t in part], [t.folded for t in part], plain=plain, ignore=STOPWORDS
+        )
+        start = place_end
+    return found
+
+
+def _accented_key(token: Token, plain: bool) -> str:
+    # A listing typed without accents has only its folded forms, also as its "accented" ones,
+    # so a request with accents still meets it (see ``Clause``).
+    return token.folded if plain else token.accented
+
+
+def document_terms(
+    title: str, body: str = "", glossary: Glossary | None = None
+) -> dict[str, float]:
+    """Weighted terms of a listing (or of a request, to score it): the title counts more."""
+    glossary = glossary or default_glossary()
+    terms: dict[str, float] = {}
+    _add_field(terms, title, 1.0, glossary, title=True)
+    _add_field(terms, body, _BODY, glossary, title=False)
+    # Repeating a word in a listing should not buy a better rank: damp repeats.
+    return {t: (w if w <= 1.0 else 1.0 + math.log(w)) for t, w in terms.items()}
+
+
+def _add(terms: dict[str, float], key: str, weight: float) -> None:
+    terms[key] = terms.get(key, 0.0) + weight
+
+
+def _add_field(
+    terms: dict[str, float], text: str, boost: float, glossary: Glossary, title: bool
+) -> None:
+    if not text:
+        return
+    toks = tokens(text)
+    plain = is_plain(text)
+    for concept in _concepts(toks, plain, glossary):
+        _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
+    content = [t for t in toks if not t.stop]
+    for t in content:
+        _add(terms, "w:" + t.folded, _WEIGHTS["w"] * boost)
+        _add(terms, "a:" + _accented_key(t, plain), _WEIGHTS["a"] * boost)
+    # Pairs of syllables written next to each other (stop words included: "bánh đa cua" is
+    # one product, and dropping a word must not join two that were apart).
+    for x, y in pairwise(toks):
+        if x.stop and y.stop:
+            continue
+        _add(terms, f"b:{x.folded}_{y.folded}", _WEIGHTS["b"] * boost)
+        _add(terms, f"B:{_accented_key(x, plain)}_{_accented_key(y, plain)}", _WEIGHTS["B"] * boost)
+    if title:
+        for gram in char_ngrams([t.folded for t in content]):
+            _add(terms, "c:" + gram, _WEIGHTS["c"] * boost)
+
+
+def title_readings(title: str) -> list[tuple[str, str]]:
+    """(folded, accented) forms of a title's syllables and syllable pairs, for learning how
+    the catalogue writes its words; nothing from a title typed without accents."""
+    if is_plain(title):
+        return []
+    toks = tokens(title)
+    out = [(t.folded, t.accented) for t in toks if not t.stop]
+    out.extend((f"{x.folded}_{y.folded}", f"{x.accented}_{y.accented}") for x, y in pairwise(toks))
+    return out
+
+
+class Readings:
+    """How the catalogue's titles write each word: folded form → counts of accented forms."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[str]] = {}
+
+    def add(self, title: str) -> None:
+        for folded, accented in title_readings(title):
+            counts = self._counts.get(folded)
+            if counts is None:
+                counts = self._counts[folded] = Counter()
+            counts[accented] += 1
+
+    def best(self, folded: str) -> str | None:
+        """The accented form written most often, when it is the clear majority."""
+        counts = self._counts.get(folded)
+        if not counts:
+            return None
+        accented, n = counts.most_common(1)[0]
+        return accented if n >= READING_SHARE * sum(counts.values()) else None
+
+    def count(self, folded: str) -> int:
+        """How often titles write the word (or pair, "a_b"), whatever the accents."""
+        counts = self._counts.get(folded)
+        return 0 if counts is None else sum(counts.values())
+
+
+class Stats:
+    """What the reader of a request needs to know of the catalogue."""
+
+    def __init__(self, df: Callable[[str], int], readings: Readings) -> None:
+        self.df = df
+        self.readings = readings
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One unit of meaning in a request: every slot must be present in an offer, and any
+    term of a slot will do (a word with or without accents; a concept's term). ``weight``
+    scales the clause's rarity: a product the vocabulary knows counts more, a place less."""
+
+    text: str
+    slots: tuple[tuple[str, ...], ...]
+    concepts: tuple[str, ...] = ()
+    weight: float = 1.0
+
+    # The product the request is about (the first product term in Vietnamese, the last in
+    # English: "nước mắm cá cơm" is a fish sauce, "anchovy fish sauce" too).
+    head: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A request read for matching: its clauses, every concept it names (broader ones too),
+    the terms its offers are scored on, and a spelling the catalogue would use instead
+    (which the index reads the request as when the words as typed find nothing)."""
+
+    clauses: tuple[Clause, ...]
+    broader: frozenset[str]
+    terms: dict[str, float]
+    corrected: str | None = None
+    description_clauses: tuple[Clause, ...] = field(default=())
+
+
+def _corrected(token: Token, stats: Stats, glossary: Glossary) -> list[Token]:
+    """A word neither the catalogue nor the vocabulary knows, replaced by the likeliest one
+    the catalogue uses: one edit away, or two syllables run together ("caphe")."""
+    word = token.folded
+    known = stats.readings.count
+    if token.stop or not word.isalpha() or len(word) < 2 or known(word) or glossary.knows(word):
+        return [token]
+    best: tuple[int, list[str]] | None = None
+    for i in range(1, len(word)):
+        left, right = word[:i], word[i:]
+        n = known(f"{left}_{right}")
+        if n > 0 and (best is None or n > best[0]):
+            best = (n, [left, right])
+    if best is None:
+        for candidate in _edits(word):
+            n = known(candidate)
+            if n > 0 and (best is None or n > best[0]):
+                best = (n, [candidate])
+    if best is None:
+        return [token]
+    return [Token(w, w, False) for w in best[1]]
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def read_request(
+    title: str, body: str, stats: Stats, glossary: Glossary | None = None
+) -> QueryPlan:
+    """Read a request (a requirement or a search) into clauses and scoring terms."""
+    glossary = glossary or default_glossary()
+    plain = is_plain(title)
+    toks = tokens(title)
+    # A spelling to offer when the words as typed find nothing (the caller decides).
+    fixed = [t for token in toks for t in _corrected(token, stats, glossary)] if plain else toks
+    corrected = None
+    if [t.folded for t in fixed] != [t.folded for t in toks]:
+        corrected = " ".join(t.folded for t in fixed)
+    clauses, broader = _clauses(toks, plain, stats, glossary)
+    body_clauses: list[Clause] = []
+    if body:
+        body_clauses, body_broader = _clauses(tokens(body), is_plain(body), stats, glossary)
+        broader |= body_broader
+    terms = document_terms(title, body, glossary)
+    if plain:
+        # The catalogue's own reading of each word typed without accents ranks first.
+        for clause in clauses:
+            for slot in clause.slots:
+                for term in slot:
+                    kind, folded = term.split(":", 1)
+                    reading = stats.readings.best(folded) if kind in "wb" else None
+                    if reading is not None:
+                        _add(terms, ("a:" if kind == "w" else "B:") + reading, _WEIGHTS["b"])
+    return QueryPlan(tuple(clauses), frozenset(broader), terms, corrected, tuple(body_clauses))
+
+
+def _clauses(
+    toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossary
+) -> tuple[list[Clause], set[str]]:
+    accented = [t.accented for t in toks]
+    folded = [t.folded for t in toks]
+    broader = set(_concepts(toks, plain, glossary))
+    taken = [t.stop for t in toks]
+    spans: list[tuple[int, Clause]] = []
+    # Place names first: "Trà Vinh" is a province, not a tea.
+    for start, end in _places(folded, taken):
+        for i in range(start, end):
+            taken[i] = True
+        clause = _word_clause(toks[start:end], plain, stats)
+        spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
+    spans_found = glossary.spans(
+        accented,
+        folded,
+        plain=plain,
+        ignore=STOPWORDS,
+        # A term no listing has ("trà thảo mộc") is read as its words.
+        keep=lambda concepts: any(stats.df("g:" + c) for c in concepts),
+    )
+    for span in spans_found:
+        if any(taken[span.start : span.end]):
+            continue
+        for i in range(span.start, span.end):
+            taken[i] = True
+        text = " ".join(accented[span.start : span.end])
+        slots = (tuple("g:" + c for c in span.concepts),)
+        spans.append((span.start, Clause(text, slots, span.concepts, CONCEPT_WEIGHT)))
+    # The rest: runs of syllables the catalogue writes together are one word.
+    free = [not taken[i] and not _measure(t) for i, t in enumerate(toks)]
+    i = 0
+    while i < len(toks):
+        if not free[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and free[j] and _cohesive(toks[j - 1], toks[j], stats):
+            j += 1
+        spans.append((i, _word_clause(toks[i:j], plain, stats)))
+        i = j
+    spans.sort(key=lambda pair: pair[0])
+    clauses = [clause for _, clause in spans]
+    products = [i for i, clause in enumerate(clauses) if clause.concepts]
+    if products:
+        english = all(glossary.is_english(clauses[i].text) for i in products)
+        head = products[-1] if english else products[0]
+        clauses = [
+            replace(c, weight=CONCEPT_WEIGHT if i == head else 1.0, head=i == head)
+            if c.concepts
+            else c
+            for i, c in enumerate(clauses)
+        ]
+    return clauses, broader
+
+
+def _slot_terms(
+    kind: str, folded: str, accented: str, plain: bool, stats: Stats
+) -> tuple[str, ...]:
+    """Terms that satisfy one syllable (kind "w") or one pair (kind "b") of a request."""
+    if plain:
+        return (f"{kind}:{folded}",)
+    upper = "a" if kind == "w" else "B"
+    exact = f"{upper}:{accented}"
+    if accented == folded and stats.df(exact) == 0:
+        # Typed without accents inside an accented request ("mật ong rung"): match folded.
+        return (f"{kind}:{folded}",)
+    # A listing typed without accents carries its folded form as its accented one.
+    return (exact,) if accented == folded else (exact, f"{upper}:{folded}")
+
+
+def _word_clause(toks: Sequence[Token], plain: bool, stats: Stats) -> Clause:
+    text = " ".join(t.accented for t in toks)
+    if len(toks) == 1:
+        t = toks[0]
+        return Clause(text, (_slot_terms("w", t.folded, t.accented, plain, stats),))
+    slots = tuple(
+        _slot_terms("b", f"{x.folded}_{y.folded}", f"{x.accented}_{y.accented}", plain, stats)
+        for x, y in pairwise(toks)
+    )
+    return Clause(text, slots)
+
+
+def _measure(token: Token) -> bool:
+    if token.accented == token.folded:
+        return token.folded in PLAIN_MEASURE_WORDS or token.folded.isdigit()
+    return token.accented in MEASURE_WORDS
+
+
+def _places(folded: Sequence[str], taken: Sequence[bool]) -> list[tuple[int, int]]:
+    """Where province names stand in a text, longest first, outside vocabulary terms."""
+    names = lookup.place_names()
+    found = []
+    i = 0
+    while i < len(folded):
+        for length in (4, 3, 2, 1):
+            end = i + length
+            if end <= len(folded) and not any(taken[i:end]) and tuple(folded[i:end]) in names:
+                found.append((i, end))
+                i = end - 1
+                break
+        i += 1
+    return found
+
+
+def _cohesive(x: Token, y: Token, stats: Stats) -> bool:
+    pair = stats.df(f"b:{x.folded}_{y.folded}")
+    if pair == 0:
+        return False
+    rarer = min(stats.df("w:" + x.folded), stats.df("w:" + y.folded))
+    return pair >= COHESION * max(rarer, 1)
