@@ -269,9 +269,9 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     sense_table: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for sense in senses:
-        concept = concept_of(sense.concept_term)
-        if concept is not None:
-            sense_table.setdefault(sense.term, []).append((concept, sense.context))
+        meaning = concept_of(sense.concept_term)
+        if meaning is not None:
+            sense_table.setdefault(sense.term, []).append((meaning, sense.context))
 
     return Glossary(
         entries=entries,

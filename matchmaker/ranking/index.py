@@ -487,9 +487,12 @@ class OfferIndex:
         key = (requirement.id, requirement.title, requirement.description)
         plan = self._plan_cache.get(key)
         if plan is None:
+            plan = self.plan(requirement.title, requirement.description)
+            if plan is None:
+                return None
             if len(self._plan_cache) >= _REQUIREMENT_CACHE:
                 self._plan_cache.clear()
-            plan = self._plan_cache[key] = self.plan(requirement.title, requirement.description)
+            self._plan_cache[key] = plan
         return plan
 
     def _requirement_tf(self, requirement: RequirementRecord) -> sparse.csr_matrix:
