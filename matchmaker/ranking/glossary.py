@@ -269,9 +269,9 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     sense_table: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for sense in senses:
-        meaning = concept_of(sense.concept_term)
-        if meaning is not None:
-            sense_table.setdefault(sense.term, []).append((meaning, sense.context))
+        sense_concept = concept_of(sense.concept_term)
+        if sense_concept is not None:
+            sense_table.setdefault(sense.term, []).append((sense_concept, sense.context))
 
     return Glossary(
         entries=entries,
