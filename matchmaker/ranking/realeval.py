@@ -312,7 +312,9 @@ def build_real_eval_set(src_dir: Path | None = None, out_dir: Path | None = None
             "offers": len(offers),
             "requirements": len(requirements),
             "provinces": len({o.province for o, _ in offers}),
-            "offer_groups": dict(sorted(Counter(o.category.split(".")[0] for o, _ in offers).items())),
+            "offer_groups": dict(
+                sorted(Counter(o.category.split(".")[0] for o, _ in offers).items())
+            ),
             "requirement_styles": dict(Counter(r["style"] for r in rows)),
         },
     }
