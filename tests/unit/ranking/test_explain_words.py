@@ -249,3 +249,17 @@ def test_no_explanation_of_the_samples_shows_a_code() -> None:
             assert not unmeasured & _PROVINCE_CODES, where
     # The scan covered the texts that name categories, units, prices and places.
     assert {"same_category", "capacity_ok", "price_ok", "in_delivery_area"} <= seen
+
+
+def test_pooled_supply_names_its_unit(make_offer, make_requirement, today) -> None:
+    offers = [
+        make_offer("a", "Rượu cần Tây Nguyên", unit="bottle", province="66", monthly_capacity=400),
+        make_offer("b", "Rượu cần Đắk Lắk", unit="bottle", province="66", monthly_capacity=350),
+    ]
+    need = make_requirement("rượu cần", unit="bottle", quantity_per_month=600)
+    [pool, *_] = propose_pools(OfferIndex(offers), need, today)
+    pooled = next(r for r in pool.reasons if r.code == "pooled_capacity")
+    assert pooled.vi == "2 nhà sản xuất cùng cung ứng 750 chai/tháng, đủ nhu cầu 600 chai/tháng"
+    assert pooled.en == (
+        "2 producers together supply 750 bottles/month, enough for 600 bottles/month"
+    )
