@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
@@ -218,7 +219,7 @@ class EmailBuilder:
             match_id=match.id,
             headline=headline,
             subtitle=subtitle,
-            score_percent=round(match.score * 100),
+            score_percent=fit_percent(match.score),
             reasons=[r.get(language) or r.get("vi", "") for r in match.reasons or []],
             gaps=[g.get(language) or g.get("vi", "") for g in match.gaps or []],
             view_url=self._links.url("view", user.id, match.id),

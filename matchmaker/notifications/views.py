@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from matchmaker.accounts.models import User
 from matchmaker.errors import Conflict, Forbidden, Invalid
 from matchmaker.extensions import db_session, get_settings
+from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import record_feedback
 from matchmaker.notifications import get_notifier, preferences
@@ -32,7 +33,11 @@ dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail", template_fold
 def _page(language: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("match", None)
     return render_template(
-        "notifications/page.html", t=translator(language), language=language, **context
+        "notifications/page.html",
+        t=translator(language),
+        language=language,
+        fit_percent=fit_percent,
+        **context,
     ), status
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from itertools import combinations
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.explain import number_en, number_vi
+from matchmaker.ranking.explain import number_en, number_vi, quantity_en, quantity_vi
 from matchmaker.ranking.index import OfferIndex, ScoredOffer
 from matchmaker.ranking.records import Explanation, PooledMatch, RequirementRecord
 
@@ -70,10 +70,10 @@ def _explain(
     reasons = [
         Explanation(
             "pooled_capacity",
-            f"{n} nhà sản xuất cùng cung ứng {number_vi(total)} {unit}/tháng, "
-            f"đủ nhu cầu {number_vi(need)} {unit}/tháng",
-            f"{n} producers together supply {number_en(total)} {unit}/month, "
-            f"enough for {number_en(need)} {unit}/month",
+            f"{n} nhà sản xuất cùng cung ứng {quantity_vi(total, unit)}/tháng, "
+            f"đủ nhu cầu {quantity_vi(need, unit)}/tháng",
+            f"{n} producers together supply {quantity_en(total, unit)}/month, "
+            f"enough for {quantity_en(need, unit)}/month",
         ),
         Explanation(
             "same_kind",

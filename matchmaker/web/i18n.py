@@ -10,6 +10,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from markupsafe import Markup
 
 from matchmaker import reference
+from matchmaker.matching.fit import fit_percent
 from matchmaker.web.messages import import_reason
 
 DEFAULT_LOCALE = "vi"
@@ -113,6 +114,7 @@ def init_templates(app: Flask) -> None:
         day=day,
         explain=explanation,
         stars=stars,
+        fit_percent=fit_percent,
         localized=localized,
         import_reason=import_reason,
     )
