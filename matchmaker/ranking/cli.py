@@ -134,8 +134,14 @@ def make_ranking_cli(
         k: int,
         no_baselines: bool,
     ) -> None:
-        """NDCG@k and recall@k of the engine beside BM25 on the evaluation set; with feedback
-        (--source jsonl or db), the current model against the hand-set scorer on it too."""
+        """NDCG@5/@k, junk shown and violations of the engine beside BM25 on the labelled
+        real-listing set (--eval-dir for another), per style of request; no database needed.
+        With --source jsonl or db, the current model against the hand-set scorer on that
+        feedback too."""
+        explicit_source = (
+            click.get_current_context().get_parameter_source("source")
+            is not click.core.ParameterSource.DEFAULT
+        )
         from matchmaker.ranking.evaluation import evaluate, load_eval_set
         from matchmaker.ranking.model import feedback_quality, feedback_table, load_scorer
         from matchmaker.ranking.scoring import HandScorer
@@ -154,7 +160,7 @@ def make_ranking_cli(
                 click.echo(f"  {system.name:<24} NDCG@{k} {sum(unseen) / max(len(unseen), 1):.4f}")
         if not learned:
             click.echo("no current learned model: hand-set scorer only")
-        if source != "eval":
+        if source != "eval" and explicit_source:
             table = feedback_table(_load_examples(source, file, eval_dir, feedback_source))
             click.echo(f"feedback ({len(table.labels)} examples), ranked within each requirement:")
             for name, candidate in [(scorer.name, scorer), ("hand-set", HandScorer())]:

@@ -1,14 +1,26 @@
-"""Offline evaluation on the labelled set in ``data/eval``, beside plain BM25.
+"""Offline evaluation on a labelled set, beside plain BM25, per style of request.
 
-The BM25 baselines run on exactly the texts the engine sees (title and description of each
-offer; title and description of each requirement):
+The default set (``data/realeval``) is built from real OCOP product names as provinces list
+them, with requests written in five styles: Vietnamese with diacritics, without diacritics
+(and with typos), regional words, English, and one-line titles. ``data/eval`` is the older
+set made by the sample generator.
 
-* ``bm25`` — bm25s as it comes (lower-casing, English stop words): what a plain search box
-  would do;
-* ``bm25-folded`` — the same on accent-folded text, a fairer baseline for Vietnamese typed
-  without accents;
-* ``bm25-folded+rules`` — that, with the buyer's hard constraints applied as a filter, so
-  the engine's gain from retrieval and scoring shows apart from its gain from the rules.
+Systems, all on exactly the texts the engine sees (offer title and description; request
+title and description):
+
+* ``engine`` — the matching engine, as a buyer's shortlist shows it: relevant offers, then
+  a few related ones when there are fewer than asked for (both count as shown);
+* ``engine, syllables`` — the same engine reading text as single syllables (the first engine);
+* ``bm25`` — bm25s as it comes (lower-casing, English stop words): a plain search box;
+* ``bm25-folded`` — the same on accent-folded text;
+* ``bm25-folded+rules`` — that, with the buyer's hard constraints applied as a filter, so the
+  engine's gain from reading text shows apart from its gain from the rules;
+* ``search`` — the supplier search (request title as the query, the buyer's hard conditions
+  as filters), beside ``bm25-folded+rules (title)``, bm25s on the title with the same filters.
+
+Measures: NDCG@5 and NDCG@10; **junk shown**, the share of all results shown that are graded
+0 (a list padded with unrelated products scores badly here whatever its NDCG); and
+**violations**, results that break a hard constraint (never acceptable).
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from matchmaker.ranking.analysis import Vectorizer
 from matchmaker.ranking.codec import offer_from_dict, read_jsonl, requirement_from_dict
 from matchmaker.ranking.constraints import violations
 from matchmaker.ranking.index import OfferIndex
@@ -47,9 +60,21 @@ class EvalSet:
     requirements: list[RequirementRecord]
     grades: dict[str, dict[str, int]]  # requirement id -> offer id -> grade 0..2
     on: date
+    styles: dict[str, str] = field(default_factory=dict)  # requirement id -> style
+
+    def style_of(self, requirement_id: str) -> str:
+        return self.styles.get(requirement_id, "all")
+
+
+STYLES = ("vi", "plain", "regional", "en", "title")
 
 
 def default_eval_dir() -> Path:
+    """The real-listing set; ``synthetic_eval_dir()`` is the sample generator's."""
+    return Path(str(resources.files("matchmaker.ranking").joinpath("data", "realeval")))
+
+
+def synthetic_eval_dir() -> Path:
     return Path(str(resources.files("matchmaker.ranking").joinpath("data", "eval")))
 
 
@@ -62,12 +87,26 @@ def load_eval_set(path: Path | None = None) -> EvalSet:
             requirement_id, offer_id, grade = line.split("\t")
             if int(grade) > 0:
                 grades.setdefault(requirement_id, {})[offer_id] = int(grade)
+    raw_requirements = list(read_jsonl(path / "requirements.jsonl"))
     return EvalSet(
         offers=[offer_from_dict(d) for d in read_jsonl(path / "offers.jsonl")],
-        requirements=[requirement_from_dict(d) for d in read_jsonl(path / "requirements.jsonl")],
+        requirements=[requirement_from_dict(d) for d in raw_requirements],
         grades=grades,
         on=date.fromisoformat(meta["as_of"]),
+        styles={d["id"]: d["style"] for d in raw_requirements if d.get("style")},
     )
+
+
+@dataclass(slots=True)
+class Measures:
+    """One system on a group of requests."""
+
+    ndcg5: float
+    ndcg: float  # at the report's k
+    recall: float
+    junk: float  # share of the results shown that are graded 0
+    shown: float  # results shown per request, on average
+    violations: int  # results that break a hard constraint
 
 
 @dataclass(slots=True)
@@ -77,6 +116,7 @@ class SystemResult:
     recall: float
     per_requirement: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    by_style: dict[str, Measures] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -85,15 +125,26 @@ class EvaluationReport:
     requirements: int
     offers: int
     systems: list[SystemResult]
+    styles: dict[str, int] = field(default_factory=dict)  # style -> requests
 
     def as_text(self) -> str:
         lines = [
             f"evaluation set: {self.requirements} requirements x {self.offers} offers, "
-            f"graded 0-2; recall counts grade {RECALL_GRADE}",
-            f"{'system':<26} NDCG@{self.k:<5} recall@{self.k:<5} time",
+            f"graded 0-2; recall counts grade {RECALL_GRADE}; junk = shown results graded 0",
+            f"{'style':<9} {'n':>3}  {'system':<34} {'NDCG@5':>7} {f'NDCG@{self.k}':>8} "
+            f"{'junk':>6} {'shown':>6} {'violations':>10}",
         ]
-        for s in self.systems:
-            lines.append(f"{s.name:<26} {s.ndcg:<10.4f} {s.recall:<12.4f} {s.seconds:.2f}s")
+        for style in [*self.styles, "all"]:
+            n = self.styles.get(style, self.requirements)
+            for i, s in enumerate(self.systems):
+                m = s.by_style.get(style)
+                if m is None:
+                    continue
+                label = f"{style:<9} {n:>3}" if i == 0 else " " * 13
+                lines.append(
+                    f"{label}  {s.name:<34} {m.ndcg5:>7.3f} {m.ndcg:>8.3f} "
+                    f"{m.junk:>6.1%} {m.shown:>6.1f} {m.violations:>10}"
+                )
         engine = self.systems[0]
         for s in self.systems[1:]:
             if s.name.startswith("bm25"):
@@ -101,20 +152,45 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
+def _measures(eval_set: EvalSet, ids: list[str], lists: dict[str, list[str]], k: int) -> Measures:
+    offers = {o.id: o for o in eval_set.offers}
+    requirements = {r.id: r for r in eval_set.requirements}
+    ndcg5, ndcg, recall = [], [], []
+    shown = junk = violated = 0
+    for rid in ids:
+        grades = eval_set.grades.get(rid, {})
+        ranked = lists[rid]
+        ndcg5.append(ndcg_at_k(ranked, grades, 5))
+        ndcg.append(ndcg_at_k(ranked, grades, k))
+        recall.append(recall_at_k(ranked[:k], grades, k, RECALL_GRADE))
+        shown += len(ranked)
+        junk += sum(1 for o in ranked if grades.get(o, 0) == 0)
+        violated += sum(1 for o in ranked if violations(requirements[rid], offers[o], eval_set.on))
+    return Measures(
+        ndcg5=float(np.mean(ndcg5)),
+        ndcg=float(np.mean(ndcg)),
+        recall=float(np.mean(recall)),
+        junk=junk / shown if shown else 0.0,
+        shown=shown / max(len(ids), 1),
+        violations=violated,
+    )
+
+
 def _score(
     name: str, eval_set: EvalSet, k: int, ranker: Callable[[RequirementRecord], Sequence[str]]
 ) -> SystemResult:
     started = time.perf_counter()
-    ndcgs, recalls, per = [], [], {}
-    for requirement in eval_set.requirements:
-        grades = eval_set.grades.get(requirement.id, {})
-        ranked = list(ranker(requirement))[:k]
-        per[requirement.id] = ndcg_at_k(ranked, grades, k)
-        ndcgs.append(per[requirement.id])
-        recalls.append(recall_at_k(ranked, grades, k, RECALL_GRADE))
-    return SystemResult(
-        name, float(np.mean(ndcgs)), float(np.mean(recalls)), per, time.perf_counter() - started
-    )
+    lists = {r.id: list(ranker(r))[:k] for r in eval_set.requirements}
+    seconds = time.perf_counter() - started
+    per = {rid: ndcg_at_k(ranked, eval_set.grades.get(rid, {}), k) for rid, ranked in lists.items()}
+    groups: dict[str, list[str]] = {}
+    for r in eval_set.requirements:
+        groups.setdefault(eval_set.style_of(r.id), []).append(r.id)
+    by_style = {style: _measures(eval_set, ids, lists, k) for style, ids in groups.items()}
+    overall = _measures(eval_set, list(lists), lists, k)
+    if set(groups) != {"all"}:
+        by_style["all"] = overall
+    return SystemResult(name, overall.ndcg, overall.recall, per, seconds, by_style)
 
 
 def _text(record: OfferRecord | RequirementRecord) -> str:
@@ -127,6 +203,7 @@ def bm25_ranker(
     *,
     folded: bool = False,
     on: date | None = None,
+    titles_only: bool = False,
 ) -> Callable[[RequirementRecord], list[str]]:
     """A bm25s retriever over the offers; with ``on``, the hard constraints filter it."""
     prepare = fold if folded else (lambda s: s)
@@ -143,15 +220,24 @@ def bm25_ranker(
             mask = np.array([not violations(requirement, o, on) for o in offers], dtype=float)
             if not mask.any():
                 return []
-        tokens = bm25s.tokenize(
-            [prepare(_text(requirement))], show_progress=False, return_ids=False
-        )
+        text = requirement.title if titles_only else _text(requirement)
+        tokens = bm25s.tokenize([prepare(text)], show_progress=False, return_ids=False)
         if not tokens[0]:
             return []
         docs, scores = retriever.retrieve(
             tokens, k=min(k, len(ids)), show_progress=False, weight_mask=mask
         )
         return [ids[int(d)] for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    return rank
+
+
+def search_ranker(index: OfferIndex, k: int, on: date) -> Callable[[RequirementRecord], list[str]]:
+    """The supplier search: the request's title as the query, its hard conditions as filters."""
+
+    def rank(requirement: RequirementRecord) -> list[str]:
+        hits = index.search(requirement.title)
+        return [o.id for o, _ in hits if not violations(requirement, o, on)][:k]
 
     return rank
 
@@ -163,17 +249,27 @@ def evaluate(
     scorers: Sequence[Scorer] = (),
     baselines: bool = True,
 ) -> EvaluationReport:
-    """NDCG@k and recall@k of the engine (one row per scorer, hand-set first) and BM25."""
+    """The engine (one row per scorer, hand-set first), its first syllable reading, the
+    supplier search and BM25, overall and per style of request."""
     eval_set = eval_set or load_eval_set()
     systems = []
     index = OfferIndex(eval_set.offers)
 
-    def engine(scorer: Scorer) -> Callable[[RequirementRecord], list[str]]:
-        return lambda r: [m.offer_id for m in index.rank(r, k, eval_set.on, scorer=scorer)]
+    def engine(on_index: OfferIndex, scorer: Scorer) -> Callable[[RequirementRecord], list[str]]:
+        return lambda r: [m.offer_id for m in on_index.rank(r, k, eval_set.on, scorer=scorer)]
 
     for scorer in [index.scorer, *scorers]:
-        systems.append(_score(f"engine ({scorer.name})", eval_set, k, engine(scorer)))
+        systems.append(_score(f"engine ({scorer.name})", eval_set, k, engine(index, scorer)))
     if baselines:
+        syllables = OfferIndex(eval_set.offers, vectorizer=Vectorizer(analyzer="syllables"))
+        systems.append(
+            _score(
+                f"engine ({index.scorer.name}, syllables)",
+                eval_set,
+                k,
+                engine(syllables, index.scorer),
+            )
+        )
         systems.append(_score("bm25", eval_set, k, bm25_ranker(eval_set.offers, k)))
         systems.append(
             _score("bm25-folded", eval_set, k, bm25_ranker(eval_set.offers, k, folded=True))
@@ -186,4 +282,18 @@ def evaluate(
                 bm25_ranker(eval_set.offers, k, folded=True, on=eval_set.on),
             )
         )
-    return EvaluationReport(k, len(eval_set.requirements), len(eval_set.offers), systems)
+        systems.append(_score("search", eval_set, k, search_ranker(index, k, eval_set.on)))
+        systems.append(
+            _score(
+                "bm25-folded+rules (title)",
+                eval_set,
+                k,
+                bm25_ranker(eval_set.offers, k, folded=True, on=eval_set.on, titles_only=True),
+            )
+        )
+    styles: dict[str, int] = {}
+    for r in eval_set.requirements:
+        style = eval_set.style_of(r.id)
+        styles[style] = styles.get(style, 0) + 1
+    ordered = {s: styles[s] for s in [*STYLES, *sorted(styles)] if s in styles}
+    return EvaluationReport(k, len(eval_set.requirements), len(eval_set.offers), systems, ordered)

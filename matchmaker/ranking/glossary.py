@@ -93,6 +93,35 @@ class Glossary:
             i = span.end
         return found
 
+    def head_concepts(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        *,
+        plain: bool = False,
+        ignore: frozenset[str] = frozenset(),
+        english: bool = False,
+    ) -> list[str]:
+        """What a listing's title is: the concepts of every term that starts where its head
+        term starts. Vietnamese puts the head first ("rượu ngô" is a rượu, "mật ong hoa vải"
+        a honey), English last ("corn liquor")."""
+        spans = self.spans(accented, folded, plain=plain, ignore=ignore)
+        if not spans:
+            return []
+        head = spans[-1] if english else spans[0]
+        i = head.start
+        found = list(head.concepts)
+        longest = self.phrase_length.get(folded[i])
+        if longest is not None:
+            for length in range(min(longest, len(folded) - i), 1, -1):
+                hit = self.phrases.get(tuple(folded[i : i + length]))
+                if hit is not None:
+                    found.extend(hit)
+        word = self._word(accented, folded, i, plain, ignore)
+        if word is not None:
+            found.extend(word)
+        return list(dict.fromkeys(found))
+
     def _longest(
         self,
         accented: Sequence[str],

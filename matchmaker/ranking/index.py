@@ -62,9 +62,6 @@ _MERGE_SHARE = 0.05
 _MERGE_MIN = 2000
 # Open requirements whose analysed text is kept; far above the number open at any time.
 _REQUIREMENT_CACHE = 50_000
-# Related products (sharing only a broader product term with the request) shown after the
-# relevant ones when there are fewer relevant ones than asked for; never more than these.
-RELATED_SHOWN = 5
 # A related product is a poorer match than any relevant one of the same practical fit.
 RELATED_DISCOUNT = 0.6
 
@@ -137,6 +134,8 @@ class OfferIndex:
         self._vectorizer = vectorizer or Vectorizer()
         self._requirement_cache: dict[tuple[str, str, str], sparse.csr_matrix] = {}
         self._plan_cache: dict[tuple[str, str, str], QueryPlan] = {}
+        # The judging clauses of kept plans, for the producer's view.
+        self._weighed_kept: dict[QueryPlan, list[tuple[Clause, float]]] = {}
         self._readings = Readings()
         offers = list(offers)
         for offer in offers:
@@ -358,36 +357,53 @@ class OfferIndex:
         column = self._vectorizer.column(term)
         return 0 if column is None else int(self._df[column])
 
-    def relevance(self, plan: QueryPlan) -> Relevance | None:
-        """Which positions are relevant to (or related to) a request; None when the request
-        has no word the catalogue knows to judge by (every offer is then as good)."""
-        clauses = plan.clauses or plan.description_clauses
-        n = len(self._offers)
-        covered = np.zeros(n, np.float32)
-        total = 0.0
-        products = np.zeros(n, bool)
-        names_product = False
-        for clause in clauses:
+    def _weighed(self, plan: QueryPlan) -> list[tuple[Clause, float, np.ndarray]]:
+        """The clauses that judge relevance, with their weights and the positions they hit.
+
+        A clause no offer has weighs nothing. A modifier that no offer of the head product
+        mentions ("thân thiện môi trường" of a straw) is no distinction the catalogue makes
+        between such products, so it does not judge them either; one that some do mention
+        ("shan tuyết" of a tea) does.
+        """
+        weighed = []
+        for clause in plan.clauses or plan.description_clauses:
             weight = self._clause_weight(clause)
             if weight == 0.0:
                 continue
-            hit = np.ones(n, bool)
+            hit = np.ones(len(self._offers), bool)
             for slot in clause.slots:
                 hit &= self._postings(slot)
+            weighed.append((clause, weight, hit))
+        heads = [hit for clause, _, hit in weighed if clause.head]
+        if heads:
+            head = heads[0]
+            weighed = [
+                (clause, weight, hit)
+                for clause, weight, hit in weighed
+                if clause.head or (hit & head).any()
+            ]
+        return weighed
+
+    def relevance(self, plan: QueryPlan) -> Relevance | None:
+        """Which positions are relevant to (or related to) a request; None when the request
+        has no word to judge by (every offer is then as good)."""
+        n = len(self._offers)
+        weighed = self._weighed(plan)
+        if not weighed:
+            if not (plan.clauses or plan.description_clauses):
+                return None
+            nothing = np.zeros(n, bool)
+            return Relevance(np.zeros(n, np.float32), nothing, nothing)
+        covered = np.zeros(n, np.float32)
+        total = 0.0
+        relevant = np.ones(n, bool)
+        for clause, weight, hit in weighed:
             covered += weight * hit
             total += weight
             if clause.head:
-                names_product = True
-                products |= hit
-        if total == 0.0:
-            if not clauses:
-                return None
-            nothing = np.zeros(n, bool)
-            return Relevance(covered, nothing, nothing)
+                relevant &= hit
         coverage = covered / total
-        relevant = coverage >= COVERAGE - 1e-6
-        if names_product:
-            relevant &= products
+        relevant &= coverage >= COVERAGE - 1e-6
         related = ~relevant & (
             self._postings(["g:" + c for c in plan.broader]) if plan.broader else np.zeros(n, bool)
         )
@@ -441,16 +457,15 @@ class OfferIndex:
         return mask
 
     def candidates(
-        self, requirement: RequirementRecord, on: date, limit: int = CANDIDATES
+        self,
+        requirement: RequirementRecord,
+        on: date,
+        limit: int = CANDIDATES,
+        *,
+        related: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the eligible relevant offers most likely to fit, with text scores."""
-        found, text, related = self._candidates(requirement, on, limit)
-        return found[~related], text[~related]
-
-    def _candidates(
-        self, requirement: RequirementRecord, on: date, limit: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Eligible candidates, relevant ones first, with text scores and a related flag."""
+        """Positions of the eligible offers relevant to a requirement (with ``related``: of
+        those only related to it) most likely to fit, with their text scores."""
         plan = self._requirement_plan(requirement)
         text = self.text_scores(requirement.title, requirement.description, plan)
         n = len(self._offers)
@@ -463,22 +478,20 @@ class OfferIndex:
             in_group = self._columns.group[:n] == group
         relevance = None if plan is None else self.relevance(plan)
         if plan is None:
-            relevant, related = (text >= MIN_TEXT) | in_group, np.zeros(n, bool)
+            wanted = np.zeros(n, bool) if related else (text >= MIN_TEXT) | in_group
         elif relevance is None:
             # No word to judge by ("hàng OCOP cho siêu thị"): the asked group, else anything.
-            relevant = in_group if requirement.category else np.ones(n, bool)
-            related = np.zeros(n, bool)
+            wanted = np.zeros(n, bool) if related else in_group | (not requirement.category)
         else:
-            relevant, related = relevance.relevant, relevance.related
+            wanted = relevance.related if related else relevance.relevant
         # The prior is worked out for the few eligible candidates only, not every position.
-        found = np.flatnonzero((relevant | related) & self._eligible_mask(requirement, on))
+        found = np.flatnonzero(wanted & self._eligible_mask(requirement, on))
         prior = np.where(text[found] >= MIN_TEXT, text[found], 0.0).astype(np.float32)
         prior += _SUBGROUP_BONUS * (self._columns.category[found] == category)
         prior += _GROUP_BONUS * (self._columns.group[found] == group)
-        prior += relevant[found]  # every relevant offer before any related one
         if len(found) > limit:
             found = found[np.argpartition(-prior, limit - 1)[:limit]]
-        return found, text[found], ~relevant[found]
+        return found, text[found]
 
     def _requirement_plan(self, requirement: RequirementRecord) -> QueryPlan | None:
         """A requirement read into clauses, remembered while its text is unchanged."""
@@ -520,35 +533,29 @@ class OfferIndex:
         responsiveness: Mapping[str, float] | None = None,
         exposure: Mapping[str, int] | None = None,
         scorer: Scorer | None = None,
+        related: bool = False,
     ) -> list[MatchResult]:
-        """The top ``k`` eligible offers for a requirement, explained, best first.
+        """The top ``k`` eligible offers relevant to a requirement, explained, best first;
+        fewer when fewer are relevant (a list is never padded with other products).
 
         ``responsiveness`` gives each producer's share of earlier matches it answered (0..1);
         ``exposure`` how many times each producer was suggested recently, to spread
-        suggestions across producers.
+        suggestions across producers. With ``related``, the offers that are only related to
+        the request (sharing a broader product term), for a section of their own.
         """
         on = on or date.today()
         if k <= 0 or not requirement_open(requirement, on):
             return []
-        positions, text, related = self._candidates(requirement, on, max(CANDIDATES, 3 * k))
+        positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k), related=related)
         # The candidates passed the column filters; the records are checked once chosen.
-        records = self._records(positions)
-        related_ids = {o.id for o, r in zip(records, related.tolist(), strict=True) if o and r}
         scored = score_eligible(
             requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
         )
         for s in scored:
-            s.features["related"] = 1.0 if s.offer.id in related_ids else 0.0
-            if s.offer.id in related_ids:
+            s.features["related"] = 1.0 if related else 0.0
+            if related:
                 s.score *= RELATED_DISCOUNT
-        relevant = [s for s in scored if s.offer.id not in related_ids]
-        chosen = self._chosen(requirement, relevant, k, on, exposure)
-        if len(chosen) < k:
-            # Fewer relevant offers than asked for: a few related ones, after them, marked.
-            others = [s for s in scored if s.offer.id in related_ids]
-            chosen += self._chosen(
-                requirement, others, min(RELATED_SHOWN, k - len(chosen)), on, exposure
-            )
+        chosen = self._chosen(requirement, scored, k, on, exposure)
         return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
 
     def _chosen(
@@ -653,22 +660,22 @@ class OfferIndex:
     def _covers(self, plan: QueryPlan, columns: frozenset[int], same_category: bool) -> bool:
         """Whether an offer with these term columns is relevant to a request (the same rule
         as :meth:`relevance`, for one offer against many requests)."""
+        weighed = self._weighed_kept.get(plan)
+        if weighed is None:
+            if len(self._weighed_kept) >= _REQUIREMENT_CACHE:
+                self._weighed_kept.clear()
+            weighed = self._weighed_kept[plan] = [(c, w) for c, w, _ in self._weighed(plan)]
+        if not weighed:
+            return same_category or not (plan.clauses or plan.description_clauses)
         column = self._vectorizer.column
         covered = total = 0.0
-        names_product = has_product = False
-        for clause in plan.clauses or plan.description_clauses:
-            weight = self._clause_weight(clause)
-            if weight == 0.0:
-                continue
+        for clause, weight in weighed:
             hit = all(any(column(t) in columns for t in slot) for slot in clause.slots)
+            if clause.head and not hit:
+                return False
             total += weight
             covered += weight * hit
-            if clause.head:
-                names_product = True
-                has_product |= hit
-        if total == 0.0:
-            return same_category or not (plan.clauses or plan.description_clauses)
-        return covered / total >= COVERAGE - 1e-6 and (has_product or not names_product)
+        return covered / total >= COVERAGE - 1e-6
 
 
 def _stacked(rows: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:

@@ -31,14 +31,14 @@ from matchmaker.ranking.glossary import Glossary, default_glossary
 from matchmaker.ranking.text import char_ngrams, fold, singular, words
 
 # Term weights by kind; a concept counts most, a title trigram least.
-_WEIGHTS = {"w": 1.0, "a": 0.5, "b": 0.8, "B": 0.6, "g": 2.0, "c": 0.15}
+_WEIGHTS = {"w": 1.0, "a": 0.5, "b": 0.8, "B": 0.6, "g": 2.0, "h": 1.0, "c": 0.15}
 _BODY = 0.4
 
 # Two adjacent syllables are one word when the catalogue writes them together in at least
 # this share of the listings that have the rarer of the two.
 COHESION = 0.5
 # Share of the request's clause weight an offer must cover to be relevant.
-COVERAGE = 0.6
+COVERAGE = 0.7
 # A clause naming a product the vocabulary knows counts this much more than other words,
 # a place name (where the buyer would like it from) this much less.
 CONCEPT_WEIGHT = 2.0
@@ -57,8 +57,8 @@ def _word_set(text: str) -> frozenset[str]:
 # are matched with their accents in a text typed with accents ("của" is filler, "cua" a
 # crab) and folded in one typed without; English ones as they are.
 _VIETNAMESE_STOPWORDS = """
-    và của các những được cho với thể một này tại từ trong trên theo khi hơn rất cần mua nhà
-    cung cấp sản phẩm chất lượng uy tín đảm bảo tốt loại hàng tìm kiếm nguồn là có
+    và của các những được cho với thể một này tại từ trong trên theo khi hơn rất cần mua
+    tốt loại hàng nguồn là có
     """
 ENGLISH_STOPWORDS = _word_set(
     """
@@ -86,6 +86,7 @@ ACCENTED_STOPWORDS = _word_set(
 STOP_PHRASES: frozenset[tuple[str, ...]] = frozenset(
     tuple(phrase.split())
     for phrase in """
+    san pham|chat luong|uy tin|dam bao|tim kiem|tim nguon|cung cap
     chuoi cua hang|cua hang|chuoi sieu thi|sieu thi|he thong|so luong lon|so luong|thu mua
     nguon hang|nha cung cap|nha san xuat|dai han|lau dai|on dinh|hop dong|gia tot|gia si
     thanh toan|ngay san xuat|han su dung|bao bi|dong goi|giao hang|van chuyen|dat hang
@@ -165,6 +166,29 @@ def _concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> list[st
     return found
 
 
+def _english(
+    toks: Sequence[Token], plain: bool, spans_text: Sequence[str], glossary: Glossary
+) -> bool:
+    """Whether a text reads as English: its terms are English names, or it has English
+    filler words and no accents."""
+    return (bool(spans_text) and all(glossary.is_english(t) for t in spans_text)) or (
+        plain and any(t.folded in ENGLISH_STOPWORDS for t in toks)
+    )
+
+
+def _head_concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> list[str]:
+    """What a title names as its product (see ``Glossary.head_concepts``), places left out."""
+    folded = [t.folded for t in toks]
+    accented = [t.accented for t in toks]
+    taken = [False] * len(toks)
+    for start, end in _places(folded, taken):
+        for i in range(start, end):
+            folded[i] = accented[i] = ""
+    spans = glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS)
+    english = _english(toks, plain, [" ".join(accented[s.start : s.end]) for s in spans], glossary)
+    return glossary.head_concepts(accented, folded, plain=plain, ignore=STOPWORDS, english=english)
+
+
 def _accented_key(token: Token, plain: bool) -> str:
     # A listing typed without accents has only its folded forms, also as its "accented" ones,
     # so a request with accents still meets it (see ``Clause``).
@@ -196,6 +220,9 @@ def _add_field(
     plain = is_plain(text)
     for concept in _concepts(toks, plain, glossary):
         _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
+    if title:
+        for concept in _head_concepts(toks, plain, glossary):
+            _add(terms, "h:" + concept, _WEIGHTS["h"])
     content = [t for t in toks if not t.stop]
     for t in content:
         _add(terms, "w:" + t.folded, _WEIGHTS["w"] * boost)
@@ -274,7 +301,7 @@ class Clause:
     head: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class QueryPlan:
     """A request read for matching: its clauses, every concept it names (broader ones too),
     the terms its offers are scored on, and a spelling the catalogue would use instead
@@ -393,14 +420,27 @@ def _clauses(
         i = j
     spans.sort(key=lambda pair: pair[0])
     clauses = [clause for _, clause in spans]
-    products = [i for i, clause in enumerate(clauses) if clause.concepts]
+    # The head: the product term the request names, else its first word (Vietnamese puts
+    # the head first); English puts it last.
+    products = [i for i, c in enumerate(clauses) if c.concepts] or [
+        i for i, c in enumerate(clauses) if c.weight == 1.0
+    ]
     if products:
-        english = all(glossary.is_english(clauses[i].text) for i in products)
+        english = _english(
+            toks, plain, [clauses[i].text for i in products if clauses[i].concepts], glossary
+        )
         head = products[-1] if english else products[0]
         clauses = [
-            replace(c, weight=CONCEPT_WEIGHT if i == head else 1.0, head=i == head)
-            if c.concepts
-            else c
+            replace(
+                c,
+                weight=CONCEPT_WEIGHT if i == head and c.concepts else min(c.weight, 1.0),
+                head=i == head,
+                # The head product must be what the listing is, not a word inside it
+                # ("bắp" is not "rượu ngô", "lụa" is not "chả lụa").
+                slots=(tuple("h:" + k for k in c.concepts),)
+                if i == head and c.concepts
+                else c.slots,
+            )
             for i, c in enumerate(clauses)
         ]
     return clauses, broader
