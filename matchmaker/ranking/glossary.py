@@ -14,8 +14,6 @@ from typing import TypeVar
 
 from matchmaker.ranking.text import fold, singular, words
 
-_DATA_FILE = "glossary.tsv"
-
 K = TypeVar("K")
 
 
@@ -34,7 +32,7 @@ class Sense:
     """One meaning of a word that has several ("vải" the fruit, "vải" the cloth), chosen
     when one of its context words is in the same text."""
 
-    term: str  # folded
+    term: str  # with its accents
     concept_term: str  # a term of the concept it means, as in the glossary
     context: frozenset[str]  # folded words and phrases
 
@@ -51,8 +49,10 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Glossary:
     entries: tuple[GlossaryEntry, ...]
-    # Folded terms of two words or more (tuples of syllables) -> concept ids.
+    # Terms of two words or more (tuples of syllables) -> concept ids: folded, for text
+    # typed without accents, and with their accents ("cá kho" is not "cá khô").
     phrases: dict[tuple[str, ...], tuple[str, ...]]
+    accented_phrases: dict[tuple[str, ...], tuple[str, ...]]
     # Longest phrase starting with each folded word: most words start none.
     phrase_length: dict[str, int]
     # Single English words, folded.
@@ -93,6 +93,36 @@ class Glossary:
             i = span.end
         return found
 
+    def generic(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        span: Span,
+        *,
+        plain: bool = False,
+        english: bool = False,
+    ) -> tuple[str, ...]:
+        """The concepts of the shortest term a span's head is ("cà phê" in "cà phê bột",
+        "coffee" in "ground coffee"): the kind of product, whatever its variety."""
+        if english:
+            for start in range(span.end - 1, span.start - 1, -1):
+                hit = self._term(accented, folded, start, span.end - start, plain)
+                if hit is not None:
+                    return hit
+        else:
+            for length in range(1, span.end - span.start + 1):
+                hit = self._term(accented, folded, span.start, length, plain)
+                if hit is not None:
+                    return hit
+        return span.concepts
+
+    def _term(
+        self, accented: Sequence[str], folded: Sequence[str], i: int, length: int, plain: bool
+    ) -> tuple[str, ...] | None:
+        if length == 1:
+            return self._word(accented, folded, i, plain, frozenset())
+        return self._phrase(accented, folded, i, length, plain)
+
     def head_concepts(
         self,
         accented: Sequence[str],
@@ -114,7 +144,7 @@ class Glossary:
         longest = self.phrase_length.get(folded[i])
         if longest is not None:
             for length in range(min(longest, len(folded) - i), 1, -1):
-                hit = self.phrases.get(tuple(folded[i : i + length]))
+                hit = self._phrase(accented, folded, i, length, plain)
                 if hit is not None:
                     found.extend(hit)
         word = self._word(accented, folded, i, plain, ignore)
@@ -135,13 +165,25 @@ class Glossary:
         longest = self.phrase_length.get(folded[i])
         if longest is not None:
             for length in range(min(longest, n - i), 1, -1):
-                hit = self.phrases.get(tuple(folded[i : i + length]))
+                hit = self._phrase(accented, folded, i, length, plain)
                 if hit is not None and (keep is None or keep(hit)):
                     return Span(i, i + length, hit)
         hit = self._word(accented, folded, i, plain, ignore)
         if hit is None or (keep is not None and not keep(hit)):
             return None
         return Span(i, i + 1, hit)
+
+    def _phrase(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        i: int,
+        length: int,
+        plain: bool,
+    ) -> tuple[str, ...] | None:
+        if plain:
+            return self.phrases.get(tuple(folded[i : i + length]))
+        return self.accented_phrases.get(tuple(accented[i : i + length]))
 
     def _word(
         self,
@@ -155,8 +197,9 @@ class Glossary:
         hit = self.folded_words.get(word) or self.accented_words.get(accented[i])
         if hit is None and plain and word not in ignore:
             hit = self.plain_words.get(word)
-        if hit is not None and len(hit) > 1 and word in self.senses:
-            hit = self._disambiguated(hit, word, folded)
+        sense_key = word if plain else accented[i]
+        if hit is not None and len(hit) > 1 and sense_key in self.senses:
+            hit = self._disambiguated(hit, sense_key, folded)
         return hit
 
     def _disambiguated(
@@ -191,7 +234,7 @@ class Glossary:
             longest = self.phrase_length.get(word)
             if longest is not None:
                 for length in range(min(longest, n - i), 1, -1):
-                    hit = self.phrases.get(tuple(folded[i : i + length]))
+                    hit = self._phrase(accented, folded, i, length, plain)
                     if hit is not None:
                         found.extend(hit)
             hit = self._word(accented, folded, i, plain, ignore)
@@ -242,7 +285,9 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
     ambiguous = {sense.term for sense in senses}
 
     def node(lang: str, term: str) -> str:
-        return f"{lang}:" + " ".join(_term_key(term)[1])
+        # Vietnamese terms keep their accents ("dừa" a coconut, "dứa" a pineapple).
+        accented, folded = _term_key(term)
+        return f"{lang}:" + " ".join(accented if lang == "vi" else folded)
 
     def names(entry: GlossaryEntry) -> list[str]:
         return [node("en", en) for en in entry.en] + [node("vi", s) for s in entry.synonyms]
@@ -260,6 +305,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             union(vi, other)
 
     phrases: dict[tuple[str, ...], set[str]] = {}
+    accented_phrases: dict[tuple[str, ...], set[str]] = {}
     phrase_length: dict[str, int] = {}
     folded_words: dict[str, set[str]] = {}
     accented_words: dict[str, set[str]] = {}
@@ -273,12 +319,13 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         meaning = names(entry)
         for lang, term in terms:
             accented, folded = _term_key(term)
-            key = f"{lang}:" + " ".join(folded)
+            key = node(lang, term)
             if lang == "vi" and key[3:] in ambiguous and meaning:
                 key = meaning[0]
             concept = find(key).split(":", 1)[1].replace(" ", "_")
             if len(folded) > 1:
                 phrases.setdefault(folded, set()).add(concept)
+                accented_phrases.setdefault(accented, set()).add(concept)
                 phrase_length[folded[0]] = max(phrase_length.get(folded[0], 2), len(folded))
             elif lang == "vi":
                 accented_words.setdefault(accented[0], set()).add(concept)
@@ -291,7 +338,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     def concept_of(term: str) -> str | None:
         for lang in ("vi", "en"):
-            key = f"{lang}:" + " ".join(_term_key(term)[1])
+            key = node(lang, term)
             if key in parent:
                 return find(key).split(":", 1)[1].replace(" ", "_")
         return None
@@ -301,10 +348,14 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         sense_concept = concept_of(sense.concept_term)
         if sense_concept is not None:
             sense_table.setdefault(sense.term, []).append((sense_concept, sense.context))
+            plain_term = " ".join(fold(w) for w in sense.term.split())
+            if plain_term != sense.term:
+                sense_table.setdefault(plain_term, []).append((sense_concept, sense.context))
 
     return Glossary(
         entries=entries,
         phrases=frozen(phrases),
+        accented_phrases=frozen(accented_phrases),
         phrase_length=phrase_length,
         folded_words=frozen(folded_words),
         accented_words=frozen(accented_words),
@@ -320,18 +371,6 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             for word in (key if isinstance(key, tuple) else (key,))
         ),
     )
-
-
-def parse_glossary(text: str) -> list[GlossaryEntry]:
-    entries = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        vi, en = line.split("\t")
-        entries.append(
-            GlossaryEntry(vi.strip(), tuple(t.strip() for t in en.split("|") if t.strip()))
-        )
-    return entries
 
 
 _VOCABULARY = "vocabulary"
@@ -372,7 +411,7 @@ def parse_senses(text: str) -> list[Sense]:
         english = _alternatives(row[2])
         if english:
             context = frozenset(" ".join(_term_key(c)[1]) for c in _alternatives(row[3]))
-            senses.append(Sense(" ".join(_term_key(row[0])[1]), english[0], context))
+            senses.append(Sense(" ".join(_term_key(row[0])[0]), english[0], context))
     return senses
 
 
@@ -387,22 +426,16 @@ def parse_sense_entries(text: str) -> list[GlossaryEntry]:
 
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    """The vocabulary shipped in ``matchmaker/ranking/data``; read once, on first use."""
-    data = resources.files("matchmaker.ranking").joinpath("data")
-    entries = parse_glossary(data.joinpath(_DATA_FILE).read_text("utf-8"))
-    senses: list[Sense] = []
-    folder = data.joinpath(_VOCABULARY)
-    if folder.is_dir():
-        readers = {
-            "products.tsv": parse_products,
-            "regional.tsv": parse_regional,
-            "homographs.tsv": parse_sense_entries,
-        }
-        for name, reader in readers.items():
-            path = folder.joinpath(name)
-            if path.is_file():
-                entries.extend(reader(path.read_text("utf-8")))
-        path = folder.joinpath("homographs.tsv")
-        if path.is_file():
-            senses = parse_senses(path.read_text("utf-8"))
+    """The vocabulary shipped in ``matchmaker/ranking/data/vocabulary``; read once, on first
+    use: product terms in Vietnamese and English, regional words, words of several meanings."""
+    folder = resources.files("matchmaker.ranking").joinpath("data", _VOCABULARY)
+    entries: list[GlossaryEntry] = []
+    readers = {
+        "products.tsv": parse_products,
+        "regional.tsv": parse_regional,
+        "homographs.tsv": parse_sense_entries,
+    }
+    for name, reader in readers.items():
+        entries.extend(reader(folder.joinpath(name).read_text("utf-8")))
+    senses = parse_senses(folder.joinpath("homographs.tsv").read_text("utf-8"))
     return build_glossary(entries, senses)

@@ -404,9 +404,10 @@ class OfferIndex:
                 relevant &= hit
         coverage = covered / total
         relevant &= coverage >= COVERAGE - 1e-6
-        related = ~relevant & (
-            self._postings(["g:" + c for c in plan.broader]) if plan.broader else np.zeros(n, bool)
-        )
+        # Related: the same kind of product, not as asked ("mật ong hoa vải" for "mật ong
+        # rừng"); other products that merely share a word are neither.
+        heads = [hit for clause, _, hit in weighed if clause.head]
+        related = ~relevant & heads[0] if heads else np.zeros(n, bool)
         return Relevance(coverage, relevant, related)
 
     def spelling(self, text: str) -> str | None:
@@ -533,19 +534,38 @@ class OfferIndex:
         responsiveness: Mapping[str, float] | None = None,
         exposure: Mapping[str, int] | None = None,
         scorer: Scorer | None = None,
-        related: bool = False,
+        related: bool = True,
     ) -> list[MatchResult]:
         """The top ``k`` eligible offers relevant to a requirement, explained, best first;
         fewer when fewer are relevant (a list is never padded with other products).
 
         ``responsiveness`` gives each producer's share of earlier matches it answered (0..1);
         ``exposure`` how many times each producer was suggested recently, to spread
-        suggestions across producers. With ``related``, the offers that are only related to
-        the request (sharing a broader product term), for a section of their own.
+        suggestions across producers. With ``related``, when fewer offers are relevant than
+        asked for, offers of the same kind of product follow them, marked ``related`` (a
+        section of their own on a page; never a match to notify about).
         """
         on = on or date.today()
         if k <= 0 or not requirement_open(requirement, on):
             return []
+        chosen = self._ranked(requirement, k, on, responsiveness, exposure, scorer, False)
+        if related and len(chosen) < k:
+            # Fewer relevant offers than asked for: the same kind of product, marked.
+            chosen += self._ranked(
+                requirement, k - len(chosen), on, responsiveness, exposure, scorer, True
+            )
+        return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+
+    def _ranked(
+        self,
+        requirement: RequirementRecord,
+        k: int,
+        on: date,
+        responsiveness: Mapping[str, float] | None,
+        exposure: Mapping[str, int] | None,
+        scorer: Scorer | None,
+        related: bool,
+    ) -> list[ScoredOffer]:
         positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k), related=related)
         # The candidates passed the column filters; the records are checked once chosen.
         scored = score_eligible(
@@ -555,8 +575,7 @@ class OfferIndex:
             s.features["related"] = 1.0 if related else 0.0
             if related:
                 s.score *= RELATED_DISCOUNT
-        chosen = self._chosen(requirement, scored, k, on, exposure)
-        return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
+        return self._chosen(requirement, scored, k, on, exposure)
 
     def _chosen(
         self,

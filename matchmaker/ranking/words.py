@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.glossary import Glossary, default_glossary
+from matchmaker.ranking.glossary import Glossary, Span, default_glossary
 from matchmaker.ranking.text import char_ngrams, fold, singular, words
 
 # Term weights by kind; a concept counts most, a title trigram least.
@@ -38,11 +38,13 @@ _BODY = 0.4
 # this share of the listings that have the rarer of the two.
 COHESION = 0.5
 # Share of the request's clause weight an offer must cover to be relevant.
-COVERAGE = 0.7
+COVERAGE = 0.6
 # A clause naming a product the vocabulary knows counts this much more than other words,
 # a place name (where the buyer would like it from) this much less.
 CONCEPT_WEIGHT = 2.0
 PLACE_WEIGHT = 0.3
+# Other words of a request (qualities: "nguyên chất", "đóng chai") count this much.
+MODIFIER_WEIGHT = 0.5
 # An accented reading becomes "the" reading of a word typed without accents when it is at
 # least this share of the word's occurrences in listing titles.
 READING_SHARE = 0.5
@@ -390,22 +392,19 @@ def _clauses(
             taken[i] = True
         clause = _word_clause(toks[start:end], plain, stats)
         spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
-    spans_found = glossary.spans(
+    terms: list[Span] = []
+    for span in glossary.spans(
         accented,
         folded,
         plain=plain,
         ignore=STOPWORDS,
         # A term no listing has ("trà thảo mộc") is read as its words.
         keep=lambda concepts: any(stats.df("g:" + c) for c in concepts),
-    )
-    for span in spans_found:
-        if any(taken[span.start : span.end]):
-            continue
-        for i in range(span.start, span.end):
-            taken[i] = True
-        text = " ".join(accented[span.start : span.end])
-        slots = (tuple("g:" + c for c in span.concepts),)
-        spans.append((span.start, Clause(text, slots, span.concepts, CONCEPT_WEIGHT)))
+    ):
+        if not any(taken[span.start : span.end]):
+            terms.append(span)
+            for i in range(span.start, span.end):
+                taken[i] = True
     # The rest: runs of syllables the catalogue writes together are one word.
     free = [not taken[i] and not _measure(t) for i, t in enumerate(toks)]
     i = 0
@@ -416,34 +415,37 @@ def _clauses(
         j = i + 1
         while j < len(toks) and free[j] and _cohesive(toks[j - 1], toks[j], stats):
             j += 1
-        spans.append((i, _word_clause(toks[i:j], plain, stats)))
+        clause = _word_clause(toks[i:j], plain, stats)
+        spans.append((i, replace(clause, weight=MODIFIER_WEIGHT)))
         i = j
-    spans.sort(key=lambda pair: pair[0])
-    clauses = [clause for _, clause in spans]
-    # The head: the product term the request names, else its first word (Vietnamese puts
-    # the head first); English puts it last.
-    products = [i for i, c in enumerate(clauses) if c.concepts] or [
-        i for i, c in enumerate(clauses) if c.weight == 1.0
-    ]
-    if products:
-        english = _english(
-            toks, plain, [clauses[i].text for i in products if clauses[i].concepts], glossary
+    english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in terms], glossary)
+    head = (terms[-1] if english else terms[0]) if terms else None
+    for span in terms:
+        text = " ".join(accented[span.start : span.end])
+        if span is not head:
+            slots = (tuple("g:" + c for c in span.concepts),)
+            spans.append((span.start, Clause(text, slots, span.concepts)))
+            continue
+        # The head: the kind of product (its shortest term, which the listing must be, as
+        # its own head: "bắp" is not "rượu ngô", "lụa" is not "chả lụa"), and the product
+        # as named ("cà phê bột"), which counts as much.
+        kind = glossary.generic(accented, folded, span, plain=plain, english=english)
+        slots = (tuple(dict.fromkeys("h:" + c for c in (*kind, *span.concepts))),)
+        spans.append((span.start, Clause(text, slots, kind, CONCEPT_WEIGHT, head=True)))
+        if set(span.concepts) - set(kind):
+            named = (tuple("g:" + c for c in span.concepts),)
+            spans.append((span.start, Clause(text, named, span.concepts, CONCEPT_WEIGHT)))
+    if head is None:
+        # No product term: the first word (the last in English) is the head.
+        words_at = sorted(
+            (start, clause) for start, clause in spans if clause.weight == MODIFIER_WEIGHT
         )
-        head = products[-1] if english else products[0]
-        clauses = [
-            replace(
-                c,
-                weight=CONCEPT_WEIGHT if i == head and c.concepts else min(c.weight, 1.0),
-                head=i == head,
-                # The head product must be what the listing is, not a word inside it
-                # ("bắp" is not "rượu ngô", "lụa" is not "chả lụa").
-                slots=(tuple("h:" + k for k in c.concepts),)
-                if i == head and c.concepts
-                else c.slots,
-            )
-            for i, c in enumerate(clauses)
-        ]
-    return clauses, broader
+        if words_at:
+            start, clause = words_at[-1] if english else words_at[0]
+            spans = [(s, c) for s, c in spans if c is not clause]
+            spans.append((start, replace(clause, weight=1.0, head=True)))
+    spans.sort(key=lambda pair: pair[0])
+    return [clause for _, clause in spans], broader
 
 
 def _slot_terms(

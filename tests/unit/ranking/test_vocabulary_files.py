@@ -13,7 +13,6 @@ from importlib import resources
 
 import pytest
 
-from matchmaker.ranking.glossary import parse_glossary
 from matchmaker.ranking.text import normalize
 from matchmaker.reference import categories
 
@@ -136,20 +135,6 @@ def test_products_counts():
     assert sum(pairs.values()) >= MIN_PRODUCT_PAIRS
     thin = {g: pairs[g] for g in sorted(_subgroups()) if pairs[g] < MIN_PAIRS_PER_SUBGROUP}
     assert not thin, f"sub-groups under {MIN_PAIRS_PER_SUBGROUP} pairs: {thin}"
-
-
-def test_products_keep_every_glossary_pair():
-    text = resources.files("matchmaker.ranking").joinpath("data", "glossary.tsv")
-    products: dict[str, set[str]] = {}
-    for vi, en, _group in _rows("products.tsv"):
-        products[normalize(vi)] = {normalize(e) for e in en.split("|")}
-    missing = [
-        (entry.vi, en)
-        for entry in parse_glossary(text.read_text("utf-8"))
-        for en in entry.en
-        if normalize(en) not in products.get(normalize(entry.vi), set())
-    ]
-    assert not missing, f"glossary pairs missing from products.tsv: {missing}"
 
 
 def test_generic_english_words_stay_on_their_own_lines():
