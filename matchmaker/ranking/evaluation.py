@@ -104,9 +104,11 @@ class Measures:
     ndcg5: float
     ndcg: float  # at the report's k
     recall: float
-    junk: float  # share of the results shown that are graded 0
-    shown: float  # results shown per request, on average
+    junk: float  # share of the results shown as matches that are graded 0
+    shown: float  # results shown as matches per request, on average
     violations: int  # results that break a hard constraint
+    related: float = 0.0  # results shown apart as related products, per request
+    related_junk: float = 0.0  # share of those graded 0
 
 
 @dataclass(slots=True)
@@ -130,9 +132,11 @@ class EvaluationReport:
     def as_text(self) -> str:
         lines = [
             f"evaluation set: {self.requirements} requirements x {self.offers} offers, "
-            f"graded 0-2; recall counts grade {RECALL_GRADE}; junk = shown results graded 0",
+            f"graded 0-2; recall counts grade {RECALL_GRADE}",
+            "junk: share of the results shown that are graded 0; related: results shown apart "
+            "as related products (same kind, not as asked), with their own junk share",
             f"{'style':<9} {'n':>3}  {'system':<34} {'NDCG@5':>7} {f'NDCG@{self.k}':>8} "
-            f"{'junk':>6} {'shown':>6} {'violations':>10}",
+            f"{'junk':>6} {'shown':>6} {'violations':>10} {'related':>8} {'junk':>6}",
         ]
         for style in [*self.styles, "all"]:
             n = self.styles.get(style, self.requirements)
@@ -141,9 +145,10 @@ class EvaluationReport:
                 if m is None:
                     continue
                 label = f"{style:<9} {n:>3}" if i == 0 else " " * 13
+                related = f" {m.related:>8.1f} {m.related_junk:>6.1%}" if m.related else ""
                 lines.append(
                     f"{label}  {s.name:<34} {m.ndcg5:>7.3f} {m.ndcg:>8.3f} "
-                    f"{m.junk:>6.1%} {m.shown:>6.1f} {m.violations:>10}"
+                    f"{m.junk:>6.1%} {m.shown:>6.1f} {m.violations:>10}{related}"
                 )
         engine = self.systems[0]
         for s in self.systems[1:]:
@@ -152,19 +157,28 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def _measures(eval_set: EvalSet, ids: list[str], lists: dict[str, list[str]], k: int) -> Measures:
+Ranked = list[tuple[str, bool]]  # offer ids best first, each with "shown as related"
+
+
+def _measures(eval_set: EvalSet, ids: list[str], lists: dict[str, Ranked], k: int) -> Measures:
     offers = {o.id: o for o in eval_set.offers}
     requirements = {r.id: r for r in eval_set.requirements}
     ndcg5, ndcg, recall = [], [], []
-    shown = junk = violated = 0
+    shown = junk = violated = related = related_junk = 0
     for rid in ids:
         grades = eval_set.grades.get(rid, {})
-        ranked = lists[rid]
+        ranked = [o for o, _ in lists[rid]]
         ndcg5.append(ndcg_at_k(ranked, grades, 5))
         ndcg.append(ndcg_at_k(ranked, grades, k))
         recall.append(recall_at_k(ranked[:k], grades, k, RECALL_GRADE))
-        shown += len(ranked)
-        junk += sum(1 for o in ranked if grades.get(o, 0) == 0)
+        for o, is_related in lists[rid]:
+            graded_zero = grades.get(o, 0) == 0
+            if is_related:
+                related += 1
+                related_junk += graded_zero
+            else:
+                shown += 1
+                junk += graded_zero
         violated += sum(1 for o in ranked if violations(requirements[rid], offers[o], eval_set.on))
     return Measures(
         ndcg5=float(np.mean(ndcg5)),
@@ -173,6 +187,8 @@ def _measures(eval_set: EvalSet, ids: list[str], lists: dict[str, list[str]], k:
         junk=junk / shown if shown else 0.0,
         shown=shown / max(len(ids), 1),
         violations=violated,
+        related=related / max(len(ids), 1),
+        related_junk=related_junk / related if related else 0.0,
     )
 
 
@@ -180,9 +196,16 @@ def _score(
     name: str, eval_set: EvalSet, k: int, ranker: Callable[[RequirementRecord], Sequence[str]]
 ) -> SystemResult:
     started = time.perf_counter()
-    lists = {r.id: list(ranker(r))[:k] for r in eval_set.requirements}
+    lists: dict[str, Ranked] = {}
+    for r in eval_set.requirements:
+        ranked = list(ranker(r))[:k]
+        related: set[str] = getattr(ranker, "related", set())
+        lists[r.id] = [(o, o in related) for o in ranked]
     seconds = time.perf_counter() - started
-    per = {rid: ndcg_at_k(ranked, eval_set.grades.get(rid, {}), k) for rid, ranked in lists.items()}
+    per = {
+        rid: ndcg_at_k([o for o, _ in ranked], eval_set.grades.get(rid, {}), k)
+        for rid, ranked in lists.items()
+    }
     groups: dict[str, list[str]] = {}
     for r in eval_set.requirements:
         groups.setdefault(eval_set.style_of(r.id), []).append(r.id)
@@ -191,6 +214,19 @@ def _score(
     if set(groups) != {"all"}:
         by_style["all"] = overall
     return SystemResult(name, overall.ndcg, overall.recall, per, seconds, by_style)
+
+
+class _EngineRanker:
+    """The engine's shortlist; remembers which of its last results were shown as related."""
+
+    def __init__(self, index: OfferIndex, scorer: Scorer, k: int, on: date) -> None:
+        self.index, self.scorer, self.k, self.on = index, scorer, k, on
+        self.related: set[str] = set()
+
+    def __call__(self, requirement: RequirementRecord) -> list[str]:
+        results = self.index.rank(requirement, self.k, self.on, scorer=self.scorer)
+        self.related = {m.offer_id for m in results if m.related}
+        return [m.offer_id for m in results]
 
 
 def _text(record: OfferRecord | RequirementRecord) -> str:
@@ -256,7 +292,7 @@ def evaluate(
     index = OfferIndex(eval_set.offers)
 
     def engine(on_index: OfferIndex, scorer: Scorer) -> Callable[[RequirementRecord], list[str]]:
-        return lambda r: [m.offer_id for m in on_index.rank(r, k, eval_set.on, scorer=scorer)]
+        return _EngineRanker(on_index, scorer, k, eval_set.on)
 
     for scorer in [index.scorer, *scorers]:
         systems.append(_score(f"engine ({scorer.name})", eval_set, k, engine(index, scorer)))

@@ -106,22 +106,32 @@ class Glossary:
         "coffee" in "ground coffee"): the kind of product, whatever its variety."""
         if english:
             for start in range(span.end - 1, span.start - 1, -1):
-                hit = self._term(accented, folded, start, span.end - start, plain)
+                hit = self._term(accented, folded, start, span.end - start, plain, True)
                 if hit is not None:
                     return hit
         else:
             for length in range(1, span.end - span.start + 1):
-                hit = self._term(accented, folded, span.start, length, plain)
+                hit = self._term(accented, folded, span.start, length, plain, False)
                 if hit is not None:
                     return hit
         return span.concepts
 
     def _term(
-        self, accented: Sequence[str], folded: Sequence[str], i: int, length: int, plain: bool
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        i: int,
+        length: int,
+        plain: bool,
+        english: bool,
     ) -> tuple[str, ...] | None:
-        if length == 1:
-            return self._word(accented, folded, i, plain, frozenset())
-        return self._phrase(accented, folded, i, length, plain)
+        if length > 1:
+            return self._phrase(accented, folded, i, length, plain)
+        if english:
+            return self.folded_words.get(folded[i])
+        # A Vietnamese word: "mat" in "mat ong" is no English mat.
+        hit = self.accented_words.get(accented[i])
+        return self.plain_words.get(folded[i]) if hit is None and plain else hit
 
     def head_concepts(
         self,

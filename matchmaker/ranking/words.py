@@ -316,27 +316,43 @@ class QueryPlan:
     description_clauses: tuple[Clause, ...] = field(default=())
 
 
-def _corrected(token: Token, stats: Stats, glossary: Glossary) -> list[Token]:
-    """A word neither the catalogue nor the vocabulary knows, replaced by the likeliest one
-    the catalogue uses: one edit away, or two syllables run together ("caphe")."""
+def _unknown(token: Token, stats: Stats, glossary: Glossary) -> bool:
     word = token.folded
-    known = stats.readings.count
-    if token.stop or not word.isalpha() or len(word) < 2 or known(word) or glossary.knows(word):
+    return not (
+        token.stop
+        or not word.isalpha()
+        or len(word) < 2
+        or stats.readings.count(word)
+        or glossary.knows(word)
+    )
+
+
+def _split(token: Token, stats: Stats, glossary: Glossary) -> list[Token]:
+    """A word neither the catalogue nor the vocabulary knows that is two syllables the
+    catalogue writes together, run into one ("caphe", "hatdieu")."""
+    if not _unknown(token, stats, glossary):
         return [token]
+    word = token.folded
     best: tuple[int, list[str]] | None = None
     for i in range(1, len(word)):
         left, right = word[:i], word[i:]
-        n = known(f"{left}_{right}")
+        n = stats.readings.count(f"{left}_{right}")
         if n > 0 and (best is None or n > best[0]):
             best = (n, [left, right])
-    if best is None:
-        for candidate in _edits(word):
-            n = known(candidate)
-            if n > 0 and (best is None or n > best[0]):
-                best = (n, [candidate])
-    if best is None:
+    return [token] if best is None else [Token(w, w, False) for w in best[1]]
+
+
+def _corrected(token: Token, stats: Stats, glossary: Glossary) -> list[Token]:
+    """A word neither the catalogue nor the vocabulary knows, replaced by the likeliest one
+    the catalogue uses one edit away ("mieng" for "mien")."""
+    if not _unknown(token, stats, glossary):
         return [token]
-    return [Token(w, w, False) for w in best[1]]
+    best: tuple[int, str] | None = None
+    for candidate in _edits(token.folded):
+        n = stats.readings.count(candidate)
+        if n > 0 and (best is None or n > best[0]):
+            best = (n, candidate)
+    return [token] if best is None else [Token(best[1], best[1], False)]
 
 
 def _edits(word: str) -> set[str]:
@@ -355,6 +371,9 @@ def read_request(
     glossary = glossary or default_glossary()
     plain = is_plain(title)
     toks = tokens(title)
+    if plain:
+        # Two syllables run together ("hatdieu") are split at once: no reading is lost.
+        toks = [t for token in toks for t in _split(token, stats, glossary)]
     # A spelling to offer when the words as typed find nothing (the caller decides).
     fixed = [t for token in toks for t in _corrected(token, stats, glossary)] if plain else toks
     corrected = None
