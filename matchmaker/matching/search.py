@@ -115,7 +115,8 @@ def check_filters(filters: SearchFilters) -> None:
     if filters.sort is not None and filters.sort not in SORTS:
         errors.append(field_error("sort", "must be one of " + ", ".join(SORTS)))
     if errors:
-        raise Invalid("The search filters are not valid.", errors=errors)
+        detail = "; ".join(f"{e['field']} {e['message']}" for e in errors)
+        raise Invalid(f"Check the search filters: {detail}.", errors=errors)
 
 
 def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferRecord, float]]:
