@@ -149,3 +149,9 @@ def test_nothing_found_offers_to_drop_a_filter_with_its_count(buyer_client: Flas
 def test_nothing_found_without_filters_asks_for_other_words(buyer_client: FlaskClient) -> None:
     text = page(buyer_client, "q=xyzzy")
     assert "Hãy thử từ khác" in text and "Bỏ lọc" not in text
+
+
+def test_nothing_found_even_without_one_filter_says_so(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_price=500000&min_stars=5")
+    assert "Bỏ riêng một bộ lọc nào cũng chưa đủ." in text and "Xóa tất cả" in text
+    assert 'data-filter="province">' not in text.split('class="no-results"')[1]
