@@ -558,6 +558,12 @@ class MatchOut(Schema):
     history: list[dict[str, Any]]
 
 
+SearchSort = Literal["relevance", "price_asc", "price_desc", "stars"]
+SearchFilterName = Literal[
+    "category", "province", "min_stars", "certification", "min_price", "max_price"
+]
+
+
 class SearchQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -566,6 +572,20 @@ class SearchQuery(Schema):
     province: str | None = None
     min_stars: int | None = Field(None, ge=3, le=5)
     certification: CertificationCode | None = None
+    min_price: PriceVnd | None = Field(
+        None, description="Lowest unit price in VND, per the offer's own unit."
+    )
+    max_price: PriceVnd | None = Field(
+        None,
+        description="Highest unit price in VND, per the offer's own unit; at least min_price. "
+        "Offers without a price are left out when either price is given.",
+    )
+    sort: SearchSort | None = Field(
+        None,
+        description="relevance (the default): best match first with words, best rated first "
+        "without; price_asc, price_desc: by unit price, offers without a price last; stars: "
+        "highest OCOP rating valid today first. Ties keep the relevance order.",
+    )
     limit: int = Field(20, ge=1, le=100)
     page: int = Field(1, ge=1, le=500)
 
@@ -582,11 +602,20 @@ class FacetCount(Schema):
     count: int
 
 
+class SearchSuggestion(Schema):
+    drop: SearchFilterName = Field(description="A filter of the search, by its parameter name.")
+    total: int = Field(description="How many offers the search finds without that filter.")
+
+
 class SearchResult(Schema):
     items: list[SearchHit]
     total: int
     page: int
     facets: dict[str, list[FacetCount]]
+    suggestions: list[SearchSuggestion] = Field(
+        description="When nothing is found: each filter given, with how many offers the "
+        "search finds without it, most first; empty otherwise."
+    )
 
 
 class ShortlistNote(Schema):

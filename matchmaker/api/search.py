@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -34,8 +36,10 @@ def build() -> APIBlueprint:
     @api.get("/offers", responses={200: s.SearchResult, 401: s.Problem, 422: s.Problem})
     def search_offers(query: s.SearchQuery) -> Response:
         """Active offers matching the words (with or without accents, English or Vietnamese)
-        and the filters; facet counts per province, category, stars and certification, each
-        counted with the other filters applied; matched words wrapped in <mark>."""
+        and the filters, in the order asked; facet counts per province, category, stars and
+        certification, each counted with the other filters applied; the matched whole words
+        wrapped in <mark> (with their accents when the words carry accents). When nothing is
+        found, `suggestions` says how many offers the search finds without each filter."""
         current_user()
         filters = supplier_search.SearchFilters(
             q=query.q,
@@ -45,6 +49,9 @@ def build() -> APIBlueprint:
             certification=_known(
                 "certification", query.certification, [c.code for c in reference.certifications()]
             ),
+            min_price=query.min_price,
+            max_price=query.max_price,
+            sort=query.sort,
         )
         result = supplier_search.search_offers(
             db_session(), get_ranking(), filters, page=query.page, limit=query.limit
@@ -61,6 +68,10 @@ def build() -> APIBlueprint:
                     name: [s.FacetCount(code=f.code, name=f.name, count=f.count) for f in counts]
                     for name, counts in result.facets.items()
                 },
+                suggestions=[
+                    s.SearchSuggestion(drop=cast(s.SearchFilterName, d.drop), total=d.total)
+                    for d in result.suggestions
+                ],
             )
         )
 

@@ -1,28 +1,43 @@
 """Supplier search for buyers: diacritic-insensitive text over the offer index, filters,
-facet counts and highlighted terms."""
+sorting, facet counts, highlighted words, and what to drop when nothing is found."""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker import reference
 from matchmaker.catalog.models import Offer
+from matchmaker.errors import Invalid, field_error
 from matchmaker.matching.service import RankingState
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import OfferRecord
-from matchmaker.ranking.text import fold
+from matchmaker.ranking.text import fold, normalize
 
 FACETS = ("province", "category", "stars", "certification")
+# The filter each facet counts without (its own), by the name the API and the page use.
+FACET_FILTERS = {
+    "province": "province",
+    "category": "category",
+    "stars": "min_stars",
+    "certification": "certification",
+}
+# The filters a buyer can set besides the words, in the order they are shown.
+FILTERS = ("category", "province", "min_stars", "certification", "min_price", "max_price")
+# relevance: best match first with words, best rated first without; the price orders put
+# offers without a price last; stars: the highest rating valid on the search day first.
+SORTS = ("relevance", "price_asc", "price_desc", "stars")
+MAX_PRICE_VND = 10**13
 SNIPPET_CHARS = 160
+SNIPPET_LEAD = 40
 # Text searches consider the best hits only: beyond these, refining the words or the filters
 # helps a buyer more than a longer list, and facets stay cheap to count.
 MAX_HITS = 500
@@ -38,6 +53,16 @@ class SearchFilters:
     province: str | None = None  # a current province code
     min_stars: int | None = None  # with a certificate valid on the search day
     certification: str | None = None
+    min_price: int | None = None  # VND per the offer's own unit
+    max_price: int | None = None
+    sort: str | None = None  # one of SORTS; None is relevance
+
+    def active(self) -> list[str]:
+        """The filters set, in the order of FILTERS (the words are not a filter)."""
+        return [name for name in FILTERS if getattr(self, name) not in (None, "")]
+
+    def without(self, name: str) -> SearchFilters:
+        return replace(self, **{name: None})
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,14 @@ class FacetCount:
     code: str
     name: str
     count: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A filter to drop when a search finds nothing, and how many offers it would find then."""
+
+    drop: str
+    total: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +93,30 @@ class SearchResult:
     total: int
     page: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def check_filters(filters: SearchFilters) -> None:
+    """The rules of a search's filters, for the API and the page alike."""
+    errors = []
+    for name in ("min_price", "max_price"):
+        value = getattr(filters, name)
+        if value is not None and value < 0:
+            errors.append(field_error(name, "must be at least 0"))
+        elif value is not None and value > MAX_PRICE_VND:
+            errors.append(field_error(name, f"must be at most {MAX_PRICE_VND}"))
+    if (
+        not errors
+        and filters.min_price is not None
+        and filters.max_price is not None
+        and filters.min_price > filters.max_price
+    ):
+        errors.append(field_error("max_price", "must be at least min_price"))
+    if filters.sort is not None and filters.sort not in SORTS:
+        errors.append(field_error("sort", "must be one of " + ", ".join(SORTS)))
+    if errors:
+        detail = "; ".join(f"{e['field']} {e['message']}" for e in errors)
+        raise Invalid(f"Check the search filters: {detail}.", errors=errors)
 
 
 def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferRecord, float]]:
@@ -75,8 +132,14 @@ def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferReco
     return ordered
 
 
+def _valid_stars(offer: OfferRecord, on: date) -> int:
+    """The offer's stars when its certificate is valid on the day, else 0."""
+    valid = offer.ocop_certified_until is not None and offer.ocop_certified_until >= on
+    return (offer.ocop_stars or 0) if valid else 0
+
+
 def _checks(filters: SearchFilters, on: date) -> dict[str, Callable[[OfferRecord], bool]]:
-    """One predicate per facet dimension, so each facet can be counted without its own filter."""
+    """One predicate per filter, so each facet and each suggestion can be counted without one."""
     checks: dict[str, Callable[[OfferRecord], bool]] = {}
     if filters.category:
         code = filters.category
@@ -85,14 +148,27 @@ def _checks(filters: SearchFilters, on: date) -> dict[str, Callable[[OfferRecord
         checks["province"] = lambda o: o.province == filters.province
     if filters.min_stars is not None:
         floor = filters.min_stars
-        checks["stars"] = lambda o: (
-            (o.ocop_stars or 0) >= floor
-            and o.ocop_certified_until is not None
-            and o.ocop_certified_until >= on
-        )
+        checks["min_stars"] = lambda o: _valid_stars(o, on) >= floor
     if filters.certification:
         checks["certification"] = lambda o: filters.certification in o.certifications
+    # An offer without a price cannot be shown to be within a price range.
+    if filters.min_price is not None:
+        low = filters.min_price
+        checks["min_price"] = lambda o: o.unit_price_vnd is not None and o.unit_price_vnd >= low
+    if filters.max_price is not None:
+        high = filters.max_price
+        checks["max_price"] = lambda o: o.unit_price_vnd is not None and o.unit_price_vnd <= high
     return checks
+
+
+def _passing(
+    offers: list[tuple[OfferRecord, float]],
+    checks: Iterable[Callable[[OfferRecord], bool]],
+) -> list[tuple[OfferRecord, float]]:
+    applied = list(checks)
+    if not applied:
+        return offers
+    return [(o, s) for o, s in offers if all(check(o) for check in applied)]
 
 
 def _facets(
@@ -100,18 +176,30 @@ def _facets(
     checks: dict[str, Callable[[OfferRecord], bool]],
     on: date,
 ) -> dict[str, list[FacetCount]]:
-    """Counts per facet value, each facet counted with the other facets' filters applied."""
+    """Counts per facet value, each facet counted with the other filters applied."""
     facets: dict[str, list[FacetCount]] = {}
     for dimension in FACETS:
-        others = [c for name, c in checks.items() if name != dimension]
+        own = FACET_FILTERS[dimension]
+        others = [c for name, c in checks.items() if name != own]
         counts: Counter[str] = Counter()
-        for offer, _ in offers:
-            if all(check(offer) for check in others):
-                counts.update(_facet_values(dimension, offer, on))
+        for offer, _ in _passing(offers, others):
+            counts.update(_facet_values(dimension, offer, on))
         facets[dimension] = [
             FacetCount(code, _facet_name(dimension, code), n) for code, n in counts.most_common()
         ]
     return facets
+
+
+def _suggestions(
+    offers: list[tuple[OfferRecord, float]],
+    checks: dict[str, Callable[[OfferRecord], bool]],
+) -> list[Suggestion]:
+    """For each filter, how many offers the search finds without it; most found first."""
+    found = [
+        Suggestion(name, len(_passing(offers, (c for n, c in checks.items() if n != name))))
+        for name in checks
+    ]
+    return sorted(found, key=lambda s: -s.total)
 
 
 def _facet_values(dimension: str, offer: OfferRecord, on: date) -> Iterable[str]:
@@ -147,8 +235,12 @@ def search_offers(
     limit: int = 20,
     on: date | None = None,
 ) -> SearchResult:
+    """Active offers for the words and filters, in the order asked; when none is found, the
+    filters to drop with the number of offers found without each."""
+    check_filters(filters)
     on = on or date.today()
-    matching, facets = _found(session, state, filters, on)
+    found = _found(session, state, replace(filters, sort=None), on)
+    matching = _ordered(state, filters, found.matching, on)
     window = matching[(page - 1) * limit : page * limit]
     rows = {
         o.id: o
@@ -158,31 +250,43 @@ def search_offers(
             .where(Offer.id.in_([int(o.id) for o, _ in window]))
         )
     }
-    terms = query_terms(filters.q or "")
+    words = query_words(filters.q or "")
     items = [
         SearchHit(
             offer=rows[int(record.id)],
             score=round(score, 4),
             highlights={
-                "title": highlight(rows[int(record.id)].title, terms),
-                "description": highlight(snippet(rows[int(record.id)].description, terms), terms),
+                "title": highlight(rows[int(record.id)].title, words),
+                "description": highlighted_snippet(rows[int(record.id)].description, words),
             },
         )
         for record, score in window
         if int(record.id) in rows
     ]
-    return SearchResult(items=items, total=len(matching), page=page, facets=facets)
+    return SearchResult(
+        items=items,
+        total=len(matching),
+        page=page,
+        facets=found.facets,
+        suggestions=found.suggestions,
+    )
 
 
-def _found(
-    session: Session, state: RankingState, filters: SearchFilters, on: date
-) -> tuple[list[tuple[OfferRecord, float]], dict[str, list[FacetCount]]]:
-    """The offers a search finds, best first, and its facet counts; a search made again
-    while the indexed offers are unchanged is answered from what the process kept."""
+@dataclass(frozen=True)
+class _Found:
+    matching: list[tuple[OfferRecord, float]]
+    facets: dict[str, list[FacetCount]]
+    suggestions: list[Suggestion]
+
+
+def _found(session: Session, state: RankingState, filters: SearchFilters, on: date) -> _Found:
+    """The offers a search finds, best first, its facet counts and, when it finds nothing,
+    what to drop; a search made again while the indexed offers are unchanged is answered
+    from what the process kept."""
     searches = state.kept("searches", SEARCHES_KEPT)
     with state.reading(session) as index:
         inputs = (state.generation, on)
-        kept = searches.get(inputs, filters)
+        kept: _Found | None = searches.get(inputs, filters)
         if kept is not None:
             return kept
         if filters.q and filters.q.strip():
@@ -191,59 +295,173 @@ def _found(
         else:
             active = _browse_list(state, index)
     checks = _checks(filters, on)
-    matching = (
-        [(o, s) for o, s in active if all(check(o) for check in checks.values())]
-        if checks
-        else active
+    matching = _passing(active, checks.values())
+    found = _Found(
+        matching=matching,
+        facets=_facets(active, checks, on),
+        suggestions=[] if matching else _suggestions(active, checks),
     )
-    found = matching, _facets(active, checks, on)
     searches.put(inputs, filters, found)
     return found
 
 
-def query_terms(q: str) -> list[str]:
-    """Folded words of the query worth highlighting (longest first, so phrases win)."""
-    words = {w for w in re.findall(r"\w+", fold(q)) if len(w) >= 2}
-    return sorted(words, key=len, reverse=True)
+def _ordered(
+    state: RankingState,
+    filters: SearchFilters,
+    matching: list[tuple[OfferRecord, float]],
+    on: date,
+) -> list[tuple[OfferRecord, float]]:
+    """The offers found in the order asked; ties keep the relevance order."""
+    if filters.sort in (None, "relevance") or len(matching) < 2:
+        return matching
+    orders = state.kept("sorted-searches", SEARCHES_KEPT)
+    inputs = (state.generation, on)
+    ordered: list[tuple[OfferRecord, float]] | None = orders.get(inputs, filters)
+    if ordered is None:
+        ordered = sorted(matching, key=_sort_key(filters.sort, on))
+        orders.put(inputs, filters, ordered)
+    return ordered
 
 
-@cache
-def _fold_char(char: str) -> str:
-    return (fold(char) or char)[:1]
+def _sort_key(
+    sort: str | None, on: date
+) -> Callable[[tuple[OfferRecord, float]], tuple[float, ...]]:
+    if sort == "stars":
+        return lambda pair: (-_valid_stars(pair[0], on),)
+    direction = -1 if sort == "price_desc" else 1
+    return lambda pair: _price_key(pair[0], direction)
 
 
-def _folded_per_char(text: str) -> str:
-    """The text folded one character at a time, so that positions line up with the original."""
-    return "".join(map(_fold_char, text))
+def _price_key(offer: OfferRecord, direction: int) -> tuple[float, ...]:
+    if offer.unit_price_vnd is None:
+        return (1, 0.0)
+    return (0, direction * offer.unit_price_vnd)
 
 
-def highlight(text: str, terms: list[str]) -> str:
-    """HTML with every query word wrapped in <mark>, whatever its accents; the rest escaped."""
-    if not terms or not text:
-        return html.escape(text)
-    folded = _folded_per_char(text)
-    marked = [False] * len(text)
-    for term in terms:
-        for found in re.finditer(rf"(?<!\w){re.escape(term)}", folded):
-            for i in range(found.start(), found.end()):
-                marked[i] = True
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marked[j] == marked[i]:
-            j += 1
-        piece = html.escape(text[i:j])
-        out.append(f"<mark>{piece}</mark>" if marked[i] else piece)
-        i = j
+# A word: letters and digits, with the combining accents of text typed in decomposed form.
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+# What may stand between two words of one phrase ("Cà phê", "cà-phê").
+_JOINER = re.compile(r"[\s\-\u2010\u2011\u2013]+")
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    """The query's words as compared with the text: folded, or with their accents when the
+    buyer typed accents (then "ong" means "ong", not "ống")."""
+
+    keys: tuple[str, ...]
+    accented: bool
+    # Words long enough to be marked on their own (single letters only inside a phrase).
+    singles: frozenset[str] = frozenset()
+
+    def key(self, word: str) -> str:
+        return _accented_key(word) if self.accented else fold(word)
+
+
+def _accented_key(word: str) -> str:
+    """The word without accents and, apart, its accents: old and new tone placements
+    ("hoà", "hòa") give one key."""
+    lowered = normalize(word)
+    marks = sorted(ch for ch in unicodedata.normalize("NFD", lowered) if unicodedata.combining(ch))
+    return fold(lowered) + "|" + "".join(marks) + "đ" * lowered.count("đ")
+
+
+def query_words(q: str) -> QueryWords:
+    words = _WORD.findall(q)
+    accented = fold(q) != normalize(q)
+    query = QueryWords(keys=(), accented=accented)
+    keys = tuple(query.key(w) for w in words)
+    singles = frozenset(query.key(w) for w in words if len(fold(w)) >= 2)
+    return replace(query, keys=keys, singles=singles)
+
+
+def _spans(text: str, query: QueryWords) -> list[tuple[int, int]]:
+    """Where the query's words are in the text, as whole words. Where the text has several
+    query words in a row, in the query's order, those are marked, and the same words standing
+    alone elsewhere are not ("Cà phê" for "ca phe", not the "cà" of "cà chua")."""
+    if not query.keys or not text:
+        return []
+    found = [(m.start(), m.end(), query.key(m.group())) for m in _WORD.finditer(text)]
+    marked: set[int] = set()
+    in_phrases: set[str] = set()
+    wanted = set(query.keys)
+    i = 0
+    while i < len(found):
+        longest = 0
+        if found[i][2] in wanted:
+            for j, first in enumerate(query.keys):
+                if first != found[i][2]:
+                    continue
+                k = 1
+                while (
+                    i + k < len(found)
+                    and j + k < len(query.keys)
+                    and found[i + k][2] == query.keys[j + k]
+                    and _JOINER.fullmatch(text, found[i + k - 1][1], found[i + k][0])
+                ):
+                    k += 1
+                longest = max(longest, k)
+        if longest >= 2:
+            marked.update(range(i, i + longest))
+            in_phrases.update(found[n][2] for n in range(i, i + longest))
+            i += longest
+        else:
+            i += 1
+    for n, (_, _, key) in enumerate(found):
+        if key in query.singles and key not in in_phrases:
+            marked.add(n)
+    return [found[n][:2] for n in sorted(marked)]
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """HTML of text[start:end] with the spans in <mark>, the rest escaped."""
+    end = len(text) if end is None else end
+    out, at = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[at:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        at = e
+    out.append(html.escape(text[at:end]))
     return "".join(out)
 
 
-def snippet(text: str, terms: list[str]) -> str:
-    """A short excerpt around the first query word (the start when none occurs)."""
+def highlight(text: str, query: QueryWords) -> str:
+    """HTML with the query's words wrapped in <mark> (whole words only); the rest escaped."""
+    return _render(text or "", _spans(text or "", query))
+
+
+def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """Where an excerpt of the text around its first marked word starts and ends: at word
+    boundaries, at most SNIPPET_CHARS long."""
     if len(text) <= SNIPPET_CHARS:
-        return text
-    folded = _folded_per_char(text)
-    starts = [folded.find(t) for t in terms if folded.find(t) >= 0]
-    start = max(0, min(starts) - 40) if starts else 0
-    excerpt = text[start : start + SNIPPET_CHARS]
-    return ("…" if start else "") + excerpt + ("…" if start + SNIPPET_CHARS < len(text) else "")
+        return 0, len(text)
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    anchor = spans[0][0] if spans else 0
+    start = 0
+    if anchor - SNIPPET_LEAD > 0:
+        start = next((s for s, _ in words if s >= anchor - SNIPPET_LEAD), anchor)
+    limit = start + SNIPPET_CHARS
+    if limit >= len(text):
+        return start, len(text)
+    end = max((e for _, e in words if start < e <= limit), default=limit)
+    return start, end
+
+
+def snippet(text: str, query: QueryWords) -> str:
+    """A short excerpt around the first query word (the start when none occurs), made of
+    whole words."""
+    start, end = _window(text, _spans(text, query))
+    return _ellipses(text, start, end, text[start:end])
+
+
+def highlighted_snippet(text: str, query: QueryWords) -> str:
+    """The snippet as HTML, with the query's words in <mark>."""
+    spans = _spans(text or "", query)
+    start, end = _window(text or "", spans)
+    return _ellipses(text or "", start, end, _render(text or "", spans, start, end))
+
+
+def _ellipses(text: str, start: int, end: int, excerpt: str) -> str:
+    return ("…" if start else "") + excerpt + ("…" if end < len(text) else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 _EXACT = {
@@ -36,6 +37,7 @@ _EXACT = {
     "is the current password": lambda: _("Choose a password other than the current one."),
     "does not match": lambda: _("The code does not match."),
     "must be an image": lambda: _("Photos must be JPEG, PNG or WebP images."),
+    "must be at least min_price": lambda: _("The highest price must be at least the lowest price."),
 }
 _PATTERNS = (
     (re.compile(r"^must be at most (\d+) characters$"),
@@ -47,6 +49,8 @@ _PATTERNS = (
                  count=m.group(1))),
     (re.compile(r"^at most (\d+) photos per product$"),
      lambda m: _("A product can have at most %(count)s photos.", count=m.group(1))),
+    (re.compile(r"^must be at most (\d+)$"),
+     lambda m: _("Enter %(max)s or less.", max=format_decimal(int(m.group(1))))),
     (re.compile(r"^unknown province"), lambda m: _("Choose a province from the list.")),
     (re.compile(r"^unknown .* code"), lambda m: _("Choose a value from the list.")),
     (re.compile(r"^must be one of"), lambda m: _("Choose a value from the list.")),

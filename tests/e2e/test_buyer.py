@@ -1,13 +1,16 @@
-"""A buyer posts a requirement, accepts a supplier, declines another with a reason, and
-finds suppliers by typing without accents."""
+"""A buyer posts a requirement, accepts a supplier, declines another with a reason, finds
+suppliers by typing without accents, and narrows a search with filters shown as chips."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
 from matchmaker.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD
+from matchmaker.ranking.text import fold
 
-from .conftest import Journey
+from .conftest import DESKTOP, PHONE, Journey
 
 TEXT = {
     "vi": {
@@ -101,3 +104,59 @@ def test_buyer_posts_a_requirement_and_accepts_a_supplier(journey: Journey) -> N
     saved = page.locator(".cards > li", has_text=title)
     expect(saved.get_by_label(t["note"])).to_have_value(t["note_text"])
     journey.shoot("shortlist-with-note")
+
+
+SEARCH_TEXT = {
+    "vi": {"three_stars": "Từ 3 sao trở lên", "max_price": "Giá cao nhất (₫/đơn vị)",
+           "apply": "Áp dụng", "clear_all": "Xóa tất cả", "remove": "Bỏ lọc"},
+    "en": {"three_stars": "3 stars or more", "max_price": "Highest price (₫/unit)",
+           "apply": "Apply", "clear_all": "Clear all", "remove": "Remove the filter"},
+}  # fmt: skip
+# Every <mark> is a whole word: no letter right before or after it in its text.
+_HALF_MARKED = """() => [...document.querySelectorAll('.results mark')].filter(m => {
+  const before = m.previousSibling ? m.previousSibling.textContent.slice(-1) : '';
+  const after = m.nextSibling ? m.nextSibling.textContent.slice(0, 1) : '';
+  return /[\\p{L}\\p{N}]/u.test(before + after);
+}).map(m => m.parentElement.textContent)"""
+
+
+def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
+    journey: Journey,
+) -> None:
+    t, s, page = TEXT[journey.lang], SEARCH_TEXT[journey.lang], journey.page
+    page.get_by_role("link", name=t["signin"]).first.click()
+    page.get_by_label("Email").fill(DEMO_LOGINS["buyer"])
+    page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=t["signin"]).click()
+
+    for width, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.get_by_role("link", name=t["find"]).first.click()
+        page.get_by_label(t["field"]).fill("ca phe")
+        page.get_by_role("button", name=t["search"], exact=True).click()
+        page.locator(".facets a.facet", has_text=s["three_stars"]).first.click()
+        page.get_by_label(s["max_price"]).fill("500000")
+        page.get_by_role("button", name=s["apply"], exact=True).click()
+
+        chips = page.locator(".chips a.chip")
+        expect(chips).to_have_count(2)
+        expect(page.get_by_role("link", name=s["clear_all"])).to_be_visible()
+        expect(chips.first).to_have_attribute("aria-label", re.compile(s["remove"]))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{width}: the page is {overflow}px wider than the window"
+        journey.shoot(f"search-chips-at-{width}-width")
+        page.set_viewport_size(size)  # the screenshots end at desktop width
+
+        page.locator(".chips a.chip[data-filter=min_stars]").click()
+        expect(chips).to_have_count(1)
+        expect(chips.first).to_have_attribute("data-filter", "max_price")
+        expect(page.get_by_label(s["max_price"])).to_have_value("500000")
+        marks = page.locator(".results .cards > li h3 mark")
+        expect(marks.first).to_be_visible()
+        for text in marks.all_inner_texts():
+            assert fold(text) in ("ca", "phe"), text
+        assert page.evaluate(_HALF_MARKED) == []
+        journey.shoot(f"search-chip-removed-at-{width}-width")
+        page.set_viewport_size(size)
+        page.get_by_role("link", name=s["clear_all"]).click()
+        expect(chips).to_have_count(0)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -16,8 +20,18 @@ from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.errors import Invalid, NotFound, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
 from matchmaker.matching import access as matching
-from matchmaker.matching.search import FacetCount, SearchFilters, search_offers
+from matchmaker.matching.search import (
+    FILTERS,
+    SORTS,
+    FacetCount,
+    SearchFilters,
+    Suggestion,
+    check_filters,
+    search_offers,
+)
 from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
+from matchmaker.web.i18n import category_name, certification_name, number, province_name, vnd
+from matchmaker.web.messages import field_message
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, safe_next, signed_in_user
 
@@ -108,19 +122,123 @@ def edit_requirement(requirement_id: int) -> str | Response:
     return render_template("buyer/requirement_form.html", form=form, requirement=found)
 
 
-def _search_filters() -> SearchFilters:
+# A whole number of đồng, with or without thousands separators ("50000", "50.000", "50 000").
+_PRICE = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+|\d+")
+_PRICES = ("min_price", "max_price")
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter as the page shows it, with the link that removes just that filter."""
+
+    name: str
+    label: str
+    url: str
+
+
+def _price(name: str, problems: dict[str, str]) -> int | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    if _PRICE.fullmatch(raw):
+        return int(re.sub(r"\D", "", raw))
+    negative = raw.startswith("-") and _PRICE.fullmatch(raw[1:].strip())
+    problems[name] = field_message("must be at least 0" if negative else "must be a whole number")
+    return None
+
+
+def _search_filters() -> tuple[SearchFilters, dict[str, str]]:
+    """The filters of the page's address, and a message per price the buyer mistyped."""
+
     def code(name: str, known: set[str]) -> str | None:
         value = request.args.get(name) or None
         return value if value in known else None
 
+    problems: dict[str, str] = {}
     stars = request.args.get("min_stars", type=int)
-    return SearchFilters(
+    sort = request.args.get("sort")
+    filters = SearchFilters(
         q=(request.args.get("q") or "").strip()[:200] or None,
         category=code("category", {c.code for c in reference.categories()}),
         province=code("province", {p.code for p in reference.provinces()}),
         min_stars=stars if stars in (3, 4, 5) else None,
         certification=code("certification", {c.code for c in reference.certifications()}),
+        min_price=_price("min_price", problems),
+        max_price=_price("max_price", problems),
+        sort=sort if sort in SORTS else None,
     )
+    try:
+        check_filters(filters)
+    except Invalid as error:
+        problems.update({e["field"]: field_message(e["message"]) for e in error.errors})
+    if problems.keys() & set(_PRICES):
+        # A range half understood would narrow the results in a way the buyer did not ask.
+        filters = replace(filters, min_price=None, max_price=None)
+    return filters, problems
+
+
+def _search_url_without(*names: str) -> str:
+    """This search's address without the named parameters (and back on the first page)."""
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if v and k not in names and k != "page"
+    }
+    return url_for("buyer.search", **args)
+
+
+def _filter_label(filters: SearchFilters, name: str) -> str:
+    if name == "category":
+        return category_name(filters.category)
+    if name == "province":
+        return province_name(filters.province)
+    if name == "min_stars":
+        return _("%(count)s stars or more", count=filters.min_stars)
+    if name == "certification":
+        return certification_name(filters.certification or "")
+    if name == "min_price":
+        return _("From %(price)s", price=vnd(filters.min_price))
+    return _("Up to %(price)s", price=vnd(filters.max_price))
+
+
+def _chips(filters: SearchFilters) -> list[Chip]:
+    return [
+        Chip(name, _filter_label(filters, name), _search_url_without(name))
+        for name in filters.active()
+    ]
+
+
+def _drop_label(filters: SearchFilters, name: str) -> str:
+    """What dropping a filter means, in words: "Bỏ lọc tỉnh Đắk Lắk"."""
+    label = _filter_label(filters, name)
+    if name == "category":
+        return _("Without the product group %(name)s", name=label)
+    if name == "province":
+        if reference.get_province(filters.province or "").kind == "city":
+            return _("Without %(name)s", name=label)
+        return _("Without the province %(name)s", name=label)
+    if name == "min_stars":
+        return _("Without %(count)s stars or more", count=filters.min_stars)
+    if name == "certification":
+        return _("Without the certification %(name)s", name=label)
+    if name == "min_price":
+        return _("Without the lowest price %(price)s", price=vnd(filters.min_price))
+    return _("Without the highest price %(price)s", price=vnd(filters.max_price))
+
+
+def _suggested(filters: SearchFilters, suggestions: list[Suggestion]) -> list[Chip]:
+    """The filters worth dropping when nothing is found, as links that drop each."""
+    return [
+        Chip(
+            s.drop,
+            _(
+                "%(change)s: %(count)s found",
+                change=_drop_label(filters, s.drop),
+                count=number(s.total),
+            ),
+            _search_url_without(s.drop),
+        )
+        for s in suggestions
+        if s.total
+    ]
 
 
 def _at_least(stars: list[FacetCount]) -> list[tuple[str, int]]:
@@ -134,15 +252,29 @@ def _at_least(stars: list[FacetCount]) -> list[tuple[str, int]]:
     ]
 
 
+def _sort_labels() -> dict[str, str]:
+    return {
+        "relevance": _("Relevance"),
+        "price_asc": _("Price: low to high"),
+        "price_desc": _("Price: high to low"),
+        "stars": _("OCOP stars: most first"),
+    }
+
+
 @bp.get("/search")
 @role_required("buyer", "officer", "admin")
 def search() -> str:
-    filters = _search_filters()
+    filters, problems = _search_filters()
     page = max(1, request.args.get("page", 1, type=int))
     result = search_offers(db_session(), get_ranking(), filters, page=page, limit=SEARCH_PAGE)
     return render_template(
         "buyer/search.html",
         filters=filters,
+        problems=problems,
+        sorts=_sort_labels(),
+        chips=_chips(filters),
+        clear_all=_search_url_without(*FILTERS),
+        suggestions=_suggested(filters, result.suggestions),
         result=result,
         pages=max(1, -(-result.total // SEARCH_PAGE)),
         stars=_at_least(result.facets.get("stars", [])),

@@ -128,3 +128,109 @@ def test_a_search_made_again_is_answered_from_the_kept_hits_until_offers_change(
     assert searched == ["banh trang"] * 3
     assert again["total"] == first["total"] - 1
     assert again["facets"] != first["facets"]
+
+
+@pytest.fixture
+def coffee(db: Session) -> dict[str, int]:
+    dak_lak = services.create_organization(
+        db, {"kind": "producer", "name": "HTX Ea Tu", "province": "Đắk Lắk"}
+    )
+    lam_dong = services.create_organization(
+        db, {"kind": "producer", "name": "HTX Cầu Đất", "province": "Lâm Đồng"}
+    )
+    coffee = {"category": "food.coffee_cocoa", "unit": "kg"}
+    certified = {"ocop_stars": 4, "ocop_certified_on": date(TODAY.year - 1, 1, 15)}
+    ids = {
+        "robusta": services.create_offer(
+            db, dak_lak,
+            {"title": "Cà phê Robusta Buôn Ma Thuột", **coffee, "unit_price_vnd": 180_000},
+        ).id,
+        "instant": services.create_offer(
+            db, dak_lak,
+            {"title": "Cà phê hòa tan", **coffee, "unit_price_vnd": 64_000, **certified},
+        ).id,
+        "arabica": services.create_offer(
+            db, lam_dong,
+            {"title": "Cà phê Arabica Cầu Đất", **coffee, "unit_price_vnd": 590_000,
+             "description": "Cà chua không có ở đây; cà phê Arabica rang mộc, cách rang medium."},
+        ).id,
+    }  # fmt: skip
+    db.commit()
+    return ids
+
+
+def test_marks_are_whole_words_of_the_listing(
+    client: FlaskClient, buyer: Caller, coffee: dict[str, int]
+) -> None:
+    body = search(client, buyer, "q=ca phe arabica")
+    hit = next(h for h in body["items"] if h["offer"]["id"] == coffee["arabica"])
+    assert hit["highlights"]["title"] == (
+        "<mark>Cà</mark> <mark>phê</mark> <mark>Arabica</mark> Cầu Đất"
+    )
+    assert "Cà chua" in hit["highlights"]["description"]  # not the phrase: left unmarked
+    assert (
+        "<mark>cà</mark> <mark>phê</mark> <mark>Arabica</mark>"
+        in (hit["highlights"]["description"])
+    )
+    assert "<mark>ca</mark>" not in search(client, buyer, "q=ca")["items"][0]["highlights"]["title"]
+
+
+def test_sort_and_price_range(client: FlaskClient, buyer: Caller, coffee: dict[str, int]) -> None:
+    cheapest = search(client, buyer, "q=ca phe&sort=price_asc")
+    assert [h["offer"]["id"] for h in cheapest["items"]] == [
+        coffee["instant"], coffee["robusta"], coffee["arabica"],
+    ]  # fmt: skip
+    dearest = search(client, buyer, "q=ca phe&sort=price_desc&max_price=200000")
+    assert [h["offer"]["id"] for h in dearest["items"]] == [coffee["robusta"], coffee["instant"]]
+    ranged = search(client, buyer, "min_price=100000&max_price=600000&sort=stars")
+    assert {h["offer"]["id"] for h in ranged["items"]} == {coffee["robusta"], coffee["arabica"]}
+    assert ranged["suggestions"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("min_price=500000&max_price=100000", "max_price"),
+        ("min_price=-5", "min_price"),
+        ("max_price=12.5", "max_price"),
+        ("sort=newest", "sort"),
+    ],
+)
+def test_a_wrong_price_or_order_is_a_problem_naming_the_field(
+    client: FlaskClient, buyer: Caller, query: str, field: str
+) -> None:
+    response = client.get(f"/api/v1/search/offers?{query}", headers=buyer.headers)
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == 422 and problem["detail"]
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert field in problem["detail"]
+
+
+def test_nothing_found_suggests_the_filters_to_drop(
+    client: FlaskClient, buyer: Caller, coffee: dict[str, int]
+) -> None:
+    body = search(client, buyer, "q=ca phe&province=Đắk Lắk&min_price=500000&sort=stars")
+    assert body["total"] == 0
+    # Most found first: without the price floor, both Đắk Lắk coffees; without the province,
+    # the Arabica.
+    assert body["suggestions"] == [
+        {"drop": "min_price", "total": 2},
+        {"drop": "province", "total": 1},
+    ]
+
+
+def test_the_document_lists_the_orders_and_the_suggestions(client: FlaskClient) -> None:
+    from matchmaker.matching.search import FILTERS, SORTS
+
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/search/offers"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert {"sort", "min_price", "max_price"} <= parameters.keys()
+    assert "relevance" in parameters["sort"]["description"]
+    assert parameters["sort"]["schema"]["anyOf"][0]["enum"] == list(SORTS)
+    assert parameters["min_price"]["schema"]["anyOf"][0]["minimum"] == 0
+    schemas = document["components"]["schemas"]
+    assert schemas["SearchSuggestion"]["properties"]["drop"]["enum"] == list(FILTERS)
+    assert "suggestions" in schemas["SearchResult"]["required"]

@@ -1,0 +1,157 @@
+"""The buyer's search page: filters as removable chips, sorting, a price range with friendly
+messages, whole-word marks, and what to drop when nothing is found, in both languages."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from matchmaker import reference
+from matchmaker.catalog import services
+
+from .conftest import MakeUser, sign_in
+
+TODAY = date.today()
+DAK_LAK = reference.resolve_province("Đắk Lắk").province.code  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def buyer_client(client: FlaskClient, db: Session, make_user: MakeUser) -> FlaskClient:
+    dak_lak = make_user("producer", province="Đắk Lắk")
+    lam_dong = make_user("producer", province="Lâm Đồng")
+    coffee = {"category": "food.coffee_cocoa", "unit": "kg"}
+    certified = {"ocop_stars": 4, "ocop_certified_on": date(TODAY.year - 1, 1, 15)}
+    services.create_offer(db, dak_lak.organization, {
+        "title": "Cà phê Robusta Buôn Ma Thuột", **coffee, "unit_price_vnd": 180_000,
+        "certifications": ["haccp"], **certified})  # fmt: skip
+    services.create_offer(db, dak_lak.organization, {
+        "title": "Cà phê hòa tan", **coffee, "unit_price_vnd": 64_000})  # fmt: skip
+    services.create_offer(db, lam_dong.organization, {
+        "title": "Cà phê Arabica Cầu Đất", **coffee, "unit_price_vnd": 590_000})  # fmt: skip
+    db.commit()
+    sign_in(client, make_user("buyer"))
+    return client
+
+
+def page(client: FlaskClient, query: str) -> str:
+    response = client.get(f"/buyer/search?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def titles(text: str) -> list[str]:
+    return [
+        re.sub(r"<.*?>", "", t) for t in re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', text)
+    ]
+
+
+def chips(text: str) -> dict[str, dict[str, list[str]]]:
+    """Each chip's filter and what its link asks for."""
+    found = re.findall(r'<a class="chip" href="([^"]+)"[^>]*data-filter="(\w+)"', text)
+    return {name: parse_qs(urlsplit(html.unescape(url)).query) for url, name in found}
+
+
+def test_active_filters_are_chips_each_removing_only_its_filter(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_stars=4&max_price=200000"
+                              "&sort=price_asc&page=1")  # fmt: skip
+    assert titles(text) == ["Cà phê Robusta Buôn Ma Thuột"]
+    links = chips(text)
+    assert list(links) == ["province", "min_stars", "max_price"]
+    assert links["province"] == {
+        "q": ["ca phe"], "min_stars": ["4"], "max_price": ["200000"], "sort": ["price_asc"],
+    }  # fmt: skip
+    assert "province" in links["min_stars"] and "min_stars" not in links["min_stars"]
+    assert ">Đắk Lắk <" in text and "Từ 4 sao trở lên" in text and "Đến 200.000" in text
+    clear_all = re.search(r'<a class="clear-all" href="([^"]+)">Xóa tất cả</a>', text)
+    assert clear_all
+    assert parse_qs(urlsplit(html.unescape(clear_all.group(1))).query) == {
+        "q": ["ca phe"], "sort": ["price_asc"],
+    }  # fmt: skip
+
+
+def test_following_a_chip_keeps_the_other_filters(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&max_price=200000")
+    url = re.search(r'<a class="chip" href="([^"]+)"[^>]*data-filter="province"', text)
+    assert url
+    after = buyer_client.get(html.unescape(url.group(1))).get_data(as_text=True)
+    assert list(chips(after)) == ["max_price"]
+    assert set(titles(after)) == {"Cà phê hòa tan", "Cà phê Robusta Buôn Ma Thuột"}
+
+
+def test_no_chips_without_filters(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, "q=ca phe")
+    assert 'class="chip"' not in text and "Xóa tất cả" not in text
+
+
+def test_sorting_is_a_choice_on_the_page(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, "q=ca phe&sort=price_desc")
+    assert titles(text) == [
+        "Cà phê Arabica Cầu Đất", "Cà phê Robusta Buôn Ma Thuột", "Cà phê hòa tan",
+    ]  # fmt: skip
+    assert '<option value="price_desc" selected>Giá: cao đến thấp</option>' in text
+    assert titles(page(buyer_client, "q=ca phe&sort=price_asc"))[0] == "Cà phê hòa tan"
+    # An order the page does not know is the default one, not an error.
+    assert '<option value="relevance" selected>' in page(buyer_client, "q=ca phe&sort=x")
+
+
+def test_marks_are_whole_words(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, "q=ca")
+    assert "<mark>Cà</mark> phê Arabica Cầu Đất" in text
+    assert "<mark>Cầ</mark>" not in text and "<mark>C</mark>" not in text
+    phrase = page(buyer_client, "q=ca phe")
+    assert "<mark>Cà</mark> <mark>phê</mark> Arabica Cầu Đất" in phrase
+
+
+def test_a_mistyped_price_gets_a_message_and_the_rest_of_the_search_works(
+    buyer_client: FlaskClient,
+) -> None:
+    text = page(buyer_client, "q=ca phe&min_price=500.000&max_price=100000")
+    assert "Giá cao nhất phải lớn hơn hoặc bằng giá thấp nhất." in text
+    assert 'aria-invalid="true" aria-describedby="max_price-error"' in text
+    assert 'value="500.000"' in text  # kept as typed, to correct
+    assert len(titles(text)) == 3 and "max_price" not in chips(text)
+
+    text = page(buyer_client, "q=ca phe&min_price=-1")
+    assert "Nhập số từ 0 trở lên." in text
+    text = page(buyer_client, "q=ca phe&max_price=nhiều")
+    assert "Nhập số nguyên." in text
+    # Thousands separators as people write them.
+    text = page(buyer_client, "q=ca phe&max_price=100.000")
+    assert titles(text) == ["Cà phê hòa tan"] and "Đến 100.000" in text
+
+    buyer_client.get("/lang/en")
+    text = page(buyer_client, "q=ca phe&min_price=9&max_price=1")
+    assert "The highest price must be at least the lowest price." in text
+
+
+def test_nothing_found_offers_to_drop_a_filter_with_its_count(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_price=500000")
+    assert titles(text) == []
+    assert "Bỏ lọc tỉnh Đắk Lắk: 1 kết quả" in text
+    assert "Bỏ giá thấp nhất 500.000" in text and ": 2 kết quả" in text
+    suggestion = re.search(r'<a href="([^"]+)" data-filter="province">', text)
+    assert suggestion
+    after = buyer_client.get(html.unescape(suggestion.group(1))).get_data(as_text=True)
+    assert titles(after) == ["Cà phê Arabica Cầu Đất"]
+
+    buyer_client.get("/lang/en")
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_price=500000")
+    assert "Without the province Dak Lak: 1 found" in text
+    assert "Clear all" in text
+
+
+def test_nothing_found_without_filters_asks_for_other_words(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, "q=xyzzy")
+    assert "Hãy thử từ khác" in text and "Bỏ lọc" not in text
+
+
+def test_nothing_found_even_without_one_filter_says_so(buyer_client: FlaskClient) -> None:
+    text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_price=500000&min_stars=5")
+    assert "Bỏ riêng một bộ lọc nào cũng chưa đủ." in text and "Xóa tất cả" in text
+    assert 'data-filter="province">' not in text.split('class="no-results"')[1]
