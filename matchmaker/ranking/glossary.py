@@ -33,7 +33,7 @@ class Sense:
     when one of its context words is in the same text."""
 
     term: str  # with its accents
-    concept_term: str  # a term of the concept it means, as in the glossary
+    concept_term: str  # a term of the concept it means; "" when it is no product
     context: frozenset[str]  # folded words and phrases
 
 
@@ -130,8 +130,7 @@ class Glossary:
         if english:
             return self.folded_words.get(folded[i])
         # A Vietnamese word: "mat" in "mat ong" is no English mat.
-        hit = self.accented_words.get(accented[i])
-        return self.plain_words.get(folded[i]) if hit is None and plain else hit
+        return self._word(accented, folded, i, plain, frozenset(), english=False)
 
     def head_concepts(
         self,
@@ -202,27 +201,33 @@ class Glossary:
         i: int,
         plain: bool,
         ignore: frozenset[str],
+        english: bool = True,
     ) -> tuple[str, ...] | None:
         word = folded[i]
-        hit = self.folded_words.get(word) or self.accented_words.get(accented[i])
+        hit = self.folded_words.get(word) if english else None
+        hit = hit or self.accented_words.get(accented[i])
         if hit is None and plain and word not in ignore:
             hit = self.plain_words.get(word)
         sense_key = word if plain else accented[i]
-        if hit is not None and len(hit) > 1 and sense_key in self.senses:
+        if hit is not None and sense_key in self.senses:
             hit = self._disambiguated(hit, sense_key, folded)
         return hit
 
     def _disambiguated(
         self, hit: tuple[str, ...], word: str, folded: Sequence[str]
-    ) -> tuple[str, ...]:
-        """Only the meanings whose context the text has, when it has any."""
+    ) -> tuple[str, ...] | None:
+        """Only the meanings whose context the text has, when it has any; none when the
+        context says the word is no product here ("Trà" of "Trà Vinh", "Na" of "Na Hang")."""
         text = " " + " ".join(folded) + " "
-        chosen = tuple(
+        chosen = [
             concept
             for concept, context in self.senses[word]
-            if concept in hit and any(f" {c} " in text for c in context)
-        )
-        return chosen or hit
+            if (concept in hit or not concept) and any(f" {c} " in text for c in context)
+        ]
+        if not chosen:
+            return hit
+        products = tuple(c for c in chosen if c)
+        return products or None
 
     def concepts(
         self,
@@ -355,7 +360,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     sense_table: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for sense in senses:
-        sense_concept = concept_of(sense.concept_term)
+        sense_concept = concept_of(sense.concept_term) if sense.concept_term else ""
         if sense_concept is not None:
             sense_table.setdefault(sense.term, []).append((sense_concept, sense.context))
             plain_term = " ".join(fold(w) for w in sense.term.split())
@@ -412,26 +417,29 @@ def parse_regional(text: str) -> list[GlossaryEntry]:
     return entries
 
 
-def parse_senses(text: str) -> list[Sense]:
-    """``term<TAB>sense<TAB>en<TAB>context|context…``: the words that pick each meaning."""
+def parse_senses(text: str, products: frozenset[str]) -> list[Sense]:
+    """``term<TAB>sense<TAB>en<TAB>context|context…``: the words that pick each meaning.
+    A meaning none of whose English names is a product's (``products``, folded) is no
+    product: its context keeps the word from meaning one."""
     senses = []
     for row in _rows(text):
         if len(row) < 4:
             continue
         english = _alternatives(row[2])
-        if english:
-            context = frozenset(" ".join(_term_key(c)[1]) for c in _alternatives(row[3]))
-            senses.append(Sense(" ".join(_term_key(row[0])[0]), english[0], context))
+        context = frozenset(" ".join(_term_key(c)[1]) for c in _alternatives(row[3]))
+        product = next((e for e in english if " ".join(_term_key(e)[1]) in products), "")
+        senses.append(Sense(" ".join(_term_key(row[0])[0]), product, context))
     return senses
 
 
-def parse_sense_entries(text: str) -> list[GlossaryEntry]:
-    """Each meaning of a homograph as a glossary line of its own (term → that meaning)."""
-    return [
-        GlossaryEntry(row[0], tuple(_alternatives(row[2])))
-        for row in _rows(text)
-        if len(row) >= 3 and _alternatives(row[2])
-    ]
+def parse_sense_entries(text: str, products: frozenset[str]) -> list[GlossaryEntry]:
+    """Each product meaning of a homograph as a glossary line of its own."""
+    entries = []
+    for row in _rows(text):
+        english = _alternatives(row[2]) if len(row) >= 3 else []
+        if any(" ".join(_term_key(e)[1]) in products for e in english):
+            entries.append(GlossaryEntry(row[0], tuple(english)))
+    return entries
 
 
 @lru_cache(maxsize=1)
@@ -439,13 +447,9 @@ def default_glossary() -> Glossary:
     """The vocabulary shipped in ``matchmaker/ranking/data/vocabulary``; read once, on first
     use: product terms in Vietnamese and English, regional words, words of several meanings."""
     folder = resources.files("matchmaker.ranking").joinpath("data", _VOCABULARY)
-    entries: list[GlossaryEntry] = []
-    readers = {
-        "products.tsv": parse_products,
-        "regional.tsv": parse_regional,
-        "homographs.tsv": parse_sense_entries,
-    }
-    for name, reader in readers.items():
-        entries.extend(reader(folder.joinpath(name).read_text("utf-8")))
-    senses = parse_senses(folder.joinpath("homographs.tsv").read_text("utf-8"))
-    return build_glossary(entries, senses)
+    entries = parse_products(folder.joinpath("products.tsv").read_text("utf-8"))
+    entries += parse_regional(folder.joinpath("regional.tsv").read_text("utf-8"))
+    products = frozenset(" ".join(_term_key(en)[1]) for entry in entries for en in entry.en)
+    homographs = folder.joinpath("homographs.tsv").read_text("utf-8")
+    entries += parse_sense_entries(homographs, products)
+    return build_glossary(entries, parse_senses(homographs, products))

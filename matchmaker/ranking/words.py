@@ -113,6 +113,19 @@ PLAIN_MEASURE_WORDS = _word_set(
 )
 
 
+# How a product is made or kept, never the product itself: such a term is no request's
+# head ("Green pepper, freeze-dried" asks for pepper).
+PROCESS_TERMS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(term.split())
+    for term in """
+    say kho|say|say deo|say gion|say thang hoa|kho|tuoi|rang|rang xay|dong lanh|hun khoi
+    ngam|muoi|dong hop|nguyen chat|huu co|dried|dry|fresh|frozen|roasted|freeze dried
+    smoked|salted|organic|pure|raw|ground|canned|instant
+    """.replace("\n", "|").split("|")
+    if term.strip()
+)
+
+
 def is_plain(text: str) -> bool:
     """True when the text carries no Vietnamese diacritic at all (typed without accents)."""
     return fold(text) == text.casefold()
@@ -438,12 +451,17 @@ def _clauses(
         spans.append((i, replace(clause, weight=MODIFIER_WEIGHT)))
         i = j
     english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in terms], glossary)
-    head = (terms[-1] if english else terms[0]) if terms else None
+    products = [t for t in terms if tuple(folded[t.start : t.end]) not in PROCESS_TERMS]
+    head = (products[-1] if english else products[0]) if products else None
     for span in terms:
         text = " ".join(accented[span.start : span.end])
         if span is not head:
+            # Another product named (an ingredient, a flavour: "cinnamon" of an oil) counts
+            # as much as the head's own name; a process (dried, roasted) as a quality.
+            process = tuple(folded[span.start : span.end]) in PROCESS_TERMS
             slots = (tuple("g:" + c for c in span.concepts),)
-            spans.append((span.start, Clause(text, slots, span.concepts)))
+            weight = MODIFIER_WEIGHT if process else CONCEPT_WEIGHT
+            spans.append((span.start, Clause(text, slots, span.concepts, weight)))
             continue
         # The head: the kind of product (its shortest term, which the listing must be, as
         # its own head: "bắp" is not "rượu ngô", "lụa" is not "chả lụa"), and the product
