@@ -78,11 +78,28 @@ class Glossary:
         plain: bool = False,
         ignore: frozenset[str] = frozenset(),
         keep: Callable[[tuple[str, ...]], bool] | None = None,
+        english: bool = False,
     ) -> list[Span]:
         """The longest vocabulary term starting at each syllable, left to right, without
-        overlaps: "mật ong rừng" is the one term "mật ong rừng" when the vocabulary has it."""
+        overlaps: "mật ong rừng" is the one term "mật ong rừng" when the vocabulary has it.
+        English is read from the right, where its head is ("arabica coffee beans")."""
         found: list[Span] = []
         n = len(folded)
+        if english:
+            end = n
+            while end > 0:
+                span = None
+                for start in range(max(0, end - max(self.phrase_length.values(), default=1)), end):
+                    hit = self._term(accented, folded, start, end - start, plain, True)
+                    if hit is not None and (keep is None or keep(hit)):
+                        span = Span(start, end, hit)
+                        break
+                if span is None:
+                    end -= 1
+                    continue
+                found.append(span)
+                end = span.start
+            return found[::-1]
         i = 0
         while i < n:
             span = self._longest(accented, folded, i, plain, ignore, keep)
@@ -102,15 +119,16 @@ class Glossary:
         plain: bool = False,
         english: bool = False,
     ) -> tuple[str, ...]:
-        """The concepts of the shortest term a span's head is ("cà phê" in "cà phê bột",
-        "coffee" in "ground coffee"): the kind of product, whatever its variety."""
+        """The concepts of the longest shorter term a span's head is ("cà phê" in "cà phê
+        bột", "fish sauce" in "Phu Quoc fish sauce"): the kind of product, whatever its
+        variety."""
         if english:
-            for start in range(span.end - 1, span.start - 1, -1):
+            for start in range(span.start + 1, span.end):
                 hit = self._term(accented, folded, start, span.end - start, plain, True)
                 if hit is not None:
                     return hit
         else:
-            for length in range(1, span.end - span.start + 1):
+            for length in range(span.end - span.start - 1, 0, -1):
                 hit = self._term(accented, folded, span.start, length, plain, False)
                 if hit is not None:
                     return hit
@@ -144,7 +162,7 @@ class Glossary:
         """What a listing's title is: the concepts of every term that starts where its head
         term starts. Vietnamese puts the head first ("rượu ngô" is a rượu, "mật ong hoa vải"
         a honey), English last ("corn liquor")."""
-        spans = self.spans(accented, folded, plain=plain, ignore=ignore)
+        spans = self.spans(accented, folded, plain=plain, ignore=ignore, english=english)
         if not spans:
             return []
         head = spans[-1] if english else spans[0]

@@ -47,6 +47,8 @@ def singular(word: str) -> str:
     """
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("rves", "lves", "eaves", "oaves")):
+        return word[:-3] + "f"  # scarves, shelves, leaves, loaves
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

@@ -66,7 +66,7 @@ ENGLISH_STOPWORDS = _word_set(
     """
     a an and of for to in with from on by our we need looking buy supplier suppliers product
     products quality high good best per month monthly sourcing wanted buying export import
-    long term contract private label payment sample price list above star ocop vietnam the
+    long term contract private label payment sample price list above ocop vietnam the
     at or is are
     """
 )
@@ -102,13 +102,13 @@ _STOP_PHRASE_LENGTHS = sorted({len(p) for p in STOP_PHRASES}, reverse=True)
 MEASURE_WORDS = _word_set(
     """
     kg g gr gram gam ml l lít liter litre tấn tạ lạng cân hộp gói chai túi thùng bịch hũ lọ
-    cái chiếc bộ tháng năm ngày tuần con box bottle pack piece set unit units carton bag
+    cái chiếc bộ tháng năm ngày tuần con box bottle pack piece set unit units carton bag sao
     """
 )
 PLAIN_MEASURE_WORDS = _word_set(
     """
     kg g gr gram gam ml l lit liter litre hop chai tui thung bich chiec ngay tuan box bottle
-    pack piece set unit units carton bag
+    pack piece set unit units carton bag sao star
     """
 )
 
@@ -201,7 +201,21 @@ def _head_concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> li
             folded[i] = accented[i] = ""
     spans = glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS)
     english = _english(toks, plain, [" ".join(accented[s.start : s.end]) for s in spans], glossary)
-    return glossary.head_concepts(accented, folded, plain=plain, ignore=STOPWORDS, english=english)
+    # An English title's head comes before "for", "with"...: "rice paper for spring rolls".
+    end = _before_preposition(toks) if english else len(toks)
+    return glossary.head_concepts(
+        accented[:end], folded[:end], plain=plain, ignore=STOPWORDS, english=english
+    )
+
+
+_PREPOSITIONS = frozenset({"for", "with", "from", "to", "in", "by"})
+
+
+def _before_preposition(toks: Sequence[Token]) -> int:
+    for i, t in enumerate(toks):
+        if i > 0 and t.folded in _PREPOSITIONS:
+            return i
+    return len(toks)
 
 
 def _accented_key(token: Token, plain: bool) -> str:
@@ -425,14 +439,18 @@ def _clauses(
         clause = _word_clause(toks[start:end], plain, stats)
         spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
     terms: list[Span] = []
-    for span in glossary.spans(
-        accented,
-        folded,
-        plain=plain,
-        ignore=STOPWORDS,
+
+    def known(concepts: tuple[str, ...]) -> bool:
         # A term no listing has ("trà thảo mộc") is read as its words.
-        keep=lambda concepts: any(stats.df("g:" + c) for c in concepts),
-    ):
+        return any(stats.df("g:" + c) for c in concepts)
+
+    found = glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS, keep=known)
+    english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in found], glossary)
+    if english:
+        found = glossary.spans(
+            accented, folded, plain=plain, ignore=STOPWORDS, keep=known, english=True
+        )
+    for span in found:
         if not any(taken[span.start : span.end]):
             terms.append(span)
             for i in range(span.start, span.end):
@@ -450,8 +468,10 @@ def _clauses(
         clause = _word_clause(toks[i:j], plain, stats)
         spans.append((i, replace(clause, weight=MODIFIER_WEIGHT)))
         i = j
-    english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in terms], glossary)
-    products = [t for t in terms if tuple(folded[t.start : t.end]) not in PROCESS_TERMS]
+    end = _before_preposition(toks) if english else len(toks)
+    products = [
+        t for t in terms if tuple(folded[t.start : t.end]) not in PROCESS_TERMS and t.end <= end
+    ]
     head = (products[-1] if english else products[0]) if products else None
     for span in terms:
         text = " ".join(accented[span.start : span.end])

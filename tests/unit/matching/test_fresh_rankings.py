@@ -46,8 +46,8 @@ def _ranked(
 
 def test_an_offer_changed_or_archived_since_the_last_call_shows_as_it_is_now(db: Session) -> None:
     producer = _producer(db, "HTX Ong Mật")
-    cheap = _offer(db, producer, "Mật ong hoa nhãn", unit_price_vnd=90_000)
-    other = _offer(db, producer, "Mật ong rừng", unit_price_vnd=95_000)
+    cheap = _offer(db, producer, "Mật ong hoa nhãn loại 1", unit_price_vnd=90_000)
+    other = _offer(db, producer, "Mật ong hoa nhãn loại 2", unit_price_vnd=95_000)
     requirement = _requirement(db, unit="kg", max_unit_price_vnd=100_000)
     state = RankingState()
     first = _ranked(db, state, requirement)
