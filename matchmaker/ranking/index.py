@@ -404,6 +404,8 @@ class OfferIndex:
                 relevant &= hit
         coverage = covered / total
         relevant &= coverage >= COVERAGE - 1e-6
+        if plan.excluded:
+            relevant &= ~self._postings(plan.excluded)
         # Related: the same kind of product, not as asked ("mật ong hoa vải" for "mật ong
         # rừng"); other products that merely share a word are neither.
         heads = [hit for clause, _, hit in weighed if clause.head]
@@ -687,6 +689,8 @@ class OfferIndex:
         if not weighed:
             return same_category or not (plan.clauses or plan.description_clauses)
         column = self._vectorizer.column
+        if any(column(t) in columns for t in plan.excluded):
+            return False
         covered = total = 0.0
         for clause, weight in weighed:
             hit = all(any(column(t) in columns for t in slot) for slot in clause.slots)

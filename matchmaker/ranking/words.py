@@ -126,6 +126,31 @@ PROCESS_TERMS: frozenset[tuple[str, ...]] = frozenset(
 )
 
 
+# Words that say a product is fresh, or dried/preserved: with accents and folded.
+_STATES = {
+    "fresh": (_word_set("tươi sống fresh live"), _word_set("tuoi fresh live")),
+    "preserved": (
+        _word_set(
+            "sấy khô kho dẻo giòn mứt ép đặc bột dried dehydrated candied powder juice jam "
+            "canned pickled"
+        ),
+        _word_set("say kho deo mut dried dehydrated candied powder juice jam canned pickled"),
+    ),
+}
+_OPPOSITE = {"fresh": "preserved", "preserved": "fresh"}
+
+
+def _states(toks: Sequence[Token], plain: bool) -> set[str]:
+    """Whether a title says fresh, preserved, both or neither."""
+    found = set()
+    for state, (accented_words, folded_words) in _STATES.items():
+        if any(
+            (t.folded in folded_words) if plain else (t.accented in accented_words) for t in toks
+        ):
+            found.add(state)
+    return found
+
+
 def is_plain(text: str) -> bool:
     """True when the text carries no Vietnamese diacritic at all (typed without accents)."""
     return fold(text) == text.casefold()
@@ -252,6 +277,8 @@ def _add_field(
     if title:
         for concept in _head_concepts(toks, plain, glossary):
             _add(terms, "h:" + concept, _WEIGHTS["h"])
+        for state in _states(toks, plain):
+            _add(terms, "p:" + state, _WEIGHTS["h"])
     content = [t for t in toks if not t.stop]
     for t in content:
         _add(terms, "w:" + t.folded, _WEIGHTS["w"] * boost)
@@ -341,6 +368,8 @@ class QueryPlan:
     terms: dict[str, float]
     corrected: str | None = None
     description_clauses: tuple[Clause, ...] = field(default=())
+    # Terms an offer must not have to be relevant: a dried product for "vải thiều tươi".
+    excluded: tuple[str, ...] = ()
 
 
 def _unknown(token: Token, stats: Stats, glossary: Glossary) -> bool:
@@ -421,7 +450,12 @@ def read_request(
                     reading = stats.readings.best(folded) if kind in "wb" else None
                     if reading is not None:
                         _add(terms, ("a:" if kind == "w" else "B:") + reading, _WEIGHTS["b"])
-    return QueryPlan(tuple(clauses), frozenset(broader), terms, corrected, tuple(body_clauses))
+    states = _states(toks, plain)
+    # Fresh asked, dried not (or the other way round): the other state is not what was asked.
+    excluded = tuple(f"p:{other}" for state, other in _OPPOSITE.items() if states == {state})
+    return QueryPlan(
+        tuple(clauses), frozenset(broader), terms, corrected, tuple(body_clauses), excluded
+    )
 
 
 def _clauses(
