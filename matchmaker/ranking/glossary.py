@@ -7,7 +7,7 @@ Every term, Vietnamese or English, maps to a *concept*. Terms that share an Engl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
@@ -66,6 +66,8 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # What buyers abbreviate, folded syllables -> the words written out.
+    rewrites: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Folded terms by language.
     english: frozenset[tuple[str, ...]] = frozenset()
     vietnamese: frozenset[tuple[str, ...]] = frozenset()
@@ -210,7 +212,11 @@ class Glossary:
     ) -> tuple[str, ...] | None:
         if plain:
             return self.phrases.get(tuple(folded[i : i + length]))
-        return self.accented_phrases.get(tuple(accented[i : i + length]))
+        hit = self.accented_phrases.get(tuple(accented[i : i + length]))
+        if hit is None and accented[i : i + length] == folded[i : i + length]:
+            # Typed without accents inside a text with some ("mat ong" in "mat ong rừng").
+            hit = self.phrases.get(tuple(folded[i : i + length]))
+        return hit
 
     def _word(
         self,
@@ -224,7 +230,7 @@ class Glossary:
         word = folded[i]
         hit = self.folded_words.get(word) if english else None
         hit = hit or self.accented_words.get(accented[i])
-        if hit is None and plain and word not in ignore:
+        if hit is None and (plain or accented[i] == word) and word not in ignore:
             hit = self.plain_words.get(word)
         sense_key = word if plain else accented[i]
         if hit is not None and sense_key in self.senses:
@@ -470,4 +476,23 @@ def default_glossary() -> Glossary:
     products = frozenset(" ".join(_term_key(en)[1]) for entry in entries for en in entry.en)
     homographs = folder.joinpath("homographs.tsv").read_text("utf-8")
     entries += parse_sense_entries(homographs, products)
-    return build_glossary(entries, parse_senses(homographs, products))
+    glossary = build_glossary(entries, parse_senses(homographs, products))
+    rewrites = parse_rewrites(folder.joinpath("abbreviations.tsv").read_text("utf-8"))
+    return replace(glossary, rewrites=rewrites)
+
+
+# Abbreviations written out in text; units are quantities, read apart.
+_REWRITTEN_KINDS = frozenset({"abbreviation", "grade", "variety"})
+
+
+def parse_rewrites(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """``term<TAB>expansion<TAB>kind<TAB>note``: what buyers type for what. A term with
+    several expansions ("tp": thực phẩm or thành phố) is left as typed."""
+    found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for row in _rows(text):
+        if len(row) >= 3 and row[2] in _REWRITTEN_KINDS:
+            term = tuple(fold(w) for w in words(row[0]))
+            expansion = tuple(words(row[1]))
+            if term and expansion and term != tuple(fold(w) for w in expansion):
+                found.setdefault(term, set()).add(expansion)
+    return {term: next(iter(e)) for term, e in found.items() if len(e) == 1}

@@ -163,7 +163,10 @@ class Token:
     stop: bool
 
 
-def tokens(text: str) -> list[Token]:
+def tokens(text: str, glossary: Glossary | None = None) -> list[Token]:
+    """The syllables of a text with their folded forms and whether each is filler; with a
+    glossary, the abbreviations, varieties and grades buyers type written out ("st 25" is
+    "ST25", "40N" is "40 độ đạm")."""
     plain = is_plain(text)
     out = []
     for word in words(text):
@@ -176,6 +179,8 @@ def tokens(text: str) -> list[Token]:
                 accented == folded and folded in ENGLISH_STOPWORDS
             )
         out.append(Token(accented, folded, stop))
+    if glossary is not None and glossary.rewrites:
+        out = _rewritten(out, glossary.rewrites, plain)
     folded_all = [t.folded for t in out]
     i = 0
     while i < len(out):
@@ -243,6 +248,32 @@ def _before_preposition(toks: Sequence[Token]) -> int:
     return len(toks)
 
 
+def _rewritten(
+    toks: list[Token], rewrites: dict[tuple[str, ...], tuple[str, ...]], plain: bool
+) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    longest = max(len(k) for k in rewrites)
+    while i < len(toks):
+        for length in range(min(longest, len(toks) - i), 0, -1):
+            expansion = rewrites.get(tuple(t.folded for t in toks[i : i + length]))
+            if expansion is None:
+                continue
+            words_out = list(expansion)
+            # "gạo st 25" is "gạo ST25", not "gạo gạo ST25".
+            while words_out and out and len(words_out) > 1 and fold(words_out[0]) == out[-1].folded:
+                words_out.pop(0)
+            for word in words_out:
+                folded = fold(word)
+                out.append(Token(folded if plain else word, folded, False))
+            i += length
+            break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
 def _accented_key(token: Token, plain: bool) -> str:
     # A listing typed without accents has only its folded forms, also as its "accented" ones,
     # so a request with accents still meets it (see ``Clause``).
@@ -270,7 +301,7 @@ def _add_field(
 ) -> None:
     if not text:
         return
-    toks = tokens(text)
+    toks = tokens(text, glossary)
     plain = is_plain(text)
     for concept in _concepts(toks, plain, glossary):
         _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
@@ -372,6 +403,23 @@ class QueryPlan:
     excluded: tuple[str, ...] = ()
 
 
+def _restored(toks: Sequence[Token], stats: Stats) -> list[Token]:
+    """Words typed without accents, given the accents the catalogue's titles write them with
+    when one reading is the clear majority ("ca kho" is "cá kho" when the listings say so).
+    Only the vocabulary is read with them: words still match whatever their accents."""
+    out = list(toks)
+    for i in range(len(out) - 1):
+        x, y = out[i], out[i + 1]
+        if x.stop or y.stop or x.accented != x.folded:
+            continue
+        reading = stats.readings.best(f"{x.folded}_{y.folded}")
+        if reading is not None:
+            first, second = reading.split("_", 1)
+            out[i] = Token(first, x.folded, False)
+            out[i + 1] = Token(second, y.folded, False)
+    return out
+
+
 def _unknown(token: Token, stats: Stats, glossary: Glossary) -> bool:
     word = token.folded
     return not (
@@ -426,7 +474,7 @@ def read_request(
     """Read a request (a requirement or a search) into clauses and scoring terms."""
     glossary = glossary or default_glossary()
     plain = is_plain(title)
-    toks = tokens(title)
+    toks = tokens(title, glossary)
     if plain:
         # Two syllables run together ("hatdieu") are split at once: no reading is lost.
         toks = [t for token in toks for t in _split(token, stats, glossary)]
@@ -435,10 +483,13 @@ def read_request(
     corrected = None
     if [t.folded for t in fixed] != [t.folded for t in toks]:
         corrected = " ".join(t.folded for t in fixed)
+    if plain:
+        toks = _restored(toks, stats)
     clauses, broader = _clauses(toks, plain, stats, glossary)
     body_clauses: list[Clause] = []
     if body:
-        body_clauses, body_broader = _clauses(tokens(body), is_plain(body), stats, glossary)
+        body_toks = tokens(body, glossary)
+        body_clauses, body_broader = _clauses(body_toks, is_plain(body), stats, glossary)
         broader |= body_broader
     terms = document_terms(title, body, glossary)
     if plain:
@@ -463,6 +514,8 @@ def _clauses(
 ) -> tuple[list[Clause], set[str]]:
     accented = [t.accented for t in toks]
     folded = [t.folded for t in toks]
+    # Words are matched as typed; the vocabulary is read with the accents restored.
+    typed_plain, plain = plain, plain and accented == folded
     broader = set(_concepts(toks, plain, glossary))
     taken = [t.stop for t in toks]
     spans: list[tuple[int, Clause]] = []
@@ -470,7 +523,7 @@ def _clauses(
     for start, end in _places(folded, taken):
         for i in range(start, end):
             taken[i] = True
-        clause = _word_clause(toks[start:end], plain, stats)
+        clause = _word_clause(toks[start:end], typed_plain, stats)
         spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
     terms: list[Span] = []
 
@@ -499,7 +552,7 @@ def _clauses(
         j = i + 1
         while j < len(toks) and free[j] and _cohesive(toks[j - 1], toks[j], stats):
             j += 1
-        clause = _word_clause(toks[i:j], plain, stats)
+        clause = _word_clause(toks[i:j], typed_plain, stats)
         spans.append((i, replace(clause, weight=MODIFIER_WEIGHT)))
         i = j
     end = _before_preposition(toks) if english else len(toks)
