@@ -493,6 +493,12 @@ def parse_rewrites(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
         if len(row) >= 3 and row[2] in _REWRITTEN_KINDS:
             term = tuple(fold(w) for w in words(row[0]))
             expansion = tuple(words(row[1]))
+            # A variety is written as it is known ("st 25" is "ST25"), not with its product
+            # word added ("gạo ST25"): the text names the product already, or not at all.
+            for start in range(len(expansion)):
+                if "".join(fold(w) for w in expansion[start:]) == "".join(term):
+                    expansion = expansion[start:]
+                    break
             if term and expansion and term != tuple(fold(w) for w in expansion):
                 found.setdefault(term, set()).add(expansion)
     return {term: next(iter(e)) for term, e in found.items() if len(e) == 1}
