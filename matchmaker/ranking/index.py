@@ -62,6 +62,10 @@ _MERGE_SHARE = 0.05
 _MERGE_MIN = 2000
 # Open requirements whose analysed text is kept; far above the number open at any time.
 _REQUIREMENT_CACHE = 50_000
+# Related products (the same kind, not as asked) follow the relevant ones when fewer than
+# these are relevant, at most this many: a way to widen, not padding.
+RELATED_WHEN_FEWER = 5
+RELATED_SHOWN = 3
 # A related product is a poorer match than any relevant one of the same practical fit.
 RELATED_DISCOUNT = 0.6
 
@@ -551,10 +555,16 @@ class OfferIndex:
         if k <= 0 or not requirement_open(requirement, on):
             return []
         chosen = self._ranked(requirement, k, on, responsiveness, exposure, scorer, False)
-        if related and len(chosen) < k:
-            # Fewer relevant offers than asked for: the same kind of product, marked.
+        if related and len(chosen) < min(k, RELATED_WHEN_FEWER):
+            # Few relevant offers: a few of the same kind of product follow, marked.
             chosen += self._ranked(
-                requirement, k - len(chosen), on, responsiveness, exposure, scorer, True
+                requirement,
+                min(RELATED_SHOWN, k - len(chosen)),
+                on,
+                responsiveness,
+                exposure,
+                scorer,
+                True,
             )
         return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
 
