@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -68,6 +69,22 @@ RELATED_WHEN_FEWER = 5
 RELATED_SHOWN = 3
 # A related product is a poorer match than any relevant one of the same practical fit.
 RELATED_DISCOUNT = 0.6
+
+
+class Pair(NamedTuple):
+    """An offer with its text similarity to a request and, read in words, the share of the
+    request's clauses it covers (which then measures relevance instead of the similarity
+    relative to the best offer: the same for a pair whichever side is ranked)."""
+
+    offer: OfferRecord
+    text: float
+    coverage: float | None = None
+
+
+class Candidates(NamedTuple):
+    positions: np.ndarray
+    text: np.ndarray
+    coverage: np.ndarray | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,9 +487,9 @@ class OfferIndex:
         limit: int = CANDIDATES,
         *,
         related: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> Candidates:
         """Positions of the eligible offers relevant to a requirement (with ``related``: of
-        those only related to it) most likely to fit, with their text scores."""
+        those only related to it) most likely to fit, with their text scores and coverage."""
         plan = self._requirement_plan(requirement)
         text = self.text_scores(requirement.title, requirement.description, plan)
         n = len(self._offers)
@@ -498,7 +515,8 @@ class OfferIndex:
         prior += _GROUP_BONUS * (self._columns.group[found] == group)
         if len(found) > limit:
             found = found[np.argpartition(-prior, limit - 1)[:limit]]
-        return found, text[found]
+        coverage = None if relevance is None else relevance.coverage[found]
+        return Candidates(found, text[found], coverage)
 
     def _requirement_plan(self, requirement: RequirementRecord) -> QueryPlan | None:
         """A requirement read into clauses, remembered while its text is unchanged."""
@@ -523,9 +541,13 @@ class OfferIndex:
         if cached is None:
             if len(self._requirement_cache) >= _REQUIREMENT_CACHE:
                 self._requirement_cache.clear()
-            cached = self._vectorizer.term_frequencies(
-                [(requirement.title, requirement.description)], grow=False
-            )
+            plan = self._requirement_plan(requirement)
+            if plan is None:
+                cached = self._vectorizer.term_frequencies(
+                    [(requirement.title, requirement.description)], grow=False
+                )
+            else:  # scored on the same terms as when the buyer's side is ranked
+                cached = self._vectorizer.rows([plan.terms], grow=False)
             self._requirement_cache[key] = cached
         return cached
 
@@ -578,10 +600,10 @@ class OfferIndex:
         scorer: Scorer | None,
         related: bool,
     ) -> list[ScoredOffer]:
-        positions, text = self.candidates(requirement, on, max(CANDIDATES, 3 * k), related=related)
+        found = self.candidates(requirement, on, max(CANDIDATES, 3 * k), related=related)
         # The candidates passed the column filters; the records are checked once chosen.
         scored = score_eligible(
-            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
+            requirement, self._pairs(found), on, responsiveness, scorer or self.scorer
         )
         for s in scored:
             s.features["related"] = 1.0 if related else 0.0
@@ -617,23 +639,29 @@ class OfferIndex:
     def _records(self, positions: np.ndarray) -> list[OfferRecord | None]:
         return [self._offers[p] for p in positions.tolist()]
 
-    def _pairs(self, positions: np.ndarray, text: np.ndarray) -> list[tuple[OfferRecord, float]]:
-        """(offer, text similarity) at live candidate positions."""
-        offers = self._records(positions)
-        return [(o, t) for o, t in zip(offers, text.tolist(), strict=True) if o is not None]
+    def _pairs(self, found: Candidates) -> list[Pair]:
+        """The live offers among candidates, with their text similarity and coverage."""
+        offers = self._records(found.positions)
+        coverage: list[float | None] = (
+            [None] * len(offers) if found.coverage is None else found.coverage.tolist()
+        )
+        return [
+            Pair(o, t, c)
+            for o, t, c in zip(offers, found.text.tolist(), coverage, strict=True)
+            if o is not None
+        ]
 
     def score_positions(
         self,
         requirement: RequirementRecord,
-        positions: np.ndarray,
-        text: np.ndarray,
+        found: Candidates,
         on: date,
         responsiveness: Mapping[str, float] | None = None,
         scorer: Scorer | None = None,
     ) -> list[ScoredOffer]:
-        """Full features and scores for candidate positions, best first; ineligible dropped."""
+        """Full features and scores for candidates, best first; ineligible dropped."""
         return score_pairs(
-            requirement, self._pairs(positions, text), on, responsiveness, scorer or self.scorer
+            requirement, self._pairs(found), on, responsiveness, scorer or self.scorer
         )
 
     def rank_requirements(
@@ -671,14 +699,17 @@ class OfferIndex:
         for requirement, similarity in zip(open_ones, text, strict=True):
             same_category = bool(requirement.category) and requirement.category == offer.category
             plan = self._requirement_plan(requirement)
+            coverage = None
             if plan is None:
                 if similarity < MIN_TEXT and not same_category:
                     continue
-            elif not self._covers(plan, offer_columns, same_category):
-                continue
+            else:
+                relevant, coverage = self._covers(plan, offer_columns)
+                if not relevant:
+                    continue
             pair = score_pairs(
                 requirement,
-                [(offer, float(similarity))],
+                [Pair(offer, float(similarity), coverage)],
                 on,
                 responsiveness,
                 scorer or self.scorer,
@@ -688,27 +719,30 @@ class OfferIndex:
         scored.sort(key=lambda pair: -pair[1].score)
         return [s.result(r, rank) for rank, (r, s) in enumerate(scored[:k], start=1)]
 
-    def _covers(self, plan: QueryPlan, columns: frozenset[int], same_category: bool) -> bool:
-        """Whether an offer with these term columns is relevant to a request (the same rule
-        as :meth:`relevance`, for one offer against many requests)."""
+    def _covers(self, plan: QueryPlan, columns: frozenset[int]) -> tuple[bool, float | None]:
+        """Whether an offer with these term columns is relevant to a request, and the share
+        of the request it covers (the same rule as :meth:`relevance`, for one offer against
+        many requests)."""
         weighed = self._weighed_kept.get(plan)
         if weighed is None:
             if len(self._weighed_kept) >= _REQUIREMENT_CACHE:
                 self._weighed_kept.clear()
             weighed = self._weighed_kept[plan] = [(c, w) for c, w, _ in self._weighed(plan)]
         if not weighed:
-            return same_category or not (plan.clauses or plan.description_clauses)
+            # No word the catalogue knows: relevant only when there was none to judge by.
+            return not (plan.clauses or plan.description_clauses), None
         column = self._vectorizer.column
         if any(column(t) in columns for t in plan.excluded):
-            return False
+            return False, None
         covered = total = 0.0
+        head = True
         for clause, weight in weighed:
             hit = all(any(column(t) in columns for t in slot) for slot in clause.slots)
-            if clause.head and not hit:
-                return False
+            head &= hit or not clause.head
             total += weight
             covered += weight * hit
-        return covered / total >= COVERAGE - 1e-6
+        coverage = covered / total
+        return head and coverage >= COVERAGE - 1e-6, coverage
 
 
 def _stacked(rows: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
@@ -757,7 +791,7 @@ _model_columns = itemgetter(*FEATURES)
 
 def score_pairs(
     requirement: RequirementRecord,
-    pairs: Sequence[tuple[OfferRecord, float]],
+    pairs: Sequence[Pair],
     on: date,
     responsiveness: Mapping[str, float] | None,
     scorer: Scorer,
@@ -768,13 +802,13 @@ def score_pairs(
     The hard constraints are checked here once more on the records themselves, so a result
     can never break one even if a column filter were wrong.
     """
-    eligible = [(o, t) for o, t in pairs if not violations(requirement, o, on)]
+    eligible = [p for p in pairs if not violations(requirement, p.offer, on)]
     return score_eligible(requirement, eligible, on, responsiveness, scorer, best_text)
 
 
 def score_eligible(
     requirement: RequirementRecord,
-    pairs: Sequence[tuple[OfferRecord, float]],
+    pairs: Sequence[Pair],
     on: date,
     responsiveness: Mapping[str, float] | None,
     scorer: Scorer,
@@ -783,18 +817,18 @@ def score_eligible(
     """Like :func:`score_pairs` for pairs whose hard constraints the caller checks itself."""
     if not pairs:
         return []
-    top = max(best_text if best_text is not None else max(t for _, t in pairs), _TEXT_REFERENCE)
+    top = max(best_text if best_text is not None else max(p.text for p in pairs), _TEXT_REFERENCE)
     answered = responsiveness or {}
     targets = delivery_targets(requirement)
     rows: list[ScoredOffer] = []
-    for offer, text in pairs:
+    for offer, text, coverage in pairs:
         fact = facts(requirement, offer, on, targets)
         features = pair_features(
             requirement,
             offer,
             on,
             text=text,
-            text_rel=text / top,
+            text_rel=text / top if coverage is None else coverage,
             responsiveness=answered.get(offer.producer_id),
             fact=fact,
         )

@@ -125,8 +125,9 @@ def propose_pools(
     need = requirement.quantity_per_month
     if not need or need <= 0:
         return []
-    positions, text = index.candidates(requirement, on)
-    scored = index.score_positions(requirement, positions, text, on, responsiveness)
+    scored = index.score_positions(
+        requirement, index.candidates(requirement, on), on, responsiveness
+    )
     if not scored:
         return []
     members = _members(scored)

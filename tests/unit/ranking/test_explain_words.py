@@ -248,7 +248,8 @@ def test_no_explanation_of_the_samples_shows_a_code() -> None:
             unmeasured = set(re.findall(r"\b\d+\b", _MEASURED.sub("", text)))
             assert not unmeasured & _PROVINCE_CODES, where
     # The scan covered the texts that name categories, units, prices and places.
-    assert {"same_category", "capacity_ok", "price_ok", "in_delivery_area"} <= seen
+    assert {"same_category", "capacity_ok", "price_ok"} <= seen
+    assert seen & {"in_delivery_area", "nearby", "far_from_delivery"}
 
 
 def test_pooled_supply_names_its_unit(make_offer, make_requirement, today) -> None:
