@@ -120,21 +120,21 @@ class Glossary:
         *,
         plain: bool = False,
         english: bool = False,
-    ) -> tuple[str, ...]:
-        """The concepts of the longest shorter term a span's head is ("cà phê" in "cà phê
-        bột", "fish sauce" in "Phu Quoc fish sauce"): the kind of product, whatever its
-        variety."""
+    ) -> Span:
+        """The longest shorter term a span's head is ("cà phê" in "cà phê bột", "fish
+        sauce" in "Phu Quoc fish sauce"): the kind of product, whatever its variety; the
+        span itself when it has none."""
         if english:
             for start in range(span.start + 1, span.end):
                 hit = self._term(accented, folded, start, span.end - start, plain, True)
                 if hit is not None:
-                    return hit
+                    return Span(start, span.end, hit)
         else:
             for length in range(span.end - span.start - 1, 0, -1):
                 hit = self._term(accented, folded, span.start, length, plain, False)
                 if hit is not None:
-                    return hit
-        return span.concepts
+                    return Span(span.start, span.start + length, hit)
+        return span
 
     def _term(
         self,

@@ -390,6 +390,8 @@ class OfferIndex:
         for clause in plan.clauses or plan.description_clauses:
             weight = self._clause_weight(clause)
             if weight == 0.0:
+                if clause.head:
+                    return []  # the product asked for is one no listing names
                 continue
             hit = np.ones(len(self._offers), bool)
             for slot in clause.slots:
@@ -434,9 +436,11 @@ class OfferIndex:
         return Relevance(coverage, relevant, related)
 
     def spelling(self, text: str) -> str | None:
-        """The query as the catalogue spells it, when the words as typed found nothing."""
-        plan = self.plan(text)
-        return None if plan is None else plan.corrected
+        """The query as the catalogue would spell it, when one of its words is not found as
+        typed (None when every word is)."""
+        if self.analyzer != "words":
+            return None
+        return read_request(text, "", self.stats(), self._vectorizer.glossary).corrected
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
         """Indexed offers relevant to ``text`` (any status), best first, with scores."""

@@ -574,11 +574,21 @@ def _clauses(
         # its own head: "bắp" is not "rượu ngô", "lụa" is not "chả lụa"), and the product
         # as named ("cà phê bột"), which counts as much.
         kind = glossary.generic(accented, folded, span, plain=plain, english=english)
-        slots = (tuple(dict.fromkeys("h:" + c for c in (*kind, *span.concepts))),)
-        spans.append((span.start, Clause(text, slots, kind, CONCEPT_WEIGHT, head=True)))
-        if set(span.concepts) - set(kind):
-            named = (tuple("g:" + c for c in span.concepts),)
-            spans.append((span.start, Clause(text, named, span.concepts, CONCEPT_WEIGHT)))
+        slots = (tuple(dict.fromkeys("h:" + c for c in (*kind.concepts, *span.concepts))),)
+        head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True)
+        spans.append((span.start, head_clause))
+        if kind != span:
+            # What the name adds to the kind ("rang" of "đậu phộng rang"): the named product,
+            # or those words anywhere in the listing ("Lạc đỏ rang tỏi").
+            rest = (
+                toks[kind.end : span.end]
+                if kind.start == span.start
+                else toks[span.start : kind.start]
+            )
+            named = tuple("g:" + c for c in span.concepts)
+            if len(rest) == 1:
+                named += _word_clause(rest, typed_plain, stats).slots[0]
+            spans.append((span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT)))
     if head is None:
         # No product term: the first word (the last in English) is the head.
         words_at = sorted(

@@ -1,0 +1,208 @@
+"""Relevance as buyers really type, over a small catalogue of real OCOP product names.
+
+Each case is one that a buyer met: single syllables matching across words ("ca phe" finding
+Cà Mau crab), accents ignored ("mật ong" finding "ống hút"), lists padded with unrelated
+products, regional and English words not bridged, "vải" the fruit taken for "vải" the cloth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
+
+TODAY = date(2026, 6, 1)
+
+# id, title, category, province: names as provinces list them.
+CATALOGUE = [
+    ("coffee-1", "Cà phê bột nguyên chất Buôn Ma Thuột", "food.coffee_cocoa", "66"),
+    ("coffee-2", "Cà phê Arabica Cầu Đất hạt rang", "food.coffee_cocoa", "68"),
+    ("coffee-3", "Cà phê Robusta rang xay Krông Pắc", "food.coffee_cocoa", "66"),
+    ("coffee-4", "Cà phê Khe Sanh", "food.coffee_cocoa", "46"),
+    ("crab", "Cua Cà Mau", "food.fresh", "96"),
+    ("dried-fish", "Khô cá lóc U Minh", "food.raw_processed", "96"),
+    ("shrimp", "Tôm khô Cà Mau", "food.raw_processed", "96"),
+    ("prawn", "Tôm sú sinh thái Cà Mau", "food.fresh", "96"),
+    ("braised-fish", "Cá kho làng Vũ Đại", "food.processed", "31"),
+    ("honey-1", "Mật ong rừng U Minh", "food.processed", "96"),
+    ("honey-2", "Mật ong hoa nhãn Hưng Yên", "food.processed", "33"),
+    ("honey-3", "Mật ong bạc hà Mèo Vạc", "food.processed", "08"),
+    ("straw", "Ống hút cỏ bàng Phú Mỹ", "handicraft.household_decor", "82"),
+    ("sedge-bag", "Túi cói Kim Sơn", "handicraft.household_decor", "37"),
+    ("shiitake", "Nấm hương rừng khô Bắc Kạn", "food.raw_processed", "19"),
+    ("tea-1", "Chè Shan tuyết cổ thụ Suối Giàng", "food.tea", "15"),
+    ("tea-2", "Trà Shan tuyết Tà Xùa", "food.tea", "14"),
+    ("tea-3", "Chè Tân Cương Thái Nguyên", "food.tea", "19"),
+    ("artichoke-tea", "Trà atiso Đà Lạt", "food.tea", "68"),
+    ("cinnamon", "Quế Trà My", "food.condiment", "48"),
+    ("coconut-candy", "Kẹo dừa Bến Tre", "food.processed", "86"),
+    ("peanut-north", "Lạc đỏ rang tỏi Nghi Lộc", "food.processed", "40"),
+    ("peanut-south", "Đậu phộng rang muối Tây Ninh", "food.processed", "80"),
+    ("sesame-north", "Vừng đen Hà Nam", "food.raw_processed", "37"),
+    ("sesame-south", "Mè đen Quảng Nam", "food.raw_processed", "48"),
+    ("pork-north", "Thịt lợn gác bếp Sơn La", "food.processed", "14"),
+    ("pork-south", "Giò heo Thủ Đức", "food.processed", "79"),
+    ("pineapple-north", "Dứa Đồng Giao", "food.fresh", "37"),
+    ("pineapple-south", "Khóm Cầu Đúc", "food.fresh", "91"),
+    ("corn-north", "Ngô nếp Mộc Châu", "food.fresh", "14"),
+    ("corn-south", "Bắp nếp Bình Định", "food.fresh", "52"),
+    ("custard-north", "Na Chi Lăng", "food.fresh", "20"),
+    ("custard-south", "Mãng cầu Bà Đen", "food.fresh", "80"),
+    ("bitter-north", "Mướp đắng rừng sấy khô", "food.raw_processed", "14"),
+    ("bitter-south", "Khổ qua rừng sấy khô Tây Ninh", "food.raw_processed", "80"),
+    ("bitter-tea", "Trà khổ qua rừng Tây Ninh", "food.tea", "80"),
+    ("paste-north", "Mắm tôm Hậu Lộc", "food.condiment", "38"),
+    ("paste-south", "Mắm ruốc Huế", "food.condiment", "46"),
+    ("green-pepper", "Tiêu xanh sấy thăng hoa", "food.condiment", "66"),
+    ("black-pepper", "Tiêu đen Phú Quốc", "food.condiment", "91"),
+    ("lychee", "Vải thiều Lục Ngạn", "food.fresh", "24"),
+    ("brocade", "Vải thổ cẩm Mai Châu", "textile.fabric_garment", "17"),
+    ("silk", "Lụa Vạn Phúc", "textile.fabric_garment", "01"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> OfferIndex:
+    return OfferIndex(
+        OfferRecord(
+            id=offer_id,
+            title=title,
+            category=category,
+            unit="kg",
+            producer_id=f"producer-{offer_id}",
+            province=province,
+            ocop_stars=4 if offer_id != "coffee-4" else 3,
+            ocop_certified_until=date(2027, 12, 31),
+            certifications=frozenset({"traceability"}) if offer_id != "coffee-2" else frozenset(),
+        )
+        for offer_id, title, category, province in CATALOGUE
+    )
+
+
+def _request(title: str, **fields: Any) -> RequirementRecord:
+    return RequirementRecord(id=f"r-{title}", title=title, **fields)
+
+
+def _ranked(index: OfferIndex, title: str, **fields: Any) -> list[MatchResult]:
+    return index.rank(_request(title, **fields), k=10, on=TODAY)
+
+
+def _relevant(index: OfferIndex, title: str, **fields: Any) -> list[str]:
+    return [m.offer_id for m in _ranked(index, title, **fields) if not m.related]
+
+
+def _found(index: OfferIndex, q: str) -> list[str]:
+    return [o.id for o, _ in index.search(q)]
+
+
+def _starting(prefix: str) -> Callable[[str], bool]:
+    return lambda offer_id: offer_id.startswith(prefix)
+
+
+def test_ca_phe_without_accents_finds_coffee_and_nothing_else(index: OfferIndex) -> None:
+    for query in ("ca phe", "cà phê", "caphe", "coffee"):
+        found = _found(index, query)
+        assert set(found) == {"coffee-1", "coffee-2", "coffee-3", "coffee-4"}, query
+        assert set(_relevant(index, query)) == set(found), query
+
+
+def test_ca_phe_with_filters_shows_no_prawns_or_crab(index: OfferIndex) -> None:
+    # Four stars, traceability, delivery to Cà Mau: only coffee that qualifies, never seafood
+    # from Cà Mau because "ca" is in its name.
+    results = _ranked(
+        index,
+        "ca phe",
+        min_ocop_stars=4,
+        required_certifications=frozenset({"traceability"}),
+        delivery_provinces=frozenset({"96"}),
+    )
+    assert [m.offer_id for m in results if not m.related] and all(
+        m.offer_id.startswith("coffee") for m in results
+    )
+    assert "coffee-2" not in {m.offer_id for m in results}  # no traceability
+    assert "coffee-4" not in {m.offer_id for m in results}  # three stars
+
+
+def test_mat_ong_rung_lists_honey_only_and_is_never_padded(index: OfferIndex) -> None:
+    results = _ranked(index, "mat ong rung")
+    assert [m.offer_id for m in results if not m.related] == ["honey-1"]
+    # Other honeys may follow as related products, marked so; nothing else, and no padding.
+    assert all(m.offer_id.startswith("honey") for m in results)
+    assert all(m.related for m in results[1:])
+    assert len(results) < 10
+
+
+def test_mat_ong_with_accents_never_matches_ong_hut(index: OfferIndex) -> None:
+    assert "straw" not in _found(index, "mật ong")
+    assert "straw" not in _found(index, "mat ong")
+    assert set(_found(index, "mật ong")) == {"honey-1", "honey-2", "honey-3"}
+    assert _found(index, "ống hút") == ["straw"]
+
+
+@pytest.mark.parametrize(
+    ("north", "south", "north_offer", "south_offer"),
+    [
+        ("lạc rang", "đậu phộng rang", "peanut-north", "peanut-south"),
+        ("vừng đen", "mè đen", "sesame-north", "sesame-south"),
+        ("thịt lợn", "thịt heo", "pork-north", None),
+        ("dứa", "khóm", "pineapple-north", "pineapple-south"),
+        ("dứa", "thơm", "pineapple-north", "pineapple-south"),
+        ("ngô nếp", "bắp nếp", "corn-north", "corn-south"),
+        ("na", "mãng cầu", "custard-north", "custard-south"),
+        ("mướp đắng", "khổ qua", "bitter-north", "bitter-south"),
+        ("mắm tôm", "mắm ruốc", "paste-north", "paste-south"),
+        ("chè shan tuyết", "trà shan tuyết", "tea-1", "tea-2"),
+    ],
+)
+def test_regional_words_find_each_other_both_ways(
+    index: OfferIndex, north: str, south: str, north_offer: str, south_offer: str | None
+) -> None:
+    for query in (north, south):
+        found = _relevant(index, query)
+        assert north_offer in found, (query, found)
+        if south_offer is not None:
+            assert south_offer in found, (query, found)
+
+
+def test_english_green_pepper_finds_the_freeze_dried_pepper_only(index: OfferIndex) -> None:
+    assert _relevant(index, "Green pepper, freeze-dried") == ["green-pepper"]
+    assert _relevant(index, "Black pepper") == ["black-pepper"]
+
+
+def test_vai_the_fruit_and_vai_the_cloth_stay_apart(index: OfferIndex) -> None:
+    assert _relevant(index, "vải thiều") == ["lychee"]
+    assert _relevant(index, "vai thieu") == ["lychee"]
+    assert _relevant(index, "vải thổ cẩm") == ["brocade"]
+    assert "lychee" not in _relevant(index, "vải may áo")
+
+
+def test_shan_tuyet_tea_is_not_cinnamon_or_coconut_by_place_names(index: OfferIndex) -> None:
+    results = _ranked(index, "tra shan tuyet co thu")
+    assert {m.offer_id for m in results if not m.related} == {"tea-1", "tea-2"}
+    # Other teas may follow as related products; never cinnamon or candy from Trà My or
+    # Bến Tre.
+    assert all(m.offer_id.startswith(("tea", "artichoke", "bitter-tea")) for m in results)
+
+
+def test_ca_kho_is_braised_fish_and_kho_ca_is_dried_fish(index: OfferIndex) -> None:
+    assert _relevant(index, "cá kho") == ["braised-fish"]
+    assert _relevant(index, "khô cá lóc") == ["dried-fish"]
+
+
+def test_a_word_no_listing_has_finds_nothing_rather_than_its_neighbours(
+    index: OfferIndex,
+) -> None:
+    assert _found(index, "sầu riêng") == []
+    assert _ranked(index, "sầu riêng Cà Mau") == []
+
+
+def test_a_run_together_or_misspelt_word_is_read_as_the_catalogue_spells_it(
+    index: OfferIndex,
+) -> None:
+    assert set(_found(index, "matong")) == {"honey-1", "honey-2", "honey-3"}
+    assert index.spelling("vai thieuu") == "vai thieu"
