@@ -228,7 +228,8 @@ class Glossary:
         english: bool = True,
     ) -> tuple[str, ...] | None:
         word = folded[i]
-        hit = self.folded_words.get(word) if english else None
+        # English words carry no accents: "Hạt" is not a hat.
+        hit = self.folded_words.get(word) if english and accented[i] == word else None
         hit = hit or self.accented_words.get(accented[i])
         if hit is None and (plain or accented[i] == word) and word not in ignore:
             hit = self.plain_words.get(word)

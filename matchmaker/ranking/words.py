@@ -275,9 +275,9 @@ def _rewritten(
 
 
 def _accented_key(token: Token, plain: bool) -> str:
-    # A listing typed without accents has only its folded forms, also as its "accented" ones,
-    # so a request with accents still meets it (see ``Clause``).
-    return token.folded if plain else token.accented
+    # A listing typed without accents has only its folded forms: they are kept apart ("q:",
+    # "Q:") from the words an accented listing writes without accents ("kho" is not "khô").
+    return ("q:" if plain else "a:") + (token.folded if plain else token.accented)
 
 
 def document_terms(
@@ -313,14 +313,15 @@ def _add_field(
     content = [t for t in toks if not t.stop]
     for t in content:
         _add(terms, "w:" + t.folded, _WEIGHTS["w"] * boost)
-        _add(terms, "a:" + _accented_key(t, plain), _WEIGHTS["a"] * boost)
+        _add(terms, _accented_key(t, plain), _WEIGHTS["a"] * boost)
     # Pairs of syllables written next to each other (stop words included: "bánh đa cua" is
     # one product, and dropping a word must not join two that were apart).
     for x, y in pairwise(toks):
         if x.stop and y.stop:
             continue
         _add(terms, f"b:{x.folded}_{y.folded}", _WEIGHTS["b"] * boost)
-        _add(terms, f"B:{_accented_key(x, plain)}_{_accented_key(y, plain)}", _WEIGHTS["B"] * boost)
+        pair = f"{_accented_key(x, plain)[2:]}_{_accented_key(y, plain)[2:]}"
+        _add(terms, ("Q:" if plain else "B:") + pair, _WEIGHTS["B"] * boost)
     if title:
         for gram in char_ngrams([t.folded for t in content]):
             _add(terms, "c:" + gram, _WEIGHTS["c"] * boost)
@@ -613,8 +614,8 @@ def _slot_terms(
     if accented == folded and stats.df(exact) == 0:
         # Typed without accents inside an accented request ("mật ong rung"): match folded.
         return (f"{kind}:{folded}",)
-    # A listing typed without accents carries its folded form as its accented one.
-    return (exact,) if accented == folded else (exact, f"{upper}:{folded}")
+    # A listing typed without accents has the folded form only.
+    return (exact, f"{'q' if kind == 'w' else 'Q'}:{folded}")
 
 
 def _word_clause(toks: Sequence[Token], plain: bool, stats: Stats) -> Clause:
