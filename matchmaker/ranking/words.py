@@ -575,7 +575,21 @@ def _clauses(
         # its own head: "bắp" is not "rượu ngô", "lụa" is not "chả lụa"), and the product
         # as named ("cà phê bột"), which counts as much.
         kind = glossary.generic(accented, folded, span, plain=plain, english=english)
-        slots = (tuple(dict.fromkeys("h:" + c for c in (*kind.concepts, *span.concepts))),)
+        heads = [*kind.concepts, *span.concepts]
+        if not english and kind != span:
+            # A listing that is the kind named shorter, of two syllables at least ("cà phê"
+            # of "cà phê hạt rang": "Cà phê Arabica Sơn La hạt rang"), with what the name
+            # adds said elsewhere in it, is one too.
+            shortest = glossary.generic(
+                accented, folded, Span(kind.start, kind.end, kind.concepts), plain=plain
+            )
+            while shortest.end - shortest.start >= 2 and shortest != kind:
+                heads += shortest.concepts
+                shorter = glossary.generic(accented, folded, shortest, plain=plain)
+                if shorter == shortest:
+                    break
+                shortest = shorter
+        slots = (tuple(dict.fromkeys("h:" + c for c in heads)),)
         head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True)
         spans.append((span.start, head_clause))
         if kind != span:
@@ -587,7 +601,7 @@ def _clauses(
                 else toks[span.start : kind.start]
             )
             named = tuple("g:" + c for c in span.concepts)
-            if len(rest) == 1:
+            if len(rest) <= 2:
                 named += _word_clause(rest, typed_plain, stats).slots[0]
             spans.append((span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT)))
     if head is None:
