@@ -138,7 +138,7 @@ class EvaluationReport:
             f"{'style':<9} {'n':>3}  {'system':<34} {'NDCG@5':>7} {f'NDCG@{self.k}':>8} "
             f"{'junk':>6} {'shown':>6} {'violations':>10} {'related':>8} {'junk':>6}",
         ]
-        for style in [*self.styles, "all"]:
+        for style in dict.fromkeys([*self.styles, "all"]):
             n = self.styles.get(style, self.requirements)
             for i, s in enumerate(self.systems):
                 m = s.by_style.get(style)
