@@ -52,6 +52,8 @@ from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.records import offer_record, requirement_record
+from matchmaker.ranking import synonyms
+from matchmaker.ranking.analysis import Vectorizer
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.model import current_version, load_scorer
 from matchmaker.ranking.pooling import propose_pools
@@ -230,7 +232,12 @@ class RankingState:
         offers = session.scalars(
             select(Offer).options(joinedload(Offer.producer)).where(Offer.status != "archived")
         )
-        self._index = OfferIndex((offer_record(o) for o in offers), scorer=self.scorer)
+        vocabulary = synonyms.vocabulary_with(synonyms.read(self.models_dir))
+        self._index = OfferIndex(
+            (offer_record(o) for o in offers),
+            scorer=self.scorer,
+            vectorizer=Vectorizer(glossary=vocabulary),
+        )
         self.generation += 1
         # Hundreds of thousands of long-lived records would otherwise be walked by every
         # full garbage collection: half-second pauses in the middle of requests.

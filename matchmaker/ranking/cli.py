@@ -169,6 +169,37 @@ def make_ranking_cli(
                     f"  {name:<20} NDCG@{k} {quality.ndcg:.4f}  recall@{k} {quality.recall:.4f}"
                 )
 
+    @ranking.command("learn-synonyms")
+    @models_option(required=True)
+    @with_source
+    @click.option(
+        "--min-buyers",
+        default=3,
+        show_default=True,
+        help="Distinct buyers who must have accepted matches joining two words.",
+    )
+    def learn_synonyms_command(
+        models_dir: Path,
+        source: str,
+        file: Path | None,
+        eval_dir: Path | None,
+        k: int,
+        min_buyers: int,
+    ) -> None:
+        """Learn the words buyers use for what listings call otherwise, from their answers;
+        the pairs are read into the vocabulary when the offer index is next built."""
+        from matchmaker.ranking import synonyms
+
+        examples = _load_examples(source, file, eval_dir, feedback_source)
+        learned = synonyms.learn(examples, min_buyers=min_buyers)
+        path = synonyms.write(learned, models_dir)
+        for s in learned:
+            click.echo(
+                f"{s.asked} = {s.listed}  ({s.buyers} buyers, {s.accepted} accepted, "
+                f"{s.declined} declined)"
+            )
+        click.echo(f"{len(learned)} learned pairs from {len(examples)} answers, in {path}")
+
     @ranking.command("build-eval-set")
     @click.option("--seed", default=2025, show_default=True)
     @click.option(

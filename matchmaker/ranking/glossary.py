@@ -66,6 +66,8 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # The meanings read from the homographs, kept to build a larger vocabulary on this one.
+    sense_list: tuple[Sense, ...] = ()
     # What buyers abbreviate, folded syllables -> the words written out.
     rewrites: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Folded terms by language.
@@ -401,6 +403,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         accented_words=frozen(accented_words),
         plain_words=frozen(plain_words),
         senses={term: tuple(table) for term, table in sense_table.items()},
+        sense_list=senses,
         english=frozenset(_term_key(en)[1] for entry in entries for en in entry.en),
         vietnamese=frozenset(
             _term_key(term)[1] for entry in entries for term in (entry.vi, *entry.synonyms)
