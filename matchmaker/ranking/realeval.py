@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from matchmaker.ranking.codec import record_to_dict, write_jsonl
+from matchmaker.ranking.evalset import meets_conditions
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.reference import get_certification, get_province
 
@@ -223,24 +224,6 @@ def requirement_from_row(row: dict[str, str]) -> RequirementRecord:
         buyer_id=f"buyer-{key}",
         buyer_province=delivery[0] if delivery else ("01" if _seed(key, "city") % 2 else "79"),
     )
-
-
-def meets_conditions(requirement: RequirementRecord, offer: OfferRecord, on: date) -> bool:
-    """The buyer's hard conditions, written out apart from the engine's own check."""
-    if offer.status != "active":
-        return False
-    floor = max(
-        requirement.min_ocop_stars or 0, 3 if requirement.buyer_type == "introduction_point" else 0
-    )
-    if floor:
-        until = offer.ocop_certified_until
-        if offer.ocop_stars is None or offer.ocop_stars < floor or until is None or until < on:
-            return False
-    have = {c.lower() for c in offer.certifications}
-    if any(c.lower() not in have for c in requirement.required_certifications):
-        return False
-    need = requirement.min_shelf_life_days
-    return need is None or (offer.shelf_life_days is not None and offer.shelf_life_days >= need)
 
 
 def _check(products: list[dict[str, str]], requirements: list[dict[str, str]]) -> None:
