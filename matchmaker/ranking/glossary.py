@@ -25,6 +25,7 @@ class GlossaryEntry:
     vi: str
     en: tuple[str, ...]
     synonyms: tuple[str, ...] = ()
+    group: str = ""  # the OCOP sub-group it is mostly registered under, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,8 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # Concept -> the OCOP sub-groups its terms are registered under.
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
     # The meanings read from the homographs, kept to build a larger vocabulary on this one.
     sense_list: tuple[Sense, ...] = ()
     # What buyers abbreviate, folded syllables -> the words written out.
@@ -136,6 +139,23 @@ class Glossary:
                 hit = self._term(accented, folded, span.start, length, plain, False)
                 if hit is not None:
                     return Span(span.start, span.start + length, hit)
+        return span
+
+    def same_group(self, a: Sequence[str], b: Sequence[str]) -> bool:
+        """Whether two sets of concepts share an OCOP sub-group (cinnamon and cinnamon
+        sticks do; rice and rice paper do not)."""
+        left = set().union(*(self.groups.get(c, ()) for c in a))
+        return bool(left.intersection(*[set().union(*(self.groups.get(c, ()) for c in b))]))
+
+    def prefix(
+        self, accented: Sequence[str], folded: Sequence[str], span: Span, *, english: bool
+    ) -> Span:
+        """The longest shorter term that starts a span ("cinnamon" of "cinnamon stick");
+        the span when none does."""
+        for length in range(span.end - span.start - 1, 0, -1):
+            hit = self._term(accented, folded, span.start, length, False, english)
+            if hit is not None:
+                return Span(span.start, span.start + length, hit)
         return span
 
     def _term(
@@ -348,6 +368,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     phrases: dict[tuple[str, ...], set[str]] = {}
     accented_phrases: dict[tuple[str, ...], set[str]] = {}
+    groups: dict[str, set[str]] = {}
     phrase_length: dict[str, int] = {}
     folded_words: dict[str, set[str]] = {}
     accented_words: dict[str, set[str]] = {}
@@ -365,6 +386,8 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             if lang == "vi" and key[3:] in ambiguous and meaning:
                 key = meaning[0]
             concept = find(key).split(":", 1)[1].replace(" ", "_")
+            if entry.group:
+                groups.setdefault(concept, set()).add(entry.group)
             if len(folded) > 1:
                 phrases.setdefault(folded, set()).add(concept)
                 accented_phrases.setdefault(accented, set()).add(concept)
@@ -404,6 +427,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         plain_words=frozen(plain_words),
         senses={term: tuple(table) for term, table in sense_table.items()},
         sense_list=senses,
+        groups={concept: frozenset(g) for concept, g in groups.items()},
         english=frozenset(_term_key(en)[1] for entry in entries for en in entry.en),
         vietnamese=frozenset(
             _term_key(term)[1] for entry in entries for term in (entry.vi, *entry.synonyms)
@@ -431,7 +455,11 @@ def _alternatives(cell: str) -> list[str]:
 
 def parse_products(text: str) -> list[GlossaryEntry]:
     """``vi<TAB>en|en…<TAB>group``: a Vietnamese product term and its English names."""
-    return [GlossaryEntry(row[0], tuple(_alternatives(row[1]))) for row in _rows(text) if row[0]]
+    return [
+        GlossaryEntry(row[0], tuple(_alternatives(row[1])), group=row[2] if len(row) > 2 else "")
+        for row in _rows(text)
+        if row[0]
+    ]
 
 
 def parse_regional(text: str) -> list[GlossaryEntry]:

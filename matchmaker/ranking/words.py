@@ -589,6 +589,13 @@ def _clauses(
                 if shorter == shortest:
                     break
                 shortest = shorter
+        if english and kind == span:
+            # "Cinnamon sticks": no shorter term ends the name, so its first words may say
+            # what it is made of, and a listing of that ("Quế Trà My") is one, when both are
+            # products of one sub-group ("rice" is no "rice paper").
+            material = glossary.prefix(accented, folded, span, english=True).concepts
+            if glossary.same_group(material, span.concepts):
+                heads += material
         slots = (tuple(dict.fromkeys("h:" + c for c in heads)),)
         head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True)
         spans.append((span.start, head_clause))
