@@ -308,6 +308,11 @@ def _add_field(
     if title:
         for concept in _head_concepts(toks, plain, glossary):
             _add(terms, "h:" + concept, _WEIGHTS["h"])
+        # The title's first word, for products the vocabulary does not know: "Mắm thái" is
+        # more of a "mắm" than "Nước mắm" is.
+        first = next((t for t in toks if not t.stop), None)
+        if first is not None:
+            _add(terms, "f:" + first.folded, _WEIGHTS["h"])
         for state in _states(toks, plain):
             _add(terms, "p:" + state, _WEIGHTS["h"])
     content = [t for t in toks if not t.stop]
