@@ -98,7 +98,9 @@ def build() -> APIBlueprint:
 
     @api.get("/<int:requirement_id>/matches", responses={200: s.OfferMatchList, **ERRORS})
     def requirement_matches(path: s.RequirementPath, query: s.MatchQuery) -> Response:
-        """The offers that fit this requirement, ranked now, with reasons and gaps."""
+        """The offers that fit this requirement, ranked now, with reasons and gaps. When
+        fewer than five fit, up to three related products follow them, marked `related`
+        (never notified; show them apart)."""
         ranked = matching.offers_for_requirement(
             db_session(), get_ranking(), current_user(), path.requirement_id, query.limit
         )

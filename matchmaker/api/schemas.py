@@ -503,6 +503,11 @@ class OfferMatch(Schema):
     reasons: list[Explanation]
     gaps: list[Explanation]
     status: str
+    related: bool = Field(
+        description="Not the kind of product asked for, only a related one: listed after "
+        "every offer that fits, and only when fewer than five fit. Show it apart; it is "
+        "never notified to either side."
+    )
 
 
 class RequirementMatch(Schema):
@@ -516,7 +521,8 @@ class RequirementMatch(Schema):
 
 
 class OfferMatchList(RootModel[list[OfferMatch]]):
-    """The ranked offers, best first."""
+    """The ranked offers that fit, best first; then, when few fit, a few related products
+    (``related``)."""
 
 
 class RequirementMatchList(RootModel[list[RequirementMatch]]):
@@ -615,6 +621,12 @@ class SearchResult(Schema):
     suggestions: list[SearchSuggestion] = Field(
         description="When nothing is found: each filter given, with how many offers the "
         "search finds without it, most first; empty otherwise."
+    )
+    spelling: str | None = Field(
+        None,
+        description="When the words as typed find nothing: the words as the catalogue "
+        'spells them (e.g. "mien dong" for "mien dongg"), which the items were found for; '
+        'offer it as "did you mean". Null otherwise.',
     )
 
 

@@ -39,7 +39,9 @@ def build() -> APIBlueprint:
         and the filters, in the order asked; facet counts per province, category, stars and
         certification, each counted with the other filters applied; the matched whole words
         wrapped in <mark> (with their accents when the words carry accents). When nothing is
-        found, `suggestions` says how many offers the search finds without each filter."""
+        found, `suggestions` says how many offers the search finds without each filter. When the
+        words as typed find nothing, the search is made with the words as the catalogue spells
+        them, given in `spelling`."""
         current_user()
         filters = supplier_search.SearchFilters(
             q=query.q,
@@ -72,6 +74,7 @@ def build() -> APIBlueprint:
                     s.SearchSuggestion(drop=cast(s.SearchFilterName, d.drop), total=d.total)
                     for d in result.suggestions
                 ],
+                spelling=result.spelling,
             )
         )
 

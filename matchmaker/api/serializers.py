@@ -148,7 +148,11 @@ def _match_fields(match: Match) -> dict[str, Any]:
 
 
 def offer_match(ranked: RankedOffer) -> s.OfferMatch:
-    return s.OfferMatch(offer=offer_summary(ranked.offer), **_match_fields(ranked.match))
+    return s.OfferMatch(
+        offer=offer_summary(ranked.offer),
+        related=ranked.match.related,
+        **_match_fields(ranked.match),
+    )
 
 
 def requirement_match(ranked: RankedRequirement) -> s.RequirementMatch:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.catalog.models import Offer, Requirement, TimestampMixin
@@ -35,6 +44,9 @@ class Match(TimestampMixin, Base):
     features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
     model_version: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16), default="suggested")
+    # Only a product related to the one asked for, shown apart on the buyer's page when few
+    # fit: never a match to notify either side about. Each ranking of the pair says it again.
+    related: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     # Its date is the day of the latest ranking, which training recomputes features on; a
     # pair ranked again the same day with the same outcome keeps the time of the first.

@@ -94,6 +94,9 @@ class SearchResult:
     page: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # When the words as typed find nothing: the words as the catalogue spells them (what was
+    # searched for instead).
+    spelling: str | None = None
 
 
 def check_filters(filters: SearchFilters) -> None:
@@ -236,7 +239,8 @@ def search_offers(
     on: date | None = None,
 ) -> SearchResult:
     """Active offers for the words and filters, in the order asked; when none is found, the
-    filters to drop with the number of offers found without each."""
+    filters to drop with the number of offers found without each; when the words as typed
+    find nothing, the offers found for them as the catalogue spells them, and that spelling."""
     check_filters(filters)
     on = on or date.today()
     found = _found(session, state, replace(filters, sort=None), on)
@@ -269,6 +273,7 @@ def search_offers(
         page=page,
         facets=found.facets,
         suggestions=found.suggestions,
+        spelling=found.spelling,
     )
 
 
@@ -277,6 +282,7 @@ class _Found:
     matching: list[tuple[OfferRecord, float]]
     facets: dict[str, list[FacetCount]]
     suggestions: list[Suggestion]
+    spelling: str | None = None
 
 
 def _found(session: Session, state: RankingState, filters: SearchFilters, on: date) -> _Found:
@@ -289,8 +295,12 @@ def _found(session: Session, state: RankingState, filters: SearchFilters, on: da
         kept: _Found | None = searches.get(inputs, filters)
         if kept is not None:
             return kept
+        spelling = None
         if filters.q and filters.q.strip():
+            # When the words as typed find nothing, the index reads them as the catalogue
+            # spells them: the page then says so, so that the buyer can check the reading.
             hits = index.search(filters.q, limit=MAX_HITS)
+            spelling = index.spelling(filters.q)
             active = [(o, s) for o, s in hits if o.status == "active"]
         else:
             active = _browse_list(state, index)
@@ -300,6 +310,7 @@ def _found(session: Session, state: RankingState, filters: SearchFilters, on: da
         matching=matching,
         facets=_facets(active, checks, on),
         suggestions=[] if matching else _suggestions(active, checks),
+        spelling=spelling,
     )
     searches.put(inputs, filters, found)
     return found

@@ -350,7 +350,7 @@ def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
 _UPSERT_ATTEMPTS = 4
 _RETRYABLE = ("40P01", "40001")  # deadlock detected, serialization failure
 # What a ranking decides about a pair; a stored row that already says all of it is kept.
-_OUTCOME_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "model_version")
+_OUTCOME_COLUMNS = ("score", "rank", "reasons", "gaps", "features", "related", "model_version")
 _RANKED_COLUMNS = (*_OUTCOME_COLUMNS, "last_ranked_at", "updated_at")
 
 
@@ -391,6 +391,7 @@ def _record(
             "reasons": [r.as_dict() for r in result.reasons],
             "gaps": [g.as_dict() for g in result.gaps],
             "features": {k: round(float(v), 6) for k, v in result.features.items()},
+            "related": result.related,
             "model_version": version,
             "last_ranked_at": now,
             "created_at": now,
@@ -426,7 +427,16 @@ _MATCHES = cast(Table, Match.__table__)
 # What the database decides about an upserted row; the caller's values give the rest.
 _KEPT_COLUMNS = ("id", "status", "decline_reason", "created_at")
 # What differs from one row of an upsert to the next; the rest is the same for all of them.
-_PER_ROW_COLUMNS = ("requirement_id", "offer_id", "score", "rank", "reasons", "gaps", "features")
+_PER_ROW_COLUMNS = (
+    "requirement_id",
+    "offer_id",
+    "score",
+    "rank",
+    "reasons",
+    "gaps",
+    "features",
+    "related",
+)
 _SHARED_COLUMNS = ("model_version", "last_ranked_at", "created_at", "updated_at")
 
 

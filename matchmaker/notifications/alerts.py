@@ -2,7 +2,8 @@
 alerts for the other side's users (an email now, or a line in their next digest).
 
 Never the same pair twice to the same user (one :class:`MatchAlert` per user and match), never
-a pair that was declined, never above the user's daily cap (the rest waits for the digest).
+a pair that was declined or is only a related product, never above the user's daily cap (the
+rest waits for the digest).
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def alert_for_offer(
 
 
 def _is_new_and_good(match: Match, config: NotificationSettings) -> bool:
-    # Each side hears of a pair once (MatchAlert); a declined pair is never raised again.
-    return match.score >= config.min_score and match.status != "declined"
+    # Each side hears of a pair once (MatchAlert); a declined pair is never raised again, and
+    # a related product (shown apart on the buyer's page) is no match to tell anyone about.
+    return (
+        not match.related and match.score >= config.min_score and match.status != "declined"
+    )
 
 
 def recipients(

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from matchmaker.db import utcnow
+from matchmaker.matching.models import Match
 from matchmaker.notifications.alerts import enqueue_sending
 from matchmaker.notifications.models import MatchAlert, Notification, NotificationPreference
 from matchmaker.settings import NotificationSettings
@@ -28,9 +29,13 @@ def build_digests(
         raise ValueError(f"unknown digest period {period!r}")
     waiting = session.execute(
         select(MatchAlert, NotificationPreference)
+        .join(Match, Match.id == MatchAlert.match_id)
         .outerjoin(NotificationPreference, NotificationPreference.user_id == MatchAlert.user_id)
         .where(
             MatchAlert.notification_id.is_(None),
+            # A pair ranked since as only a related product waits: it is news again only if
+            # it fits again.
+            Match.related.is_(False),
             NotificationPreference.unsubscribed_at.is_(None),
             or_(
                 NotificationPreference.frequency == period,

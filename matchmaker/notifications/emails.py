@@ -147,6 +147,8 @@ class EmailBuilder:
                 for m in found
                 if m is not None
                 and m.status in LIVE_MATCH_STATUSES
+                # Ranked again meanwhile as only a related product: no longer news.
+                and not m.related
                 and m.offer.status == "active"
                 and m.requirement.status == "open"
             ),

@@ -12,6 +12,8 @@ from matchmaker.ranking.text import fold
 
 from .conftest import DESKTOP, PHONE, Journey
 
+# The suppliers that fit, not the related products listed apart below them.
+FITTING = "section[aria-labelledby=suppliers] ol.matches > li.match"
 TEXT = {
     "vi": {
         "signin": "Đăng nhập", "password": "Mật khẩu", "post": "Đăng nhu cầu",
@@ -48,36 +50,36 @@ def test_buyer_posts_a_requirement_and_accepts_a_supplier(journey: Journey) -> N
     page.get_by_role("button", name=t["signin"]).click()
 
     page.get_by_role("link", name=t["post"]).first.click()
-    page.get_by_label(t["need"]).fill(f"Khô cá sặc cho chuỗi cửa hàng ({journey.lang})")
+    page.get_by_label(t["need"]).fill(f"Gạo thơm cho chuỗi cửa hàng ({journey.lang})")
     page.get_by_label(t["quantity"]).fill("ba trăm")
     page.locator("#unit").select_option("kg")
     page.locator("#min_ocop_stars").select_option("3")
     page.get_by_role("button", name=t["submit"]).click()
     expect(page.locator("#quantity_per_month-error")).to_contain_text(t["bad_number"])
     expect(page.get_by_label(t["need"])).to_have_value(
-        f"Khô cá sặc cho chuỗi cửa hàng ({journey.lang})"
+        f"Gạo thơm cho chuỗi cửa hàng ({journey.lang})"
     )
     journey.shoot("requirement-form-error")
     page.get_by_label(t["quantity"]).fill("300")
     page.get_by_role("button", name=t["submit"]).click()
 
     expect(page.get_by_role("heading", name=t["suppliers"])).to_be_visible()
-    suppliers = page.locator("ol.matches > li.match")
+    suppliers = page.locator(FITTING)
     expect(suppliers.first).to_be_visible()
     expect(suppliers.first.locator("ul.reasons li").first).to_be_visible()
     journey.shoot("supplier-shortlist")
 
     first = suppliers.first
     first.get_by_role("button", name=t["accept"], exact=True).click()
-    first = page.locator("ol.matches > li.match").first
+    first = page.locator(FITTING).first
     expect(first.locator(".badge")).to_have_text(t["accepted"])
     expect(first.locator("dl.contact")).to_contain_text(t["contact"])
 
-    second = page.locator("ol.matches > li.match").nth(1)
+    second = page.locator(FITTING).nth(1)
     second.locator("summary", has_text=t["decline"]).click()
     second.get_by_label(t["why"]).select_option("price")
     second.get_by_role("button", name=t["send_decline"]).click()
-    expect(page.locator("ol.matches > li.match").nth(1).locator(".badge")).to_have_text(
+    expect(page.locator(FITTING).nth(1).locator(".badge")).to_have_text(
         t["declined"]
     )
     journey.shoot("accepted-and-declined")
@@ -120,6 +122,14 @@ _HALF_MARKED = """() => [...document.querySelectorAll('.results mark')].filter(m
 }).map(m => m.parentElement.textContent)"""
 
 
+def _only_coffee(page: object) -> None:
+    """Every listing found is a coffee (typed "ca phe": no "cá", no "phê" of anything else)."""
+    titles = page.locator(".results .cards > li h3")  # type: ignore[attr-defined]
+    expect(titles.first).to_be_visible()
+    found = titles.all_inner_texts()
+    assert found and all("cà phê" in title.lower() for title in found), found
+
+
 def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
     journey: Journey,
 ) -> None:
@@ -140,6 +150,7 @@ def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
 
         chips = page.locator(".chips a.chip")
         expect(chips).to_have_count(2)
+        _only_coffee(page)
         expect(page.get_by_role("link", name=s["clear_all"])).to_be_visible()
         expect(chips.first).to_have_attribute("aria-label", re.compile(s["remove"]))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -156,7 +167,71 @@ def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
         for text in marks.all_inner_texts():
             assert fold(text) in ("ca", "phe"), text
         assert page.evaluate(_HALF_MARKED) == []
+        _only_coffee(page)
         journey.shoot(f"search-chip-removed-at-{width}-width")
         page.set_viewport_size(size)
         page.get_by_role("link", name=s["clear_all"]).click()
         expect(chips).to_have_count(0)
+
+
+REQUEST_TEXT = {
+    "vi": {"only": re.compile(r"Chỉ có \d nhà cung cấp phù hợp với nhu cầu này"),
+           "one": "Chỉ có 1 nhà cung cấp phù hợp với nhu cầu này", "related": "Sản phẩm liên quan",
+           "widen": "Tìm nhà cung cấp theo"},
+    "en": {"only": re.compile(r"Only \d suppliers fit this request"),
+           "one": "Only one supplier fits this request", "related": "Related products",
+           "widen": "Search every supplier for"},
+}  # fmt: skip
+_WIDER_THAN_WINDOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def _post_one_line(journey: Journey, title: str) -> None:
+    t, page = TEXT[journey.lang], journey.page
+    journey.open("/buyer/requirements/new")
+    page.get_by_label(t["need"]).fill(title)
+    page.get_by_role("button", name=t["submit"]).click()
+    expect(page.get_by_role("heading", name=t["suppliers"])).to_be_visible()
+
+
+def _fits_the_window(journey: Journey, name: str) -> None:
+    for width, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        journey.page.set_viewport_size(size)
+        overflow = journey.page.evaluate(_WIDER_THAN_WINDOW)
+        assert overflow <= 0, f"{name} at {width} width: {overflow}px wider than the window"
+
+
+def test_a_one_line_requirement_lists_only_suppliers_of_that_product_and_related_ones_apart(
+    journey: Journey,
+) -> None:
+    t, r, page = TEXT[journey.lang], REQUEST_TEXT[journey.lang], journey.page
+    page.get_by_role("link", name=t["signin"]).first.click()
+    page.get_by_label("Email").fill(DEMO_LOGINS["buyer"])
+    page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=t["signin"]).click()
+
+    # Wild honey, typed without accents: the catalogue's honeys, nothing else, and how few.
+    page.set_viewport_size(PHONE)
+    _post_one_line(journey, "mat ong rung")
+    suppliers = page.locator(f"{FITTING} h3")
+    expect(suppliers.first).to_be_visible()
+    titles = suppliers.all_inner_texts()
+    assert titles and all("mật ong" in title.lower() for title in titles), titles
+    expect(page.locator(".few-fit-count")).to_have_text(r["only"])
+    expect(page.locator(".widen a", has_text=r["widen"])).to_be_visible()
+    _fits_the_window(journey, "honey request")
+    journey.shoot("one-line-request-few-fit")
+
+    # Purple sweet potato: one fits; plain sweet potatoes follow as related products.
+    page.set_viewport_size(PHONE)
+    _post_one_line(journey, "khoai lang tim")
+    fitting = page.locator(f"{FITTING} h3")
+    expect(fitting).to_have_count(1)
+    assert "khoai lang tím" in fitting.first.inner_text().lower()
+    expect(page.locator(".few-fit-count")).to_contain_text(r["one"])
+    related = page.locator("section.related-products")
+    expect(related.get_by_role("heading", name=r["related"])).to_be_visible()
+    related_titles = related.locator("li.match h3").all_inner_texts()
+    assert related_titles and all("khoai lang" in x.lower() for x in related_titles)
+    assert not any("khoai lang tím" in x.lower() for x in related_titles), related_titles
+    _fits_the_window(journey, "sweet potato request")
+    journey.shoot("one-line-request-with-related-products")

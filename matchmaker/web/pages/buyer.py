@@ -15,7 +15,7 @@ from matchmaker import reference
 from matchmaker.accounts.models import User
 from matchmaker.catalog import access
 from matchmaker.catalog import shortlist as shortlists
-from matchmaker.catalog.models import REQUIREMENT_STATUSES
+from matchmaker.catalog.models import REQUIREMENT_STATUSES, Requirement
 from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.errors import Invalid, NotFound, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
@@ -83,13 +83,65 @@ def requirement(requirement_id: int) -> str:
     ranked = matching.offers_for_requirement(db, get_ranking(), user, requirement_id, MATCH_LIMIT)
     pools = matching.pools_for_requirement(db, get_ranking(), user, requirement_id, POOL_LIMIT)
     db.commit()  # the suggestions shown are recorded, so feedback can refer to them
+    fitting = [r for r in ranked if not r.match.related]
     return render_template(
         "buyer/requirement.html",
         requirement=found,
-        ranked=ranked,
+        ranked=fitting,
+        related=[r for r in ranked if r.match.related],
+        widen=_ways_to_widen(found) if len(fitting) < MATCH_LIMIT else [],
         pools=pools,
         feedback=FeedbackForm(),
     )
+
+
+def _ways_to_widen(requirement: Requirement) -> list[Chip]:
+    """What the buyer can loosen when few suppliers fit: each condition the requirement sets
+    that keeps suppliers out (on its edit page), then the supplier search for its words."""
+    edit = url_for("buyer.edit_requirement", requirement_id=requirement.id)
+    ways = []
+    if requirement.min_ocop_stars:
+        ways.append(
+            Chip(
+                "min_ocop_stars",
+                _("Accept products under %(count)s stars", count=requirement.min_ocop_stars),
+                edit + "#min_ocop_stars",
+            )
+        )
+    if requirement.required_certifications:
+        names = ", ".join(certification_name(c) for c in requirement.required_certifications)
+        ways.append(
+            Chip(
+                "required_certifications",
+                _("Ask for fewer certifications (%(names)s)", names=names),
+                edit + "#required_certifications",
+            )
+        )
+    if requirement.delivery_provinces:
+        ways.append(
+            Chip(
+                "delivery_provinces",
+                _("Accept delivery to more provinces, or nationwide"),
+                edit + "#delivery_provinces",
+            )
+        )
+    if requirement.max_unit_price_vnd is not None:
+        ceiling = vnd(requirement.max_unit_price_vnd)
+        ways.append(
+            Chip(
+                "max_unit_price_vnd",
+                _("Raise the price ceiling of %(price)s", price=ceiling),
+                edit + "#max_unit_price_vnd",
+            )
+        )
+    ways.append(
+        Chip(
+            "search",
+            _("Search every supplier for “%(words)s”", words=requirement.title),
+            url_for("buyer.search", q=requirement.title),
+        )
+    )
+    return ways
 
 
 @bp.route("/requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
@@ -129,7 +181,8 @@ _PRICES = ("min_price", "max_price")
 
 @dataclass(frozen=True)
 class Chip:
-    """An active filter as the page shows it, with the link that removes just that filter."""
+    """A condition as the page shows it (a search's active filter, a requirement's setting),
+    with the link that drops or loosens just that one."""
 
     name: str
     label: str
@@ -183,6 +236,12 @@ def _search_url_without(*names: str) -> str:
         k: v for k, v in request.args.items() if v and k not in names and k != "page"
     }
     return url_for("buyer.search", **args)
+
+
+def _search_url_for_words(words: str) -> str:
+    """This search's address with other words, its filters kept (and on the first page)."""
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if v and k != "page"}
+    return url_for("buyer.search", **{**args, "q": words})
 
 
 def _filter_label(filters: SearchFilters, name: str) -> str:
@@ -275,6 +334,7 @@ def search() -> str:
         chips=_chips(filters),
         clear_all=_search_url_without(*FILTERS),
         suggestions=_suggested(filters, result.suggestions),
+        spelling_url=_search_url_for_words(result.spelling) if result.spelling else None,
         result=result,
         pages=max(1, -(-result.total // SEARCH_PAGE)),
         stars=_at_least(result.facets.get("stars", [])),

@@ -234,3 +234,22 @@ def test_the_document_lists_the_orders_and_the_suggestions(client: FlaskClient) 
     schemas = document["components"]["schemas"]
     assert schemas["SearchSuggestion"]["properties"]["drop"]["enum"] == list(FILTERS)
     assert "suggestions" in schemas["SearchResult"]["required"]
+
+
+def test_words_the_catalogue_spells_otherwise_are_searched_as_it_spells_them(
+    client: FlaskClient, buyer: Caller, coffee: dict[str, int]
+) -> None:
+    body = search(client, buyer, "q=robustaa")
+    assert body["spelling"] == "robusta"
+    assert [hit["offer"]["id"] for hit in body["items"]] == [coffee["robusta"]]
+
+    assert search(client, buyer, "q=robusta")["spelling"] is None
+    assert search(client, buyer, "q=ca phe&min_stars=5")["spelling"] is None
+
+
+def test_the_document_describes_the_spelling(client: FlaskClient) -> None:
+    schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    spelling = schemas["SearchResult"]["properties"]["spelling"]
+    assert {"type": "string"} in spelling["anyOf"] and {"type": "null"} in spelling["anyOf"]
+    assert "did you mean" in spelling["description"]
+    assert "spelling" not in schemas["SearchResult"].get("required", [])

@@ -93,3 +93,42 @@ def test_a_new_offer_alerts_the_buyers_whose_requirements_it_fits(
 
     created = alert_for_offer(db, ranking, producer.offer.id, config, today=TODAY)
     assert [n.user_id for n in created] == [buyer.user.id]
+
+
+def test_related_products_are_shown_but_never_alerted(
+    db: Session, ranking: RankingState, config: NotificationSettings
+) -> None:
+    fitting = make_producer(db, "HTX Ong", "Mật ong rừng U Minh")
+    related = make_producer(db, "HTX Nhan", "Mật ong hoa nhãn")
+    buyer = make_buyer(db)
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
+
+    created = alert_for_requirement(db, ranking, requirement.id, config, today=TODAY)
+    assert [n.user_id for n in created] == [fitting.user.id]
+    shown = {m.offer_id: m.related for m in db.scalars(select(Match))}
+    assert related.offer is not None and shown[related.offer.id] is True
+    # The nightly re-match ranks it again: still nothing for the related producer.
+    assert alert_for_requirement(db, ranking, requirement.id, config, today=TODAY) == []
+    assert db.scalars(select(MatchAlert.user_id)).all() == [fitting.user.id]
+    assert alert_for_offer(db, ranking, related.offer.id, config, today=TODAY) == []
+
+
+def test_a_waiting_alert_whose_pair_became_related_stays_out_of_the_digest(
+    db: Session, ranking: RankingState, config: NotificationSettings
+) -> None:
+    producer = make_producer(db, "HTX Ong", "Mật ong rừng U Minh")
+    preferences.set_frequency(db, producer.user.id, "daily")
+    buyer = make_buyer(db)
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
+    assert alert_for_requirement(db, ranking, requirement.id, config, today=TODAY) == []
+    (alert,) = db.scalars(select(MatchAlert)).all()
+
+    # Ranked again before the digest, the pair is now only a related product.
+    alert.match.related = True
+    db.flush()
+    assert build_digests(db, "daily", config, today=TODAY) == []
+
+    alert.match.related = False
+    db.flush()
+    (digest,) = build_digests(db, "daily", config, today=TODAY)
+    assert digest.payload["match_ids"] == [alert.match_id]

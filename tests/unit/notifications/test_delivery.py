@@ -116,3 +116,15 @@ def test_backoff_doubles_up_to_the_cap(config: NotificationSettings) -> None:
     seconds = [backoff(n, config).total_seconds() for n in (1, 2, 3, 20)]
     assert 60 <= seconds[0] <= 66 and 120 <= seconds[1] <= 132 and 240 <= seconds[2] <= 264
     assert 3600 <= seconds[3] <= 3960
+
+
+def test_an_email_about_a_pair_now_only_related_says_nothing(
+    db: Session, waiting: list[Notification]
+) -> None:
+    notification = waiting[0]
+    for match_id in notification.payload["match_ids"]:
+        match = db.get(Match, match_id)
+        assert match is not None
+        match.related = True
+    db.flush()
+    assert BUILDER.build(db, notification) is None

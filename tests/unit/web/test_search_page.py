@@ -155,3 +155,20 @@ def test_nothing_found_even_without_one_filter_says_so(buyer_client: FlaskClient
     text = page(buyer_client, f"q=ca phe&province={DAK_LAK}&min_price=500000&min_stars=5")
     assert "Bỏ riêng một bộ lọc nào cũng chưa đủ." in text and "Xóa tất cả" in text
     assert 'data-filter="province">' not in text.split('class="no-results"')[1]
+
+
+def test_words_the_catalogue_spells_otherwise_get_a_did_you_mean_link(
+    buyer_client: FlaskClient,
+) -> None:
+    text = page(buyer_client, "q=robustaa&max_price=200000")
+    assert titles(text) == ["Cà phê Robusta Buôn Ma Thuột"]
+    spelling = r'<p class="spelling">Có phải bạn muốn tìm: <a href="([^"]+)"[^>]*>(.*?)<'
+    found = re.search(spelling, text)
+    assert found and found.group(2) == "robusta"
+    assert parse_qs(urlsplit(html.unescape(found.group(1))).query) == {
+        "q": ["robusta"], "max_price": ["200000"],
+    }  # fmt: skip
+    assert 'class="spelling"' not in page(buyer_client, "q=robusta")
+
+    buyer_client.get("/lang/en")
+    assert "Did you mean: <a" in page(buyer_client, "q=robustaa")
