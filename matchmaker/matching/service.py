@@ -337,11 +337,12 @@ def producer_responsiveness(session: Session) -> dict[str, float]:
 
 
 def producer_exposure(session: Session, since: datetime) -> dict[str, int]:
-    """How often each producer was suggested lately, to spread suggestions across producers."""
+    """How often each producer was suggested lately, to spread suggestions across producers
+    (a related product shown apart is no suggestion)."""
     rows = session.execute(
         select(Offer.organization_id, func.count(Match.id))
         .join(Match, Match.offer_id == Offer.id)
-        .where(Match.created_at >= since)
+        .where(Match.created_at >= since, Match.related.is_(False))
         .group_by(Offer.organization_id)
     )
     return {str(pid): int(count) for pid, count in rows}
