@@ -150,3 +150,9 @@ def certification_names(code: str) -> tuple[str, str]:
     except reference.UnknownReference:
         return code, code
     return certification.name_vi, certification.name_en
+
+
+@lru_cache(maxsize=1)
+def place_starts() -> frozenset[str]:
+    """The first folded syllable of every place name, to skip the others at once."""
+    return frozenset(name[0] for name in place_names())

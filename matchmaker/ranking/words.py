@@ -21,9 +21,11 @@ collide ("ca" is cà, cá, ca, cả; "ong" is ong and ống). Matching on single
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 
 from matchmaker.ranking import lookup
@@ -97,6 +99,7 @@ STOP_PHRASES: frozenset[tuple[str, ...]] = frozenset(
     if phrase.strip()
 )
 _STOP_PHRASE_LENGTHS = sorted({len(p) for p in STOP_PHRASES}, reverse=True)
+_STOP_PHRASE_STARTS = frozenset(p[0] for p in STOP_PHRASES)
 # Quantities and packaging say how much, not what: never a clause a listing must match.
 # With accents; and folded, only those no product word folds to ("tấn" is not "Tân").
 MEASURE_WORDS = _word_set(
@@ -151,9 +154,13 @@ def _states(toks: Sequence[Token], plain: bool) -> set[str]:
     return found
 
 
+# Latin letters with diacritics (precomposed, đ included; not × or ÷) and combining marks.
+_DIACRITIC = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f\u1e00-\u1eff]")
+
+
 def is_plain(text: str) -> bool:
     """True when the text carries no Vietnamese diacritic at all (typed without accents)."""
-    return fold(text) == text.casefold()
+    return _DIACRITIC.search(text) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,22 +175,15 @@ def tokens(text: str, glossary: Glossary | None = None) -> list[Token]:
     glossary, the abbreviations, varieties and grades buyers type written out ("st 25" is
     "ST25", "40N" is "40 độ đạm")."""
     plain = is_plain(text)
-    out = []
-    for word in words(text):
-        accented = singular(word)
-        folded = fold(accented)
-        if plain:
-            stop = folded in STOPWORDS
-        else:
-            stop = accented in ACCENTED_STOPWORDS or (
-                accented == folded and folded in ENGLISH_STOPWORDS
-            )
-        out.append(Token(accented, folded, stop))
+    out = [_token(word, plain) for word in words(text)]
     if glossary is not None and glossary.rewrites:
         out = _rewritten(out, glossary.rewrites, plain)
     folded_all = [t.folded for t in out]
     i = 0
     while i < len(out):
+        if folded_all[i] not in _STOP_PHRASE_STARTS:
+            i += 1
+            continue
         for length in _STOP_PHRASE_LENGTHS:
             if i + length <= len(out) and tuple(folded_all[i : i + length]) in STOP_PHRASES:
                 for j in range(i, i + length):
@@ -192,6 +192,21 @@ def tokens(text: str, glossary: Glossary | None = None) -> list[Token]:
                 break
         i += 1
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token(word: str, plain: bool) -> Token:
+    """A word as a token; Vietnamese has a few thousand syllables, so caching makes reading
+    a large catalogue several times faster."""
+    accented = singular(word)
+    folded = fold(accented)
+    if plain:
+        stop = folded in STOPWORDS
+    else:
+        stop = accented in ACCENTED_STOPWORDS or (
+            accented == folded and folded in ENGLISH_STOPWORDS
+        )
+    return Token(accented, folded, stop)
 
 
 def _concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> list[str]:
@@ -248,13 +263,31 @@ def _before_preposition(toks: Sequence[Token]) -> int:
     return len(toks)
 
 
+_REWRITE_INDEXES: dict[int, tuple[int, frozenset[str]]] = {}
+
+
+def _rewrite_index(
+    key: int, rewrites: dict[tuple[str, ...], tuple[str, ...]]
+) -> tuple[int, frozenset[str]]:
+    """The longest rewritten term and the words terms start with, worked out once."""
+    found = _REWRITE_INDEXES.get(key)
+    if found is None:
+        found = (max(len(k) for k in rewrites), frozenset(k[0] for k in rewrites))
+        _REWRITE_INDEXES[key] = found
+    return found
+
+
 def _rewritten(
     toks: list[Token], rewrites: dict[tuple[str, ...], tuple[str, ...]], plain: bool
 ) -> list[Token]:
     out: list[Token] = []
     i = 0
-    longest = max(len(k) for k in rewrites)
+    longest, starts = _rewrite_index(id(rewrites), rewrites)
     while i < len(toks):
+        if toks[i].folded not in starts:
+            out.append(toks[i])
+            i += 1
+            continue
         for length in range(min(longest, len(toks) - i), 0, -1):
             expansion = rewrites.get(tuple(t.folded for t in toks[i : i + length]))
             if expansion is None:
@@ -665,9 +698,13 @@ def _measure(token: Token) -> bool:
 def _places(folded: Sequence[str], taken: Sequence[bool]) -> list[tuple[int, int]]:
     """Where province names stand in a text, longest first, outside vocabulary terms."""
     names = lookup.place_names()
+    starts = lookup.place_starts()
     found = []
     i = 0
     while i < len(folded):
+        if folded[i] not in starts:
+            i += 1
+            continue
         for length in (4, 3, 2, 1):
             end = i + length
             if end <= len(folded) and not any(taken[i:end]) and tuple(folded[i:end]) in names:
