@@ -67,6 +67,8 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # (concept, concept) pairs of a longer term that is not a kind of the shorter one.
+    distinct: frozenset[tuple[str, str]] = frozenset()
     # Concept -> the OCOP sub-groups its terms are registered under.
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
     # The meanings read from the homographs, kept to build a larger vocabulary on this one.
@@ -191,17 +193,24 @@ class Glossary:
             return []
         head = spans[-1] if english else spans[0]
         i = head.start
-        found = list(head.concepts)
+        nested: list[str] = []
         longest = self.phrase_length.get(folded[i])
         if longest is not None:
             for length in range(min(longest, len(folded) - i), 1, -1):
                 hit = self._phrase(accented, folded, i, length, plain)
                 if hit is not None:
-                    found.extend(hit)
+                    nested.extend(hit)
         word = self._word(accented, folded, i, plain, ignore)
         if word is not None:
-            found.extend(word)
+            nested.extend(word)
+        # A shorter term that starts the head is what the listing is ("cà phê arabica" is a
+        # "cà phê"), unless the vocabulary says the two differ ("mãng cầu xiêm", a soursop,
+        # is no "mãng cầu", a custard apple).
+        found = [*head.concepts, *(c for c in nested if self._implied(head.concepts, c))]
         return list(dict.fromkeys(found))
+
+    def _implied(self, heads: Sequence[str], concept: str) -> bool:
+        return not any((head, concept) in self.distinct for head in heads)
 
     def _longest(
         self,
@@ -309,6 +318,15 @@ class Glossary:
         key = tuple(fold(w) for w in words(term))
         return key in self.english and key not in self.vietnamese
 
+    def concepts_of(self, term: str) -> tuple[str, ...]:
+        """The concepts a whole term names (empty when it is none)."""
+        toks = [singular(w) for w in words(term)]
+        folded = [fold(w) for w in toks]
+        spans = self.spans(toks, folded, plain=toks == folded)
+        if len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(toks):
+            return spans[0].concepts
+        return ()
+
     def knows(self, folded_word: str) -> bool:
         """Whether the word is part of any term (so it is no typo)."""
         return folded_word in self.words
@@ -369,6 +387,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
     phrases: dict[tuple[str, ...], set[str]] = {}
     accented_phrases: dict[tuple[str, ...], set[str]] = {}
     groups: dict[str, set[str]] = {}
+
     phrase_length: dict[str, int] = {}
     folded_words: dict[str, set[str]] = {}
     accented_words: dict[str, set[str]] = {}
@@ -388,6 +407,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             concept = find(key).split(":", 1)[1].replace(" ", "_")
             if entry.group:
                 groups.setdefault(concept, set()).add(entry.group)
+
             if len(folded) > 1:
                 phrases.setdefault(folded, set()).add(concept)
                 accented_phrases.setdefault(accented, set()).add(concept)
@@ -509,8 +529,20 @@ def default_glossary() -> Glossary:
     homographs = folder.joinpath("homographs.tsv").read_text("utf-8")
     entries += parse_sense_entries(homographs, products)
     glossary = build_glossary(entries, parse_senses(homographs, products))
+    distinct = parse_distinct(folder.joinpath("distinct.tsv").read_text("utf-8"), glossary)
     rewrites = parse_rewrites(folder.joinpath("abbreviations.tsv").read_text("utf-8"))
-    return replace(glossary, rewrites=rewrites)
+    return replace(glossary, rewrites=rewrites, distinct=distinct)
+
+
+def parse_distinct(text: str, glossary: Glossary) -> frozenset[tuple[str, str]]:
+    """``term<TAB>not a kind of<TAB>note``: a longer name that is another product than the
+    shorter name it starts with."""
+    pairs: set[tuple[str, str]] = set()
+    for row in _rows(text):
+        if len(row) >= 2:
+            longer, shorter = (glossary.concepts_of(term) for term in row[:2])
+            pairs.update((a, b) for a in longer for b in shorter if a != b)
+    return frozenset(pairs)
 
 
 # Abbreviations written out in text; units are quantities, read apart.
