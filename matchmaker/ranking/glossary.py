@@ -160,6 +160,17 @@ class Glossary:
                 return Span(span.start, span.start + length, hit)
         return span
 
+    def suffix(
+        self, accented: Sequence[str], folded: Sequence[str], span: Span, *, plain: bool = False
+    ) -> Span:
+        """The longest shorter term that ends a span ("thổ cẩm" of "vải thổ cẩm"); the span
+        when none does."""
+        for start in range(span.start + 1, span.end):
+            hit = self._term(accented, folded, start, span.end - start, plain, False)
+            if hit is not None:
+                return Span(start, span.end, hit)
+        return span
+
     def _term(
         self,
         accented: Sequence[str],

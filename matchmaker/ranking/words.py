@@ -634,6 +634,13 @@ def _clauses(
             material = glossary.prefix(accented, folded, span, english=True).concepts
             if glossary.same_group(material, span.concepts):
                 heads += material
+        if not english and (kind == span or kind.end - kind.start == 1):
+            # "Vải thổ cẩm", "bình gốm": a one-word kind (or none) names a form; the words
+            # after it may say what it is, and a listing of that ("Thổ cẩm Mai Châu") is one,
+            # when both are products of one sub-group ("tôm" is no "mắm tôm").
+            made_of = glossary.suffix(accented, folded, span, plain=plain).concepts
+            if glossary.same_group(made_of, span.concepts):
+                heads += made_of
         slots = (tuple(dict.fromkeys("h:" + c for c in heads)),)
         head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True)
         spans.append((span.start, head_clause))
