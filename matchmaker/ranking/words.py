@@ -627,13 +627,16 @@ def _clauses(
                 if shorter == shortest:
                     break
                 shortest = shorter
-        if english and kind == span:
-            # "Cinnamon sticks": no shorter term ends the name, so its first words may say
-            # what it is made of, and a listing of that ("Quế Trà My") is one, when both are
-            # products of one sub-group ("rice" is no "rice paper").
+        material: tuple[str, ...] = ()
+        if english and (kind == span or kind.end - kind.start == 1):
+            # "Cinnamon sticks", "ceramic vases": the last word names a form, the first words
+            # may say what it is made of, and a listing of that ("Quế Trà My", "Gốm Chu Đậu")
+            # is one, when both are products of one sub-group ("rice" is no "rice paper").
             material = glossary.prefix(accented, folded, span, english=True).concepts
             if glossary.same_group(material, span.concepts):
                 heads += material
+            else:
+                material = ()
         if not english and (kind == span or kind.end - kind.start == 1):
             # "Vải thổ cẩm", "bình gốm": a one-word kind (or none) names a form; the words
             # after it may say what it is, and a listing of that ("Thổ cẩm Mai Châu") is one,
@@ -652,7 +655,7 @@ def _clauses(
                 if kind.start == span.start
                 else toks[span.start : kind.start]
             )
-            named = tuple("g:" + c for c in span.concepts)
+            named = tuple("g:" + c for c in (*span.concepts, *material))
             if len(rest) <= 2:
                 named += _word_clause(rest, typed_plain, stats).slots[0]
             spans.append((span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT)))
