@@ -21,7 +21,6 @@ Run ``python -m matchmaker.ranking.realeval`` to rebuild the files beside the ta
 from __future__ import annotations
 
 import csv
-import json
 import zlib
 from collections import Counter
 from datetime import date, timedelta
@@ -29,8 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from matchmaker.ranking.codec import record_to_dict, write_jsonl
-from matchmaker.ranking.evalset import meets_conditions
+from matchmaker.ranking.codec import record_to_dict
+from matchmaker.ranking.evalset import meets_conditions, write_eval_set
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.reference import get_certification, get_province
 
@@ -302,30 +301,14 @@ def build_real_eval_set(src_dir: Path | None = None, out_dir: Path | None = None
         },
     }
     if out_dir is not None:
-        write_real_eval_set(data, out_dir)
+        write_eval_set(data, out_dir)
     return data
-
-
-def write_real_eval_set(data: dict[str, Any], directory: Path) -> str:
-    directory.mkdir(parents=True, exist_ok=True)
-    write_jsonl(directory / "offers.jsonl", data["offers"])
-    write_jsonl(directory / "requirements.jsonl", data["requirements"])
-    lines = ["requirement_id\toffer_id\tgrade", *(f"{r}\t{o}\t{g}" for r, o, g in data["qrels"])]
-    (directory / "qrels.tsv").write_text("\n".join(lines) + "\n", "utf-8")
-    (directory / "meta.json").write_text(
-        json.dumps(data["meta"], indent=2, ensure_ascii=False) + "\n", "utf-8"
-    )
-    grades = Counter(g for _, _, g in data["qrels"])
-    return (
-        f"{len(data['requirements'])} requirements x {len(data['offers'])} offers, "
-        f"{grades[2]} grade-2 and {grades[1]} grade-1 pairs"
-    )
 
 
 def main() -> None:
     directory = default_realeval_dir()
     data = build_real_eval_set(directory)
-    print(write_real_eval_set(data, directory))
+    print(write_eval_set(data, directory))
 
 
 if __name__ == "__main__":
