@@ -37,7 +37,7 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     buyer = deployment.register("buyer", "mua@coop.vn", name="Saigon Co.op")
     deployment.wait_settled()  # the offers are matched (against nothing) first
 
-    deployment.post(buyer, "/api/v1/requirements", {"title": "Mật ong rừng nguyên chất"})
+    deployment.post(buyer, "/api/v1/requirements", {"title": "Mật ong nguyên chất"})
     deployment.mailbox.wait_for(3)
     deployment.wait_settled()
 
@@ -46,10 +46,10 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     assert len({m.message_id for m in received}) == 3
     (english,) = deployment.mailbox.to("export@honey.vn")
     (vietnamese,) = deployment.mailbox.to("rung@htx.vn")
-    assert english.subject == "Saigon Co.op needs “Mật ong rừng nguyên chất” — your product fits"
+    assert english.subject == "Saigon Co.op needs “Mật ong nguyên chất” — your product fits"
     assert "Why it fits" in english.text and "Vì sao phù hợp" not in english.text
     assert english.message["Content-Language"] == "en"
-    assert vietnamese.subject.startswith("Saigon Co.op cần “Mật ong rừng nguyên chất”")
+    assert vietnamese.subject.startswith("Saigon Co.op cần “Mật ong nguyên chất”")
     assert "Vì sao phù hợp" in vietnamese.text and "Còn thiếu" in vietnamese.text
     assert "<strong>Vì sao phù hợp</strong>" in vietnamese.html
     assert all(n.state == "sent" for n in deployment.notifications())
@@ -72,7 +72,7 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     assert confirmed.subject == "Thông tin liên hệ của Saigon Co.op cho “Mật ong rừng U Minh”"
     assert "mua@coop.vn" in confirmed.text
     (introduced,) = deployment.mailbox.to("mua@coop.vn")
-    assert introduced.subject == "rung quan tâm đến “Mật ong rừng nguyên chất” — thông tin liên hệ"
+    assert introduced.subject == "rung quan tâm đến “Mật ong nguyên chất” — thông tin liên hệ"
     assert "rung@htx.vn" in introduced.text
 
     # Declining asks for the reason first.
@@ -90,7 +90,7 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     requirement_id = _single_requirement_id(deployment)
     response = deployment.client.patch(
         f"/api/v1/requirements/{requirement_id}",
-        json={"description": "Mật ong rừng nguyên chất, đóng chai 500 ml"},
+        json={"description": "Mật ong nguyên chất, đóng chai 500 ml"},
         headers={"Authorization": f"Bearer {buyer}"},
     )
     assert response.status_code == 200
