@@ -23,13 +23,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sklearn
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
@@ -37,6 +33,10 @@ from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+
+if TYPE_CHECKING:
+    # scikit-learn takes about a second to import: loaded when a model is fitted or read.
+    from sklearn.pipeline import Pipeline
 
 # How much a piece of feedback says the match was good (graded gain for NDCG).
 POSITIVE_GAIN = {"accepted": 1.0, "contacted": 1.0, "deal": 2.0}
@@ -260,6 +260,10 @@ def _split(
 
 
 def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> Pipeline:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     rows = list(range(len(table.labels))) if rows is None else list(rows)
     model = make_pipeline(
         StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
@@ -329,7 +333,7 @@ def train(
             "hand": report.hand.as_dict(),
         },
         "model": "StandardScaler + LogisticRegression(class_weight=balanced)",
-        "scikit_learn": sklearn.__version__,
+        "scikit_learn": _sklearn_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     report.version, report.path = save_model(model, manifest, models_dir)
@@ -397,3 +401,9 @@ def load_scorer(models_dir: Path | None) -> Scorer:
         return load_model(models_dir, version)
     except (OSError, ValueError, pickle.UnpicklingError):
         return HandScorer()
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return str(sklearn.__version__)
