@@ -85,6 +85,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "task": "maintenance.housekeeping",
                 "schedule": crontab(minute=0, hour=3),
             },
+            # Meeting requests expire, deal follow-ups fall due and event emails held back by
+            # a transient failure wait for this: a quarter of an hour at most.
+            "event-housekeeping": {
+                "task": "maintenance.event_housekeeping",
+                "schedule": crontab(minute="*/15"),
+            },
         },
     }
 

@@ -28,6 +28,16 @@ def test_reliability_settings(app: Flask) -> None:
     )
 
 
+def test_every_periodic_task_is_in_the_beat_schedule(app: Flask) -> None:
+    celery_app = app.extensions["celery"]
+    celery_app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    periodic = {name for name in celery_app.tasks if name.startswith("maintenance.")}
+    assert periodic, "no maintenance task registered"
+    assert periodic | {"matching.rematch_all"} <= scheduled
+    assert "maintenance.event_housekeeping" in scheduled
+
+
 def test_redis_when_configured_else_an_sqlite_broker_in_the_instance_folder(
     tmp_path: Path,
 ) -> None:
