@@ -157,6 +157,13 @@ class OfferIndex:
         self._plan_cache: dict[tuple[str, str, str], QueryPlan] = {}
         # The judging clauses of kept plans, for the producer's view.
         self._weighed_kept: dict[QueryPlan, list[tuple[Clause, float]]] = {}
+        # Bumped by every change, so that what was worked out for a request is not reused
+        # across one.
+        self._version = 0
+        self._last_judged: (
+            tuple[tuple[str, str, str, int], tuple[QueryPlan | None, np.ndarray, Relevance | None]]
+            | None
+        ) = None
         self._readings = Readings()
         offers = list(offers)
         for offer in offers:
@@ -166,6 +173,7 @@ class OfferIndex:
     # -- building and freshness -------------------------------------------------------------
 
     def _rebuild(self, offers: list[OfferRecord], tf: sparse.csr_matrix | None = None) -> None:
+        self._version = getattr(self, "_version", 0) + 1
         latest: dict[str, int] = {}
         for i, offer in enumerate(offers):
             latest[offer.id] = i  # the last version of a repeated id wins
@@ -243,6 +251,7 @@ class OfferIndex:
     def upsert(self, offer: OfferRecord) -> None:
         """Add a new offer or replace the indexed version; visible to the next query."""
         self.remove(offer.id)
+        self._version += 1
         tf = self._vectorizer.term_frequencies([(offer.title, offer.description)])
         terms = tf.indices
         self._df[terms] += 1
@@ -268,6 +277,7 @@ class OfferIndex:
         position = self._position.pop(offer_id, None)
         if position is None:
             return False
+        self._version += 1
         self._columns.alive[position] = False
         self._offers[position] = None
         row = self._tf_row(position)
@@ -494,8 +504,7 @@ class OfferIndex:
     ) -> Candidates:
         """Positions of the eligible offers relevant to a requirement (with ``related``: of
         those only related to it) most likely to fit, with their text scores and coverage."""
-        plan = self._requirement_plan(requirement)
-        text = self.text_scores(requirement.title, requirement.description, plan)
+        plan, text, relevance = self._judged(requirement)
         n = len(self._offers)
         category = group = -2
         in_group = np.zeros(n, bool)
@@ -504,7 +513,6 @@ class OfferIndex:
             group = self._groups.get(lookup.category_group(requirement.category), -2)
             # An offer of the asked sub-group is of the asked group too.
             in_group = self._columns.group[:n] == group
-        relevance = None if plan is None else self.relevance(plan)
         if plan is None:
             wanted = np.zeros(n, bool) if related else (text >= MIN_TEXT) | in_group
         elif relevance is None:
@@ -521,6 +529,21 @@ class OfferIndex:
             found = found[np.argpartition(-prior, limit - 1)[:limit]]
         coverage = None if relevance is None else relevance.coverage[found]
         return Candidates(found, text[found], coverage)
+
+    def _judged(
+        self, requirement: RequirementRecord
+    ) -> tuple[QueryPlan | None, np.ndarray, Relevance | None]:
+        """A requirement's plan, text scores and relevance over the index; the last one is
+        kept, since a shortlist asks for relevant and then related candidates in a row."""
+        key = (requirement.id, requirement.title, requirement.description, self._version)
+        kept = self._last_judged
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        plan = self._requirement_plan(requirement)
+        text = self.text_scores(requirement.title, requirement.description, plan)
+        judged = (plan, text, None if plan is None else self.relevance(plan))
+        self._last_judged = (key, judged)
+        return judged
 
     def _requirement_plan(self, requirement: RequirementRecord) -> QueryPlan | None:
         """A requirement read into clauses, remembered while its text is unchanged."""
