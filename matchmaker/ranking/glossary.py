@@ -39,6 +39,20 @@ class Sense:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewrites:
+    """What buyers abbreviate: folded syllables -> the words written out, with the words a
+    term can start with and its longest length, so a text is scanned only where one can be."""
+
+    table: dict[tuple[str, ...], tuple[str, ...]]
+    starts: frozenset[str] = field(init=False)
+    longest: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", frozenset(k[0] for k in self.table))
+        object.__setattr__(self, "longest", max((len(k) for k in self.table), default=0))
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """A vocabulary term found in a text: syllables ``start``..``end`` and its concepts."""
 
@@ -74,7 +88,7 @@ class Glossary:
     # The meanings read from the homographs, kept to build a larger vocabulary on this one.
     sense_list: tuple[Sense, ...] = ()
     # What buyers abbreviate, folded syllables -> the words written out.
-    rewrites: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    rewrites: Rewrites = field(default_factory=lambda: Rewrites({}))
     # Folded terms by language.
     english: frozenset[tuple[str, ...]] = frozenset()
     vietnamese: frozenset[tuple[str, ...]] = frozenset()
@@ -560,7 +574,7 @@ def parse_distinct(text: str, glossary: Glossary) -> frozenset[tuple[str, str]]:
 _REWRITTEN_KINDS = frozenset({"abbreviation", "grade", "variety"})
 
 
-def parse_rewrites(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+def parse_rewrites(text: str) -> Rewrites:
     """``term<TAB>expansion<TAB>kind<TAB>note``: what buyers type for what. A term with
     several expansions ("tp": thực phẩm or thành phố) is left as typed."""
     found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
@@ -576,4 +590,4 @@ def parse_rewrites(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
                     break
             if term and expansion and term != tuple(fold(w) for w in expansion):
                 found.setdefault(term, set()).add(expansion)
-    return {term: next(iter(e)) for term, e in found.items() if len(e) == 1}
+    return Rewrites({term: next(iter(e)) for term, e in found.items() if len(e) == 1})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matchmaker import reference
+from matchmaker.ranking.text import fold_key
 
 # Units of one dimension are compared after conversion to the first base they convert to.
 _BASES = ("kg", "liter")
@@ -86,8 +87,6 @@ def province_names(code: str) -> tuple[str, str]:
 def place_names() -> frozenset[tuple[str, ...]]:
     """Folded syllables of every current and former province's name ("ca mau", "hue"),
     with and without its "Thành phố"/"Tỉnh" prefix."""
-    from matchmaker.ranking.text import fold_key
-
     names = [p.name_vi for p in reference.provinces()]
     names += [p.name_vi for p in reference.legacy_provinces()]
     found: set[tuple[str, ...]] = set()

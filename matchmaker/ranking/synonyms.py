@@ -120,4 +120,4 @@ def vocabulary_with(learned: Sequence[LearnedSynonym]) -> Glossary:
         return base
     extra = [GlossaryEntry(s.asked, (), (s.listed,)) for s in learned]
     glossary = build_glossary([*base.entries, *extra], base.sense_list)
-    return replace(glossary, rewrites=base.rewrites)
+    return replace(glossary, rewrites=base.rewrites, distinct=base.distinct)

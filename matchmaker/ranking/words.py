@@ -12,10 +12,10 @@ collide ("ca" is cà, cá, ca, cả; "ong" is ong and ống). Matching on single
 * a request typed with accents is matched with its accents ("mật" is not "mát");
   one typed without is matched folded, and the catalogue's own most common accented reading
   of each of its words is scored first;
-* an offer is *relevant* when it covers enough of the request's clauses (weighted by how
-  rare each clause is in the catalogue) and, when the request names a product the vocabulary
-  knows, that product; it is *related* when it shares a broader product term only. Neither
-  means it is shown: the caller decides that (lists are never padded with the rest).
+* an offer is *relevant* when it is the product the request names (its head) and covers
+  enough of the request's clauses (weighted by how rare each clause is in the catalogue); it
+  is *related* when it is the same kind of product without being relevant. Neither means it
+  is shown: the caller decides that (lists are never padded with the rest).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.glossary import Glossary, Span, default_glossary
+from matchmaker.ranking.glossary import Glossary, Rewrites, Span, default_glossary
 from matchmaker.ranking.text import char_ngrams, fold, singular, words
 
 # Term weights by kind; a concept counts most, a title trigram least.
@@ -176,7 +176,7 @@ def tokens(text: str, glossary: Glossary | None = None) -> list[Token]:
     "ST25", "40N" is "40 độ đạm")."""
     plain = is_plain(text)
     out = [_token(word, plain) for word in words(text)]
-    if glossary is not None and glossary.rewrites:
+    if glossary is not None and glossary.rewrites.table:
         out = _rewritten(out, glossary.rewrites, plain)
     folded_all = [t.folded for t in out]
     i = 0
@@ -263,33 +263,17 @@ def _before_preposition(toks: Sequence[Token]) -> int:
     return len(toks)
 
 
-_REWRITE_INDEXES: dict[int, tuple[int, frozenset[str]]] = {}
-
-
-def _rewrite_index(
-    key: int, rewrites: dict[tuple[str, ...], tuple[str, ...]]
-) -> tuple[int, frozenset[str]]:
-    """The longest rewritten term and the words terms start with, worked out once."""
-    found = _REWRITE_INDEXES.get(key)
-    if found is None:
-        found = (max(len(k) for k in rewrites), frozenset(k[0] for k in rewrites))
-        _REWRITE_INDEXES[key] = found
-    return found
-
-
-def _rewritten(
-    toks: list[Token], rewrites: dict[tuple[str, ...], tuple[str, ...]], plain: bool
-) -> list[Token]:
+def _rewritten(toks: list[Token], rewrites: Rewrites, plain: bool) -> list[Token]:
     out: list[Token] = []
     i = 0
-    longest, starts = _rewrite_index(id(rewrites), rewrites)
+    longest, starts = rewrites.longest, rewrites.starts
     while i < len(toks):
         if toks[i].folded not in starts:
             out.append(toks[i])
             i += 1
             continue
         for length in range(min(longest, len(toks) - i), 0, -1):
-            expansion = rewrites.get(tuple(t.folded for t in toks[i : i + length]))
+            expansion = rewrites.table.get(tuple(t.folded for t in toks[i : i + length]))
             if expansion is None:
                 continue
             words_out = list(expansion)
@@ -429,12 +413,11 @@ class Clause:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class QueryPlan:
-    """A request read for matching: its clauses, every concept it names (broader ones too),
+    """A request read for matching: its clauses (the description's when the title has none),
     the terms its offers are scored on, and a spelling the catalogue would use instead
     (which the index reads the request as when the words as typed find nothing)."""
 
     clauses: tuple[Clause, ...]
-    broader: frozenset[str]
     terms: dict[str, float]
     corrected: str | None = None
     description_clauses: tuple[Clause, ...] = field(default=())
@@ -524,12 +507,10 @@ def read_request(
         corrected = " ".join(t.folded for t in fixed)
     if plain:
         toks = _restored(toks, stats)
-    clauses, broader = _clauses(toks, plain, stats, glossary)
+    clauses = _clauses(toks, plain, stats, glossary)
     body_clauses: list[Clause] = []
-    if body:
-        body_toks = tokens(body, glossary)
-        body_clauses, body_broader = _clauses(body_toks, is_plain(body), stats, glossary)
-        broader |= body_broader
+    if body and not clauses:
+        body_clauses = _clauses(tokens(body, glossary), is_plain(body), stats, glossary)
     terms = document_terms(title, body, glossary)
     if plain:
         # The catalogue's own reading of each word typed without accents ranks first.
@@ -543,19 +524,14 @@ def read_request(
     states = _states(toks, plain)
     # Fresh asked, dried not (or the other way round): the other state is not what was asked.
     excluded = tuple(f"p:{other}" for state, other in _OPPOSITE.items() if states == {state})
-    return QueryPlan(
-        tuple(clauses), frozenset(broader), terms, corrected, tuple(body_clauses), excluded
-    )
+    return QueryPlan(tuple(clauses), terms, corrected, tuple(body_clauses), excluded)
 
 
-def _clauses(
-    toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossary
-) -> tuple[list[Clause], set[str]]:
+def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossary) -> list[Clause]:
     accented = [t.accented for t in toks]
     folded = [t.folded for t in toks]
     # Words are matched as typed; the vocabulary is read with the accents restored.
     typed_plain, plain = plain, plain and accented == folded
-    broader = set(_concepts(toks, plain, glossary))
     taken = [t.stop for t in toks]
     spans: list[tuple[int, Clause]] = []
     # Place names first: "Trà Vinh" is a province, not a tea.
@@ -669,7 +645,7 @@ def _clauses(
             spans = [(s, c) for s, c in spans if c is not clause]
             spans.append((start, replace(clause, weight=1.0, head=True)))
     spans.sort(key=lambda pair: pair[0])
-    return [clause for _, clause in spans], broader
+    return [clause for _, clause in spans]
 
 
 def _slot_terms(

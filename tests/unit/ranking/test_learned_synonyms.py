@@ -7,6 +7,7 @@ from matchmaker.ranking import synonyms
 from matchmaker.ranking.analysis import Vectorizer
 from matchmaker.ranking.cli import make_ranking_cli
 from matchmaker.ranking.codec import write_jsonl
+from matchmaker.ranking.glossary import default_glossary
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.model import FeedbackExample, example_to_dict
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
@@ -57,6 +58,9 @@ def test_a_learned_pair_lets_a_new_request_find_the_listing(tmp_path: Path) -> N
 
     synonyms.write(synonyms.learn(_answers()), tmp_path)
     vocabulary = synonyms.vocabulary_with(synonyms.read(tmp_path))
+    # The learned pairs are added to the shipped vocabulary, nothing of it is lost.
+    shipped = default_glossary()
+    assert vocabulary.distinct == shipped.distinct and vocabulary.rewrites == shipped.rewrites
     index = OfferIndex(offers, vectorizer=Vectorizer(glossary=vocabulary))
     assert [m.offer_id for m in index.rank(request, on=ON)] == ["com"]
 
