@@ -173,7 +173,7 @@ class OfferIndex:
     # -- building and freshness -------------------------------------------------------------
 
     def _rebuild(self, offers: list[OfferRecord], tf: sparse.csr_matrix | None = None) -> None:
-        self._version = getattr(self, "_version", 0) + 1
+        self._version += 1
         latest: dict[str, int] = {}
         for i, offer in enumerate(offers):
             latest[offer.id] = i  # the last version of a repeated id wins
@@ -310,13 +310,7 @@ class OfferIndex:
 
     def stats(self) -> Stats:
         """What reading a request needs of the catalogue: document frequencies, readings."""
-        df, column = self._df, self._vectorizer.column
-
-        def frequency(term: str) -> int:
-            c = column(term)
-            return 0 if c is None else int(df[c])
-
-        return Stats(frequency, self._readings)
+        return Stats(self._term_df, self._readings)
 
     def plan(self, title: str, body: str = "") -> QueryPlan | None:
         """A request read into clauses (None for the syllable analyzer, which has none).
