@@ -49,7 +49,7 @@ browser:
 ## entries in matchmaker/web/translations/vi/LC_MESSAGES/messages.po, then run it again
 TRANSLATIONS = matchmaker/web/translations
 translations: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project "OCOP Matchmaker" --copyright-holder "OCOP Matchmaker" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --width 100
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -13,6 +13,7 @@ from matchmaker.api.openapi import MatchmakerOpenAPI
 from matchmaker.api.schemas import Problem
 from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
+from matchmaker.i18n import init_babel
 from matchmaker.settings import Settings
 from workers import celery_init_app
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             x_host=settings.trusted_proxies,
         )
     init_extensions(app, settings)
+    init_babel(app, settings.notifications.timezone)
     logging.basicConfig(level=settings.log_level)
 
     from matchmaker import api, cli, health, notifications

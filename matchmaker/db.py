@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
@@ -29,6 +30,8 @@ NAMING_CONVENTION = {
 }
 
 R = TypeVar("R", bound="Base")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -118,6 +121,35 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session, session.begin():
         begin_writing(session)
         yield session
+
+
+_DEPTH = "matchmaker.use_case_depth"
+
+
+def transaction(
+    use_case: Callable[Concatenate[Session, P], T],
+) -> Callable[Concatenate[Session, P], T]:
+    """A use case's unit of work: the session (its first argument) is committed when the
+    outermost use case returns and rolled back when it raises, whoever calls it (a page, the
+    API, the command line or a task). A use case called by another joins the caller's work."""
+
+    @wraps(use_case)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        depth = session.info.get(_DEPTH, 0)
+        session.info[_DEPTH] = depth + 1
+        try:
+            result = use_case(session, *args, **kwargs)
+            if depth == 0:
+                session.commit()
+            return result
+        except BaseException:
+            if depth == 0:
+                session.rollback()
+            raise
+        finally:
+            session.info[_DEPTH] = depth
+
+    return run
 
 
 def add_new(session: Session, rows: Sequence[R], fresh: Callable[[R], R]) -> list[R]:

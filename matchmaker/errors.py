@@ -1,8 +1,31 @@
-"""The domain's error hierarchy, mapped once to problem+json (API) and friendly pages (web)."""
+"""The domain's error hierarchy: a code and its parameters, never prose.
+
+A service raises ``Invalid("offer.invalid", errors=[field_error("price", "field.min", min=0)])``;
+the edge (problem+json, a page, an email, an export) renders the code in the reader's language
+through Babel (:mod:`matchmaker.texts` holds each code's English message, the message id of the
+catalogs). Nothing matches on an error's text.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field that broke a rule: which field, the rule's code and what it needs to say."""
+
+    field: str
+    code: str
+    params: dict[str, Any] = _field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "code": self.code, "params": dict(self.params)}
+
+    def __getitem__(self, key: str) -> Any:  # TRANSITION: callers still reading dict entries
+        return {"field": self.field, "message": self.code, "code": self.code, **self.params}[key]
 
 
 class DomainError(Exception):
@@ -11,10 +34,22 @@ class DomainError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors or []
+    def __init__(
+        self, code: str, /, *, errors: list[FieldProblem] | None = None, **params: Any
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        self.errors: list[FieldProblem] = list(errors or [])
+
+    @property
+    def detail(self) -> str:  # TRANSITION: callers still reading prose
+        return self.code
+
+    def __str__(self) -> str:
+        extra = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        fields = ", ".join(f"{e.field}:{e.code}" for e in self.errors)
+        return " ".join(part for part in (self.code, extra, fields and f"[{fields}]") if part)
 
 
 class Invalid(DomainError):
@@ -48,6 +83,6 @@ class Unauthorized(DomainError):
     title = "Unauthorized"
 
 
-def field_error(field: str, message: str, **extra: Any) -> dict[str, Any]:
+def field_error(field: str, code: str, /, **params: Any) -> FieldProblem:
     """One entry of ``Invalid.errors``."""
-    return {"field": field, "message": message, **extra}
+    return FieldProblem(field, code, params)

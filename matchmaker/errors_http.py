@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.errors import DomainError, StaleVersion, Unauthorized
+from matchmaker.i18n import say, say_error
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -86,11 +87,16 @@ def register_error_handlers(app: Flask) -> None:
     def _domain(error: DomainError) -> Response:
         if not _wants_problem():
             return _page(error.status)
-        extra = {"errors": error.errors} if error.errors else {}
+        extra: dict[str, Any] = {"code": error.code}
+        if error.errors:
+            extra["errors"] = [
+                {"field": e.field, "code": e.code, "message": say(e.code, e.params), **e.params}
+                for e in error.errors
+            ]
         status, title = error.status, error.title
         if isinstance(error, StaleVersion) and "If-Match" in request.headers:
             status, title = 412, "Precondition failed"
-        response = problem(status, title, error.detail, **extra)
+        response = problem(status, title, say_error(error), **extra)
         if isinstance(error, Unauthorized):
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         if isinstance(error, TooManyRequests):

@@ -83,6 +83,7 @@ class Problem(Schema):
     status: int
     title: str
     detail: str
+    code: str | None = None
     errors: list[dict[str, Any]] | None = None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from matchmaker.settings import Settings
@@ -21,9 +20,6 @@ def init_web(app: Flask, settings: Settings) -> None:
     from matchmaker.web import i18n, pages, security
 
     app.config.update(
-        BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LOCALE,
-        BABEL_DEFAULT_TIMEZONE=i18n.TIMEZONE,
-        BABEL_TRANSLATION_DIRECTORIES=str(WEB_ROOT / "translations"),
         # The API authenticates with bearer tokens, not cookies: only pages check CSRF tokens.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
@@ -33,7 +29,6 @@ def init_web(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_NAME="ocop_session",
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 14,
     )
-    Babel(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     app.extensions["matchmaker.csrf"] = CSRFProtect(app)
     i18n.init_templates(app)
     security.init_security(app, pages.register(app))

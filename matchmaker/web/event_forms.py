@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -131,7 +132,7 @@ class EventForm(FlaskForm):
             "slot_minutes": self.slot_minutes.number,
             "break_minutes": self.break_minutes.number,
             "table_count": self.table_count.number,
-            "registration_deadline": deadline.replace(tzinfo=ZoneInfo(i18n.TIMEZONE)),
+            "registration_deadline": deadline.replace(tzinfo=get_timezone()),
             "max_meetings": self.max_meetings.number,
             "target_provinces": self.target_provinces.data or [],
             "target_categories": self.target_categories.data or [],

@@ -5,31 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, session
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
 from matchmaker import reference
+from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang
 from matchmaker.matching.fit import fit_percent
 from matchmaker.web.messages import import_reason
 
-DEFAULT_LOCALE = "vi"
-LOCALES = ("vi", "en")
-TIMEZONE = "Asia/Ho_Chi_Minh"
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "lang"]
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
-
-def select_locale() -> str:
-    chosen = session.get("lang")
-    return chosen if chosen in LOCALES else DEFAULT_LOCALE
-
-
-def select_timezone() -> str:
-    return TIMEZONE
-
-
-def lang() -> str:
-    return str(get_locale() or DEFAULT_LOCALE)[:2]
 
 
 def localized(item: Any) -> str:
