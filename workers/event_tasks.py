@@ -1,5 +1,5 @@
-"""Connection event tasks: sending agendas and follow-ups, expiring requests, planning
-follow-up reminders. Thin: ids in, one unit of work, one service call; safe to run twice."""
+"""Connection event tasks: sending agendas and follow-ups, and the event housekeeping. Thin:
+ids in, one use case, follow-up work queued through the outbox; safe to run twice."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from celery import shared_task
 
-from matchmaker.db import unit_of_work, utcnow
-from matchmaker.events import agendas, services
+from matchmaker.db import begin_writing, utcnow
+from matchmaker.events import access, agendas
+from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.extensions import get_database, get_settings
 from matchmaker.notifications import get_notifier
 
@@ -22,7 +23,7 @@ def _builder() -> agendas.EventEmailBuilder:
     return agendas.EventEmailBuilder(get_notifier().links, settings.base_url)
 
 
-@shared_task(name=services.SEND_EVENT_EMAILS)
+@shared_task(name=SEND_EVENT_EMAILS)
 def send_event_emails(email_ids: list[int]) -> dict[str, int]:
     counts = agendas.deliver(get_database().sessions, get_notifier().mailer, _builder(), email_ids)
     log.info("event emails: %s", counts)
@@ -33,12 +34,11 @@ def send_event_emails(email_ids: list[int]) -> dict[str, int]:
 def event_housekeeping() -> int:
     """Expires unanswered meeting requests, asks about deals whose follow-up is due, and
     retries event emails a transient failure held back."""
+    now = utcnow()
     today = datetime.now(ZoneInfo(get_settings().notifications.timezone)).date()
-    with unit_of_work(get_database().sessions) as session:
-        expired = services.expire_requests(session, now=utcnow())
-        follow_ups = services.follow_ups_due(session, today=today)
-        retry = [i for i in agendas.pending_emails(session) if i not in {e.id for e in follow_ups}]
-    if retry:
-        send_event_emails.delay(retry)
-    log.info("events: %d request(s) expired, %d follow-up(s)", expired, len(follow_ups))
-    return expired + len(follow_ups)
+    with get_database().sessions() as session:
+        begin_writing(session)
+        done = access.housekeeping(session, now=now, today=today)
+    log.info("events: %d request(s) expired, %d follow-up(s), %d email(s) retried",
+             done.expired, done.follow_ups, done.retried)  # fmt: skip
+    return done.expired + done.follow_ups

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, make_response
 from flask_openapi3 import APIBlueprint, Tag
 
+from matchmaker.api import event_schemas as e
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, commit, json, province_code
+from matchmaker.api.common import Responses, json
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.catalog.services import Page, PageRequest
 from matchmaker.db import utcnow
-from matchmaker.events import access, services
-from matchmaker.events import schemas as e
+from matchmaker.events import access
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
 from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest, ScheduleRun
 from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_csv, to_xlsx
+from matchmaker.events.slots import event_slots
 from matchmaker.extensions import db_session, get_ranking, get_settings
 
 TAG = Tag(name="events", description="Connection events and their 1:1 meetings")
@@ -39,7 +39,7 @@ def event_out(event: Event) -> e.EventOut:
         slot_minutes=event.slot_minutes,
         break_minutes=event.break_minutes,
         table_count=event.table_count,
-        slots=[e.SlotOut(id=x.id, start=x.start, end=x.end) for x in services.event_slots(event)],
+        slots=[e.SlotOut(id=x.id, start=x.start, end=x.end) for x in event_slots(event)],
         registration_deadline=event.registration_deadline,
         target_provinces=event.target_provinces,
         target_categories=event.target_categories,
@@ -159,17 +159,6 @@ def _paged(model: type[Any], page: Page[Any], out: Any) -> Response:
     )
 
 
-def _event_data(body: e.EventFields) -> dict[str, Any]:
-    data = body.model_dump(mode="json", exclude_unset=True)
-    if "registration_deadline" in data:
-        data["registration_deadline"] = body.registration_deadline  # type: ignore[attr-defined]
-    if data.get("target_provinces") is not None:
-        data["target_provinces"] = [
-            province_code(p, "target_provinces") for p in data["target_provinces"]
-        ]
-    return data
-
-
 def _report_response(report: EventReport, fmt: str, name: str) -> Response:
     if fmt == "csv":
         response = make_response(to_csv(report).encode())
@@ -201,8 +190,9 @@ def build() -> APIBlueprint:
     @api.post("", responses={201: e.EventOut, **WRITE_ERRORS})
     def create_event(body: e.EventCreate) -> Response:
         """Create an event (officers): sessions, slot length and breaks, tables, deadline."""
-        event = access.create_event(db_session(), current_user(), _event_data(body))
-        commit()
+        event = access.create_event(
+            db_session(), current_user(), body, timezone=get_settings().notifications.timezone
+        )
         return json(event_out(event), 201)
 
     @api.get("/<int:event_id>", responses={200: e.EventOut, **ERRORS})
@@ -213,15 +203,13 @@ def build() -> APIBlueprint:
     @api.patch("/<int:event_id>", responses={200: e.EventOut, **WRITE_ERRORS})
     def update_event(path: e.EventPath, body: e.EventPatch) -> Response:
         """Change an event (its organizers)."""
-        event = access.update_event(db_session(), current_user(), path.event_id, _event_data(body))
-        commit()
+        event = access.update_event(db_session(), current_user(), path.event_id, body)
         return json(event_out(event))
 
     @api.delete("/<int:event_id>", responses={200: e.EventOut, **ERRORS})
     def cancel_event(path: e.EventPath) -> Response:
         """Cancel an event (its organizers); it stays on record."""
         event = access.cancel_event(db_session(), current_user(), path.event_id)
-        commit()
         return json(event_out(event))
 
     # participants
@@ -240,12 +228,8 @@ def build() -> APIBlueprint:
         """Register your organization (producers and buyers) with the offers or requirements
         it brings and when it can meet; registering again updates the registration."""
         participant = access.register(
-            db_session(), current_user(), path.event_id,
-            body.model_dump(exclude_unset=True) | {
-                "availability": [w.model_dump() for w in body.availability]},
-            now=utcnow(),
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, body, now=utcnow()
+        )
         return json(participant_out(participant), 201)
 
     @api.get(
@@ -266,19 +250,16 @@ def build() -> APIBlueprint:
     def decide_participant(path: e.ParticipantPath, body: e.Decision) -> Response:
         """Approve or reject a registration (organizers)."""
         participant = access.decide(
-            db_session(), current_user(), path.event_id, path.participant_id,
-            body.decision == "approve", body.reason,
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, path.participant_id, body
+        )
         return json(participant_out(participant))
 
     @api.get("/<int:event_id>/suggestions", responses={200: e.SuggestionList, **ERRORS})
     def meeting_suggestions(path: e.EventPath, query: e.SuggestionQuery) -> Response:
         """Participants of the other side worth meeting, best first, from the ranking."""
         found = access.suggestions(
-            db_session(), get_ranking(), current_user(), path.event_id, query.limit
+            db_session(), current_user(), path.event_id, state=get_ranking(), limit=query.limit
         )
-        commit()
         return json(
             e.SuggestionList(
                 items=[
@@ -307,10 +288,8 @@ def build() -> APIBlueprint:
         """Ask a participant of the other side for a meeting. If they already asked you,
         the meeting is accepted at once."""
         request = access.request_meeting(
-            db_session(), current_user(), path.event_id, body.participant_id,
-            must_meet=body.must_meet, message=body.message, now=utcnow(),
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, body, now=utcnow()
+        )
         return json(request_out(request), 201)
 
     @api.post(
@@ -320,10 +299,8 @@ def build() -> APIBlueprint:
     def answer_request(path: e.RequestPath, body: e.RequestAnswer) -> Response:
         """Accept or decline a meeting you were asked for."""
         request = access.answer_request(
-            db_session(), current_user(), path.event_id, path.request_id,
-            body.answer == "accept", now=utcnow(),
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, path.request_id, body, now=utcnow()
+        )
         return json(request_out(request))
 
     @api.patch(
@@ -332,10 +309,8 @@ def build() -> APIBlueprint:
     def change_request(path: e.RequestPath, body: e.RequestPatch) -> Response:
         """Mark a request must-meet, or withdraw it."""
         request = access.change_request(
-            db_session(), current_user(), path.event_id, path.request_id,
-            must_meet=body.must_meet, withdraw=body.withdraw,
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, path.request_id, body
+        )
         return json(request_out(request))
 
     # schedule
@@ -345,11 +320,7 @@ def build() -> APIBlueprint:
         """Schedule every accepted request (organizers): placed against the proven upper
         bound, and why each of the others was left out. Meetings already sent out stay where
         they are whenever possible. Nothing is sent until the schedule is published."""
-        run = access.run_schedule(
-            db_session(), current_user(), path.event_id,
-            time_limit=body.time_limit, method=body.method,
-        )  # fmt: skip
-        commit()
+        run = access.run_schedule(db_session(), current_user(), path.event_id, body)
         return json(run_out(run), 201)
 
     @api.get("/<int:event_id>/schedule", responses={200: e.ScheduleOut, **ERRORS})
@@ -362,7 +333,6 @@ def build() -> APIBlueprint:
         """Send the schedule: every participant whose agenda changed gets it by email with a
         calendar file (organizers)."""
         count = access.publish_schedule(db_session(), current_user(), path.event_id, now=utcnow())
-        commit()
         return json(e.PublishOut(emails=count))
 
     @api.get("/<int:event_id>/meetings", responses={200: e.MeetingPage, **ERRORS})
@@ -406,18 +376,18 @@ def build() -> APIBlueprint:
     def record_outcome(path: e.MeetingPath, body: e.OutcomeIn) -> Response:
         """What came of a meeting: held or no-show, interest, MoU, contract, orders and their
         value (either side, or the organizers). A deal only moves forward."""
-        today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
         meeting = access.record_outcome(
-            db_session(), current_user(), path.event_id, path.meeting_id,
-            body.model_dump(exclude_unset=True), today=today,
-        )  # fmt: skip
-        commit()
+            db_session(), current_user(), path.event_id, path.meeting_id, body, now=utcnow()
+        )
         return json(meeting_out(meeting))
 
     @api.get("/report", responses=REPORT_RESPONSES)
     def period_report(query: e.PeriodReportQuery) -> Response:
         """Figures over a period for your agency's events (officers; admins every event)."""
-        filters = ReportFilters(event_id=query.event_id, since=query.since, until=query.until)
+        filters = ReportFilters(
+            event_id=query.event_id, since=query.since, until=query.until,
+            timezone=get_settings().notifications.timezone,
+        )  # fmt: skip
         report = access.report(db_session(), current_user(), filters)
         return _report_response(report, query.format, "events-report")
 
@@ -425,7 +395,10 @@ def build() -> APIBlueprint:
     def event_report(path: e.EventPath, query: e.ReportQuery) -> Response:
         """The event's figures by province, product group and buyer type (organizers);
         ``format=csv`` or ``xlsx`` exports its meetings."""
-        filters = ReportFilters(event_id=path.event_id, since=query.since, until=query.until)
+        filters = ReportFilters(
+            event_id=path.event_id, since=query.since, until=query.until,
+            timezone=get_settings().notifications.timezone,
+        )  # fmt: skip
         report = access.report(db_session(), current_user(), filters)
         return _report_response(report, query.format, f"event-{path.event_id}")
 

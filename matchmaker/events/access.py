@@ -1,26 +1,45 @@
-"""Event use cases on behalf of a signed-in user: the permission check, then the service.
+"""The events use cases on behalf of a signed-in user: the permission check, then the service,
+in one unit of work (:func:`~matchmaker.db.transaction`).
 
 Officers run the events of their own agency (admins every event); producers and buyers
-register their own organization and see their own requests and agenda.
+register their own organization and see their own requests and agenda. Each action takes the
+session, the acting user and its input model (:mod:`.inputs`); the API, the pages and the
+tasks call the same functions and never commit themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog.services import Page, PageRequest
+from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
-from matchmaker.events import services
+from matchmaker.events import outcomes, registration, requests, schedule
+from matchmaker.events.inputs import (
+    Answer,
+    Decision,
+    EventChanges,
+    MeetingAsk,
+    NewEvent,
+    Outcome,
+    Registration,
+    RequestChange,
+    ScheduleSettings,
+)
 from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest, ScheduleRun
 from matchmaker.events.reports import EventReport, ReportFilters, build_report
-from matchmaker.events.scheduling.solve import Method
+from matchmaker.events.requests import Suggestion
+from matchmaker.events.slots import local_today
 from matchmaker.matching.service import RankingState
+
+EVERYTHING = PageRequest(limit=500, page=1)
 
 
 def can_manage(user: User, event: Event) -> bool:
@@ -29,46 +48,67 @@ def can_manage(user: User, event: Event) -> bool:
     )
 
 
+# --- events ---------------------------------------------------------------------------------
+
+
 def read_event(session: Session, user: User, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"Event {event_id} does not exist.")
+        raise NotFound("event.not_found", event_id=event_id)
     return event
 
 
 def managed_event(session: Session, user: User, event_id: int) -> Event:
     event = read_event(session, user, event_id)
     if not can_manage(user, event):
-        raise Forbidden("Only the officers of the organizing agency manage this event.")
+        raise Forbidden("event.organizers_only", event_id=event_id)
     return event
 
 
 def list_events(session: Session, user: User, page: PageRequest, mine: bool) -> Page[Event]:
     organization_id = user.organization_id if mine else None
-    return services.list_events(session, page, organization_id=organization_id)
+    return registration.list_events(session, page, organization_id=organization_id)
 
 
-def create_event(session: Session, user: User, data: Mapping[str, Any]) -> Event:
+@transaction
+def create_event(session: Session, user: User, data: NewEvent, *, timezone: str) -> Event:
+    """A new event of the officer's agency; its sessions are in ``timezone``."""
     if user.role not in ("officer", "admin"):
-        raise Forbidden("Only trade promotion officers create events.")
-    return services.create_event(session, user.organization, data)
+        raise Forbidden("event.officers_only")
+    return registration.create_event(session, user.organization, data, timezone=timezone)
 
 
-def update_event(session: Session, user: User, event_id: int, data: Mapping[str, Any]) -> Event:
-    return services.update_event(session, managed_event(session, user, event_id), data)
+@transaction
+def update_event(
+    session: Session, user: User, event_id: int, data: EventChanges | NewEvent
+) -> Event:
+    return registration.update_event(session, managed_event(session, user, event_id), data)
 
 
+@transaction
 def cancel_event(session: Session, user: User, event_id: int) -> Event:
-    return services.cancel_event(session, managed_event(session, user, event_id))
+    return registration.cancel_event(session, managed_event(session, user, event_id))
 
 
 # --- participants ---------------------------------------------------------------------------
 
 
+def my_registration(session: Session, user: User, event: Event) -> EventParticipant | None:
+    """The user's organization's registration for the event, if any."""
+    return registration.participant_of(session, event, user.organization_id)
+
+
+def my_registrations(
+    session: Session, user: User, events: Iterable[Event]
+) -> dict[int, EventParticipant]:
+    """The user's organization's registrations, by event id."""
+    return {e.id: p for e in events if (p := my_registration(session, user, e)) is not None}
+
+
 def own_participant(session: Session, user: User, event: Event) -> EventParticipant:
-    participant = services.participant_of(session, event, user.organization_id)
+    participant = my_registration(session, user, event)
     if participant is None:
-        raise NotFound("Your organization is not registered for this event.")
+        raise NotFound("participant.not_registered", event_id=event.id)
     return participant
 
 
@@ -87,36 +127,34 @@ def read_participant(
         )
     )
     if not visible:
-        raise NotFound(f"Participant {participant_id} does not exist.")
+        raise NotFound("participant.not_found", participant_id=participant_id)
     assert participant is not None
     return participant
 
 
+@transaction
 def register(
-    session: Session, user: User, event_id: int, data: Mapping[str, Any], *, now: datetime
+    session: Session, user: User, event_id: int, data: Registration, *, now: datetime
 ) -> EventParticipant:
     if user.role not in ("producer", "buyer"):
-        raise Forbidden("Producers and buyers register for events.")
+        raise Forbidden("participant.firms_only")
     event = read_event(session, user, event_id)
-    return services.register(session, event, user.organization, data, now=now)
+    return registration.register(session, event, user.organization, data, now=now)
 
 
+@transaction
 def withdraw(session: Session, user: User, event_id: int) -> EventParticipant:
     event = read_event(session, user, event_id)
-    return services.withdraw(session, own_participant(session, user, event))
+    return registration.withdraw(session, own_participant(session, user, event))
 
 
+@transaction
 def decide(
-    session: Session,
-    user: User,
-    event_id: int,
-    participant_id: int,
-    approve: bool,
-    reason: str | None,
+    session: Session, user: User, event_id: int, participant_id: int, data: Decision
 ) -> EventParticipant:
     managed_event(session, user, event_id)
     participant = read_participant(session, user, event_id, participant_id)
-    return services.decide(session, participant, approve, reason)
+    return registration.decide(session, participant, data.decision == "approve", data.reason)
 
 
 def list_participants(
@@ -137,34 +175,68 @@ def list_participants(
         return Page(items=[], total=0)
     else:
         statuses = ["approved"]
-    return services.list_participants(session, event, page, statuses=statuses, side=side)
+    return registration.list_participants(session, event, page, statuses=statuses, side=side)
 
 
+@transaction
 def suggestions(
-    session: Session, state: RankingState, user: User, event_id: int, limit: int
-) -> list[services.Suggestion]:
+    session: Session, user: User, event_id: int, *, state: RankingState, limit: int
+) -> list[Suggestion]:
+    """The participants worth meeting; the matches behind them are recorded."""
     event = read_event(session, user, event_id)
-    return services.suggestions(session, state, own_participant(session, user, event), limit=limit)
+    return requests.suggestions(session, state, own_participant(session, user, event), limit=limit)
+
+
+@dataclass
+class EventOverview:
+    """What the event page shows its visitor: organizers manage it, a firm sees its own
+    registration, the firms worth meeting and its requests."""
+
+    event: Event
+    managed: bool
+    participants: Sequence[EventParticipant] = ()
+    requests: Sequence[MeetingRequest] = ()
+    run: ScheduleRun | None = None
+    mine: EventParticipant | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@transaction
+def event_overview(
+    session: Session, user: User, event_id: int, *, state: RankingState, limit: int
+) -> EventOverview:
+    event = read_event(session, user, event_id)
+    if can_manage(user, event):
+        return EventOverview(
+            event,
+            managed=True,
+            participants=list_participants(
+                session, user, event_id, EVERYTHING, status=None, side=None
+            ).items,
+            requests=list_requests(session, user, event_id, EVERYTHING, None).items,
+            run=schedule.latest_run(session, event),
+        )
+    if user.role not in ("producer", "buyer"):
+        raise Forbidden("participant.firms_only")
+    overview = EventOverview(event, managed=False, mine=my_registration(session, user, event))
+    if overview.mine is not None and overview.mine.status == "approved":
+        overview.suggestions = requests.suggestions(session, state, overview.mine, limit=limit)
+        overview.requests = list_requests(session, user, event_id, EVERYTHING, None).items
+    return overview
 
 
 # --- meeting requests -----------------------------------------------------------------------
 
 
+@transaction
 def request_meeting(
-    session: Session,
-    user: User,
-    event_id: int,
-    participant_id: int,
-    *,
-    must_meet: bool,
-    message: str,
-    now: datetime,
+    session: Session, user: User, event_id: int, data: MeetingAsk, *, now: datetime
 ) -> MeetingRequest:
     event = read_event(session, user, event_id)
     requester = own_participant(session, user, event)
-    other = read_participant(session, user, event_id, participant_id)
-    return services.request_meeting(
-        session, requester, other, must_meet=must_meet, message=message, now=now
+    other = read_participant(session, user, event_id, data.participant_id)
+    return requests.request_meeting(
+        session, requester, other, must_meet=data.must_meet, message=data.message, now=now
     )
 
 
@@ -172,10 +244,10 @@ def read_request(session: Session, user: User, event_id: int, request_id: int) -
     event = read_event(session, user, event_id)
     request = session.get(MeetingRequest, request_id)
     if request is None or request.event_id != event.id:
-        raise NotFound(f"Meeting request {request_id} does not exist.")
+        raise NotFound("meeting.request_not_found", request_id=request_id)
     sides = (request.producer.organization_id, request.buyer.organization_id)
     if not (can_manage(user, event) or user.organization_id in sides):
-        raise NotFound(f"Meeting request {request_id} does not exist.")
+        raise NotFound("meeting.request_not_found", request_id=request_id)
     return request
 
 
@@ -187,29 +259,27 @@ def _side_of(user: User, request: MeetingRequest) -> str | None:
     return None
 
 
+@transaction
 def answer_request(
-    session: Session, user: User, event_id: int, request_id: int, accept: bool, *, now: datetime
+    session: Session, user: User, event_id: int, request_id: int, data: Answer, *, now: datetime
 ) -> MeetingRequest:
     request = read_request(session, user, event_id, request_id)
     side = _side_of(user, request)
     if side is None or side == request.requested_by:
-        raise Forbidden("Only the participant who was asked answers a meeting request.")
-    return services.answer_request(session, request, accept, now=now)
+        raise Forbidden("meeting.answer_not_yours")
+    return requests.answer_request(session, request, data.answer == "accept", now=now)
 
 
+@transaction
 def change_request(
-    session: Session,
-    user: User,
-    event_id: int,
-    request_id: int,
-    *,
-    must_meet: bool | None,
-    withdraw: bool,
+    session: Session, user: User, event_id: int, request_id: int, data: RequestChange
 ) -> MeetingRequest:
     request = read_request(session, user, event_id, request_id)
     if not (can_manage(user, request.event) or _side_of(user, request) is not None):
-        raise Forbidden("Only the two sides and the organizers change a meeting request.")
-    return services.change_request(session, request, must_meet=must_meet, withdraw=withdraw)
+        raise Forbidden("meeting.change_not_yours")
+    return requests.change_request(
+        session, request, must_meet=data.must_meet, withdraw=data.withdraw
+    )
 
 
 def list_requests(
@@ -217,29 +287,38 @@ def list_requests(
 ) -> Page[MeetingRequest]:
     event = read_event(session, user, event_id)
     participant = None if can_manage(user, event) else own_participant(session, user, event)
-    return services.list_requests(session, event, page, participant=participant, status=status)
+    return requests.list_requests(session, event, page, participant=participant, status=status)
 
 
 # --- schedule, agenda, outcomes, report -----------------------------------------------------
 
 
+@transaction
 def run_schedule(
-    session: Session, user: User, event_id: int, *, time_limit: float, method: Method
+    session: Session, user: User, event_id: int, data: ScheduleSettings
 ) -> ScheduleRun:
     event = managed_event(session, user, event_id)
-    return services.run_schedule(session, event, user, time_limit=time_limit, method=method)
+    return schedule.run_schedule(
+        session, event, user, time_limit=data.time_limit, method=data.method
+    )
+
+
+def schedule_of(session: Session, user: User, event_id: int) -> ScheduleRun | None:
+    """The latest scheduling run of a managed event, if it was scheduled."""
+    return schedule.latest_run(session, managed_event(session, user, event_id))
 
 
 def latest_run(session: Session, user: User, event_id: int) -> ScheduleRun:
-    run = services.latest_run(session, managed_event(session, user, event_id))
+    run = schedule_of(session, user, event_id)
     if run is None:
-        raise NotFound("This event has not been scheduled yet.")
+        raise NotFound("event.not_scheduled", event_id=event_id)
     return run
 
 
+@transaction
 def publish_schedule(session: Session, user: User, event_id: int, *, now: datetime) -> int:
     event = managed_event(session, user, event_id)
-    return len(services.publish_schedule(session, event, now=now))
+    return len(schedule.publish_schedule(session, event, now=now))
 
 
 def agenda(
@@ -252,33 +331,30 @@ def agenda(
     else:
         participant = read_participant(session, user, event_id, participant_id)
         if not (can_manage(user, event) or participant.organization_id == user.organization_id):
-            raise NotFound(f"Participant {participant_id} does not exist.")
-    return participant, services.agenda(session, participant)
+            raise NotFound("participant.not_found", participant_id=participant_id)
+    return participant, schedule.agenda(session, participant)
 
 
 def list_meetings(session: Session, user: User, event_id: int, page: PageRequest) -> Page[Meeting]:
-    return services.meetings(session, managed_event(session, user, event_id), page)
+    return schedule.meetings(session, managed_event(session, user, event_id), page)
 
 
 def read_meeting(session: Session, user: User, event_id: int, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event_id:
-        raise NotFound(f"Meeting {meeting_id} does not exist.")
+        raise NotFound("meeting.not_found", meeting_id=meeting_id)
     read_request(session, user, event_id, meeting.request_id)
     return meeting
 
 
+@transaction
 def record_outcome(
-    session: Session,
-    user: User,
-    event_id: int,
-    meeting_id: int,
-    data: Mapping[str, Any],
-    *,
-    today: date,
+    session: Session, user: User, event_id: int, meeting_id: int, data: Outcome, *, now: datetime
 ) -> Meeting:
+    """What came of a meeting; follow-ups are planned from the day it is at the venue."""
     meeting = read_meeting(session, user, event_id, meeting_id)
-    return services.record_outcome(session, meeting, user, data, today=today)
+    today = local_today(meeting.request.event, now)
+    return outcomes.record_outcome(session, meeting, user, data, today=today)
 
 
 def report(session: Session, user: User, filters: ReportFilters) -> EventReport:
@@ -287,10 +363,35 @@ def report(session: Session, user: User, filters: ReportFilters) -> EventReport:
         managed_event(session, user, filters.event_id)
         return build_report(session, filters)
     if user.role not in ("officer", "admin"):
-        raise Forbidden("Reports are for officers.")
+        raise Forbidden("event.reports_officers_only")
     if not can.is_admin(user):
         filters = ReportFilters(
             event_id=None, since=filters.since, until=filters.until,
-            organization_id=user.organization_id,
+            organization_id=user.organization_id, timezone=filters.timezone,
         )  # fmt: skip
     return build_report(session, filters)
+
+
+# --- housekeeping ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    expired: int
+    follow_ups: int
+    retried: int
+
+
+@transaction
+def housekeeping(session: Session, *, now: datetime, today: date) -> Housekeeping:
+    """Expires unanswered meeting requests, asks about deals whose follow-up is due, and
+    offers again the event emails a transient failure held back; every email goes out
+    through the outbox once this commits."""
+    from matchmaker.events.agendas import pending_emails
+
+    expired = requests.expire_requests(session, now=now)
+    follow_ups = {e.id for e in outcomes.follow_ups_due(session, today=today)}
+    retry = [i for i in pending_emails(session) if i not in follow_ups]
+    if retry:
+        outbox.enqueue(session, schedule.SEND_EVENT_EMAILS, email_ids=retry)
+    return Housekeeping(expired, len(follow_ups), len(retry))

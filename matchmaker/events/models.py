@@ -60,7 +60,8 @@ class Event(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(300))
     venue: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # The IANA zone of the venue, where the sessions' local times are (the deployment's).
+    timezone: Mapped[str] = mapped_column(String(64))
     days: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
     break_minutes: Mapped[int] = mapped_column(Integer, default=5)

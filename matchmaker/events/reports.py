@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from matchmaker.catalog.models import Offer
 from matchmaker.events.models import STAGES, Event, Meeting
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Stages at or past which a meeting counts as an MoU, a contract.
 MOU_OR_MORE = set(STAGES[STAGES.index("mou") :])
 CONTRACT_OR_MORE = set(STAGES[STAGES.index("contract") :])
@@ -27,8 +26,9 @@ COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportFilters:
+    timezone: str  # whose calendar ``since`` and ``until`` are days of (the deployment's)
     event_id: int | None = None
     since: date | None = None
     until: date | None = None
@@ -72,10 +72,11 @@ def build_report(session: Session, filters: ReportFilters) -> EventReport:
         query = query.where(Meeting.event_id == filters.event_id)
     if filters.organization_id is not None:
         query = query.where(Event.organization_id == filters.organization_id)
+    zone = ZoneInfo(filters.timezone)
     if filters.since is not None:
-        query = query.where(Meeting.starts_at >= datetime.combine(filters.since, time(), VN))
+        query = query.where(Meeting.starts_at >= datetime.combine(filters.since, time(), zone))
     if filters.until is not None:
-        end = datetime.combine(filters.until + timedelta(days=1), time(), VN)
+        end = datetime.combine(filters.until + timedelta(days=1), time(), zone)
         query = query.where(Meeting.starts_at < end)
     meetings = list(session.scalars(query))
     groups = _product_groups(session, meetings)
@@ -97,7 +98,9 @@ def build_report(session: Session, filters: ReportFilters) -> EventReport:
             {
                 "event": request.event.name,
                 "meeting_id": meeting.id,
-                "starts_at": meeting.starts_at.astimezone(VN).strftime("%Y-%m-%d %H:%M"),
+                "starts_at": meeting.starts_at.astimezone(
+                    ZoneInfo(request.event.timezone)
+                ).strftime("%Y-%m-%d %H:%M"),
                 "table": meeting.table_no,
                 "producer": producer.name,
                 "producer_province": province,

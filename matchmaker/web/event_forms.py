@@ -1,5 +1,10 @@
 """Forms of the connection event pages: the event itself, registrations, meeting requests,
-decisions and meeting outcomes."""
+decisions and meeting outcomes.
+
+A form reads what was typed the local way (numbers, dates, times) and hands the use case its
+input model (:mod:`matchmaker.events.inputs`), which holds the rules: a broken one comes back
+as a coded error that :func:`show_problems` puts on the form's fields in the page's language.
+"""
 
 from __future__ import annotations
 
@@ -25,15 +30,10 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from matchmaker import reference
+from matchmaker.errors import DomainError
+from matchmaker.i18n import say, say_error
 from matchmaker.web import i18n
-from matchmaker.web.forms import (
-    LocalDateField,
-    MultiCheckboxField,
-    NumberField,
-    at_most,
-    options,
-    required,
-)
+from matchmaker.web.forms import LocalDateField, MultiCheckboxField, NumberField, options
 
 SESSION_ROWS = 3
 ATTENDANCE = {"held": _l("Held"), "no_show": _l("No-show")}
@@ -47,9 +47,25 @@ STAGE = {
 }
 
 
-def _bounded(field: NumberField, low: int, high: int) -> None:
-    if field.number is not None and not low <= field.number <= high:
-        raise ValueError(str(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high)))
+def show_problems(form: FlaskForm, error: DomainError, *, fallback: str | None = None) -> None:
+    """Puts each coded field error on its field (an event's sessions together); an error of no
+    field goes on ``fallback`` when given, above the form otherwise."""
+    problems = [(p.field.split(".")[0], say(p.code, p.params)) for p in error.errors]
+    if not problems:
+        problems = [(fallback or "", say_error(error))]
+    session_errors: list[str] | None = getattr(form, "session_errors", None)
+    for name, text in problems:
+        if name == "days" and session_errors is not None:
+            session_errors.append(text)
+        elif name in form._fields and name != "csrf_token":
+            form[name].errors = [*form[name].errors, text]
+        else:
+            form.form_errors.append(text)
+
+
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """The values given: a blank number or date is left out, so that the rules see it missing."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
 class LocalTimeField(TimeField):
@@ -77,16 +93,14 @@ class SessionFields(Form):
 
 
 class EventForm(FlaskForm):
-    name = StringField(_l("Name of the event"), validators=[required(), at_most(300)])
-    venue = StringField(_l("Venue"), validators=[required(), at_most(500)])
-    description = TextAreaField(_l("Description"), validators=[at_most(10_000)])
+    name = StringField(_l("Name of the event"))
+    venue = StringField(_l("Venue"))
+    description = TextAreaField(_l("Description"))
     days = FieldList(FormField(SessionFields), label=_l("Sessions"), min_entries=SESSION_ROWS)
-    slot_minutes = NumberField(_l("Meeting length (minutes)"), whole=True, validators=[required()])
-    break_minutes = NumberField(
-        _l("Break between meetings (minutes)"), whole=True, validators=[required()]
-    )
-    table_count = NumberField(_l("Tables"), whole=True, validators=[required()])
-    registration_deadline = LocalDateTimeField(_l("Registration closes"), validators=[required()])
+    slot_minutes = NumberField(_l("Meeting length (minutes)"), whole=True)
+    break_minutes = NumberField(_l("Break between meetings (minutes)"), whole=True)
+    table_count = NumberField(_l("Tables"), whole=True)
+    registration_deadline = LocalDateTimeField(_l("Registration closes"), validators=[Optional()])
     max_meetings = NumberField(_l("Most meetings per participant"), whole=True)
     target_provinces = MultiCheckboxField(_l("For firms from these provinces"))
     target_categories = MultiCheckboxField(_l("For these product groups"))
@@ -115,10 +129,12 @@ class EventForm(FlaskForm):
             row.form.end.data = datetime.strptime(day["end"], "%H:%M").time()
 
     def event_data(self) -> dict[str, Any]:
+        """What was typed, for :class:`~matchmaker.events.inputs.NewEvent` or
+        :class:`~matchmaker.events.inputs.EventChanges`."""
         deadline = self.registration_deadline.data
-        return {
-            "name": self.name.data.strip(),
-            "venue": self.venue.data.strip(),
+        return _given({
+            "name": (self.name.data or "").strip(),
+            "venue": (self.venue.data or "").strip(),
             "description": (self.description.data or "").strip(),
             "days": [
                 {
@@ -132,32 +148,18 @@ class EventForm(FlaskForm):
             "slot_minutes": self.slot_minutes.number,
             "break_minutes": self.break_minutes.number,
             "table_count": self.table_count.number,
-            "registration_deadline": deadline.replace(tzinfo=get_timezone()),
+            "registration_deadline": deadline.replace(tzinfo=get_timezone()) if deadline else None,
             "max_meetings": self.max_meetings.number,
             "target_provinces": self.target_provinces.data or [],
             "target_categories": self.target_categories.data or [],
-        }
-
-    def validate_slot_minutes(self, field: NumberField) -> None:
-        _bounded(field, 5, 240)
-
-    def validate_break_minutes(self, field: NumberField) -> None:
-        _bounded(field, 0, 120)
-
-    def validate_table_count(self, field: NumberField) -> None:
-        _bounded(field, 1, 2000)
-
-    def validate_max_meetings(self, field: NumberField) -> None:
-        _bounded(field, 1, 100)
+        })  # fmt: skip
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Besides each field: every session row used is complete, and one at least is."""
+        """Besides reading each field: every session row used is complete."""
         valid = super().validate(extra_validators)
         rows = [row.form for row in self.days]
         if any(bool(r.date.data) != bool(r.start.data and r.end.data) for r in rows):
             self.session_errors.append(str(_l("Give each session its day, start and end.")))
-        elif not any(r.date.data for r in rows):
-            self.session_errors.append(str(_l("Give at least one session.")))
         return valid and not self.session_errors
 
 
@@ -166,13 +168,11 @@ class RegistrationForm(FlaskForm):
     requirement_ids = MultiCheckboxField(_l("What you are looking for"), coerce=int)
     sessions = MultiCheckboxField(_l("Sessions you can attend"))
     max_meetings = NumberField(_l("Most meetings you want"), whole=True)
-    note = TextAreaField(_l("Note to the organizers"), validators=[at_most(1000)])
-
-    def validate_max_meetings(self, field: NumberField) -> None:
-        _bounded(field, 1, 100)
+    note = TextAreaField(_l("Note to the organizers"))
 
     def registration_data(self, sessions: dict[str, tuple[datetime, datetime]]) -> dict[str, Any]:
-        return {
+        """What was chosen, for :class:`~matchmaker.events.inputs.Registration`."""
+        return _given({
             "offer_ids": self.offer_ids.data or [],
             "requirement_ids": self.requirement_ids.data or [],
             "availability": [
@@ -182,26 +182,42 @@ class RegistrationForm(FlaskForm):
             ],
             "max_meetings": self.max_meetings.number,
             "note": (self.note.data or "").strip(),
-        }
+        })  # fmt: skip
 
 
 class DecisionForm(FlaskForm):
     decision = SelectField(choices=options((("approve", "approve"), ("reject", "reject"))))
-    reason = StringField(_l("Reason (shown to the firm)"), validators=[at_most(500)])
+    reason = StringField(_l("Reason (shown to the firm)"))
+
+    def decision_data(self) -> dict[str, Any]:
+        return _given({"decision": self.decision.data, "reason": self.reason.data or None})
 
 
 class MeetingRequestForm(FlaskForm):
-    participant_id = HiddenField(validators=[required()])
+    participant_id = HiddenField()
     must_meet = BooleanField(_l("Must meet"))
-    message = StringField(_l("Message"), validators=[at_most(1000)])
+    message = StringField(_l("Message"))
+
+    def request_data(self) -> dict[str, Any]:
+        return _given({
+            "participant_id": self.participant_id.data,
+            "must_meet": bool(self.must_meet.data),
+            "message": self.message.data or "",
+        })  # fmt: skip
 
 
 class AnswerForm(FlaskForm):
     answer = SelectField(choices=options((("accept", "accept"), ("decline", "decline"))))
 
+    def answer_data(self) -> dict[str, Any]:
+        return {"answer": self.answer.data}
+
 
 class MustMeetForm(FlaskForm):
     must_meet = SelectField(choices=options((("1", "1"), ("0", "0"))))
+
+    def change_data(self) -> dict[str, Any]:
+        return {"must_meet": self.must_meet.data == "1", "withdraw": False}
 
 
 class OutcomeForm(FlaskForm):
@@ -213,9 +229,10 @@ class OutcomeForm(FlaskForm):
     )
     stage = SelectField(_l("Deal"), choices=options(STAGE.items()))
     order_value_vnd = NumberField(_l("Order value (VND)"), whole=True)
-    notes = TextAreaField(_l("Notes"), validators=[at_most(5000)])
+    notes = TextAreaField(_l("Notes"))
 
     def outcome_data(self) -> dict[str, Any]:
+        """What was recorded, for :class:`~matchmaker.events.inputs.Outcome`."""
         data: dict[str, Any] = {"stage": self.stage.data, "notes": self.notes.data or ""}
         if self.attendance.data:
             data["attendance"] = self.attendance.data

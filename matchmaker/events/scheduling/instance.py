@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from matchmaker.errors import Invalid, field_error
+from matchmaker.errors import FieldProblem, Invalid, field_error
 from matchmaker.events.scheduling.types import (
     MeetingRequest,
     Participant,
@@ -78,7 +77,7 @@ def build_instance(
     was cancelled. A published meeting whose slot, table or participants are no longer usable is
     kept in ``published`` (so placing it elsewhere counts as a move) but not in ``keep_slot``.
     """
-    errors: list[dict[str, Any]] = []
+    errors: list[FieldProblem] = []
     for name, items in (
         ("slots", slots),
         ("tables", tables),
@@ -86,21 +85,22 @@ def build_instance(
         ("requests", requests),
     ):
         duplicates = _duplicates([item.id for item in items])
-        errors += [field_error(name, "duplicate id", id=d) for d in duplicates]
+        errors += [field_error(name, "schedule.duplicate_id", id=d) for d in duplicates]
     slot_index = {s.id: t for t, s in enumerate(slots)}
     for t, slot in enumerate(slots):
         if slot.start >= slot.end:
-            errors.append(field_error("slots", "slot must end after it starts", id=slot.id))
+            errors.append(field_error("slots", "schedule.slot_order", id=slot.id))
         if t and slot.start < slots[t - 1].end:
-            errors.append(field_error("slots", "slots must be in time order without overlap",
-                                      id=slot.id))  # fmt: skip
+            errors.append(field_error("slots", "schedule.slots_overlap", id=slot.id))
 
     tables_by_slot: list[list[str]] = [[] for _ in slots]
     for table in tables:
         set_up = slot_index.keys() if table.slot_ids is None else table.slot_ids
         for slot_id in set_up:
             if slot_id not in slot_index:
-                errors.append(field_error("tables", "unknown slot", id=table.id, slot=slot_id))
+                errors.append(
+                    field_error("tables", "schedule.unknown_slot", id=table.id, slot=slot_id)
+                )
             else:
                 tables_by_slot[slot_index[slot_id]].append(table.id)
 
@@ -110,11 +110,13 @@ def build_instance(
         mask = 0
         for slot_id in p.available_slot_ids:
             if slot_id not in slot_index:
-                errors.append(field_error("participants", "unknown slot", id=p.id, slot=slot_id))
+                errors.append(
+                    field_error("participants", "schedule.unknown_slot", id=p.id, slot=slot_id)
+                )
             else:
                 mask |= 1 << slot_index[slot_id]
         if p.max_meetings is not None and p.max_meetings < 0:
-            errors.append(field_error("participants", "max_meetings must not be negative", id=p.id))
+            errors.append(field_error("participants", "schedule.negative_cap", id=p.id))
         available.append(mask)
         limit = mask.bit_count()
         cap.append(limit if p.max_meetings is None else max(min(p.max_meetings, limit), 0))
@@ -126,15 +128,14 @@ def build_instance(
         a = participant_index.get(request.participant_a)
         b = participant_index.get(request.participant_b)
         if a is None or b is None:
-            errors.append(field_error("requests", "unknown participant", id=request.id))
+            errors.append(field_error("requests", "schedule.unknown_participant", id=request.id))
             continue
         if a == b:
-            errors.append(field_error("requests", "a firm cannot meet itself", id=request.id))
+            errors.append(field_error("requests", "schedule.self_meeting", id=request.id))
         elif participants[a].side == participants[b].side:
-            errors.append(field_error("requests", "a meeting pairs a producer with a buyer",
-                                      id=request.id))  # fmt: skip
+            errors.append(field_error("requests", "schedule.same_side", id=request.id))
         if not 0.0 <= request.score <= 1.0:
-            errors.append(field_error("requests", "score must be within 0..1", id=request.id))
+            errors.append(field_error("requests", "schedule.score_range", id=request.id))
         req_a.append(a)
         req_b.append(b)
         req_mask.append(available[a] & available[b] & table_mask)
@@ -153,13 +154,12 @@ def build_instance(
         published_by_index[r] = placement
         request = requests[r]
         for key, problem in (
-            (("table", placement.slot_id, placement.table_id), "two meetings at one table"),
-            (("firm", placement.slot_id, request.participant_a), "a participant booked twice"),
-            (("firm", placement.slot_id, request.participant_b), "a participant booked twice"),
+            (("table", placement.slot_id, placement.table_id), "schedule.table_taken"),
+            (("firm", placement.slot_id, request.participant_a), "schedule.double_booked"),
+            (("firm", placement.slot_id, request.participant_b), "schedule.double_booked"),
         ):
             if key in claimed:
-                errors.append(field_error("published", f"{problem} in one slot", id=request_id,
-                                          other=claimed[key]))  # fmt: skip
+                errors.append(field_error("published", problem, id=request_id, other=claimed[key]))
             claimed[key] = request_id
         where = slot_index.get(placement.slot_id)
         if (
@@ -170,7 +170,7 @@ def build_instance(
             keep_slot[r] = where
 
     if errors:
-        raise Invalid("the meeting schedule input is inconsistent", errors=errors)
+        raise Invalid("schedule.inconsistent", errors=errors)
     return Instance(
         slots=tuple(slots),
         participants=tuple(participants),

@@ -4,7 +4,6 @@ report); producers and buyers register, ask each other for meetings and see thei
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,12 +17,24 @@ from werkzeug.wrappers import Response
 from matchmaker.catalog import access as catalog
 from matchmaker.catalog.services import OfferFilters, PageRequest, RequirementFilters
 from matchmaker.db import utcnow
-from matchmaker.errors import Conflict, Invalid
-from matchmaker.events import access, services
+from matchmaker.errors import Conflict, DomainError, Invalid
+from matchmaker.events import access
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
-from matchmaker.events.models import Event, EventParticipant, MeetingRequest
+from matchmaker.events.inputs import (
+    Answer,
+    Decision,
+    MeetingAsk,
+    NewEvent,
+    Outcome,
+    Registration,
+    RequestChange,
+    ScheduleSettings,
+    parse,
+)
+from matchmaker.events.models import Event, EventParticipant
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.i18n import say_error
 from matchmaker.web import i18n
 from matchmaker.web.event_forms import (
     ATTENDANCE,
@@ -36,9 +47,9 @@ from matchmaker.web.event_forms import (
     MustMeetForm,
     OutcomeForm,
     RegistrationForm,
+    show_problems,
 )
-from matchmaker.web.forms import BUYER_LABELS, apply_errors
-from matchmaker.web.messages import field_message
+from matchmaker.web.forms import BUYER_LABELS
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user
 
@@ -73,34 +84,6 @@ UNPLACED = {
     "tables_full": _l("Every table is taken whenever both are free"),
     "not_chosen": _l("Time ran out before this one was placed; run the scheduler again"),
 }
-# The services explain a refusal in English; the pages say it in the visitor's language.
-PROBLEMS = {
-    "This event was cancelled.": _l("This event was cancelled."),
-    "Registration for this event has closed.": _l("Registration for this event has closed."),
-    "This event is for firms from other provinces.": _l(
-        "This event is for firms from other provinces."
-    ),
-    "This event is for other product groups.": _l("This event is for other product groups."),
-    "This registration was declined by the organizers.": _l(
-        "This registration was declined by the organizers."
-    ),
-    "The participant withdrew.": _l("The firm withdrew its registration."),
-    "Both sides must be approved participants of the event.": _l(
-        "Both sides must be approved participants of the event."
-    ),
-    "There is no schedule to send yet: run the scheduler first.": _l(
-        "There is no schedule to send yet: run the scheduler first."
-    ),
-    "A meeting that did not take place cannot have led to a deal.": _l(
-        "A meeting that did not take place cannot have led to a deal."
-    ),
-    "An event needs at least one session.": _l("Give at least one session."),
-    "A session must end after it starts.": _l("A session must end after it starts."),
-    "Two sessions of one day overlap.": _l("Two sessions of one day overlap."),
-    "No meeting slot fits in the sessions.": _l(
-        "No meeting fits in the sessions: make the meetings shorter or the sessions longer."
-    ),
-}
 
 
 def clock(value: datetime) -> str:
@@ -131,18 +114,8 @@ def _redirect(endpoint: str, **values: Any) -> Response:
     return redirect(url_for(endpoint, **values))  # type: ignore[return-value]
 
 
-def explain(error: Conflict | Invalid) -> str:
-    if error.detail in PROBLEMS:
-        return str(PROBLEMS[error.detail])
-    if error.detail.startswith("The deal is already at"):
-        return _("A deal only moves forward: it cannot go back to an earlier stage.")
-    if error.detail.startswith(("This meeting was already", "This request is")):
-        return _("This request was already answered, withdrawn or has expired.")
-    return field_message(error.detail)
-
-
-def _problem(error: Conflict | Invalid) -> None:
-    flash(explain(error), "error")
+def _problem(error: DomainError) -> None:
+    flash(say_error(error), "error")
 
 
 def _sessions(event: Event) -> dict[str, tuple[datetime, datetime]]:
@@ -160,6 +133,14 @@ def _sessions(event: Event) -> dict[str, tuple[datetime, datetime]]:
 # --- lists and the event page ---------------------------------------------------------------
 
 
+def _timezone() -> str:
+    return get_settings().notifications.timezone
+
+
+def _report_filters(event_id: int) -> ReportFilters:
+    return ReportFilters(event_id=event_id, timezone=_timezone())
+
+
 @bp.get("/")
 @role_required(*EVERYONE)
 def index() -> str:
@@ -167,55 +148,35 @@ def index() -> str:
     session = db_session()
     staff = user.role in STAFF
     page = access.list_events(session, user, ALL, mine=staff and user.role != "admin")
-    now = utcnow()
     events = [e for e in page.items if staff or e.cancelled_at is None]
-    registered = (
-        {}
-        if staff
-        else {
-            e.id: p
-            for e in events
-            if (p := services.participant_of(session, e, user.organization_id)) is not None
-        }
-    )
+    registered = {} if staff else access.my_registrations(session, user, events)
     return render_template(
-        "events/index.html", events=events, registered=registered, now=now, staff=staff
+        "events/index.html", events=events, registered=registered, now=utcnow(), staff=staff
     )
 
 
 @bp.get("/<int:event_id>")
 @role_required(*EVERYONE)
 def event(event_id: int) -> str:
-    user = signed_in_user()
-    session = db_session()
-    found = access.read_event(session, user, event_id)
-    if access.can_manage(user, found):
-        participants = access.list_participants(
-            session, user, event_id, ALL, status=None, side=None
-        )
+    overview = access.event_overview(
+        db_session(), signed_in_user(), event_id, state=get_ranking(), limit=SUGGESTION_LIMIT
+    )
+    found = overview.event
+    if overview.managed:
         return render_template(
             "events/manage.html",
             event=found,
-            participants=participants.items,
-            requests=access.list_requests(session, user, event_id, ALL, None).items,
-            run=services.latest_run(session, found),
+            participants=overview.participants,
+            requests=overview.requests,
+            run=overview.run,
             decision=DecisionForm(),
         )
-    if user.role not in FIRMS:
-        abort(403)
-    mine = services.participant_of(session, found, user.organization_id)
-    suggestions: list[services.Suggestion] = []
-    requests: Sequence[MeetingRequest] = []
-    if mine is not None and mine.status == "approved":
-        suggestions = access.suggestions(session, get_ranking(), user, event_id, SUGGESTION_LIMIT)
-        requests = access.list_requests(session, user, event_id, ALL, None).items
-        session.commit()  # the suggestions shown are recorded as matches
     return render_template(
         "events/participant.html",
         event=found,
-        mine=mine,
-        suggestions=suggestions,
-        requests=requests,
+        mine=overview.mine,
+        suggestions=overview.suggestions,
+        requests=overview.requests,
         open=found.cancelled_at is None and utcnow() <= found.registration_deadline,
         ask=MeetingRequestForm(),
         answer=AnswerForm(),
@@ -231,21 +192,14 @@ def _save_event(form: EventForm, event_id: int | None) -> Response | None:
     user = signed_in_user()
     session = db_session()
     try:
+        data = parse(NewEvent, form.event_data())
         if event_id is None:
-            saved = access.create_event(session, user, form.event_data())
+            saved = access.create_event(session, user, data, timezone=_timezone())
         else:
-            saved = access.update_event(session, user, event_id, form.event_data())
+            saved = access.update_event(session, user, event_id, data)
     except Invalid as error:
-        session.rollback()
-        field = error.errors[0]["field"] if error.errors else ""
-        if field.startswith("days"):
-            form.session_errors.append(explain(error))
-        elif field in form:
-            form[field].errors = [*form[field].errors, explain(error)]
-        else:
-            form.form_errors.append(explain(error))
+        show_problems(form, error)
         return None
-    session.commit()
     flash(_("The event is saved."), "success")
     return _redirect("events.event", event_id=saved.id)
 
@@ -277,21 +231,16 @@ def decide(event_id: int, participant_id: int) -> Response:
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    session = db_session()
-    approve = form.decision.data == "approve"
     try:
-        participant = access.decide(
-            session, signed_in_user(), event_id, participant_id, approve, form.reason.data or None
-        )
-    except Conflict as error:
-        session.rollback()
+        data = parse(Decision, form.decision_data())
+        participant = access.decide(db_session(), signed_in_user(), event_id, participant_id, data)
+    except (Invalid, Conflict) as error:
         _problem(error)
     else:
-        session.commit()
         name = participant.organization.name
         flash(
             _("%(name)s is approved.", name=name)
-            if approve
+            if data.decision == "approve"
             else _("%(name)s is rejected.", name=name),
             "success",
         )
@@ -311,7 +260,7 @@ def schedule(event_id: int) -> str:
     return render_template(
         "events/schedule.html",
         event=found,
-        run=services.latest_run(session, found),
+        run=access.schedule_of(session, user, event_id),
         requests=requests,
     )
 
@@ -319,14 +268,13 @@ def schedule(event_id: int) -> str:
 @bp.post("/<int:event_id>/schedule")
 @role_required(*STAFF)
 def run_schedule(event_id: int) -> Response:
-    session = db_session()
     try:
-        run = access.run_schedule(session, signed_in_user(), event_id, time_limit=10, method="auto")
-    except Conflict as error:
-        session.rollback()
+        run = access.run_schedule(
+            db_session(), signed_in_user(), event_id, ScheduleSettings(time_limit=10)
+        )
+    except DomainError as error:
         _problem(error)
     else:
-        session.commit()
         flash(
             _("%(placed)s of %(requested)s meetings are placed. Nothing is sent until you publish.",
               placed=run.placed, requested=run.requested),
@@ -338,14 +286,11 @@ def run_schedule(event_id: int) -> Response:
 @bp.post("/<int:event_id>/publish")
 @role_required(*STAFF)
 def publish(event_id: int) -> Response:
-    session = db_session()
     try:
-        count = access.publish_schedule(session, signed_in_user(), event_id, now=utcnow())
-    except Conflict as error:
-        session.rollback()
+        count = access.publish_schedule(db_session(), signed_in_user(), event_id, now=utcnow())
+    except DomainError as error:
         _problem(error)
     else:
-        session.commit()
         flash(_("The schedule is published: %(count)s agenda emails are on their way.",
                 count=count), "success")  # fmt: skip
     return _redirect("events.schedule", event_id=event_id)
@@ -375,14 +320,12 @@ def outcome(event_id: int, meeting_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         try:
             access.record_outcome(
-                session, user, event_id, meeting_id, form.outcome_data(),
-                today=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
+                session, user, event_id, meeting_id, parse(Outcome, form.outcome_data()),
+                now=utcnow(),
             )  # fmt: skip
-        except (Invalid, Conflict) as error:
-            session.rollback()
-            form.stage.errors = [*form.stage.errors, explain(error)]
+        except DomainError as error:
+            show_problems(form, error, fallback="stage")
         else:
-            session.commit()
             flash(_("The outcome is saved."), "success")
             return _redirect("events.meetings", event_id=event_id, _anchor=f"meeting-{meeting_id}")
     found = access.managed_event(session, user, event_id)
@@ -430,7 +373,7 @@ def report(event_id: int) -> str:
     user = signed_in_user()
     session = db_session()
     found = access.managed_event(session, user, event_id)
-    figures = access.report(session, user, ReportFilters(event_id=event_id))
+    figures = access.report(session, user, _report_filters(event_id))
 
     def rows(breakdown: dict[str, Any]) -> list[tuple[str, int]]:
         return sorted(((k, f.meetings) for k, f in breakdown.items()), key=lambda r: -r[1])
@@ -452,7 +395,7 @@ def report(event_id: int) -> str:
 @bp.get("/<int:event_id>/report.<any(csv, xlsx):fmt>")
 @role_required(*STAFF)
 def export(event_id: int, fmt: str) -> Response:
-    figures = access.report(db_session(), signed_in_user(), ReportFilters(event_id=event_id))
+    figures = access.report(db_session(), signed_in_user(), _report_filters(event_id))
     body = to_csv(figures).encode() if fmt == "csv" else to_xlsx(figures)
     response = make_response(body)
     response.headers["Content-Type"] = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
@@ -489,7 +432,7 @@ def register(event_id: int) -> str | Response:
     user = signed_in_user()
     session = db_session()
     found = access.read_event(session, user, event_id)
-    mine = services.participant_of(session, found, user.organization_id)
+    mine = access.my_registration(session, user, found)
     form = RegistrationForm(obj=mine)
     _own_choices(form, found)
     if request.method == "GET" and mine is not None:
@@ -499,18 +442,11 @@ def register(event_id: int) -> str | Response:
         ]
     if form.validate_on_submit():
         try:
-            access.register(
-                session, user, event_id, form.registration_data(_sessions(found)), now=utcnow()
-            )
-        except Invalid as error:
-            session.rollback()
-            if not apply_errors(form, error):
-                form.form_errors.append(explain(error))
-        except Conflict as error:
-            session.rollback()
-            form.form_errors.append(explain(error))
+            data = parse(Registration, form.registration_data(_sessions(found)))
+            access.register(session, user, event_id, data, now=utcnow())
+        except (Invalid, Conflict) as error:
+            show_problems(form, error)
         else:
-            session.commit()
             flash(_("Your registration is sent. The organizers will approve it."), "success")
             return _redirect("events.event", event_id=event_id)
     return render_template("events/register.html", event=found, form=form, mine=mine)
@@ -520,19 +456,14 @@ def register(event_id: int) -> str | Response:
 @role_required(*FIRMS)
 def request_meeting(event_id: int) -> Response:
     form = MeetingRequestForm()
-    if not form.validate_on_submit() or not (form.participant_id.data or "").isdigit():
+    if not form.validate_on_submit():
         abort(400)
-    session = db_session()
     try:
-        made = access.request_meeting(
-            session, signed_in_user(), event_id, int(form.participant_id.data),
-            must_meet=form.must_meet.data, message=form.message.data or "", now=utcnow(),
-        )  # fmt: skip
+        data = parse(MeetingAsk, form.request_data(), "meeting.invalid")
+        made = access.request_meeting(db_session(), signed_in_user(), event_id, data, now=utcnow())
     except (Invalid, Conflict) as error:
-        session.rollback()
         _problem(error)
     else:
-        session.commit()
         flash(
             _("You both want to meet: the meeting is accepted.")
             if made.status == "accepted"
@@ -548,16 +479,16 @@ def answer(event_id: int, request_id: int) -> Response:
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    session = db_session()
-    accept = form.answer.data == "accept"
     try:
-        access.answer_request(session, signed_in_user(), event_id, request_id, accept, now=utcnow())
-    except Conflict as error:
-        session.rollback()
+        data = parse(Answer, form.answer_data(), "meeting.invalid")
+        access.answer_request(
+            db_session(), signed_in_user(), event_id, request_id, data, now=utcnow()
+        )
+    except (Invalid, Conflict) as error:
         _problem(error)
     else:
-        session.commit()
-        flash(_("The meeting is accepted.") if accept else _("The request is declined."),
+        flash(_("The meeting is accepted.") if data.answer == "accept"
+              else _("The request is declined."),
               "success")  # fmt: skip
     return _redirect("events.event", event_id=event_id, _anchor="requests")
 
@@ -568,17 +499,12 @@ def must_meet(event_id: int, request_id: int) -> Response:
     form = MustMeetForm()
     if not form.validate_on_submit():
         abort(400)
-    session = db_session()
     try:
-        access.change_request(
-            session, signed_in_user(), event_id, request_id,
-            must_meet=form.must_meet.data == "1", withdraw=False,
-        )  # fmt: skip
-    except Conflict as error:
-        session.rollback()
+        data = parse(RequestChange, form.change_data(), "meeting.invalid")
+        access.change_request(db_session(), signed_in_user(), event_id, request_id, data)
+    except (Invalid, Conflict) as error:
         _problem(error)
     else:
-        session.commit()
         flash(_("Your request is updated."), "success")
     return _redirect("events.event", event_id=event_id, _anchor="requests")
 

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from pydantic import BaseModel
 
 from matchmaker.api import schemas as s
-from matchmaker.events import schemas as e
+from matchmaker.api import event_schemas as e
 
 REF = "#/components/schemas/{model}"
 

@@ -14,9 +14,11 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services as catalog
 from matchmaker.events import services
+from matchmaker.events.inputs import NewEvent, Registration
 from matchmaker.events.models import Event, EventParticipant
 
 NOW = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
+ZONE = "Asia/Bangkok"  # the deployment's; UTC+7 like Viet Nam
 _numbers = count(1)
 
 
@@ -26,8 +28,8 @@ class Firm:
     participant: EventParticipant
 
 
-def event_data(**changes: object) -> dict[str, object]:
-    return {
+def event_data(**changes: object) -> NewEvent:
+    return NewEvent.model_validate({
         "name": "Kết nối cung cầu Tây Ninh 2026",
         "venue": "Trung tâm Hội nghị Tây Ninh",
         "days": [{"date": "2026-10-01", "start": "08:00", "end": "10:00"}],
@@ -36,7 +38,7 @@ def event_data(**changes: object) -> dict[str, object]:
         "table_count": 2,
         "registration_deadline": NOW + timedelta(days=10),
         **changes,
-    }
+    })  # fmt: skip
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def officer(db: Session) -> User:
 
 @pytest.fixture
 def event(db: Session, officer: User) -> Event:
-    return services.create_event(db, officer.organization, event_data())
+    return services.create_event(db, officer.organization, event_data(), timezone=ZONE)
 
 
 MakeFirm = Callable[..., Firm]
@@ -75,7 +77,7 @@ def make_firm(db: Session, event: Event) -> MakeFirm:
         else:
             requirement = catalog.create_requirement(db, org, {"title": title})
             data = {"requirement_ids": [requirement.id], **registration}
-        participant = services.register(db, event, org, data, now=NOW)
+        participant = services.register(db, event, org, Registration(**data), now=NOW)
         if approve:
             services.decide(db, participant, True)
         return Firm(user, participant)

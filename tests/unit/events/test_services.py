@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.events import services
+from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
 from matchmaker.events.models import Event, EventEmail, Meeting
 from matchmaker.events.reports import ReportFilters, build_report, to_csv, to_xlsx
 from matchmaker.matching.service import RankingState
 
-from .conftest import NOW, MakeFirm
+from .conftest import NOW, ZONE, MakeFirm
 
 
 def test_slots_are_cut_from_sessions_with_breaks(event: Event) -> None:
@@ -38,16 +39,21 @@ def test_registration_waits_for_approval_and_closes_at_the_deadline(
     assert firm.participant.status == "pending"
     services.decide(db, firm.participant, True)
     assert firm.participant.status == "approved"
-    with pytest.raises(Conflict, match="closed"):
-        services.register(db, event, firm.user.organization, {}, now=NOW + timedelta(days=11))
+    with pytest.raises(Conflict) as refused:
+        services.register(
+            db, event, firm.user.organization, Registration(), now=NOW + timedelta(days=11)
+        )
+    assert refused.value.code == "event.registration_closed"
+    assert refused.value.params["deadline"] == event.registration_deadline
 
 
 def test_an_event_for_other_provinces_refuses_the_registration(
     db: Session, event: Event, make_firm: MakeFirm
 ) -> None:
-    services.update_event(db, event, {"target_provinces": ["79"]})
-    with pytest.raises(Conflict, match="other provinces"):
+    services.update_event(db, event, EventChanges(target_provinces=["79"]))
+    with pytest.raises(Conflict) as refused:
         make_firm("buyer", "Gạo")
+    assert refused.value.code == "participant.other_provinces"
 
 
 def test_suggestions_come_from_the_ranking_engine_best_first(
@@ -77,8 +83,10 @@ def test_an_unanswered_request_expires(db: Session, make_firm: MakeFirm) -> None
     assert services.expire_requests(db, now=NOW + timedelta(hours=73)) == 1
     db.refresh(request)
     assert request.status == "expired"
-    with pytest.raises(Conflict, match="expired"):
+    with pytest.raises(Conflict) as refused:
         services.answer_request(db, request, True, now=NOW + timedelta(hours=74))
+    assert refused.value.code == "meeting.already_answered"
+    assert refused.value.params == {"status": "expired"}
 
 
 def _accepted(db: Session, buyer: object, producer: object) -> None:
@@ -153,15 +161,17 @@ def test_outcomes_teach_the_ranker_and_plan_follow_ups(
     services.run_schedule(db, event, None, time_limit=5)
     deal, missed = sorted(db.scalars(select(Meeting)), key=lambda m: m.request.producer_id)
     today = date(2026, 10, 1)
-    services.record_outcome(db, deal, officer, {"stage": "mou"}, today=today)  # type: ignore[arg-type]
-    services.record_outcome(db, missed, officer, {"attendance": "no_show"}, today=today)  # type: ignore[arg-type]
+    services.record_outcome(db, deal, officer, Outcome(stage="mou"), today=today)  # type: ignore[arg-type]
+    services.record_outcome(db, missed, officer, Outcome(attendance="no_show"), today=today)  # type: ignore[arg-type]
     assert deal.request.match is not None and deal.request.match.status == "deal"
     assert missed.request.match is not None and missed.request.match.status == "declined"
     assert deal.attendance == "held" and deal.follow_up_on == today + timedelta(days=14)
-    with pytest.raises(Conflict, match="cannot go back"):
-        services.record_outcome(db, deal, officer, {"stage": "none"}, today=today)  # type: ignore[arg-type]
-    with pytest.raises(Invalid):
-        services.record_outcome(db, missed, officer, {"stage": "contract"}, today=today)  # type: ignore[arg-type]
+    with pytest.raises(Conflict) as backwards:
+        services.record_outcome(db, deal, officer, Outcome(stage="none"), today=today)  # type: ignore[arg-type]
+    assert backwards.value.code == "deal.stage_backwards"
+    with pytest.raises(Invalid) as no_show:
+        services.record_outcome(db, missed, officer, Outcome(stage="contract"), today=today)  # type: ignore[arg-type]
+    assert [(e.field, e.code) for e in no_show.value.errors] == [("attendance", "deal.no_show")]
 
     assert services.follow_ups_due(db, today=today) == []
     reminders = services.follow_ups_due(db, today=today + timedelta(days=14))
@@ -177,10 +187,10 @@ def test_report_counts_by_province_group_and_buyer_type_and_exports(
     _accepted(db, a, p)
     services.run_schedule(db, event, None, time_limit=5)
     (meeting,) = db.scalars(select(Meeting))
-    services.record_outcome(db, meeting, officer, {"stage": "first_order",  # type: ignore[arg-type]
-                                                   "order_value_vnd": 120_000_000},
+    services.record_outcome(db, meeting, officer,  # type: ignore[arg-type]
+                            Outcome(stage="first_order", order_value_vnd=120_000_000),
                             today=date(2026, 10, 1))  # fmt: skip
-    report = build_report(db, ReportFilters(event_id=event.id))
+    report = build_report(db, ReportFilters(event_id=event.id, timezone=ZONE))
     assert (report.totals.meetings, report.totals.held, report.totals.mous) == (1, 1, 1)
     assert report.totals.contracts == 1 and report.totals.value_vnd == 120_000_000
     assert report.by_product_group["food"].orders == 1
@@ -189,5 +199,5 @@ def test_report_counts_by_province_group_and_buyer_type_and_exports(
     assert rows[0]["stage"] == "first_order" and rows[0]["order_value_vnd"] == "120000000"
     workbook = load_workbook(io.BytesIO(to_xlsx(report)))
     assert workbook["meetings"]["M2"].value == 120_000_000
-    period = build_report(db, ReportFilters(since=date(2026, 11, 1)))
+    period = build_report(db, ReportFilters(since=date(2026, 11, 1), timezone=ZONE))
     assert period.totals.meetings == 0

@@ -1,57 +1,27 @@
-"""Request and response shapes of the events API (v1), also its OpenAPI schemas."""
+"""Request and response shapes of the events API (v1), also its OpenAPI schemas.
+
+The request bodies are the events use cases' own input models (:mod:`matchmaker.events.inputs`,
+where their rules are written once), named here for the document.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from matchmaker.api.schemas import Day, Id, PageQuery, PriceVnd, Province, Schema
-
-Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
-Moment = Annotated[
-    AwareDatetime,
-    Field(description="With a time zone; between 1990 and 2100."),
-]
+from matchmaker.api.schemas import Day, Id, PageQuery, Schema
+from matchmaker.events import inputs
+from matchmaker.events.inputs import EventDay, Window
 
 
-class EventDay(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    date: Day
-    start: Clock
-    end: Clock
+class EventCreate(inputs.NewEvent, Schema):
+    """A new event: sessions, slot length and breaks, tables, registration deadline."""
 
 
-class EventFields(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str | None = Field(None, max_length=10_000)
-    slot_minutes: int | None = Field(None, ge=5, le=240)
-    break_minutes: int | None = Field(None, ge=0, le=120)
-    target_provinces: list[Province] | None = Field(None, max_length=34)
-    target_categories: list[Annotated[str, Field(max_length=64)]] | None = Field(
-        None, max_length=50, description="Product group codes; empty means every group."
-    )
-    max_meetings: int | None = Field(None, ge=1, le=100, description="Per participant.")
-    request_ttl_hours: int | None = Field(None, ge=1, le=720)
-
-
-class EventCreate(EventFields):
-    name: str = Field(..., min_length=1, max_length=300)
-    venue: str = Field(..., min_length=1, max_length=500)
-    days: list[EventDay] = Field(..., min_length=1, max_length=14)
-    table_count: int = Field(..., ge=1, le=2000)
-    registration_deadline: Moment
-
-
-class EventPatch(EventFields):
-    name: str | None = Field(None, min_length=1, max_length=300)
-    venue: str | None = Field(None, min_length=1, max_length=500)
-    days: list[EventDay] | None = Field(None, min_length=1, max_length=14)
-    table_count: int | None = Field(None, ge=1, le=2000)
-    registration_deadline: Moment | None = None
+class EventPatch(inputs.EventChanges, Schema):
+    """The fields of an event to change."""
 
 
 class SlotOut(Schema):
@@ -97,23 +67,8 @@ class EventPath(Schema):
     event_id: Id
 
 
-class Window(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    start: Moment
-    end: Moment
-
-
-class ParticipantRegistration(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    offer_ids: list[Id] = Field(default_factory=list, max_length=50)
-    requirement_ids: list[Id] = Field(default_factory=list, max_length=50)
-    availability: list[Window] = Field(
-        default_factory=list, max_length=50, description="Empty: available the whole event."
-    )
-    max_meetings: int | None = Field(None, ge=1, le=100)
-    note: str | None = Field(None, max_length=1000)
+class ParticipantRegistration(inputs.Registration, Schema):
+    """What your organization brings and when it can meet."""
 
 
 class ParticipantOut(Schema):
@@ -149,11 +104,8 @@ class ParticipantPath(Schema):
     participant_id: Id
 
 
-class Decision(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    decision: Literal["approve", "reject"]
-    reason: str | None = Field(None, max_length=500)
+class Decision(inputs.Decision, Schema):
+    """Approve or reject a registration."""
 
 
 class SuggestionQuery(Schema):
@@ -170,25 +122,16 @@ class SuggestionList(Schema):
     items: list[SuggestionOut]
 
 
-class RequestCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    participant_id: Id = Field(..., description="The participant of the other side.")
-    must_meet: bool = False
-    message: str = Field("", max_length=1000)
+class RequestCreate(inputs.MeetingAsk, Schema):
+    """Ask a participant of the other side for a meeting."""
 
 
-class RequestAnswer(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    answer: Literal["accept", "decline"]
+class RequestAnswer(inputs.Answer, Schema):
+    """Accept or decline a meeting you were asked for."""
 
 
-class RequestPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    must_meet: bool | None = None
-    withdraw: bool = False
+class RequestPatch(inputs.RequestChange, Schema):
+    """Mark a request must-meet, or withdraw it."""
 
 
 class RequestOut(Schema):
@@ -226,11 +169,8 @@ class RequestPath(Schema):
     request_id: Id
 
 
-class ScheduleRequest(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    time_limit: float = Field(10.0, ge=1, le=120, description="Seconds the scheduler may use.")
-    method: Literal["auto", "cp-sat", "mip", "greedy"] = "auto"
+class ScheduleRequest(inputs.ScheduleSettings, Schema):
+    """How long the scheduler may search, and with which method."""
 
 
 class UnplacedOut(Schema):
@@ -304,14 +244,8 @@ class AgendaOut(Schema):
     meetings: list[MeetingOut]
 
 
-class OutcomeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    attendance: Literal["held", "no_show"] | None = None
-    interest: Literal["interested", "not_interested"] | None = None
-    stage: Literal["none", "mou", "contract", "first_order", "repeat_order"] | None = None
-    order_value_vnd: PriceVnd | None = None
-    notes: str | None = Field(None, max_length=5000)
+class OutcomeIn(inputs.Outcome, Schema):
+    """What came of a meeting."""
 
 
 class ReportQuery(Schema):
