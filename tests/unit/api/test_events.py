@@ -121,3 +121,26 @@ def test_producers_cannot_create_events_and_errors_are_problems(
     response = client.post("/api/v1/events", json=late, headers=officer.headers)
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "days.0.end"
+
+
+def test_errors_carry_their_code_and_speak_the_callers_language(
+    client: FlaskClient, make_caller: MakeCaller
+) -> None:
+    officer, producer = make_caller("officer"), make_caller("producer")
+    closed = {**EVENT, "registration_deadline": "2026-01-02T03:00:00+00:00"}
+    event = _ok(client.post("/api/v1/events", json=closed, headers=officer.headers), 201)
+    url = f"/api/v1/events/{event['id']}/participants"
+
+    response = client.post(url, json={}, headers=producer.headers)
+    problem = response.get_json()
+    assert response.status_code == 409 and problem["code"] == "event.registration_closed"
+    assert problem["detail"].startswith("Registration for this event closed on Jan 2, 2026")
+    response = client.post(url, json={}, headers={**producer.headers, "Accept-Language": "vi"})
+    assert response.get_json()["detail"].startswith("Sự kiện này đã hết hạn đăng ký vào")
+
+    backwards = {**EVENT, "days": [{"date": "2030-10-01", "start": "09:00", "end": "08:00"}]}
+    response = client.post("/api/v1/events", json=backwards, headers=officer.headers)
+    problem = response.get_json()
+    assert (response.status_code, problem["code"]) == (422, "event.invalid")
+    assert problem["errors"][0]["code"] == "event.session_order"
+    assert problem["errors"][0]["message"] == "A session must end after it starts."

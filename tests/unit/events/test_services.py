@@ -9,16 +9,18 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matchmaker.errors import Conflict, Invalid
-from matchmaker.events import services
+from matchmaker.events import access, services
 from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
-from matchmaker.events.models import Event, EventEmail, Meeting
+from matchmaker.events.models import Event, EventEmail, Meeting, MeetingRequest
+from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.events.reports import ReportFilters, build_report, to_csv, to_xlsx
 from matchmaker.matching.service import RankingState
+from matchmaker.outbox import OutboxMessage
 
 from .conftest import NOW, ZONE, MakeFirm
 
@@ -201,3 +203,28 @@ def test_report_counts_by_province_group_and_buyer_type_and_exports(
     assert workbook["meetings"]["M2"].value == 120_000_000
     period = build_report(db, ReportFilters(since=date(2026, 11, 1), timezone=ZONE))
     assert period.totals.meetings == 0
+
+
+def test_housekeeping_queues_follow_ups_and_retries_through_the_outbox(
+    db: Session, event: Event, make_firm: MakeFirm, officer: object
+) -> None:
+    a, p, q = make_firm("buyer", "Gạo"), make_firm("producer", "Gạo"), make_firm("producer", "Chè")
+    _accepted(db, a, p)
+    unanswered = services.request_meeting(db, a.participant, q.participant, now=NOW)
+    services.run_schedule(db, event, None, time_limit=5)
+    (meeting,) = db.scalars(select(Meeting))
+    today = date(2026, 10, 1)
+    services.record_outcome(db, meeting, officer, Outcome(stage="mou"), today=today)  # type: ignore[arg-type]
+    held_back = services.publish_schedule(db, event, now=NOW)  # agenda emails not sent yet
+    db.execute(delete(OutboxMessage))
+
+    done = access.housekeeping(db, now=NOW + timedelta(days=30), today=today + timedelta(days=14))
+
+    assert (done.expired, done.follow_ups, done.retried) == (1, 2, len(held_back))
+    assert db.get(MeetingRequest, unanswered.id).status == "expired"  # type: ignore[union-attr]
+    queued = [(m.task, sorted(m.kwargs["email_ids"])) for m in db.scalars(select(OutboxMessage))]
+    emails = db.scalars(select(EventEmail).order_by(EventEmail.id)).all()
+    assert sorted(queued) == sorted([
+        (SEND_EVENT_EMAILS, [e.id for e in emails if e.kind == "follow_up"]),
+        (SEND_EVENT_EMAILS, [e.id for e in emails if e.kind == "agenda"]),
+    ])  # fmt: skip

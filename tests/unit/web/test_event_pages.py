@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services as catalog
+from matchmaker.events.inputs import EventDay, NewEvent
 from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
+from matchmaker.events.registration import create_event
 
 from .conftest import MakeUser, post_form, sign_in
 
@@ -182,3 +184,28 @@ def test_event_pages_switch_to_english(
     client.get("/lang/en")
     page = _text(client, "/events/new")
     assert "Meeting length (minutes)" in page and "Registration closes" in page
+
+
+def test_registering_after_the_deadline_is_refused_in_the_visitors_language(
+    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    officer, producer = make_user("officer"), make_user("producer")
+    closed = NewEvent(
+        name="Hội chợ đã đóng", venue="Nhà văn hóa tỉnh", table_count=1,
+        days=[EventDay(date=date(2030, 10, 1), start="08:00", end="09:00")],
+        registration_deadline=datetime(2026, 1, 2, 3, 0, tzinfo=UTC),
+    )  # fmt: skip
+    event = create_event(db, officer.organization, closed, timezone="Asia/Ho_Chi_Minh")
+    db.commit()
+
+    sign_in(client, producer)
+    response = post_form(client, f"/events/{event.id}/register", {})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Sự kiện này đã hết hạn đăng ký vào" in page and "2026" in page
+    assert "Registration for this event" not in page
+    assert db.scalars(select(EventParticipant)).first() is None
+
+    client.get("/lang/en")
+    page = post_form(client, f"/events/{event.id}/register", {}).get_data(as_text=True)
+    assert "Registration for this event closed on" in page
