@@ -6,8 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 from pydantic import BaseModel
 
-from matchmaker.api import schemas as s
 from matchmaker.api import event_schemas as e
+from matchmaker.api import schemas as s
 
 REF = "#/components/schemas/{model}"
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.events import access, services
-from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.agendas import agenda_calendar, agenda_lines
+from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.models import Event, EventEmail, Meeting, MeetingRequest
-from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.events.reports import ReportFilters, build_report, to_csv, to_xlsx
+from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.matching.service import RankingState
 from matchmaker.outbox import OutboxMessage
 
