@@ -57,7 +57,7 @@ def show_problems(form: FlaskForm, error: DomainError, *, fallback: str | None =
     for name, text in problems:
         if name == "days" and session_errors is not None:
             session_errors.append(text)
-        elif name in form._fields and name != "csrf_token":
+        elif name in form and name != "csrf_token":
             form[name].errors = [*form[name].errors, text]
         else:
             form.form_errors.append(text)

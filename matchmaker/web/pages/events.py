@@ -34,7 +34,7 @@ from matchmaker.events.inputs import (
 from matchmaker.events.models import Event, EventParticipant
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.extensions import db_session, get_ranking, get_settings
-from matchmaker.i18n import say_error
+from matchmaker.i18n import say_error, say_fields
 from matchmaker.web import i18n
 from matchmaker.web.event_forms import (
     ATTENDANCE,
@@ -115,7 +115,9 @@ def _redirect(endpoint: str, **values: Any) -> Response:
 
 
 def _problem(error: DomainError) -> None:
-    flash(say_error(error), "error")
+    """Says why an action was refused: what each field needs, or the refusal itself."""
+    for text in say_fields(error.errors).values() if error.errors else [say_error(error)]:
+        flash(text, "error")
 
 
 def _sessions(event: Event) -> dict[str, tuple[datetime, datetime]]:
@@ -232,7 +234,7 @@ def decide(event_id: int, participant_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        data = parse(Decision, form.decision_data())
+        data = parse(Decision, form.decision_data(), "participant.invalid")
         participant = access.decide(db_session(), signed_in_user(), event_id, participant_id, data)
     except (Invalid, Conflict) as error:
         _problem(error)
@@ -272,7 +274,7 @@ def run_schedule(event_id: int) -> Response:
         run = access.run_schedule(
             db_session(), signed_in_user(), event_id, ScheduleSettings(time_limit=10)
         )
-    except DomainError as error:
+    except (Invalid, Conflict) as error:
         _problem(error)
     else:
         flash(
@@ -288,7 +290,7 @@ def run_schedule(event_id: int) -> Response:
 def publish(event_id: int) -> Response:
     try:
         count = access.publish_schedule(db_session(), signed_in_user(), event_id, now=utcnow())
-    except DomainError as error:
+    except (Invalid, Conflict) as error:
         _problem(error)
     else:
         flash(_("The schedule is published: %(count)s agenda emails are on their way.",
@@ -319,11 +321,9 @@ def outcome(event_id: int, meeting_id: int) -> tuple[str, int] | Response:
     user = signed_in_user()
     if form.validate_on_submit():
         try:
-            access.record_outcome(
-                session, user, event_id, meeting_id, parse(Outcome, form.outcome_data()),
-                now=utcnow(),
-            )  # fmt: skip
-        except DomainError as error:
+            data = parse(Outcome, form.outcome_data(), "deal.invalid")
+            access.record_outcome(session, user, event_id, meeting_id, data, now=utcnow())
+        except (Invalid, Conflict) as error:
             show_problems(form, error, fallback="stage")
         else:
             flash(_("The outcome is saved."), "success")
@@ -442,7 +442,9 @@ def register(event_id: int) -> str | Response:
         ]
     if form.validate_on_submit():
         try:
-            data = parse(Registration, form.registration_data(_sessions(found)))
+            data = parse(
+                Registration, form.registration_data(_sessions(found)), "participant.invalid"
+            )
             access.register(session, user, event_id, data, now=utcnow())
         except (Invalid, Conflict) as error:
             show_problems(form, error)
