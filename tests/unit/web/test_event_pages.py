@@ -209,3 +209,16 @@ def test_registering_after_the_deadline_is_refused_in_the_visitors_language(
     client.get("/lang/en")
     page = post_form(client, f"/events/{event.id}/register", {}).get_data(as_text=True)
     assert "Registration for this event closed on" in page
+
+
+def test_the_event_form_follows_the_rules_of_the_event_itself(
+    client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    sign_in(client, make_user("officer"))
+    typed = {**EVENT_FORM, "name": "", "slot_minutes": "2", "days-0-date": "", "days-0-start": "",
+             "days-0-end": ""}  # fmt: skip
+    page = post_form(client, "/events/new", typed).get_data(as_text=True)
+    assert "Ô này là bắt buộc." in page  # the name
+    assert "Nhập từ 5 trở lên." in page  # the meeting length
+    assert "Nhập ít nhất một phiên." in page
+    assert db.scalars(select(Event)).first() is None
