@@ -42,6 +42,10 @@ MESSAGES: dict[str, str] = {
     # --- matching and search --------------------------------------------------------------
     # --- events ---------------------------------------------------------------------------
     # --- notifications --------------------------------------------------------------------
+    # --- files ----------------------------------------------------------------------------
+    "photo.not_image": N_("Photos must be JPEG, PNG or WebP images."),
+    "photo.too_large": N_("A photo can be at most %(max)s MB."),
+    "photo.too_many": N_("A product can have at most %(count)s photos."),
 }
 
 

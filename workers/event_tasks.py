@@ -24,7 +24,14 @@ def _builder() -> agendas.EventEmailBuilder:
 
 @shared_task(name=services.SEND_EVENT_EMAILS)
 def send_event_emails(email_ids: list[int]) -> dict[str, int]:
-    counts = agendas.deliver(get_database().sessions, get_notifier().mailer, _builder(), email_ids)
+    report = agendas.deliver(
+        get_database().sessions,
+        get_notifier().mailer,
+        _builder(),
+        email_ids,
+        get_settings().notifications,
+    )
+    counts = {name: len(ids) for name, ids in vars(report).items()}
     log.info("event emails: %s", counts)
     return counts
 
@@ -33,12 +40,13 @@ def send_event_emails(email_ids: list[int]) -> dict[str, int]:
 def event_housekeeping() -> int:
     """Expires unanswered meeting requests, asks about deals whose follow-up is due, and
     retries event emails a transient failure held back."""
-    today = datetime.now(ZoneInfo(get_settings().notifications.timezone)).date()
+    config = get_settings().notifications
+    today = datetime.now(ZoneInfo(config.timezone)).date()
     with unit_of_work(get_database().sessions) as session:
         expired = services.expire_requests(session, now=utcnow())
+        # Before the follow-ups: those it creates are queued by the outbox already.
+        retried = agendas.sweep(session, config)
         follow_ups = services.follow_ups_due(session, today=today)
-        retry = [i for i in agendas.pending_emails(session) if i not in {e.id for e in follow_ups}]
-    if retry:
-        send_event_emails.delay(retry)
-    log.info("events: %d request(s) expired, %d follow-up(s)", expired, len(follow_ups))
+    log.info("events: %d request(s) expired, %d follow-up(s), %d email(s) queued again",
+             expired, len(follow_ups), len(retried))  # fmt: skip
     return expired + len(follow_ups)

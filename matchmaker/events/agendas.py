@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -26,21 +26,19 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
-from matchmaker.events.services import agenda
+from matchmaker.events.services import SEND_EVENT_EMAILS, agenda
+from matchmaker.notifications import delivery
+from matchmaker.notifications.delivery import DeliveryReport
 from matchmaker.notifications.links import Links
-from matchmaker.notifications.mail import (
-    Mailer,
-    OutgoingEmail,
-    PermanentMailError,
-    TransientMailError,
-)
+from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.notifications.messages import translator as notification_translator
+from matchmaker.settings import NotificationSettings
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -275,44 +273,32 @@ def deliver(
     mailer: Mailer,
     builder: EventEmailBuilder,
     email_ids: Sequence[int],
-) -> dict[str, int]:
-    """Sends the pending emails among ``email_ids``; safe to run twice (sent ones are skipped,
-    and the Message-ID is fixed per email)."""
-    counts = {"sent": 0, "retrying": 0, "failed": 0, "cancelled": 0}
-    for email_id in email_ids:
-        with unit_of_work(sessions) as session:
-            email = session.get(EventEmail, email_id, with_for_update=True)
-            if email is None or email.state != "pending":
-                continue
+    config: NotificationSettings,
+) -> DeliveryReport:
+    """Sends the due emails among ``email_ids`` through the notifications' delivery path:
+    claimed with a lease and committed before SMTP is spoken to, a transient failure retried
+    with backoff up to ``config.max_attempts``. Safe to run twice (the Message-ID is fixed per
+    email)."""
+    report = DeliveryReport()
+    with unit_of_work(sessions) as session:
+        claimed_until = utcnow() + timedelta(seconds=config.lease_seconds)
+        emails: dict[int, OutgoingEmail] = {}
+        for email in delivery.claim(session, EventEmail, email_ids):
             outgoing = builder.build(session, email)
             if outgoing is None:
-                email.state = "cancelled"
-                counts["cancelled"] += 1
+                email.state, email.claimed_until = "cancelled", None
+                report.cancelled.append(email.id)
                 continue
-            email.attempts += 1
-            try:
-                mailer.send(outgoing)
-            except TransientMailError as exc:
-                email.last_error = str(exc)[:500]
-                if email.attempts >= MAX_ATTEMPTS:
-                    email.state = "failed"
-                    counts["failed"] += 1
-                else:
-                    counts["retrying"] += 1
-            except PermanentMailError as exc:
-                email.state, email.last_error = "failed", str(exc)[:500]
-                counts["failed"] += 1
-                log.warning("event email %s not delivered: %s", email_id, exc)
-            else:
-                email.state, email.sent_at, email.last_error = "sent", utcnow(), None
-                counts["sent"] += 1
-    return counts
+            delivery.hold(email, claimed_until)
+            emails[email.id] = outgoing
+    delivery.send_claimed(sessions, mailer, EventEmail, emails, claimed_until, config, report)
+    return report
 
 
-def pending_emails(session: Session) -> list[int]:
-    """Event emails still to go out (a retry after a transient failure)."""
-    return list(
-        session.scalars(
-            select(EventEmail.id).where(EventEmail.state == "pending").order_by(EventEmail.id)
-        )
-    )
+def sweep(session: Session, config: NotificationSettings, *, limit: int = 1000) -> list[int]:
+    """Queues the event emails that are due and that no live task holds (a retry after a
+    transient failure, a sender that died)."""
+    ids = delivery.take_due(session, EventEmail, config, limit=limit)
+    for start in range(0, len(ids), config.batch_size):
+        outbox.enqueue(session, SEND_EVENT_EMAILS, email_ids=ids[start : start + config.batch_size])
+    return ids
