@@ -23,9 +23,9 @@ def move_local() -> None:
     web process serves them."""
     settings = get_settings()
     with unit_of_work(get_database().sessions) as session:
-        moved, skipped = photos.copy_local_photos(
+        copied, skipped = photos.copy_local_photos(
             open_store(settings, session), settings.instance_path, settings.storage
         )
-    click.echo(
-        f"{moved} photo(s) moved into the store, {skipped} file(s) that are not images left."
-    )
+    for path in copied:  # only once the store has them for good
+        path.unlink()
+    click.echo(f"{len(copied)} photo(s) moved into the store; left (not images): {len(skipped)}.")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from PIL import Image
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from matchmaker.errors import Invalid
 from matchmaker.files import photos, uploads
 from matchmaker.files.images import clean_image
 from matchmaker.files.store import DatabaseStore, DirectoryStore, FileStore
-from matchmaker.settings import StorageSettings
+from matchmaker.settings import Settings, StorageSettings
 
 CONFIG = StorageSettings()
 
@@ -125,3 +126,16 @@ def test_an_upload_is_found_by_its_token_and_forgotten_after_a_day(store: FileSt
     assert uploads.forget_old_uploads(store, now=utcnow()) == 0
     assert uploads.forget_old_uploads(store, now=utcnow() + timedelta(days=2)) == 1
     assert uploads.find_upload(store, kept.token) is None
+
+
+def test_the_move_local_command_moves_an_install_s_photos_into_the_store(
+    app: Flask, db: Session, settings: Settings
+) -> None:
+    old = settings.instance_path / "photos" / "offers" / "5"
+    old.mkdir(parents=True)
+    (old / "1a2b3c4d5e6f7a8b.jpg").write_bytes(phone_photo())
+    result = app.test_cli_runner().invoke(args=["files", "move-local"])
+    assert result.exit_code == 0, result.output
+    assert "1 photo(s) moved" in result.output
+    assert photos.list_photos(DatabaseStore(db), 5) == ["1a2b3c4d5e6f7a8b.jpg"]
+    assert not (old / "1a2b3c4d5e6f7a8b.jpg").exists()
