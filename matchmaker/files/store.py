@@ -145,7 +145,9 @@ class DirectoryStore:
 
     def list(self, prefix: str) -> list[FileInfo]:
         found = []
-        for path in self._root.rglob("*") if self._root.is_dir() else []:
+        # Only the folder the prefix names is walked, not the whole store.
+        base = self._root / check_key(prefix.rsplit("/", 1)[0]) if "/" in prefix else self._root
+        for path in base.rglob("*") if base.is_dir() else []:
             key = path.relative_to(self._root).as_posix()
             if path.is_file() and key.startswith(prefix) and not path.name.startswith("."):
                 stat = path.stat()

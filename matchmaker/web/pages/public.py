@@ -67,7 +67,11 @@ def photo(offer_id: int, name: str) -> Response:
     response = Response(stored.data, mimetype=stored.content_type)
     response.set_etag(stored.digest)
     response.last_modified = stored.created_at
-    response.cache_control.public = True
+    # Shared caches may keep a listed product's photos; an unlisted one's stay private.
+    if offer.status == "active":
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
     response.cache_control.max_age = 86400
     return response.make_conditional(request)
 
