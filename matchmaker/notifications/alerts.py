@@ -75,7 +75,9 @@ def alert_for_offer(
 def _is_new_and_good(match: Match, config: NotificationSettings) -> bool:
     # Each side hears of a pair once (MatchAlert); a declined pair is never raised again, and
     # a related product (shown apart on the buyer's page) is no match to tell anyone about.
-    return not match.related and match.score >= config.min_score and match.status != "declined"
+    return (
+        not match.related and match.score >= config.min_score and match.status != "declined"
+    )
 
 
 def recipients(
