@@ -245,9 +245,11 @@ def _ranking_group(app: Flask) -> click.Group:
 
 
 def register(app: Flask) -> None:
+    from matchmaker.files.cli import files_group
     from workers.cli import COMMANDS as WORKER_COMMANDS
 
-    for command in (db_group, demo_group, users_group, import_group, serve, *WORKER_COMMANDS):
+    commands = (db_group, demo_group, users_group, import_group, files_group, serve)
+    for command in (*commands, *WORKER_COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(_ranking_group(app))
 

@@ -11,6 +11,7 @@ from matchmaker.events.models import (
     MeetingRequest,
     ScheduleRun,
 )
+from matchmaker.files.models import StoredFile
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.notifications.models import (
     MatchAlert,
@@ -23,5 +24,6 @@ from matchmaker.outbox import OutboxMessage
 __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
     "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
-    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "User", "WorkerHeartbeat",
+    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
+    "User", "WorkerHeartbeat",
 ]  # fmt: skip

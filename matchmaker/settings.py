@@ -49,6 +49,18 @@ class NotificationSettings(BaseModel):
     timezone: str = "Asia/Ho_Chi_Minh"
 
 
+class StorageSettings(BaseModel):
+    """Where photos and uploaded lists are kept: somewhere every web process on every machine
+    sees them. The database by default; a directory only when it is a mount they all share."""
+
+    backend: Literal["database", "directory"] = "database"
+    # For the directory backend; the instance folder's ``files`` when not set.
+    directory: Path | None = None
+    photo_max_bytes: int = 20 * 1024 * 1024
+    # Photos are scaled down to fit this many pixels on their longer side.
+    photo_max_side: int = 2048
+
+
 class WorkerSettings(BaseModel):
     concurrency: int = 2
     # The embedded worker that ``matchmaker serve`` starts next to the web app.
@@ -107,6 +119,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -142,6 +155,11 @@ class Settings(BaseSettings):
     @property
     def effective_models_path(self) -> Path:
         return self.models_path or self.instance_path / "models"
+
+    @property
+    def files_directory(self) -> Path:
+        """The directory backend's root."""
+        return self.storage.directory or self.instance_path / "files"
 
     @property
     def is_production(self) -> bool:

@@ -98,6 +98,10 @@ MESSAGES: dict[str, str] = {
     "schedule.table_taken": N_("Request %(id)s and %(other)s share one table in one slot."),
     "schedule.double_booked": N_("Request %(id)s and %(other)s book one firm twice in one slot."),
     # --- notifications --------------------------------------------------------------------
+    # --- files ----------------------------------------------------------------------------
+    "photo.not_image": N_("Photos must be JPEG, PNG or WebP images."),
+    "photo.too_large": N_("A photo can be at most %(max)s MB."),
+    "photo.too_many": N_("A product can have at most %(count)s photos."),
 }
 
 

@@ -25,7 +25,14 @@ def _builder() -> agendas.EventEmailBuilder:
 
 @shared_task(name=SEND_EVENT_EMAILS)
 def send_event_emails(email_ids: list[int]) -> dict[str, int]:
-    counts = agendas.deliver(get_database().sessions, get_notifier().mailer, _builder(), email_ids)
+    report = agendas.deliver(
+        get_database().sessions,
+        get_notifier().mailer,
+        _builder(),
+        email_ids,
+        get_settings().notifications,
+    )
+    counts = {name: len(ids) for name, ids in vars(report).items()}
     log.info("event emails: %s", counts)
     return counts
 
@@ -34,11 +41,11 @@ def send_event_emails(email_ids: list[int]) -> dict[str, int]:
 def event_housekeeping() -> int:
     """Expires unanswered meeting requests, asks about deals whose follow-up is due, and
     retries event emails a transient failure held back."""
-    now = utcnow()
-    today = datetime.now(ZoneInfo(get_settings().notifications.timezone)).date()
+    config = get_settings().notifications
+    today = datetime.now(ZoneInfo(config.timezone)).date()
     with get_database().sessions() as session:
         begin_writing(session)
-        done = access.housekeeping(session, now=now, today=today)
-    log.info("events: %d request(s) expired, %d follow-up(s), %d email(s) retried",
+        done = access.housekeeping(session, config, now=utcnow(), today=today)
+    log.info("events: %d request(s) expired, %d follow-up(s), %d email(s) queued again",
              done.expired, done.follow_ups, done.retried)  # fmt: skip
     return done.expired + done.follow_ups

@@ -15,13 +15,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog.services import Page, PageRequest
 from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 from matchmaker.events import outcomes, registration, requests, schedule
+from matchmaker.events.agendas import sweep
 from matchmaker.events.inputs import (
     Answer,
     Decision,
@@ -38,6 +38,7 @@ from matchmaker.events.reports import EventReport, ReportFilters, build_report
 from matchmaker.events.requests import Suggestion
 from matchmaker.events.slots import local_today
 from matchmaker.matching.service import RankingState
+from matchmaker.settings import NotificationSettings
 
 EVERYTHING = PageRequest(limit=500, page=1)
 
@@ -383,15 +384,14 @@ class Housekeeping:
 
 
 @transaction
-def housekeeping(session: Session, *, now: datetime, today: date) -> Housekeeping:
-    """Expires unanswered meeting requests, asks about deals whose follow-up is due, and
-    offers again the event emails a transient failure held back; every email goes out
-    through the outbox once this commits."""
-    from matchmaker.events.agendas import pending_emails
-
+def housekeeping(
+    session: Session, config: NotificationSettings, *, now: datetime, today: date
+) -> Housekeeping:
+    """Expires unanswered meeting requests, offers again the event emails that are due (a
+    retry after a transient failure, a sender that died) and asks about deals whose follow-up
+    is due; every email goes out through the outbox once this commits."""
     expired = requests.expire_requests(session, now=now)
-    follow_ups = {e.id for e in outcomes.follow_ups_due(session, today=today)}
-    retry = [i for i in pending_emails(session) if i not in follow_ups]
-    if retry:
-        outbox.enqueue(session, schedule.SEND_EVENT_EMAILS, email_ids=retry)
-    return Housekeeping(expired, len(follow_ups), len(retry))
+    # Before the follow-ups: those it creates are queued by the outbox already.
+    retried = sweep(session, config)
+    follow_ups = outcomes.follow_ups_due(session, today=today)
+    return Housekeeping(expired, len(follow_ups), len(retried))

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -20,73 +20,62 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
-from matchmaker.events.services import agenda
+from matchmaker.events.services import SEND_EVENT_EMAILS, agenda
+from matchmaker.notifications import delivery
+from matchmaker.notifications.delivery import DeliveryReport
 from matchmaker.notifications.links import Links
-from matchmaker.notifications.mail import (
-    Mailer,
-    OutgoingEmail,
-    PermanentMailError,
-    TransientMailError,
-)
-from matchmaker.notifications.messages import translator as notification_translator
+from matchmaker.notifications.mail import Mailer, OutgoingEmail
+from matchmaker.settings import NotificationSettings
+from matchmaker.texts import N_
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "subject_agenda": "Lịch gặp của bạn tại {event}",
-        "intro_agenda": "Đây là lịch gặp của {org} tại {event} ({venue}). Tệp lịch đính kèm "
-        "thêm các buổi gặp vào lịch của bạn.",
-        "no_meetings": "Hiện bạn chưa có buổi gặp nào trong lịch.",
-        "table": "Bàn {table}",
-        "with": "Gặp {org}",
-        "subject_follow_up": "{event}: kết quả hợp tác với {org}?",
-        "body_follow_up_mou": "Sau biên bản ghi nhớ (MoU) với {org} tại {event}: hai bên đã ký "
-        "hợp đồng hoặc có đơn hàng đầu tiên chưa? Hãy cập nhật kết quả trên OCOP Matchmaker.",
-        "body_follow_up_contract": "Sau hợp đồng với {org} tại {event}: đơn hàng đầu tiên đã "
-        "được giao chưa? Hãy cập nhật kết quả trên OCOP Matchmaker.",
-        "body_follow_up_first_order": "Sau đơn hàng đầu tiên với {org} từ {event}: hai bên có "
-        "đặt hàng lại không? Hãy cập nhật kết quả trên OCOP Matchmaker.",
-        "meeting_summary": "Gặp {org} — {event}",
-    },
-    "en": {
-        "subject_agenda": "Your meetings at {event}",
-        "intro_agenda": "Here are the meetings of {org} at {event} ({venue}). The attached "
-        "calendar file adds them to your calendar.",
-        "no_meetings": "You have no meeting in the schedule yet.",
-        "table": "Table {table}",
-        "with": "Meet {org}",
-        "subject_follow_up": "{event}: how is it going with {org}?",
-        "body_follow_up_mou": "After the MoU with {org} at {event}: have you signed a contract "
-        "or placed a first order? Please update the outcome on OCOP Matchmaker.",
-        "body_follow_up_contract": "After the contract with {org} at {event}: has the first "
-        "order been delivered? Please update the outcome on OCOP Matchmaker.",
-        "body_follow_up_first_order": "After the first order with {org} from {event}: is "
-        "there a repeat order? Please update the outcome on OCOP Matchmaker.",
-        "meeting_summary": "Meet {org} — {event}",
-    },
+# The words of event emails and calendar entries: English message ids that Babel translates
+# in the recipient's language (``force_locale``); the templates call them through ``t``.
+WORDS: dict[str, str] = {
+    "hello": N_("Hello %(name)s,"),
+    "footer": N_("You receive this email because of your OCOP Matchmaker account."),
+    "preferences": N_("Choose how often you hear from us"),
+    "unsubscribe": N_("Unsubscribe"),
+    "subject_agenda": N_("Your meetings at %(event)s"),
+    "intro_agenda": N_(
+        "Here are the meetings of %(org)s at %(event)s (%(venue)s). The attached calendar file "
+        "adds them to your calendar."
+    ),
+    "no_meetings": N_("You have no meeting in the schedule yet."),
+    "table": N_("Table %(table)s"),
+    "with": N_("Meet %(org)s"),
+    "subject_follow_up": N_("%(event)s: how is it going with %(org)s?"),
+    "body_follow_up_mou": N_(
+        "After the MoU with %(org)s at %(event)s: have you signed a contract or placed a first "
+        "order? Please update the outcome on OCOP Matchmaker."
+    ),
+    "body_follow_up_contract": N_(
+        "After the contract with %(org)s at %(event)s: has the first order been delivered? "
+        "Please update the outcome on OCOP Matchmaker."
+    ),
+    "body_follow_up_first_order": N_(
+        "After the first order with %(org)s from %(event)s: is there a repeat order? Please "
+        "update the outcome on OCOP Matchmaker."
+    ),
+    "meeting_summary": N_("Meet %(org)s — %(event)s"),
 }
 
 
-def translator(language: str) -> Any:
-    """The event words, falling back on the notification emails' (greeting, footer)."""
-    table = TEXT.get(language, TEXT["vi"])
-    fallback = notification_translator(language)
-
-    def t(key: str, **values: Any) -> str:
-        return table[key].format(**values) if key in table else fallback(key, **values)
-
-    return t
+def t(key: str, **values: Any) -> str:
+    """An event email's words in the current locale (the caller forces the recipient's)."""
+    return str(gettext(WORDS[key], **values))
 
 
 @cache
@@ -151,8 +140,15 @@ def participant_users(session: Session, participant: EventParticipant) -> list[U
 def agenda_calendar(
     event: Event, participant: EventParticipant, lines: Sequence[AgendaLine], host: str
 ) -> bytes:
-    """The participant's meetings as an iCalendar file (one VEVENT per meeting)."""
-    t = translator(participant.organization.preferred_language or "vi")
+    """The participant's meetings as an iCalendar file (one VEVENT per meeting), in the
+    participant's language."""
+    with force_locale(participant.organization.preferred_language or "vi"):
+        return _calendar(event, participant, lines, host)
+
+
+def _calendar(
+    event: Event, participant: EventParticipant, lines: Sequence[AgendaLine], host: str
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//OCOP Matchmaker//Connection events//VI")
     calendar.add("version", "2.0")
@@ -215,13 +211,19 @@ class EventEmailBuilder:
         self._host = urlsplit(base_url).hostname or "ocop-matchmaker"
 
     def build(self, session: Session, email: EventEmail) -> OutgoingEmail | None:
-        """The email for ``email``, or None when there is nothing to send any more."""
+        """The email for ``email`` in its recipient's language, or None when there is nothing
+        to send any more."""
         user = session.get(User, email.user_id)
         event = session.get(Event, email.event_id)
         if user is None or not user.is_active or event is None or event.cancelled_at:
             return None
         language = user.organization.preferred_language or "vi"
-        t = translator(language)
+        with force_locale(language):
+            return self._build(session, email, user, event, language)
+
+    def _build(
+        self, session: Session, email: EventEmail, user: User, event: Event, language: str
+    ) -> OutgoingEmail | None:
         zone = ZoneInfo(event.timezone)
         context: dict[str, Any] = {
             "t": t, "language": language, "name": user.name, "event": event, "zone": zone,
@@ -275,44 +277,32 @@ def deliver(
     mailer: Mailer,
     builder: EventEmailBuilder,
     email_ids: Sequence[int],
-) -> dict[str, int]:
-    """Sends the pending emails among ``email_ids``; safe to run twice (sent ones are skipped,
-    and the Message-ID is fixed per email)."""
-    counts = {"sent": 0, "retrying": 0, "failed": 0, "cancelled": 0}
-    for email_id in email_ids:
-        with unit_of_work(sessions) as session:
-            email = session.get(EventEmail, email_id, with_for_update=True)
-            if email is None or email.state != "pending":
-                continue
+    config: NotificationSettings,
+) -> DeliveryReport:
+    """Sends the due emails among ``email_ids`` through the notifications' delivery path:
+    claimed with a lease and committed before SMTP is spoken to, a transient failure retried
+    with backoff up to ``config.max_attempts``. Safe to run twice (the Message-ID is fixed per
+    email)."""
+    report = DeliveryReport()
+    with unit_of_work(sessions) as session:
+        claimed_until = utcnow() + timedelta(seconds=config.lease_seconds)
+        emails: dict[int, OutgoingEmail] = {}
+        for email in delivery.claim(session, EventEmail, email_ids):
             outgoing = builder.build(session, email)
             if outgoing is None:
-                email.state = "cancelled"
-                counts["cancelled"] += 1
+                email.state, email.claimed_until = "cancelled", None
+                report.cancelled.append(email.id)
                 continue
-            email.attempts += 1
-            try:
-                mailer.send(outgoing)
-            except TransientMailError as exc:
-                email.last_error = str(exc)[:500]
-                if email.attempts >= MAX_ATTEMPTS:
-                    email.state = "failed"
-                    counts["failed"] += 1
-                else:
-                    counts["retrying"] += 1
-            except PermanentMailError as exc:
-                email.state, email.last_error = "failed", str(exc)[:500]
-                counts["failed"] += 1
-                log.warning("event email %s not delivered: %s", email_id, exc)
-            else:
-                email.state, email.sent_at, email.last_error = "sent", utcnow(), None
-                counts["sent"] += 1
-    return counts
+            delivery.hold(email, claimed_until)
+            emails[email.id] = outgoing
+    delivery.send_claimed(sessions, mailer, EventEmail, emails, claimed_until, config, report)
+    return report
 
 
-def pending_emails(session: Session) -> list[int]:
-    """Event emails still to go out (a retry after a transient failure)."""
-    return list(
-        session.scalars(
-            select(EventEmail.id).where(EventEmail.state == "pending").order_by(EventEmail.id)
-        )
-    )
+def sweep(session: Session, config: NotificationSettings, *, limit: int = 1000) -> list[int]:
+    """Queues the event emails that are due and that no live task holds (a retry after a
+    transient failure, a sender that died)."""
+    ids = delivery.take_due(session, EventEmail, config, limit=limit)
+    for start in range(0, len(ids), config.batch_size):
+        outbox.enqueue(session, SEND_EVENT_EMAILS, email_ids=ids[start : start + config.batch_size])
+    return ids

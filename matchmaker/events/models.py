@@ -25,6 +25,7 @@ from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Organization, TimestampMixin
 from matchmaker.db import Base, JSONType, UTCDateTime, utcnow
 from matchmaker.matching.models import Match
+from matchmaker.notifications.models import Deliverable
 
 SIDES = ("producer", "buyer")
 PARTICIPANT_STATUSES = ("pending", "approved", "rejected", "withdrawn")
@@ -34,7 +35,7 @@ INTEREST = ("interested", "not_interested")
 # The deal's road after a meeting; each step only moves forward.
 STAGES = ("none", "mou", "contract", "first_order", "repeat_order")
 EMAIL_KINDS = ("agenda", "follow_up")
-EMAIL_STATES = ("pending", "sent", "failed", "cancelled")
+EMAIL_STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -201,7 +202,7 @@ class ScheduleRun(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class EventEmail(Base):
+class EventEmail(Deliverable, Base):
     """One event email (an agenda or a follow-up reminder) to one user, sent once."""
 
     __tablename__ = "event_emails"
@@ -211,17 +212,14 @@ class EventEmail(Base):
         Index("ix_event_emails_state", "state"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The delivery state (Deliverable) is the notifications': sent, retried with backoff and
+    # swept by matchmaker.notifications.delivery.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(12))
     # A changed agenda has another key, so it is sent again; the same one never twice.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    state: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

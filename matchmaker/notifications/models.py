@@ -40,7 +40,23 @@ class NotificationPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Notification(Base):
+class Deliverable:
+    """The delivery state of a row that stands for one email (a notification, an event email):
+    what :mod:`matchmaker.notifications.delivery` claims, sends, retries and sweeps."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a send task was last queued for it; an old value means the task was lost.
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender's claim; once it passes, the sender is presumed dead and another may send.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Notification(Deliverable, Base):
     """One email (a match, a digest or a reminder) to one user, with its delivery state."""
 
     __tablename__ = "notifications"
@@ -51,23 +67,13 @@ class Notification(Base):
         Index("ix_notifications_user_id_created_at", "user_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(24))
     # The same event never makes a second email: e.g. "match:12:user:7".
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    state: Mapped[str] = mapped_column(String(12), default="pending")
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     language: Mapped[str | None] = mapped_column(String(2))
     subject: Mapped[str | None] = mapped_column(String(300))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # When a send task was last queued for it; an old value means the task was lost.
-    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A sender's claim; once it passes, the sender is presumed dead and another may send.
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import time
-from datetime import timedelta
-from pathlib import Path
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from matchmaker.accounts import permissions as can
 from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
+from matchmaker.db import utcnow
 from matchmaker.extensions import db_session, get_database, get_settings
+from matchmaker.files import uploads
+from matchmaker.files.store import FileStore, open_store
 from matchmaker.reports import dashboard as build_dashboard
 from matchmaker.web import people
 from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
@@ -38,37 +34,19 @@ def dashboard() -> str:
     return render_template("officer/dashboard.html", figures=figures)
 
 
-UPLOAD_KEPT = timedelta(days=1)
+def _store() -> FileStore:
+    return open_store(get_settings(), db_session())
 
 
-def _uploads() -> Path:
-    return get_settings().instance_path / "imports"
-
-
-def _forget_old_uploads() -> None:
-    """Files whose preview was never confirmed are not kept beyond a day."""
-    folder = _uploads()
-    cutoff = time.time() - UPLOAD_KEPT.total_seconds()
-    for upload in folder.iterdir() if folder.is_dir() else []:
-        if upload.stat().st_mtime < cutoff:
-            shutil.rmtree(upload, ignore_errors=True)
-
-
-def _stashed(token: str) -> Path | None:
-    """The uploaded file behind a preview token, only for the officer who uploaded it."""
-    if token not in session.get("imports", []) or not token.isalnum():
-        return None
-    folder = _uploads() / token
-    files = sorted(folder.iterdir()) if folder.is_dir() else []
-    return files[0] if files else None
-
-
-def _run(path: Path, *, dry_run: bool) -> ImportReport:
+def _run(upload: uploads.Upload, *, dry_run: bool) -> ImportReport:
     province = _scope()
     # The import writes in batches through sessions of its own: the page's session lets go
     # of the database first (on SQLite it would hold the write lock).
     db_session().commit()
-    return import_offers(get_database().sessions, path, default_province=province, dry_run=dry_run)
+    with uploads.local_copy(upload) as path:
+        return import_offers(
+            get_database().sessions, path, default_province=province, dry_run=dry_run
+        )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -76,26 +54,30 @@ def _run(path: Path, *, dry_run: bool) -> ImportReport:
 def import_list() -> str:
     form = ImportForm()
     if form.validate_on_submit() and form.spreadsheet.data:
-        _forget_old_uploads()
-        upload = form.spreadsheet.data
-        token = secrets.token_hex(12)
-        folder = _uploads() / token
-        folder.mkdir(parents=True)
-        path = folder / (secure_filename(upload.filename or "") or "list.xlsx")
-        upload.save(path)
+        file = form.spreadsheet.data
+        store = _store()
+        uploads.forget_old_uploads(store, now=utcnow())
+        # Kept where every web process sees it: the confirmation may reach another one.
+        upload = uploads.keep_upload(
+            store,
+            file.filename or "",
+            file.stream.read(),
+            file.mimetype or "application/octet-stream",
+        )
         try:
-            report = _run(path, dry_run=True)
+            report = _run(upload, dry_run=True)
         except UnreadableFile as error:
-            shutil.rmtree(folder, ignore_errors=True)
+            uploads.forget_upload(_store(), upload.token)
+            db_session().commit()
             form.spreadsheet.errors = [
                 _("Nothing can be imported from this file: %(reason)s", reason=str(error))
             ]
         else:
-            session["imports"] = [*session.get("imports", [])[-4:], token]
+            session["imports"] = [*session.get("imports", [])[-4:], upload.token]
             return render_template(
                 "officer/import_preview.html",
                 report=report,
-                confirm=ConfirmImportForm(upload=token),
+                confirm=ConfirmImportForm(upload=upload.token),
             )
     elif form.is_submitted() and not form.spreadsheet.errors:
         form.spreadsheet.errors = [_("Choose the file to import.")]
@@ -106,18 +88,22 @@ def import_list() -> str:
 @role_required(*STAFF)
 def confirm_import() -> str | Response:
     form = ConfirmImportForm()
-    path = _stashed(form.upload.data or "") if form.validate_on_submit() else None
-    if path is None:
+    token = form.upload.data or ""
+    # Only the officer who uploaded the file may confirm it.
+    mine = form.validate_on_submit() and token in session.get("imports", [])
+    upload = uploads.find_upload(_store(), token) if mine else None
+    if upload is None:
         flash(_("That preview has expired. Choose the file again."), "error")
         return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
     try:
-        report = _run(path, dry_run=False)
+        report = _run(upload, dry_run=False)
     except UnreadableFile as error:
         flash(_("Nothing can be imported from this file: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
     finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        session["imports"] = [t for t in session.get("imports", []) if t != form.upload.data]
+        uploads.forget_upload(_store(), token)
+        db_session().commit()
+        session["imports"] = [t for t in session.get("imports", []) if t != token]
     return render_template("officer/import_report.html", report=report)
 
 

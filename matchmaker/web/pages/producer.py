@@ -13,8 +13,10 @@ from matchmaker.catalog.models import OFFER_STATUSES, Offer
 from matchmaker.catalog.services import OfferFilters, PageRequest
 from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.files import photos
+from matchmaker.files.store import FileStore, open_store
+from matchmaker.i18n import say_fields
 from matchmaker.matching import access as matching
-from matchmaker.web import photos
 from matchmaker.web.forms import FeedbackForm, OfferForm, apply_errors
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user
@@ -36,8 +38,19 @@ def dashboard() -> str:
     return render_template("producer/dashboard.html", offers=page.items, total=page.total)
 
 
-def _save_photos(offer: Offer) -> None:
-    photos.save_photos(get_settings().instance_path, offer.id, request.files.getlist("photos"))
+def _store() -> FileStore:
+    return open_store(get_settings(), db_session())
+
+
+def _save_photos(form: OfferForm, offer: Offer) -> None:
+    """Keeps the uploaded photos with the offer's unit of work; a refusal is shown on the
+    photos field in the reader's language (and raised, so that nothing is kept)."""
+    uploads = [u.stream.read() for u in request.files.getlist("photos") if u.filename]
+    try:
+        photos.add_photos(_store(), offer.id, uploads, get_settings().storage)
+    except Invalid as error:
+        form.photos.errors = [*form.photos.errors, *say_fields(error.errors).values()]
+        raise Invalid(error.code, **error.params) from error
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -51,7 +64,7 @@ def new_product() -> str | Response:
         session = db_session()
         try:
             offer = access.create_offer(session, user, form.offer_data())
-            _save_photos(offer)
+            _save_photos(form, offer)
         except Invalid as error:
             session.rollback()
             apply_errors(form, error)
@@ -74,7 +87,7 @@ def product(offer_id: int) -> str:
         "producer/product.html",
         offer=offer,
         ranked=ranked,
-        photos=photos.list_photos(get_settings().instance_path, offer.id),
+        photos=photos.list_photos(_store(), offer.id),
         feedback=FeedbackForm(),
     )
 
@@ -95,7 +108,7 @@ def edit_product(offer_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             access.update_offer(session, user, offer_id, form.offer_data(), version)
-            _save_photos(offer)
+            _save_photos(form, offer)
         except Invalid as error:
             session.rollback()
             apply_errors(form, error)
@@ -112,7 +125,7 @@ def edit_product(offer_id: int) -> str | Response:
         "producer/offer_form.html",
         form=form,
         offer=offer,
-        photos=photos.list_photos(get_settings().instance_path, offer.id),
+        photos=photos.list_photos(_store(), offer.id),
     )
 
 
@@ -123,7 +136,8 @@ def delete_photo(offer_id: int, name: str) -> Response:
     offer = access.read_offer(db_session(), user, offer_id)
     if not can.can_manage_offer(user, offer):
         abort(403)
-    photos.remove_photo(get_settings().instance_path, offer.id, name)
+    photos.remove_photo(_store(), offer.id, name)
+    db_session().commit()
     flash(_("The photo is removed."), "success")
     return redirect(url_for("producer.edit_product", offer_id=offer_id))  # type: ignore[return-value]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import segno
-from flask import abort, redirect, render_template, request, send_from_directory, session
+from flask import abort, redirect, render_template, request, session
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,9 @@ from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer
 from matchmaker.errors import NotFound
 from matchmaker.extensions import db_session, get_settings
-from matchmaker.web import i18n, photos
+from matchmaker.files import photos
+from matchmaker.files.store import open_store
+from matchmaker.web import i18n
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import current_user, safe_next
 
@@ -50,17 +52,28 @@ def product(offer_id: int) -> str:
                 scale=4, dark="#111", title=offer.traceability_url
             )
         )
-    pictures = photos.list_photos(get_settings().instance_path, offer.id)
+    pictures = photos.list_photos(open_store(get_settings(), db_session()), offer.id)
     return render_template("product.html", offer=offer, qr=qr, photos=pictures)
 
 
 @bp.get("/products/<int:offer_id>/photos/<name>")
 def photo(offer_id: int, name: str) -> Response:
     offer = _public_offer(offer_id)
-    if name not in photos.list_photos(get_settings().instance_path, offer.id):
+    stored = photos.read_photo(open_store(get_settings(), db_session()), offer.id, name)
+    if stored is None:
         abort(404)
-    folder = photos.folder(get_settings().instance_path, offer.id)
-    return send_from_directory(folder, name, max_age=86400)
+    # A photo's name is never reused for other content: browsers may keep it a day and then
+    # revalidate with its digest.
+    response = Response(stored.data, mimetype=stored.content_type)
+    response.set_etag(stored.digest)
+    response.last_modified = stored.created_at
+    # Shared caches may keep a listed product's photos; an unlisted one's stay private.
+    if offer.status == "active":
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)
 
 
 @bp.get("/lang/<code>")

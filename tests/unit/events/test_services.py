@@ -21,6 +21,7 @@ from matchmaker.events.reports import ReportFilters, build_report, to_csv, to_xl
 from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.matching.service import RankingState
 from matchmaker.outbox import OutboxMessage
+from matchmaker.settings import NotificationSettings
 
 from .conftest import NOW, ZONE, MakeFirm
 
@@ -218,7 +219,9 @@ def test_housekeeping_queues_follow_ups_and_retries_through_the_outbox(
     held_back = services.publish_schedule(db, event, now=NOW)  # agenda emails not sent yet
     db.execute(delete(OutboxMessage))
 
-    done = access.housekeeping(db, now=NOW + timedelta(days=30), today=today + timedelta(days=14))
+    done = access.housekeeping(
+        db, NotificationSettings(), now=NOW + timedelta(days=30), today=today + timedelta(days=14)
+    )
 
     assert (done.expired, done.follow_ups, done.retried) == (1, 2, len(held_back))
     assert db.get(MeetingRequest, unanswered.id).status == "expired"  # type: ignore[union-attr]

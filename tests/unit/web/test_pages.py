@@ -6,6 +6,7 @@ import io
 import re
 
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,11 +19,15 @@ from matchmaker.notifications.preferences import get_preference
 from .conftest import PASSWORD, MakeUser, post_form, sign_in
 
 DONG_THAP = reference.resolve_province("Đồng Tháp").province.code  # type: ignore[union-attr]
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
-)
+
+
+def _png(size: tuple[int, int] = (2, 1)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 150, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_pages_are_vietnamese_until_the_visitor_picks_english(client: FlaskClient) -> None:
@@ -182,7 +187,9 @@ def test_photos_must_be_images_and_show_on_the_public_page(
     public = client.get(f"/products/{offer.id}").get_data(as_text=True)
     photo = public.split(f"/products/{offer.id}/photos/")[1].split('"')[0]
     image = client.get(f"/products/{offer.id}/photos/{photo}")
-    assert image.status_code == 200 and image.data == PNG
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    served = Image.open(io.BytesIO(image.data))
+    assert (served.format, served.size, served.getpixel((0, 0))) == ("PNG", (2, 1), (200, 150, 30))
 
 
 def test_phone_photos_larger_than_an_api_request_are_accepted(
