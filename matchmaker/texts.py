@@ -42,6 +42,167 @@ MESSAGES: dict[str, str] = {
     # --- matching and search --------------------------------------------------------------
     # --- events ---------------------------------------------------------------------------
     # --- notifications --------------------------------------------------------------------
+    "email.hello": N_("Hello %(name)s,"),
+    "email.intro_producer": N_("Buyers are looking for products like yours:"),
+    "email.intro_buyer": N_("Producers fit your requirement:"),
+    "email.subject_match_producer": N_("%(buyer)s needs “%(title)s” — your product fits"),
+    "email.subject_match_buyer": N_("%(count)s producer(s) fit “%(title)s”"),
+    "email.subject_digest_daily": N_("Daily digest: %(count)s new match(es)"),
+    "email.subject_digest_weekly": N_("Weekly digest: %(count)s new match(es)"),
+    "email.for_offer": N_("for your product: %(title)s"),
+    "email.for_requirement": N_("for your requirement: %(title)s"),
+    "email.score": N_("Fit: %(percent)s%%"),
+    "email.reasons": N_("Why it fits"),
+    "email.gaps": N_("What is missing"),
+    "email.view": N_("View"),
+    "email.accept": N_("Interested"),
+    "email.decline": N_("Not a fit"),
+    "email.preferences": N_("Choose how often you hear from us"),
+    "email.unsubscribe": N_("Unsubscribe"),
+    "email.footer": N_("You receive this email because of your OCOP Matchmaker account."),
+    "email.subject_certificate": N_("The OCOP certificate of “%(title)s” expires in %(days)s days"),
+    "email.body_certificate": N_(
+        "The %(stars)s-star OCOP certificate of “%(title)s” expires on %(date)s. Ask your "
+        "province's OCOP office for a re-assessment; after that date buyers no longer see the "
+        "product's stars."
+    ),
+    "email.subject_requirement": N_("Your requirement “%(title)s” expires in %(days)s days"),
+    "email.body_requirement": N_(
+        "Your requirement “%(title)s” expires on %(date)s. Extend it if you still need it, to "
+        "keep receiving suggested producers."
+    ),
+    "email.subject_accepted_by_other": N_("%(org)s is interested in “%(title)s” — contact details"),
+    "email.subject_accepted_by_us": N_("Contact details of %(org)s for “%(title)s”"),
+    "email.intro_accepted_by_other": N_(
+        "%(who)s accepted the match with you and wants to get in touch. Reply to them soon:"
+    ),
+    "email.intro_accepted_by_you": N_(
+        "You accepted this match. Here is how to reach %(org)s directly; they have received "
+        "your details too."
+    ),
+    "email.intro_accepted_by_colleague": N_(
+        "%(person)s in your organization accepted this match. Here is how to reach %(org)s "
+        "directly; they have received your details too."
+    ),
+    "email.contact": N_("Contact"),
+    "email.contact_email": N_("Email"),
+    "email.contact_phone": N_("Phone"),
+    "email.contact_address": N_("Address"),
+    "email.after_contact": N_(
+        "Once you are in touch, press “Mark as contacted” or “We made a deal” on the match's "
+        "page so that future suggestions fit better."
+    ),
+    "link.viewed": N_("This is the match you chose to view."),
+    "link.accepted": N_(
+        "Noted: you are interested in this match. Both sides are emailed each other's contact "
+        "details."
+    ),
+    "link.declined": N_("Noted: this match is not a fit. Thank you for saying why."),
+    "link.decline_ask": N_("Why is this match not a fit? Your reason improves future ones."),
+    "link.decline_submit": N_("Send"),
+    "link.unsubscribed": N_("You are unsubscribed. You will receive no more email from us."),
+    "link.preferences": N_("How often do you want to hear about new matches?"),
+    "link.preferences_saved": N_("Your choice is saved."),
+    "link.save": N_("Save"),
+    "link.bad_link": N_("This link is not valid or has expired."),
+    "link.conflict": N_("This cannot be done: %(detail)s"),
+    "link.frequency.instant": N_("As they come"),
+    "link.frequency.daily": N_("One email a day"),
+    "link.frequency.weekly": N_("One email a week"),
+    # --- ranking explanations ---------------------------------------------------------------
+    "explain.related_product": N_("A related product, not the kind you asked for"),
+    "explain.related_product.to_request": N_("Product related to the request"),
+    "explain.text_match": N_("Product matches the request"),
+    "explain.weak_text_match": N_("Product only partly matches the request"),
+    "explain.same_category": N_("Requested category (%(category)s)"),
+    "explain.same_group": N_("Same product group (%(category)s)"),
+    "explain.category_different": N_("Different category from the request (%(category)s)"),
+    "explain.meets_conditions": N_("Meets every condition the buyer set"),
+    "explain.ocop_stars": N_("%(stars)s-star OCOP product"),
+    "explain.potential_five_star": N_("Potential 5-star product"),
+    "explain.certificate_expiring": N_("OCOP certificate expires in %(days)s days"),
+    "explain.certificate_date_missing": N_("OCOP certificate dates are missing"),
+    "explain.certificate_expired": N_("OCOP certificate has expired"),
+    "explain.no_ocop_rating": N_("No OCOP star rating"),
+    "explain.certifications_ok": N_("Has the required certificates: %(certification)s"),
+    "explain.shelf_life_ok": N_("Shelf life of %(days)s days meets the %(minimum)s-day minimum"),
+    "explain.shelf_life_missing": N_("Shelf life not stated"),
+    "explain.unit_mismatch": N_(
+        "Units differ (%(offer_unit)s and %(unit)s); volumes cannot be compared"
+    ),
+    "explain.capacity_unknown": N_("Monthly capacity not stated"),
+    "explain.capacity_ok": N_("Can supply %(capacity)s/month, enough for %(need)s/month"),
+    "explain.capacity_short": N_("Supplies only %(capacity)s/month of the %(need)s/month needed"),
+    "explain.min_order_above": N_("Minimum order of %(min_order)s is above the need"),
+    "explain.price_unknown": N_("No comparable price to check the ceiling"),
+    "explain.price_ok": N_("Price %(price)s is within the %(ceiling)s ceiling"),
+    "explain.price_above": N_("Price is %(percent)s%% above the ceiling"),
+    "explain.in_delivery_area": N_("Produced in %(province)s, a delivery province"),
+    "explain.in_delivery_area.unnamed": N_("Produced in a delivery province"),
+    "explain.nearby": N_("About %(km)s km from delivery"),
+    "explain.far_from_delivery": N_("About %(km)s km from the delivery area"),
+    "explain.traceable": N_("Electronic traceability available"),
+    "explain.no_traceability": N_("No electronic traceability"),
+    "explain.export_experience": N_("Already exports to %(country)s"),
+    "explain.stale_listing": N_("Listing not updated for %(months)s months"),
+    "explain.recently_updated": N_("Recently updated listing"),
+    "explain.responsive_producer": N_("Producer usually responds quickly"),
+    "explain.slow_to_respond": N_("Producer seldom answered earlier matches"),
+    "explain.outside_service_area": N_("Producer does not deliver to this area yet"),
+    "explain.buyer_type_not_targeted": N_("Producer does not target this kind of buyer"),
+    "explain.pooled_capacity": N_(
+        "%(producers)s producers together supply %(capacity)s/month, enough for %(need)s/month"
+    ),
+    "explain.same_kind": N_("Same kind of product in the same category"),
+    "explain.coordination_needed": N_("Deliveries from %(producers)s producers need coordinating"),
+    "explain.producers_close": N_("Producers are at most %(km)s km apart"),
+    "explain.producers_far_apart": N_("Producers are up to %(km)s km apart"),
+    # --- exports ----------------------------------------------------------------------------
+    "export.column.event": N_("Event"),
+    "export.column.meeting_id": N_("Meeting no."),
+    "export.column.starts_at": N_("Time"),
+    "export.column.table": N_("Table"),
+    "export.column.producer": N_("Producer"),
+    "export.column.producer_province": N_("Province"),
+    "export.column.buyer": N_("Buyer"),
+    "export.column.buyer_type": N_("Buyer type"),
+    "export.column.product_group": N_("Product group"),
+    "export.column.attendance": N_("Attendance"),
+    "export.column.interest": N_("Interest"),
+    "export.column.stage": N_("Outcome"),
+    "export.column.order_value_vnd": N_("Order value (VND)"),
+    "export.column.group": N_("Group"),
+    "export.figure.meetings": N_("Scheduled"),
+    "export.figure.held": N_("Held"),
+    "export.figure.no_show": N_("No-show"),
+    "export.figure.interested": N_("Interested"),
+    "export.figure.mous": N_("MoU"),
+    "export.figure.contracts": N_("Contract"),
+    "export.figure.orders": N_("Orders"),
+    "export.figure.value_vnd": N_("Order value (VND)"),
+    "export.sheet.meetings": N_("Meetings"),
+    "export.sheet.by_province": N_("By province"),
+    "export.sheet.by_product_group": N_("By product group"),
+    "export.sheet.by_buyer_type": N_("By buyer type"),
+    "export.total": N_("Total"),
+    "export.unknown": N_("Unknown"),
+    "export.province": N_("%(province)s"),
+    "export.product_group": N_("%(category)s"),
+    "export.buyer_type.supermarket": N_("Supermarket chain"),
+    "export.buyer_type.ecommerce": N_("E-commerce platform"),
+    "export.buyer_type.introduction_point": N_("OCOP introduction point"),
+    "export.buyer_type.exporter": N_("Exporter"),
+    "export.buyer_type.wholesaler": N_("Wholesaler"),
+    "export.buyer_type.horeca": N_("Hotel or restaurant"),
+    "export.attendance.held": N_("Held"),
+    "export.attendance.no_show": N_("No-show"),
+    "export.interest.interested": N_("Interested"),
+    "export.interest.not_interested": N_("Not interested"),
+    "export.stage.none": N_("No deal yet"),
+    "export.stage.mou": N_("MoU signed"),
+    "export.stage.contract": N_("Contract signed"),
+    "export.stage.first_order": N_("First order"),
+    "export.stage.repeat_order": N_("Repeat order"),
 }
 
 

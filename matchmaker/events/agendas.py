@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -30,6 +31,7 @@ from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
 from matchmaker.events.services import agenda
+from matchmaker.notifications.emails import speak
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import (
     Mailer,
@@ -37,7 +39,6 @@ from matchmaker.notifications.mail import (
     PermanentMailError,
     TransientMailError,
 )
-from matchmaker.notifications.messages import translator as notification_translator
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -81,10 +82,12 @@ TEXT: dict[str, dict[str, str]] = {
 def translator(language: str) -> Any:
     """The event words, falling back on the notification emails' (greeting, footer)."""
     table = TEXT.get(language, TEXT["vi"])
-    fallback = notification_translator(language)
 
     def t(key: str, **values: Any) -> str:
-        return table[key].format(**values) if key in table else fallback(key, **values)
+        if key in table:
+            return table[key].format(**values)
+        with force_locale(language):
+            return speak(key if key.startswith("email.") else f"email.{key}", **values)
 
     return t
 
