@@ -16,8 +16,8 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization
-from matchmaker.matching.service import RankingState
 from matchmaker.i18n import init_babel
+from matchmaker.matching.service import RankingState
 from matchmaker.settings import NotificationSettings, Settings, SmtpSettings
 
 
