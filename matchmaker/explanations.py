@@ -40,6 +40,18 @@ def _unit_word(unit: str, amount: float | None = None) -> str:
     return word
 
 
+def _category(code: str) -> str:
+    """A category's name; for a code the reference does not know, its group's name, and a
+    neutral word when the group is unknown too: a code is never shown."""
+    for candidate in (code, code.split(".", 1)[0]):
+        try:
+            category = reference.get_category(candidate)
+        except reference.UnknownReference:
+            continue
+        return str(category.name_en if lang() == "en" else category.name_vi)
+    return say("explain.another_category")
+
+
 def _countries(codes: Iterable[str]) -> str:
     locale = get_locale() or Locale.parse("vi")
     return ", ".join(str(locale.territories.get(code.upper(), code)) for code in codes)
@@ -58,6 +70,8 @@ def _spoken(params: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("unit", "offer_unit"):
         if params.get(name):
             out[name] = _unit_word(params[name])
+    if params.get("category"):
+        out["category"] = _category(params["category"])
     if "country" in params:
         out["country"] = _countries(params["country"])
     return out

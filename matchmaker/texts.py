@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "explain.coordination_needed": N_("Deliveries from %(producers)s producers need coordinating"),
     "explain.producers_close": N_("Producers are at most %(km)s km apart"),
     "explain.producers_far_apart": N_("Producers are up to %(km)s km apart"),
+    "explain.another_category": N_("another category"),
     # --- exports ----------------------------------------------------------------------------
     "export.column.event": N_("Event"),
     "export.column.meeting_id": N_("Meeting no."),
