@@ -20,6 +20,7 @@ from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRe
 from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_csv, to_xlsx
 from matchmaker.events.slots import event_slots
 from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.i18n import say
 
 TAG = Tag(name="events", description="Connection events and their 1:1 meetings")
 ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
@@ -161,12 +162,12 @@ def _paged(model: type[Any], page: Page[Any], out: Any) -> Response:
 
 def _report_response(report: EventReport, fmt: str, name: str) -> Response:
     if fmt == "csv":
-        response = make_response(to_csv(report).encode())
+        response = make_response(to_csv(report, say).encode())
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "xlsx":
-        response = make_response(to_xlsx(report))
+        response = make_response(to_xlsx(report, say))
         response.headers["Content-Type"] = e.XLSX
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response

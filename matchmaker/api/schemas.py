@@ -464,9 +464,12 @@ class MatchQuery(Schema):
 
 
 class Explanation(Schema):
-    code: str
-    vi: str
-    en: str
+    """A reason the offer fits, or a gap: a stable code and its text."""
+
+    code: str = Field(description="Stable for programs, e.g. `capacity_short`.")
+    text: str = Field(description="In the request's language (Accept-Language).")
+    vi: str = Field(description="In Vietnamese.")
+    en: str = Field(description="In English.")
 
 
 class OfferSummary(Schema):

@@ -7,6 +7,7 @@ from typing import Any
 from matchmaker.accounts.models import User
 from matchmaker.api import schemas as s
 from matchmaker.catalog.models import Offer, Organization, Requirement, ShortlistEntry
+from matchmaker.explanations import explanation_out
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import Pool, RankedOffer, RankedRequirement
 
@@ -141,8 +142,8 @@ def _match_fields(match: Match) -> dict[str, Any]:
         "id": match.id,
         "score": match.score,
         "rank": match.rank,
-        "reasons": match.reasons,
-        "gaps": match.gaps,
+        "reasons": [explanation_out(r) for r in match.reasons or []],
+        "gaps": [explanation_out(g) for g in match.gaps or []],
         "status": match.status,
     }
 
@@ -167,8 +168,8 @@ def pool_out(pool: Pool) -> s.PoolOut:
         combined_capacity=pool.combined_capacity,
         unit=pool.unit,
         score=pool.score,
-        reasons=pool.reasons,  # type: ignore[arg-type]
-        gaps=pool.gaps,  # type: ignore[arg-type]
+        reasons=[s.Explanation(**explanation_out(r)) for r in pool.reasons],
+        gaps=[s.Explanation(**explanation_out(g)) for g in pool.gaps],
     )
 
 

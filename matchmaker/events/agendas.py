@@ -34,6 +34,7 @@ from matchmaker.events.models import Event, EventEmail, EventParticipant, Meetin
 from matchmaker.events.services import SEND_EVENT_EMAILS, agenda
 from matchmaker.notifications import delivery
 from matchmaker.notifications.delivery import DeliveryReport
+from matchmaker.notifications.emails import speak
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.settings import NotificationSettings
@@ -44,10 +45,6 @@ log = logging.getLogger(__name__)
 # The words of event emails and calendar entries: English message ids that Babel translates
 # in the recipient's language (``force_locale``); the templates call them through ``t``.
 WORDS: dict[str, str] = {
-    "hello": N_("Hello %(name)s,"),
-    "footer": N_("You receive this email because of your OCOP Matchmaker account."),
-    "preferences": N_("Choose how often you hear from us"),
-    "unsubscribe": N_("Unsubscribe"),
     "subject_agenda": N_("Your meetings at %(event)s"),
     "intro_agenda": N_(
         "Here are the meetings of %(org)s at %(event)s (%(venue)s). The attached calendar file "
@@ -74,7 +71,10 @@ WORDS: dict[str, str] = {
 
 
 def t(key: str, **values: Any) -> str:
-    """An event email's words in the current locale (the caller forces the recipient's)."""
+    """An event email's words in the current locale (the caller forces the recipient's); the
+    layout's greeting and footer are the notification emails' own (``email.*`` codes)."""
+    if key.startswith("email."):
+        return speak(key, **values)
     return str(gettext(WORDS[key], **values))
 
 

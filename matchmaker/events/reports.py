@@ -1,13 +1,19 @@
 """Event figures: meetings held, MoUs, contracts and order value, by province, product group
-and buyer type; for one event or for a period; exported as CSV or XLSX."""
+and buyer type; for one event or for a period; exported as CSV or XLSX.
+
+The figures hold codes (province, product group, buyer type, stage); an export says them in the
+reader's language through the edge's ``say`` (headers, sheet names, values by their names).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -24,6 +30,9 @@ COLUMNS = (
     "event", "meeting_id", "starts_at", "table", "producer", "producer_province", "buyer",
     "buyer_type", "product_group", "attendance", "interest", "stage", "order_value_vnd",
 )  # fmt: skip
+UNKNOWN = "unknown"
+# A coded message in the reader's language: ``matchmaker.i18n.say`` at the edge.
+Say = Callable[[str, Mapping[str, Any] | None], str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,9 +93,9 @@ def build_report(session: Session, filters: ReportFilters) -> EventReport:
     for meeting in meetings:
         request = meeting.request
         producer, buyer = request.producer.organization, request.buyer.organization
-        province = producer.province or "unknown"
-        group = groups.get(meeting.id, "unknown")
-        buyer_type = buyer.buyer_type or "unknown"
+        province = producer.province or UNKNOWN
+        group = groups.get(meeting.id, UNKNOWN)
+        buyer_type = buyer.buyer_type or UNKNOWN
         for figures in (
             report.totals,
             report.by_province[province],
@@ -143,35 +152,63 @@ def _product_groups(session: Session, meetings: list[Meeting]) -> dict[int, str]
     return groups
 
 
-def to_csv(report: EventReport) -> str:
+def _named(say: Say, column: str, value: object) -> object:
+    """A row's value as the reader reads it: names for codes, numbers left as numbers."""
+    if value == UNKNOWN and column in ("producer_province", "product_group", "buyer_type"):
+        return say("export.unknown", None)
+    if column == "producer_province":
+        return say("export.province", {"province": value})
+    if column == "product_group":
+        return say("export.product_group", {"category": value})
+    if column in ("buyer_type", "attendance", "interest", "stage"):
+        return say(f"export.{column}.{value}", None) if value else ""
+    return value
+
+
+def _group_name(say: Say, title: str, key: str) -> str:
+    column = {"by_province": "producer_province", "by_product_group": "product_group"}
+    return str(_named(say, column.get(title, "buyer_type"), key))
+
+
+def to_csv(report: EventReport, say: Say) -> str:
+    """The meetings, one a line, headed and named in the reader's language."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(report.rows)
+    writer = csv.writer(buffer)
+    writer.writerow([say(f"export.column.{c}", None) for c in COLUMNS])
+    for row in report.rows:
+        writer.writerow([_named(say, c, row[c]) for c in COLUMNS])
     # A BOM, so that Excel opens the Vietnamese names as UTF-8.
     return "\ufeff" + buffer.getvalue()
 
 
-def to_xlsx(report: EventReport) -> bytes:
-    """A workbook with the meetings and one summary sheet per breakdown."""
+def to_xlsx(report: EventReport, say: Say) -> bytes:
+    """A workbook with the meetings and one summary sheet per breakdown, in the reader's
+    language; amounts are numbers that the spreadsheet shows with the reader's separators."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "meetings"
-    sheet.append(list(COLUMNS))
+    sheet.title = say("export.sheet.meetings", None)
+    sheet.append([say(f"export.column.{c}", None) for c in COLUMNS])
     for row in report.rows:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([_named(say, c, row[c]) for c in COLUMNS])
+    value_column = COLUMNS.index("order_value_vnd") + 1
+    for cells in sheet.iter_rows(min_row=2, min_col=value_column, max_col=value_column):
+        for cell in cells:
+            cell.number_format = "#,##0"
     names = list(Figures.__dataclass_fields__)
     for title, breakdown in (
         ("by_province", report.by_province),
         ("by_product_group", report.by_product_group),
         ("by_buyer_type", report.by_buyer_type),
     ):
-        summary = workbook.create_sheet(title)
-        summary.append(["group", *names])
-        for key in sorted(breakdown):
-            summary.append([key, *(getattr(breakdown[key], n) for n in names)])
-        summary.append(["total", *(getattr(report.totals, n) for n in names)])
+        summary = workbook.create_sheet(say(f"export.sheet.{title}", None))
+        summary.append(
+            [say("export.column.group", None), *(say(f"export.figure.{n}", None) for n in names)]
+        )
+        named = sorted((_group_name(say, title, key), key) for key in breakdown)
+        for name, key in named:
+            summary.append([name, *(getattr(breakdown[key], n) for n in names)])
+        summary.append([say("export.total", None), *(getattr(report.totals, n) for n in names)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

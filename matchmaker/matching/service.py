@@ -625,8 +625,8 @@ class Pool:
     combined_capacity: float
     unit: str | None
     score: float
-    reasons: list[dict[str, str]]
-    gaps: list[dict[str, str]]
+    reasons: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
 
 
 def pooled_offers(

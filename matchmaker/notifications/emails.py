@@ -1,4 +1,6 @@
-"""Building an email from a notification row: language, subject, text and HTML from templates."""
+"""Building an email from a notification row: subject, text and HTML from templates, every word
+a Babel message said in the recipient's language (``force_locale``), with the locale's dates
+and numbers."""
 
 from __future__ import annotations
 
@@ -9,23 +11,36 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import has_app_context
+from flask_babel import force_locale
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.explanations import say_explanation
+from matchmaker.i18n import say
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
-from matchmaker.notifications.messages import translator
 from matchmaker.notifications.models import Notification
 
 # Matches that can still be acted on; a declined or finished one is left out of an email.
 LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
 # Matches that were accepted and are still going somewhere: their introduction still holds.
 INTRODUCED_STATUSES = ("accepted", "contacted", "deal")
+
+
+def speak(code: str, /, **params: Any) -> str:
+    """A message of :mod:`matchmaker.texts` in the current language (templates call it ``t``)."""
+    return say(code, params)
+
+
+def language_of(user: User) -> str:
+    """The language the user's organization reads: its emails and link pages are in it."""
+    return user.organization.preferred_language or "vi"
 
 
 @cache
@@ -96,23 +111,31 @@ class EmailBuilder:
         user = session.get(User, notification.user_id, options=[joinedload(User.organization)])
         if user is None or not user.is_active:
             return None
-        language = user.organization.preferred_language or "vi"
-        t = translator(language)
+        if not has_app_context():
+            # Babel would say every word in English, whatever the recipient reads.
+            raise RuntimeError("emails are built inside the app context (its Babel)")
+        language = language_of(user)
+        with force_locale(language):
+            return self._build(session, user, notification, language)
+
+    def _build(
+        self, session: Session, user: User, notification: Notification, language: str
+    ) -> OutgoingEmail | None:
         context: dict[str, Any] = {
-            "t": t,
+            "t": speak,
             "language": language,
             "name": user.name,
             "preferences_url": self._links.url("preferences", user.id),
             "unsubscribe_url": self._links.url("unsubscribe", user.id),
         }
         if notification.kind in ("match", "digest"):
-            rendered = self._matches(session, user, notification, t, context)
+            rendered = self._matches(session, user, notification, context)
         elif notification.kind == "match_accepted":
-            rendered = self._accepted(session, user, notification, t, context)
+            rendered = self._accepted(session, user, notification, context)
         elif notification.kind == "certificate_expiry":
-            rendered = self._certificate(session, notification, t, context)
+            rendered = self._certificate(session, notification, context)
         else:
-            rendered = self._requirement(session, notification, t, context)
+            rendered = self._requirement(session, notification, context)
         if rendered is None:
             return None
         subject, template = rendered
@@ -136,7 +159,6 @@ class EmailBuilder:
         session: Session,
         user: User,
         notification: Notification,
-        t: Any,
         context: dict[str, Any],
     ) -> tuple[str, str] | None:
         # By primary key: the sender loaded the batch's matches already, so no query here.
@@ -156,21 +178,24 @@ class EmailBuilder:
         )
         if not matches:
             return None
-        language = user.organization.preferred_language or "vi"
         producer_side = user.organization_id == matches[0].offer.organization_id
-        items = [self._item(user, m, language, t, producer_side) for m in matches]
+        items = [self._item(user, m, producer_side) for m in matches]
         context.update(
             items=items,
-            intro=t("intro_producer" if producer_side else "intro_buyer"),
+            intro=speak("email.intro_producer" if producer_side else "email.intro_buyer"),
         )
         if notification.kind == "digest":
             period = notification.payload.get("period", "daily")
-            subject = t(f"subject_digest_{period}", count=len(items))
+            subject = speak(f"email.subject_digest_{period}", count=len(items))
         elif producer_side:
             first = matches[0].requirement
-            subject = t("subject_match_producer", buyer=first.buyer.name, title=first.title)
+            subject = speak(
+                "email.subject_match_producer", buyer=first.buyer.name, title=first.title
+            )
         else:
-            subject = t("subject_match_buyer", count=len(items), title=matches[0].requirement.title)
+            subject = speak(
+                "email.subject_match_buyer", count=len(items), title=matches[0].requirement.title
+            )
         return subject, "matches"
 
     def _accepted(
@@ -178,7 +203,6 @@ class EmailBuilder:
         session: Session,
         user: User,
         notification: Notification,
-        t: Any,
         context: dict[str, Any],
     ) -> tuple[str, str] | None:
         match = session.get(Match, notification.payload["match_id"])
@@ -191,58 +215,56 @@ class EmailBuilder:
         theirs = acceptor if acceptor and acceptor.organization_id == other.id else None
         if acceptor is not None and acceptor.organization_id == user.organization_id:
             mine = "you" if acceptor.id == user.id else "colleague"
-            intro = t(f"intro_accepted_by_{mine}", person=acceptor.name, org=other.name)
-            subject = t("subject_accepted_by_us", org=other.name, title=title)
+            intro = speak(f"email.intro_accepted_by_{mine}", person=acceptor.name, org=other.name)
+            subject = speak("email.subject_accepted_by_us", org=other.name, title=title)
         else:
             who = other.name
             if theirs is not None and theirs.name != other.name:
                 who = f"{theirs.name} ({other.name})"
-            intro = t("intro_accepted_by_other", who=who)
-            subject = t("subject_accepted_by_other", org=other.name, title=title)
-        language = user.organization.preferred_language or "vi"
+            intro = speak("email.intro_accepted_by_other", who=who)
+            subject = speak("email.subject_accepted_by_other", org=other.name, title=title)
         context.update(
             intro=intro,
-            item=self._item(user, match, language, t, producer_side),
+            item=self._item(user, match, producer_side),
             contact=_contact(session, other, theirs),
         )
         return subject, "accepted"
 
-    def _item(
-        self, user: User, match: Match, language: str, t: Any, producer_side: bool
-    ) -> MatchItem:
+    def _item(self, user: User, match: Match, producer_side: bool) -> MatchItem:
         if producer_side:
             headline = f"{match.requirement.buyer.name} — {match.requirement.title}"
-            subtitle = t("for_offer", title=match.offer.title)
+            subtitle = speak("email.for_offer", title=match.offer.title)
         else:
             stars = f" ({match.offer.ocop_stars}★ OCOP)" if match.offer.ocop_stars else ""
             headline = f"{match.offer.producer.name} — {match.offer.title}{stars}"
-            subtitle = t("for_requirement", title=match.requirement.title)
+            subtitle = speak("email.for_requirement", title=match.requirement.title)
         return MatchItem(
             match_id=match.id,
             headline=headline,
             subtitle=subtitle,
             score_percent=fit_percent(match.score),
-            reasons=[r.get(language) or r.get("vi", "") for r in match.reasons or []],
-            gaps=[g.get(language) or g.get("vi", "") for g in match.gaps or []],
+            reasons=[say_explanation(r) for r in match.reasons or []],
+            gaps=[say_explanation(g) for g in match.gaps or []],
             view_url=self._links.url("view", user.id, match.id),
             accept_url=self._links.url("accept", user.id, match.id),
             decline_url=self._links.url("decline", user.id, match.id),
         )
 
     def _certificate(
-        self, session: Session, notification: Notification, t: Any, context: dict[str, Any]
+        self, session: Session, notification: Notification, context: dict[str, Any]
     ) -> tuple[str, str] | None:
         offer = session.get(Offer, notification.payload["offer_id"])
         expires_on = date.fromisoformat(notification.payload["expires_on"])
         if offer is None or offer.status == "archived" or offer.ocop_certified_until != expires_on:
             return None  # archived, or renewed since the reminder was planned
         days = notification.payload["days"]
-        context["body"] = t("body_certificate", stars=offer.ocop_stars, title=offer.title,
-                            date=expires_on.strftime("%d/%m/%Y"))  # fmt: skip
-        return t("subject_certificate", title=offer.title, days=days), "reminder"
+        context["body"] = speak(
+            "email.body_certificate", stars=offer.ocop_stars, title=offer.title, date=expires_on
+        )
+        return speak("email.subject_certificate", title=offer.title, days=days), "reminder"
 
     def _requirement(
-        self, session: Session, notification: Notification, t: Any, context: dict[str, Any]
+        self, session: Session, notification: Notification, context: dict[str, Any]
     ) -> tuple[str, str] | None:
         requirement = session.get(Requirement, notification.payload["requirement_id"])
         expires_on = date.fromisoformat(notification.payload["expires_on"])
@@ -253,6 +275,5 @@ class EmailBuilder:
         ):
             return None
         days = notification.payload["days"]
-        context["body"] = t("body_requirement", title=requirement.title,
-                            date=expires_on.strftime("%d/%m/%Y"))  # fmt: skip
-        return t("subject_requirement", title=requirement.title, days=days), "reminder"
+        context["body"] = speak("email.body_requirement", title=requirement.title, date=expires_on)
+        return speak("email.subject_requirement", title=requirement.title, days=days), "reminder"

@@ -11,17 +11,20 @@ from email.parser import BytesParser
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from matchmaker.accounts.models import User
-from matchmaker.errors import Conflict, Forbidden, Invalid
+from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid
+from matchmaker.explanations import say_explanation
 from matchmaker.extensions import db_session, get_settings
+from matchmaker.i18n import say_error, say_fields
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import record_feedback
 from matchmaker.notifications import get_notifier, preferences
+from matchmaker.notifications.emails import language_of, speak
 from matchmaker.notifications.links import BadLink, LinkClaims
-from matchmaker.notifications.messages import translator
 from matchmaker.notifications.models import FREQUENCIES
 
 blueprint = Blueprint(
@@ -31,14 +34,22 @@ dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail", template_fold
 
 
 def _page(language: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """The link page in the recipient's language; ``message`` is a code of :mod:`texts`."""
     context.setdefault("match", None)
-    return render_template(
-        "notifications/page.html",
-        t=translator(language),
-        language=language,
-        fit_percent=fit_percent,
-        **context,
-    ), status
+    with force_locale(language):
+        context["message"] = speak(context["message"], **context.pop("params", {}))
+        error = context.get("error")
+        if error is not None:
+            fields = say_fields(error.errors)
+            context["error"] = next(iter(fields.values()), None) or say_error(error)
+        return render_template(
+            "notifications/page.html",
+            t=speak,
+            explain=say_explanation,
+            language=language,
+            fit_percent=fit_percent,
+            **context,
+        ), status
 
 
 def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
@@ -53,13 +64,20 @@ def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
 
 
 def _bad_link() -> Response:
-    body, status = _page("vi", 400, message=translator("vi")("page_bad_link"),
-                         message_en=translator("en")("page_bad_link"))  # fmt: skip
+    with force_locale("en"):
+        in_english = speak("link.bad_link")
+    body, status = _page("vi", 400, message="link.bad_link", message_en=in_english)
     return Response(body, status, mimetype="text/html")
 
 
 def _language(user: User) -> str:
-    return user.organization.preferred_language or "vi"
+    return language_of(user)
+
+
+def _said(error: DomainError, user: User) -> str:
+    """A domain error in the recipient's language."""
+    with force_locale(_language(user)):
+        return say_error(error)
 
 
 def _match_action(action: str, feedback: str, token: str, done_key: str) -> tuple[str, int]:
@@ -68,7 +86,6 @@ def _match_action(action: str, feedback: str, token: str, done_key: str) -> tupl
     match = session.get(Match, claims.match_id)
     if match is None:
         abort(_bad_link())
-    t = translator(_language(user))
     try:
         record_feedback(session, user, match, feedback)
     except Forbidden:
@@ -76,20 +93,20 @@ def _match_action(action: str, feedback: str, token: str, done_key: str) -> tupl
     except Conflict as exc:
         if action != "view":  # looking again at an answered match is fine
             session.rollback()
-            return _page(_language(user), 409, message=t("page_conflict", detail=exc.detail),
-                         match=match)  # fmt: skip
+            return _page(_language(user), 409, message="link.conflict",
+                         params={"detail": _said(exc, user)}, match=match)  # fmt: skip
     session.commit()
-    return _page(_language(user), message=t(done_key), match=match)
+    return _page(_language(user), message=done_key, match=match)
 
 
 @blueprint.get("/view/<token>")
 def view(token: str) -> tuple[str, int]:
-    return _match_action("view", "viewed", token, "page_viewed")
+    return _match_action("view", "viewed", token, "link.viewed")
 
 
 @blueprint.get("/accept/<token>")
 def accept(token: str) -> tuple[str, int]:
-    return _match_action("accept", "accepted", token, "page_accepted")
+    return _match_action("accept", "accepted", token, "link.accepted")
 
 
 @blueprint.route("/decline/<token>", methods=["GET", "POST"])
@@ -100,22 +117,22 @@ def decline(token: str) -> tuple[str, int]:
     if match is None:
         abort(_bad_link())
     language = _language(user)
-    t = translator(language)
     if request.method == "GET":
-        return _page(language, message=t("page_decline_ask"), match=match, decline_form=True)
+        return _page(language, message="link.decline_ask", match=match, decline_form=True)
     try:
         record_feedback(session, user, match, "declined", request.form.get("reason"))
     except Invalid as exc:
         session.rollback()
-        return _page(language, 422, message=t("page_decline_ask"), error=exc.detail,
+        return _page(language, 422, message="link.decline_ask", error=exc,
                      match=match, decline_form=True)  # fmt: skip
     except Conflict as exc:
         session.rollback()
-        return _page(language, 409, message=t("page_conflict", detail=exc.detail), match=match)
+        return _page(language, 409, message="link.conflict",
+                     params={"detail": _said(exc, user)}, match=match)  # fmt: skip
     except Forbidden:
         abort(_bad_link())
     session.commit()
-    return _page(language, message=t("page_declined"), match=match)
+    return _page(language, message="link.declined", match=match)
 
 
 @blueprint.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -124,7 +141,7 @@ def unsubscribe(token: str) -> tuple[str, int]:
     _claims, user = _resolve("unsubscribe", token)
     preferences.unsubscribe(db_session(), user.id)
     db_session().commit()
-    return _page(_language(user), message=translator(_language(user))("page_unsubscribed"))
+    return _page(_language(user), message="link.unsubscribed")
 
 
 @blueprint.route("/preferences/<token>", methods=["GET", "POST"])
@@ -132,12 +149,11 @@ def choose_frequency(token: str) -> tuple[str, int]:
     _claims, user = _resolve("preferences", token)
     session = db_session()
     language = _language(user)
-    t = translator(language)
-    message = t("page_preferences")
+    message = "link.preferences"
     if request.method == "POST":
         preferences.set_frequency(session, user.id, request.form.get("frequency", ""))
         session.commit()
-        message = t("page_preferences_saved")
+        message = "link.preferences_saved"
     current = preferences.get_preference(session, user.id)
     return _page(language, message=message, frequencies=FREQUENCIES,
                  current=current.frequency, preferences_form=True)  # fmt: skip

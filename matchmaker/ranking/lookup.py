@@ -99,58 +99,6 @@ def place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=256)
-def category_names(code: str) -> tuple[str, str]:
-    """(Vietnamese, English) name of a product category; for an unknown code, its group's
-    names, and a neutral word when the group is unknown too: a code is never shown."""
-    for candidate in (code, category_group(code)):
-        try:
-            category = reference.get_category(candidate)
-        except reference.UnknownReference:
-            continue
-        return category.name_vi, category.name_en
-    return "nhóm hàng khác", "another category"
-
-
-# Metric symbols are written the same in Vietnamese and English ("120.000 ₫/kg").
-_UNIT_SYMBOLS = frozenset({"g", "kg", "ml"})
-
-
-@lru_cache(maxsize=256)
-def unit_names(code: str) -> tuple[str, str]:
-    """(Vietnamese, English) word for a unit of quantity ("chai", "bottle"; "tấn", "tonne"),
-    the metric symbol for grams, kilograms and millilitres; the text itself when unknown."""
-    try:
-        unit = reference.get_unit(code)
-    except reference.UnknownReference:
-        return code, code
-    if unit.code in _UNIT_SYMBOLS:
-        return unit.code, unit.code
-    return unit.name_vi, unit.name_en
-
-
-@lru_cache(maxsize=256)
-def unit_plural_en(code: str) -> str:
-    """The English word for several of a unit ("bottles", "boxes"); symbols stay ("kg")."""
-    try:
-        unit = reference.get_unit(code)
-    except reference.UnknownReference:
-        return code
-    if unit.code in _UNIT_SYMBOLS:
-        return unit.code
-    return unit.name_en + ("es" if unit.name_en.endswith(("x", "s", "sh", "ch")) else "s")
-
-
-@lru_cache(maxsize=256)
-def certification_names(code: str) -> tuple[str, str]:
-    """(Vietnamese, English) name of a certification, the code itself when unknown."""
-    try:
-        certification = reference.get_certification(code)
-    except reference.UnknownReference:
-        return code, code
-    return certification.name_vi, certification.name_en
-
-
 @lru_cache(maxsize=1)
 def place_starts() -> frozenset[str]:
     """The first folded syllable of every place name, to skip the others at once."""

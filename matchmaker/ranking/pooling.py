@@ -13,7 +13,7 @@ from datetime import date
 from itertools import combinations
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.explain import number_en, number_vi, quantity_en, quantity_vi
+from matchmaker.ranking.explain import rounded
 from matchmaker.ranking.index import OfferIndex, ScoredOffer
 from matchmaker.ranking.records import Explanation, PooledMatch, RequirementRecord
 
@@ -70,40 +70,15 @@ def _explain(
     reasons = [
         Explanation(
             "pooled_capacity",
-            f"{n} nhà sản xuất cùng cung ứng {quantity_vi(total, unit)}/tháng, "
-            f"đủ nhu cầu {quantity_vi(need, unit)}/tháng",
-            f"{n} producers together supply {quantity_en(total, unit)}/month, "
-            f"enough for {quantity_en(need, unit)}/month",
+            {"producers": n, "capacity": rounded(total), "need": rounded(need), "unit": unit},
         ),
-        Explanation(
-            "same_kind",
-            "Cùng loại sản phẩm, cùng nhóm hàng",
-            "Same kind of product in the same category",
-        ),
+        Explanation("same_kind"),
     ]
-    gaps = [
-        Explanation(
-            "coordination_needed",
-            f"Cần điều phối giao hàng giữa {n} nhà sản xuất",
-            f"Deliveries from {n} producers need coordinating",
-        )
-    ]
+    gaps = [Explanation("coordination_needed", {"producers": n})]
     if spread <= 150:
-        reasons.append(
-            Explanation(
-                "producers_close",
-                f"Các nhà sản xuất cách nhau không quá {number_vi(spread)} km",
-                f"Producers are at most {number_en(spread)} km apart",
-            )
-        )
+        reasons.append(Explanation("producers_close", {"km": rounded(spread)}))
     elif spread >= 600:
-        gaps.append(
-            Explanation(
-                "producers_far_apart",
-                f"Các nhà sản xuất cách nhau tới {number_vi(spread)} km",
-                f"Producers are up to {number_en(spread)} km apart",
-            )
-        )
+        gaps.append(Explanation("producers_far_apart", {"km": rounded(spread)}))
     return tuple(reasons), tuple(gaps)
 
 

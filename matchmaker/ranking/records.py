@@ -64,14 +64,22 @@ class RequirementRecord:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """One reason or gap: a stable code for programs and a sentence for people."""
+    """One reason or gap: a stable code and what the sentence needs, never the sentence.
+
+    The edge says it in the reader's language. ``variant`` picks another wording of the same
+    code (a province without a name, the fallback reason); parameters are JSON values: numbers,
+    reference codes (``category``, ``province``, ``unit``, ``certification``), country codes.
+    """
 
     code: str
-    vi: str
-    en: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    variant: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "vi": self.vi, "en": self.en}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "params": dict(self.params)}
+        if self.variant:
+            out["variant"] = self.variant
+        return out
 
 
 @dataclass(frozen=True, slots=True)

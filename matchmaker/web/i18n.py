@@ -10,6 +10,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from markupsafe import Markup
 
 from matchmaker import reference
+from matchmaker.explanations import say_explanation
 from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang
 from matchmaker.matching.fit import fit_percent
 from matchmaker.web.messages import import_reason
@@ -78,11 +79,6 @@ def day(value: date | datetime | None) -> str:
     return str(format_date(value, "medium"))
 
 
-def explanation(item: dict[str, str]) -> str:
-    """A ranking reason or gap in the page's language (the engine writes both)."""
-    return item.get(lang()) or item.get("en") or item.get("code", "")
-
-
 def stars(count: int | None) -> Markup:
     if not count:
         return Markup("")
@@ -98,7 +94,7 @@ def init_templates(app: Flask) -> None:
         vnd=vnd,
         number=number,
         day=day,
-        explain=explanation,
+        explain=say_explanation,
         stars=stars,
         fit_percent=fit_percent,
         localized=localized,

@@ -2,6 +2,8 @@
 
 Every journey runs in Vietnamese and in English and saves screenshots at phone (375 px) and
 desktop widths under ``artifacts/e2e/``. Without Chromium the journeys skip (fail in CI).
+Every page a Vietnamese journey is served is scanned for English left untranslated: a text
+that is the English of a catalog entry whose Vietnamese differs fails the journey, named.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from werkzeug.serving import make_server
 
 from matchmaker.app import create_app
@@ -33,6 +38,10 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+CATALOG = (
+    Path(__file__).resolve().parents[2]
+    / "matchmaker" / "web" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
+)  # fmt: skip
 
 
 @dataclass
@@ -91,6 +100,7 @@ class Journey:
     folder: Path
     problems: list[str] = field(default_factory=list)
     shots: int = 0
+    scanned: int = 0
 
     def open(self, path: str) -> None:
         self.page.goto(self.base_url + path)  # type: ignore[attr-defined]
@@ -112,6 +122,113 @@ class Journey:
                 if overflow > 0:
                     self.problems.append(f"{stem}: page is {overflow}px wider than a phone")
         page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+
+
+# --- English left on a Vietnamese page ---------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+# Attributes whose words a reader sees or hears (a screen reader reads aria-label).
+_SEEN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
+_HIDDEN_ELEMENTS = ("script", "style", "noscript", "template")
+# An English sentence this long is searched inside longer texts too (a paragraph with a link).
+_LONG = 30
+
+
+@dataclass(frozen=True)
+class EnglishOfCatalog:
+    """The English of every catalog entry whose Vietnamese differs, as a reader would see it."""
+
+    exact: frozenset[str]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    long: tuple[str, ...]
+
+    def found_in(self, texts: list[str]) -> list[str]:
+        found = [t for t in texts if t in self.exact]
+        found += [t for t in texts for _, p in self.patterns if p.fullmatch(t)]
+        whole = " ".join(texts)
+        found += [message for message in self.long if message in whole]
+        return sorted(set(found))
+
+
+@cache
+def english_of_catalog() -> EnglishOfCatalog:
+    with CATALOG.open("rb") as fh:
+        catalog = read_po(fh)
+    exact: set[str] = set()
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    for entry in catalog:
+        message, vietnamese = entry.id, entry.string
+        if not isinstance(message, str) or not message or not vietnamese or vietnamese == message:
+            continue
+        literal = _PLACEHOLDER.sub("", message).replace("%%", "%")
+        if len(re.sub(r"[^A-Za-z]", "", literal)) < 3:
+            continue  # "%(count)s ★" or a symbol says nothing in English
+        if _PLACEHOLDER.search(message):
+            parts = _PLACEHOLDER.split(message.replace("%%", "%"))
+            pattern = ".+?".join(re.escape(" ".join(part.split())) for part in parts)
+            patterns.append((message, re.compile(pattern)))
+        else:
+            exact.add(" ".join(message.split()))
+    long = tuple(m for m in exact if len(m) >= _LONG)
+    return EnglishOfCatalog(frozenset(exact), tuple(patterns), long)
+
+
+class VisibleText(HTMLParser):
+    """The texts of a page a reader sees: text nodes and seen attributes, not scripts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.lang = ""
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if tag in _HIDDEN_ELEMENTS:
+            self._hidden += 1
+        self._keep(*(values.get(name) for name in _SEEN_ATTRIBUTES))
+        if tag == "input" and values.get("type") in ("submit", "button", "reset"):
+            self._keep(values.get("value"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_ELEMENTS and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self._keep(data)
+
+    def _keep(self, *texts: str | None) -> None:
+        self.texts.extend(" ".join(t.split()) for t in texts if t and t.strip())
+
+
+def untranslated(html: str) -> list[str]:
+    """English texts of the catalog on a page served in Vietnamese (none on another page)."""
+    page = VisibleText()
+    page.feed(html)
+    if page.lang != "vi":
+        return []
+    return english_of_catalog().found_in(page.texts)
+
+
+def scan_vietnamese_pages(trip: Journey) -> None:
+    """Every page the browser loads is scanned once it has loaded (its text as shown, with
+    what scripts changed), and what is left in English is a problem of the journey."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = trip.page
+
+    def scan() -> None:
+        try:
+            url, html = page.url, page.content()  # type: ignore[attr-defined]
+        except PlaywrightError:
+            return  # closed or navigated away meanwhile: the next page is scanned on its load
+        trip.scanned += 1
+        trip.problems.extend(f"untranslated on {url}: {text!r}" for text in untranslated(html))
+
+    page.on("load", scan)  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -141,6 +258,8 @@ def journey(
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     trip = Journey(page, live_server.url, lang, folder)
+    if lang == "vi":
+        scan_vietnamese_pages(trip)
     page.on("console", lambda m: m.type == "error" and trip.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: trip.problems.append(f"page error: {e}"))
     trip.open("/")
@@ -152,3 +271,4 @@ def journey(
         page.screenshot(path=str(folder / "failure.png"), full_page=True)
     context.close()
     assert trip.problems == [], trip.problems
+    assert lang != "vi" or trip.scanned, "no page of the journey was scanned for English"

@@ -123,12 +123,14 @@ def test_an_event_from_registration_to_exported_report(make_deployment: Any) -> 
           {"attendance": "no_show"})  # fmt: skip
 
     exported = _call(deployment, "GET", officer, f"{url}/report?format=csv")
-    rows = {r["producer"]: r for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))}
-    assert rows["rung"]["stage"] == "mou" and rows["rung"]["order_value_vnd"] == "80000000"
-    assert rows["tea"]["attendance"] == "no_show"
+    # In the API's language (English unless asked otherwise), names rather than codes.
+    rows = {r["Producer"]: r for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))}
+    assert rows["rung"]["Outcome"] == "MoU signed"
+    assert rows["rung"]["Order value (VND)"] == "80000000"
+    assert rows["tea"]["Attendance"] == "No-show"
     workbook = load_workbook(io.BytesIO(_call(deployment, "GET", officer,
                                               f"{url}/report?format=xlsx")))  # fmt: skip
-    summary = {row[0]: row for row in workbook["by_buyer_type"].iter_rows(values_only=True)}
-    assert summary["group"][1:6] == ("meetings", "held", "no_show", "interested", "mous")
-    assert summary["supermarket"][1:6] == (2, 1, 1, 0, 1)
-    assert summary["supermarket"][-1] == 80_000_000
+    summary = {row[0]: row for row in workbook["By buyer type"].iter_rows(values_only=True)}
+    assert summary["Group"][1:6] == ("Scheduled", "Held", "No-show", "Interested", "MoU")
+    assert summary["Supermarket chain"][1:6] == (2, 1, 1, 0, 1)
+    assert summary["Supermarket chain"][-1] == 80_000_000

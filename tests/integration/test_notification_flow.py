@@ -50,7 +50,7 @@ def test_a_new_requirement_emails_each_matching_producer_once_in_their_language(
     assert "Why it fits" in english.text and "Vì sao phù hợp" not in english.text
     assert english.message["Content-Language"] == "en"
     assert vietnamese.subject.startswith("Saigon Co.op cần “Mật ong nguyên chất”")
-    assert "Vì sao phù hợp" in vietnamese.text and "Còn thiếu" in vietnamese.text
+    assert "Vì sao phù hợp" in vietnamese.text and "Điểm còn thiếu" in vietnamese.text
     assert "<strong>Vì sao phù hợp</strong>" in vietnamese.html
     assert all(n.state == "sent" for n in deployment.notifications())
 

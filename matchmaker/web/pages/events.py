@@ -34,7 +34,7 @@ from matchmaker.events.inputs import (
 from matchmaker.events.models import Event, EventParticipant
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.extensions import db_session, get_ranking, get_settings
-from matchmaker.i18n import say_error, say_fields
+from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.web import i18n
 from matchmaker.web.event_forms import (
     ATTENDANCE,
@@ -396,7 +396,7 @@ def report(event_id: int) -> str:
 @role_required(*STAFF)
 def export(event_id: int, fmt: str) -> Response:
     figures = access.report(db_session(), signed_in_user(), _report_filters(event_id))
-    body = to_csv(figures).encode() if fmt == "csv" else to_xlsx(figures)
+    body = to_csv(figures, say).encode() if fmt == "csv" else to_xlsx(figures, say)
     response = make_response(body)
     response.headers["Content-Type"] = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event_id}.{fmt}"'

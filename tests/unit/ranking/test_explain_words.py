@@ -17,6 +17,7 @@ from matchmaker.ranking.explain import explain
 from matchmaker.ranking.features import PairFacts
 from matchmaker.ranking.records import Explanation, OfferRecord, RequirementRecord
 from matchmaker.samples import generate
+from tests.explained import en, said, vi
 
 AS_OF = date(2025, 10, 1)
 
@@ -69,19 +70,19 @@ def _said(
 def test_categories_are_named_not_coded() -> None:
     requirement = RequirementRecord(id="r", title="hạt điều", category="food.raw_processed")
     reasons, _ = _said(requirement)
-    assert reasons["same_category"].vi == "Đúng nhóm sản phẩm (Thực phẩm thô, sơ chế)"
-    assert reasons["same_category"].en == "Requested category (Raw and semi-processed food)"
+    assert vi(reasons["same_category"]) == "Đúng nhóm sản phẩm (Thực phẩm thô, sơ chế)"
+    assert en(reasons["same_category"]) == "Requested category (Raw and semi-processed food)"
 
     reasons, _ = _said(requirement, features=_features(category=0.5))
-    assert reasons["same_group"].vi == "Cùng ngành hàng (Thực phẩm)"
-    assert reasons["same_group"].en == "Same product group (Food)"
+    assert vi(reasons["same_group"]) == "Cùng ngành hàng (Thực phẩm)"
+    assert en(reasons["same_group"]) == "Same product group (Food)"
 
     _, gaps = _said(requirement, _offer(category="handicraft.household_decor"),
                     _features(category=0.0))  # fmt: skip
-    assert gaps["category_different"].vi == (
+    assert vi(gaps["category_different"]) == (
         "Khác nhóm sản phẩm yêu cầu (Thủ công mỹ nghệ gia dụng, trang trí)"
     )
-    assert gaps["category_different"].en == (
+    assert en(gaps["category_different"]) == (
         "Different category from the request (Household and decorative handicrafts)"
     )
 
@@ -89,36 +90,36 @@ def test_categories_are_named_not_coded() -> None:
 def test_units_are_named_in_each_language() -> None:
     requirement = RequirementRecord(id="r", title="rượu", unit="ton", quantity_per_month=2)
     _, gaps = _said(requirement, _offer(unit="bottle"), fact=_facts(units_compare=False))
-    assert gaps["unit_mismatch"].vi == (
+    assert vi(gaps["unit_mismatch"]) == (
         "Đơn vị tính khác nhau (chai và tấn), chưa so được sản lượng"
     )
-    assert gaps["unit_mismatch"].en == (
+    assert en(gaps["unit_mismatch"]) == (
         "Units differ (bottle and tonne); volumes cannot be compared"
     )
 
     requirement = RequirementRecord(id="r", title="mật ong", unit="bottle", quantity_per_month=300)
     reasons, _ = _said(requirement, _offer(unit="bottle"), fact=_facts(capacity=1200))
-    assert reasons["capacity_ok"].vi == "Cung ứng được 1.200 chai/tháng, đủ nhu cầu 300 chai/tháng"
-    assert reasons["capacity_ok"].en == (
+    assert vi(reasons["capacity_ok"]) == "Cung ứng được 1.200 chai/tháng, đủ nhu cầu 300 chai/tháng"
+    assert en(reasons["capacity_ok"]) == (
         "Can supply 1,200 bottles/month, enough for 300 bottles/month"
     )
 
     requirement = RequirementRecord(id="r", title="nước mắm", unit="liter", quantity_per_month=50)
     _, gaps = _said(requirement, _offer(unit="liter"), fact=_facts(capacity=20, min_order=100))
-    assert gaps["capacity_short"].vi == "Chỉ cung ứng được 20 lít/tháng, nhu cầu 50 lít/tháng"
-    assert gaps["min_order_above"].en == "Minimum order of 100 litres is above the need"
+    assert vi(gaps["capacity_short"]) == "Chỉ cung ứng được 20 lít/tháng, nhu cầu 50 lít/tháng"
+    assert en(gaps["min_order_above"]) == "Minimum order of 100 litres is above the need"
 
 
 def test_prices_are_written_the_way_each_language_writes_them() -> None:
     requirement = RequirementRecord(id="r", title="hạt điều", unit="kg", max_unit_price_vnd=150_000)
     reasons, _ = _said(requirement, fact=_facts(price=120_000))
-    assert reasons["price_ok"].vi == "Giá 120.000 ₫/kg, trong mức trần 150.000 ₫/kg"
-    assert reasons["price_ok"].en == "Price 120,000 VND/kg is within the 150,000 VND/kg ceiling"
+    assert vi(reasons["price_ok"]) == "Giá 120.000\xa0₫/kg, trong mức trần 150.000\xa0₫/kg"
+    assert en(reasons["price_ok"]) == "Price ₫120,000/kg is within the ₫150,000/kg ceiling"
 
     requirement = RequirementRecord(id="r", title="trà", unit="box", max_unit_price_vnd=90_000)
     reasons, _ = _said(requirement, _offer(unit="box"), fact=_facts(price=85_000))
-    assert reasons["price_ok"].vi == "Giá 85.000 ₫/hộp, trong mức trần 90.000 ₫/hộp"
-    assert reasons["price_ok"].en == "Price 85,000 VND/box is within the 90,000 VND/box ceiling"
+    assert vi(reasons["price_ok"]) == "Giá 85.000\xa0₫/hộp, trong mức trần 90.000\xa0₫/hộp"
+    assert en(reasons["price_ok"]) == "Price ₫85,000/box is within the ₫90,000/box ceiling"
 
 
 def test_certificates_and_provinces_are_named() -> None:
@@ -130,10 +131,10 @@ def test_certificates_and_provinces_are_named() -> None:
     )
     offer = _offer(certifications=frozenset({"globalgap", "vietgap"}), province="48")
     reasons, _ = _said(requirement, offer, fact=_facts(distance_km=0.0))
-    assert reasons["certifications_ok"].vi == "Có đủ chứng nhận yêu cầu: GlobalGAP"
-    assert reasons["certifications_ok"].en == "Has the required certificates: GLOBALG.A.P."
-    assert reasons["in_delivery_area"].vi == "Sản xuất ngay tại Đà Nẵng"
-    assert reasons["in_delivery_area"].en == "Produced in Da Nang, a delivery province"
+    assert vi(reasons["certifications_ok"]) == "Có đủ chứng nhận yêu cầu: GlobalGAP"
+    assert en(reasons["certifications_ok"]) == "Has the required certificates: GLOBALG.A.P."
+    assert vi(reasons["in_delivery_area"]) == "Sản xuất ngay tại Đà Nẵng"
+    assert en(reasons["in_delivery_area"]) == "Produced in Da Nang, a delivery province"
 
 
 def test_no_claim_of_meeting_every_condition_when_the_buyer_set_none() -> None:
@@ -159,8 +160,8 @@ def test_every_condition_met_is_said_for_a_relevant_offer(
     requirement = RequirementRecord(id="r", title="hạt điều", **condition)
     offer = _offer(certifications=frozenset({"vietgap"}))
     reasons, _ = _said(requirement, offer, fact=_facts(**fact))
-    assert reasons["meets_conditions"].vi == "Đáp ứng mọi điều kiện người mua đặt ra"
-    assert reasons["meets_conditions"].en == "Meets every condition the buyer set"
+    assert vi(reasons["meets_conditions"]) == "Đáp ứng mọi điều kiện người mua đặt ra"
+    assert en(reasons["meets_conditions"]) == "Meets every condition the buyer set"
     # A related product is never said to meet them, nor to match the request.
     reasons, _ = _said(requirement, offer, _features(related=1.0), _facts(**fact))
     assert "meets_conditions" not in reasons
@@ -183,8 +184,8 @@ def test_a_related_product_says_so_and_does_not_claim_to_match() -> None:
     )
     reasons, _ = _said(requirement, features=_features(related=1.0, text=0.4, text_rel=0.9))
     assert next(iter(reasons)) == "related_product"
-    assert reasons["related_product"].vi == "Sản phẩm liên quan, không đúng loại bạn tìm"
-    assert reasons["related_product"].en == "A related product, not the kind you asked for"
+    assert vi(reasons["related_product"]) == "Sản phẩm liên quan, không đúng loại bạn tìm"
+    assert en(reasons["related_product"]) == "A related product, not the kind you asked for"
     assert "text_match" not in reasons
     assert "meets_conditions" not in reasons
     # An offer the engine does not mark as related keeps its text match.
@@ -198,8 +199,9 @@ def test_a_related_product_says_so_and_does_not_claim_to_match() -> None:
 _CATEGORY_CODES = {c.code for c in reference.categories()}
 _UNITS = reference.units()
 _PROVINCE_CODES = {p.code for p in reference.provinces()}
-# A number followed by what it counts is a quantity, not a code ("48 ngày", "30-day", "11%").
-_MEASURED = re.compile(r"\d[\d.,]*(?:%|-\w+|\s+[^\s\d(),;]+)")
+# A number followed by what it counts is a quantity, not a code ("48 ngày", "30-day", "11%"),
+# and so is an amount of đồng ("₫44,000").
+_MEASURED = re.compile(r"₫\d[\d.,]*|\d[\d.,]*(?:%|-\w+|\s+[^\s\d(),;]+)")
 
 
 def _words(text: str) -> set[str]:
@@ -241,7 +243,7 @@ def test_no_explanation_of_the_samples_shows_a_code() -> None:
     seen: set[str] = set()
     for requirement_id, item in _explanations():
         seen.add(item.code)
-        for language, text in (("vi", item.vi), ("en", item.en)):
+        for language, text in ((lang, said(item, lang)) for lang in ("vi", "en")):
             where = f"{requirement_id} {item.code} {language}: {text}"
             shown = _words(text) & forbidden[language]
             assert not shown, where
@@ -260,7 +262,7 @@ def test_pooled_supply_names_its_unit(make_offer, make_requirement, today) -> No
     need = make_requirement("rượu cần", unit="bottle", quantity_per_month=600)
     [pool, *_] = propose_pools(OfferIndex(offers), need, today)
     pooled = next(r for r in pool.reasons if r.code == "pooled_capacity")
-    assert pooled.vi == "2 nhà sản xuất cùng cung ứng 750 chai/tháng, đủ nhu cầu 600 chai/tháng"
-    assert pooled.en == (
+    assert vi(pooled) == "2 nhà sản xuất cùng cung ứng 750 chai/tháng, đủ nhu cầu 600 chai/tháng"
+    assert en(pooled) == (
         "2 producers together supply 750 bottles/month, enough for 600 bottles/month"
     )
