@@ -144,7 +144,7 @@ def _pipeline(seed: int) -> Any:
         # nothing ("HTX Nông nghiệp Dịch vụ"): it counts for less than the product's name.
         transformer_weights={
             "title_chars_folded": 1.0,
-            "title_chars": 0.5,
+            "title_chars": 1.0,
             "title_words": 1.0,
             "producer_words": 0.5,
         },
