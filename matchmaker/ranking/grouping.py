@@ -149,7 +149,9 @@ def _pipeline(seed: int) -> Any:
             "producer_words": 0.5,
         },
     )
-    classifier = LogisticRegression(C=20.0, max_iter=5000, class_weight="balanced", random_state=seed)
+    classifier = LogisticRegression(
+        C=20.0, max_iter=5000, class_weight="balanced", random_state=seed
+    )
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
@@ -171,13 +173,13 @@ class GroupModel:
     @classmethod
     def load(cls, path: Path | None = None) -> GroupModel:
         """The model shipped with the package, or one written by :meth:`save`."""
-        import joblib
+        import joblib  # type: ignore[import-untyped]  # ships no type information
 
         stored = joblib.load(path or DEFAULT_MODEL_PATH)
         return cls(stored["pipeline"], stored["manifest"])
 
     def save(self, path: Path | None = None) -> Path:
-        import joblib
+        import joblib  # type: ignore[import-untyped]  # ships no type information
 
         target = path or DEFAULT_MODEL_PATH
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +190,9 @@ class GroupModel:
     def categories(self) -> list[str]:
         return [str(c) for c in self._pipeline.classes_]
 
-    def suggest(self, product_name: str, producer_name: str = "", top: int = TOP) -> list[Suggestion]:
+    def suggest(
+        self, product_name: str, producer_name: str = "", top: int = TOP
+    ) -> list[Suggestion]:
         """The ``top`` likeliest sub-groups of one product, best first."""
         return self.suggest_many([(product_name, producer_name)], top=top)[0]
 
@@ -269,7 +273,7 @@ def _split(
     return list(train), list(holdout)
 
 
-def _figures(
+def _best_suggestions(
     model: GroupModel, holdout: Sequence[LabelledName], folded: bool
 ) -> list[Suggestion]:
     products = [
@@ -294,8 +298,8 @@ def train(
     train_names, holdout = _split(labelled, seed)
     measured = GroupModel(_fit(train_names, seed))
 
-    best = _figures(measured, holdout, folded=False)
-    best_folded = _figures(measured, holdout, folded=True)
+    best = _best_suggestions(measured, holdout, folded=False)
+    best_folded = _best_suggestions(measured, holdout, folded=True)
     truth = [n.category for n in holdout]
 
     def accuracy(predicted: Sequence[Suggestion], by_group: bool) -> float:

@@ -34,9 +34,7 @@ def model() -> GroupModel:
 
 def _sub_groups() -> dict[str, str]:
     with REFERENCE.open(encoding="utf-8") as handle:
-        return {
-            row["code"]: row["group"] for row in csv.DictReader(handle) if "." in row["code"]
-        }
+        return {row["code"]: row["group"] for row in csv.DictReader(handle) if "." in row["code"]}
 
 
 @pytest.mark.parametrize(("name", "producer", "category"), KNOWN)
@@ -98,7 +96,9 @@ def test_the_labelled_names_start_from_the_real_listing_set_and_cite_their_sourc
             r["id"]: (r["title"], r["producer"], r["category"])
             for r in csv.DictReader(handle, delimiter="\t")
         }
-    copied = {r["id"]: (r["title"], r["producer"], r["category"]) for r in rows if r["id"] in realeval}
+    copied = {
+        r["id"]: (r["title"], r["producer"], r["category"]) for r in rows if r["id"] in realeval
+    }
     assert copied == realeval
     cited = set(re.findall(r"`(qd-[a-z]+)`", (data.parent / "README.md").read_text("utf-8")))
     assert {r["source"] for r in rows} <= cited
