@@ -1,4 +1,5 @@
-"""``ranking train`` and ``ranking evaluate``: a click group to mount under ``matchmaker``.
+"""``ranking train``, ``ranking evaluate``, ``ranking train-groups``...: a click group to mount
+under ``matchmaker``.
 
 The feedback source is a parameter so the same commands train from the database (the
 matching package passes a callable), from the labelled evaluation set, or from a JSONL file
@@ -216,6 +217,32 @@ def make_ranking_cli(
         target = out or default_eval_dir()
         summary = write_eval_set(build_eval_set(seed), target)
         click.echo(f"wrote {summary} to {target}")
+
+    @ranking.command("train-groups")
+    @click.option("--seed", default=None, type=int, help="Split and model seed [default: 2025].")
+    @click.option(
+        "--names",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Labelled names to learn from (default: the package's data/groups/names.tsv).",
+    )
+    @click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Model file to write (default: the one shipped in the package).",
+    )
+    def train_groups_command(seed: int | None, names: Path | None, out: Path | None) -> None:
+        """Train the OCOP group and sub-group classifier for list imports without a group
+        column; prints its accuracy on held-out names and writes the model file."""
+        from matchmaker.ranking import grouping
+
+        model, report = grouping.train(
+            grouping.load_names(names), seed=grouping.SEED if seed is None else seed
+        )
+        click.echo(report.as_text())
+        path = model.save(out)
+        click.echo(f"saved the model ({path.stat().st_size // 1024} KB) to {path}")
 
     return ranking
 
