@@ -11,8 +11,7 @@ from celery import shared_task
 
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.events import agendas, services
-from matchmaker.extensions import get_database, get_settings
-from matchmaker.notifications import get_notifier
+from matchmaker.extensions import get_database, get_notifier, get_settings
 
 log = logging.getLogger(__name__)
 

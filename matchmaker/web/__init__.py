@@ -17,7 +17,7 @@ WEB_ROOT = Path(__file__).resolve().parent
 
 
 def init_web(app: Flask, settings: Settings) -> None:
-    from matchmaker.web import i18n, pages, security
+    from matchmaker.web import email_links, i18n, pages, security
 
     app.config.update(
         # The API authenticates with bearer tokens, not cookies: only pages check CSRF tokens.
@@ -32,3 +32,4 @@ def init_web(app: Flask, settings: Settings) -> None:
     app.extensions["matchmaker.csrf"] = CSRFProtect(app)
     i18n.init_templates(app)
     security.init_security(app, pages.register(app))
+    email_links.register(app, settings)

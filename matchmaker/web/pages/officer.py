@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts import people
 from matchmaker.accounts import permissions as can
 from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
 from matchmaker.extensions import db_session, get_database, get_settings
 from matchmaker.reports import dashboard as build_dashboard
-from matchmaker.web import people
 from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user

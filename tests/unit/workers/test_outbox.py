@@ -88,11 +88,10 @@ def test_a_task_marks_its_outbox_row_finished_when_it_succeeds(app: Flask, db: S
 
 @pytest.fixture
 def live_publisher(app: Flask) -> Broker:
+    """The test's session factory publishes to a stand-in broker (the app's own factory,
+    which publishes to Celery, is not the one a test's sessions come from)."""
     broker = Broker()
-    app.config["OUTBOX_PUBLISH"] = True
-    app.extensions[outbox.EXTENSION] = outbox.Publisher(
-        lambda: get_database(app).sessions, broker.send
-    )
+    outbox.publish_after_commit(get_database(app).sessions, broker.send)
     return broker
 
 
