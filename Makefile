@@ -5,19 +5,33 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck bench clean services translations browser
+.PHONY: run test lint typecheck layers bench clean services translations browser lock
+
+# The versions CI tested: every install resolves the same ones (`make lock` refreshes the file).
+CONSTRAINTS = constraints.txt
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: setup.cfg pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-$(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: setup.cfg pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+## lock: after changing dependencies in setup.cfg, resolve them afresh (newest versions the
+## ranges allow) in a scratch environment and write what was installed to constraints.txt
+lock: | $(BIN)/python
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# What a fresh install resolves to (make lock); the Makefile installs with -c."; \
+	  $(VENV)-lock/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	rm -rf $(VENV)-lock
 
 ## run: set up, migrate, load the demo data (once) and serve on http://$(HOST):$(PORT)
 run: $(VENV)/.installed
@@ -25,10 +39,11 @@ run: $(VENV)/.installed
 	$(BIN)/matchmaker demo load --if-empty
 	$(BIN)/matchmaker serve --host $(HOST) --port $(PORT)
 
-## test: set up with the dev extras, lint, type-check, and run every test
+## test: set up with the dev extras, lint, type-check, check the layers, and run every test
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
@@ -36,6 +51,10 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
+
+## layers: what may import what (the import-linter contracts in setup.cfg)
+layers: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
 
 ## services: make sure the local PostgreSQL and Redis are up (CI uses this)
 services:
@@ -58,4 +77,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import.py
 
 clean:
-	rm -rf $(VENV) instance build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(VENV)-lock instance build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -134,7 +134,6 @@ def main() -> None:
         "worker": {"concurrency": 2},
     }
     app = create_app(Settings(**values))
-    app.config["OUTBOX_PUBLISH"] = True
     client = app.test_client()
 
     print(f"loading {args.producers} producers with honey offers…", file=sys.stderr)

@@ -14,8 +14,8 @@ from matchmaker.api.schemas import Problem
 from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
 from matchmaker.i18n import init_babel
+from matchmaker.jobs.celery_app import celery_init_app
 from matchmaker.settings import Settings
-from workers import celery_init_app
 
 API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
@@ -52,16 +52,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_babel(app, settings.notifications.timezone)
     logging.basicConfig(level=settings.log_level)
 
-    from matchmaker import api, cli, health, notifications
+    from matchmaker import api, health
     from matchmaker.web import init_web
 
     api.register(app)
     init_web(app, settings)
     app.register_blueprint(health.blueprint)
-    notifications.init_app(app)
     celery_init_app(app)
     register_error_handlers(app)
-    cli.register(app)
 
     def api_docs() -> Response:
         return redirect(url_for("openapi.openapi"))  # type: ignore[return-value]

@@ -1,4 +1,8 @@
-"""The ``matchmaker`` command line: database, demo data, users, import, serve."""
+"""The ``matchmaker`` command line: database, demo data, users, import, serve, workers.
+
+Commands import what they need when they run, and the app is built only for a command that
+needs it (:mod:`matchmaker.cli_context`), so that ``matchmaker --help`` answers at once.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.exc import DBAPIError
 
-from matchmaker.app import create_app
-from matchmaker.db import unit_of_work
-from matchmaker.errors import DomainError
-from matchmaker.extensions import get_database, get_settings
+from matchmaker.cli_context import load_app, with_appcontext
+from matchmaker.jobs.commands import COMMANDS as WORKER_COMMANDS
+from matchmaker.ranking.cli import make_ranking_cli
 
 
 @click.group("db", help="Database schema.")
@@ -28,6 +28,7 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (builds the schema from empty)."""
+    from matchmaker.extensions import get_database
     from matchmaker.migrations import upgrade
 
     engine = get_database().engine
@@ -40,6 +41,7 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION ('base' empties the database)."""
+    from matchmaker.extensions import get_database
     from matchmaker.migrations import downgrade
 
     downgrade(get_database().engine, revision)
@@ -58,6 +60,8 @@ def demo_group() -> None:
 def demo_load(seed: int, if_empty: bool) -> None:
     """Load reproducible demo producers, buyers, offers, requirements and users."""
     from matchmaker.catalog.demo import DEMO_PASSWORD, load_demo
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
 
     with unit_of_work(get_database().sessions) as session:
         report = load_demo(session, seed=seed, if_empty=if_empty)
@@ -100,6 +104,8 @@ def users_create(
 ) -> None:
     """Create an officer or admin account (these never self-register)."""
     from matchmaker.accounts.services import create_staff_user
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
 
     password = _new_password(password)
     with unit_of_work(get_database().sessions) as session:
@@ -131,6 +137,8 @@ def users_set_password(email: str, password: str | None) -> None:
     """Give any account a new password (a user who forgot theirs); it signs them out
     everywhere."""
     from matchmaker.accounts.services import find_user, set_password
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
 
     new = _new_password(password)
     with unit_of_work(get_database().sessions) as session:
@@ -149,6 +157,8 @@ def users_sign_out(email: str) -> None:
     """Sign an account out everywhere (a lost phone, a leaked token): every API token is
     revoked and every page session ended; the password stays."""
     from matchmaker.accounts.services import find_user, sign_out_everywhere
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
 
     with unit_of_work(get_database().sessions) as session:
         user = find_user(session, email)
@@ -157,6 +167,31 @@ def users_sign_out(email: str) -> None:
             f"Signed {user.email} out everywhere ({revoked} API token(s) revoked, "
             "page sessions ended)."
         )
+
+
+@click.group("files", help="Photos and uploaded lists in the file store.")
+def files_group() -> None:
+    pass
+
+
+@files_group.command("move-local")
+@with_appcontext
+def move_local() -> None:
+    """Moves the photos kept in this machine's instance folder into the store, so that every
+    web process serves them."""
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database, get_settings
+    from matchmaker.files import photos
+    from matchmaker.files.store import open_store
+
+    settings = get_settings()
+    with unit_of_work(get_database().sessions) as session:
+        copied, skipped = photos.copy_local_photos(
+            open_store(settings, session), settings.instance_path, settings.storage
+        )
+    for path in copied:  # only once the store has them for good
+        path.unlink()
+    click.echo(f"{len(copied)} photo(s) moved into the store; left (not images): {len(skipped)}.")
 
 
 @click.group("import", help="Import OCOP lists.")
@@ -175,6 +210,7 @@ def import_offers_command(
 ) -> None:
     """Create or update producers and offers from a province's OCOP list (CSV or XLSX)."""
     from matchmaker.catalog.importer import UnreadableFile, import_offers
+    from matchmaker.extensions import get_database
 
     try:
         with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
@@ -214,7 +250,8 @@ def serve(host: str, port: int, worker: bool | None) -> None:
     from flask import current_app
     from werkzeug.serving import run_simple
 
-    from workers.cli import start_worker_process
+    from matchmaker.extensions import get_settings
+    from matchmaker.jobs.commands import start_worker_process
 
     settings = get_settings()
     process = None
@@ -233,64 +270,45 @@ def serve(host: str, port: int, worker: bool | None) -> None:
             process.wait(30)
 
 
-def _ranking_group(app: Flask) -> click.Group:
+def _database_feedback() -> list:  # type: ignore[type-arg]
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
     from matchmaker.matching.feedback import feedback_examples
-    from matchmaker.ranking.cli import make_ranking_cli
 
-    def database_feedback() -> list:  # type: ignore[type-arg]
-        with unit_of_work(get_database(app).sessions) as session:
-            return list(feedback_examples(session))
-
-    return make_ranking_cli(database_feedback, get_settings(app).effective_models_path)
+    with unit_of_work(get_database(load_app()).sessions) as session:
+        return list(feedback_examples(session))
 
 
-def register(app: Flask) -> None:
-    from matchmaker.files.cli import files_group
-    from workers.cli import COMMANDS as WORKER_COMMANDS
+def _models_dir() -> Path:
+    from matchmaker.settings import Settings
 
-    commands = (db_group, demo_group, users_group, import_group, files_group, serve)
-    for command in (*commands, *WORKER_COMMANDS):
-        app.cli.add_command(command)
-    app.cli.add_command(_ranking_group(app))
+    return Settings().effective_models_path
 
 
-# The database said the schema is not there: no such table (SQLite), undefined table or
-# column (PostgreSQL).
-_NO_SCHEMA = ("no such table", "no such column")
-_NO_SCHEMA_STATES = ("42P01", "42703")
+def _generate_samples(*args: Any, **kwargs: Any) -> Any:
+    from matchmaker.samples import generate
+
+    return generate(*args, **kwargs)
 
 
-def _schema_missing(error: DBAPIError) -> bool:
-    state = getattr(error.orig, "sqlstate", None)
-    return state in _NO_SCHEMA_STATES or any(text in str(error.orig) for text in _NO_SCHEMA)
-
-
-class MatchmakerGroup(FlaskGroup):
-    """The ``matchmaker`` command: a command run against a database that was never set up
-    (or not upgraded since) says so and what to run, and a refused change (an email taken, a
-    password too short) says why, rather than print a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DomainError as error:
-            fields = "; ".join(
-                f"{item['field']}: {item['message']}" for item in error.errors if "field" in item
-            )
-            raise click.ClickException(error.detail + (f" ({fields})" if fields else "")) from None
-        except DBAPIError as error:
-            if not _schema_missing(error):
-                raise
-            raise click.ClickException(
-                "The database is not set up for this version ("
-                + str(error.orig).strip().splitlines()[0]
-                + "). Run `matchmaker db upgrade` first."
-            ) from None
+matchmaker = click.Group(
+    "matchmaker",
+    help="OCOP Matchmaker: supply and demand matchmaking for Vietnam's OCOP programme.",
+    commands=[
+        db_group,
+        demo_group,
+        users_group,
+        import_group,
+        files_group,
+        serve,
+        *WORKER_COMMANDS,
+        make_ranking_cli(_database_feedback, _models_dir, _generate_samples),
+    ],
+)
 
 
 def main() -> None:
-    cli = MatchmakerGroup(create_app=lambda: create_app(), add_default_commands=False)
-    cli.main(prog_name="matchmaker")
+    matchmaker.main(prog_name="matchmaker")
 
 
 if __name__ == "__main__":  # how ``serve`` and ``worker`` start their companion processes

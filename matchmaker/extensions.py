@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker.accounts.throttle import LoginThrottle
 from matchmaker.db import begin_writing, make_engine, make_session_factory
 from matchmaker.matching.service import RankingState
+from matchmaker.notifications import Notifier, make_notifier
 from matchmaker.settings import Settings
 
 
@@ -27,6 +28,7 @@ def init_extensions(app: Flask, settings: Settings) -> None:
     app.extensions["matchmaker.login_throttle"] = LoginThrottle(
         settings.redis_url or "memory://", settings.login_rate_limit
     )
+    app.extensions["matchmaker.notifications"] = make_notifier(settings)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -46,6 +48,15 @@ def get_database(app: Flask | None = None) -> Database:
 
 def get_ranking(app: Flask | None = None) -> RankingState:
     return (app or current_app).extensions["matchmaker.ranking"]  # type: ignore[no-any-return]
+
+
+def get_notifier(app: Flask | None = None) -> Notifier:
+    return (app or current_app).extensions["matchmaker.notifications"]  # type: ignore[no-any-return]
+
+
+def reset_notifier(app: Flask) -> None:
+    """A fresh mailer for a forked worker process: an SMTP connection is never shared."""
+    app.extensions["matchmaker.notifications"] = make_notifier(get_settings(app))
 
 
 def login_throttle() -> LoginThrottle:

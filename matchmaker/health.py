@@ -14,7 +14,7 @@ from kombu import Connection
 from sqlalchemy import text
 
 from matchmaker.extensions import get_database, get_settings
-from workers import monitor
+from matchmaker.jobs import monitor
 
 blueprint = Blueprint("health", __name__)
 

@@ -1,7 +1,8 @@
 """The transactional outbox: work for the workers, written in the same transaction as the change.
 
 A service calls :func:`enqueue`; the row commits (or rolls back) with everything else the edge
-does. Right after the commit the app's :class:`Publisher` hands the rows to the broker; if the
+does. Right after the commit the :class:`Publisher` that the app or worker factory attached to
+its session factory (:func:`publish_after_commit`) hands the rows to the broker; if the
 broker is down the rows simply wait, and the relay (:func:`relay_once`, run in a loop by
 ``matchmaker outbox relay``) keeps offering them until it succeeds. A row is finished only when
 its task reports success, so a task lost after publishing (a dead worker, a restarted broker)
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import Index, Integer, String, and_, delete, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -25,7 +25,6 @@ from matchmaker.db import Base, JSONType, UTCDateTime, unit_of_work, utcnow
 log = logging.getLogger(__name__)
 
 _PENDING = "matchmaker.outbox.pending"
-EXTENSION = "matchmaker.outbox"
 
 # Task names the catalog's changes start (the workers package defines the tasks).
 REQUIREMENT_CHANGED = "matching.requirement_changed"
@@ -103,13 +102,13 @@ def _envelope(message: OutboxMessage) -> Envelope:
 class Publisher:
     """Publishes a committed transaction's outbox rows; failures are left to the relay."""
 
-    def __init__(self, sessions: Callable[[], sessionmaker[Session]], send: Send) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: sessionmaker[Session], send: Send) -> None:
+        self.sessions = sessions
         self._send = send
 
     def publish(self, message_ids: Sequence[int]) -> None:
         try:
-            with unit_of_work(self._sessions()) as session:
+            with unit_of_work(self.sessions) as session:
                 messages = list(
                     session.scalars(
                         select(OutboxMessage).where(
@@ -130,29 +129,26 @@ class Publisher:
             log.warning("outbox: publishing after commit failed; the relay will retry",
                         exc_info=True)  # fmt: skip
 
-
-def install() -> None:
-    """Hooks every session's commit so that its outbox rows are published right after it."""
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
+    def after_commit(self, session: Session) -> None:
+        pending = session.info.pop(_PENDING, None)
+        if pending:
+            self.publish(pending)
 
 
-def current_publisher() -> Publisher | None:
-    """The current app's publisher, unless publishing is switched off (as under TESTING)."""
-    if not has_app_context():
-        return None
-    app = current_app
-    if not app.config.get("OUTBOX_PUBLISH", not app.testing):
-        return None
-    return app.extensions.get(EXTENSION)  # type: ignore[no-any-return]
+def publish_after_commit(sessions: sessionmaker[Session], send: Send) -> Publisher:
+    """Publishes the outbox rows of every transaction a session of ``sessions`` commits, right
+    after the commit. Sessions of other factories (a test's, a script's) publish nothing: their
+    rows wait for the relay."""
+    publisher = Publisher(sessions, send)
+    event.listen(sessions, "after_commit", publisher.after_commit)
+    event.listen(sessions, "after_soft_rollback", _after_rollback)
+    return publisher
 
 
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    publisher = current_publisher() if pending else None
-    if publisher is not None:
-        publisher.publish(pending)
+def stop_publishing(publisher: Publisher) -> None:
+    """Detaches ``publisher`` from its session factory: new rows wait for the relay."""
+    event.remove(publisher.sessions, "after_commit", publisher.after_commit)
+    event.remove(publisher.sessions, "after_soft_rollback", _after_rollback)
 
 
 def _after_rollback(session: Session, previous_transaction: Any) -> None:

@@ -12,8 +12,7 @@ from celery import shared_task
 from matchmaker.db import begin_writing, utcnow
 from matchmaker.events import access, agendas
 from matchmaker.events.schedule import SEND_EVENT_EMAILS
-from matchmaker.extensions import get_database, get_settings
-from matchmaker.notifications import get_notifier
+from matchmaker.extensions import get_database, get_notifier, get_settings
 
 log = logging.getLogger(__name__)
 

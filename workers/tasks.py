@@ -12,12 +12,11 @@ from sqlalchemy import or_, select
 from matchmaker import outbox
 from matchmaker.catalog.models import Requirement
 from matchmaker.db import unit_of_work, utcnow
-from matchmaker.extensions import get_database, get_ranking, get_settings
+from matchmaker.extensions import get_database, get_notifier, get_ranking, get_settings
 from matchmaker.notifications import (
     alerts,
     delivery,
     digests,
-    get_notifier,
     introductions,
     reminders,
 )

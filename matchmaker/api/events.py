@@ -15,9 +15,10 @@ from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.catalog.services import Page, PageRequest
 from matchmaker.db import utcnow
 from matchmaker.events import access
-from matchmaker.events.agendas import agenda_calendar, agenda_lines
+from matchmaker.events.agendas import agenda_calendar
 from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest, ScheduleRun
 from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_csv, to_xlsx
+from matchmaker.events.schedule import agenda_lines
 from matchmaker.events.slots import event_slots
 from matchmaker.extensions import db_session, get_ranking, get_settings
 from matchmaker.i18n import say

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -24,14 +24,13 @@ from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
-from matchmaker.events.services import SEND_EVENT_EMAILS, agenda
+from matchmaker.events.schedule import SEND_EVENT_EMAILS, AgendaLine, agenda_lines
 from matchmaker.notifications import delivery
 from matchmaker.notifications.delivery import DeliveryReport
 from matchmaker.notifications.emails import speak
@@ -91,49 +90,6 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-    )
-
-
-@dataclass(frozen=True)
-class AgendaLine:
-    meeting_id: int
-    starts_at: datetime
-    ends_at: datetime
-    table_no: int
-    other: str
-    other_side: str
-
-
-def agenda_lines(session: Session, participant: EventParticipant) -> list[AgendaLine]:
-    lines = []
-    for meeting in agenda(session, participant):
-        request = meeting.request
-        other = request.buyer if request.producer_id == participant.id else request.producer
-        lines.append(
-            AgendaLine(
-                meeting.id, meeting.starts_at, meeting.ends_at, meeting.table_no,
-                other.organization.name, other.side,
-            )
-        )  # fmt: skip
-    return lines
-
-
-def agenda_fingerprint(session: Session, participant: EventParticipant) -> str:
-    """Changes whenever anything in the participant's agenda does."""
-    text = "|".join(
-        f"{line.meeting_id}@{line.starts_at.isoformat()}#{line.table_no}"
-        for line in agenda_lines(session, participant)
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def participant_users(session: Session, participant: EventParticipant) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.organization_id == participant.organization_id, User.is_active.is_(True))
-            .order_by(User.id)
-        )
     )
 
 

@@ -14,7 +14,7 @@ from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, Invalid, field_error
 from matchmaker.events.inputs import Outcome
 from matchmaker.events.models import STAGES, EventEmail, Meeting
-from matchmaker.events.schedule import SEND_EVENT_EMAILS
+from matchmaker.events.schedule import SEND_EVENT_EMAILS, participant_users
 from matchmaker.matching.models import MatchEvent
 
 # Days between follow-up questions once a meeting led to an MoU, a contract or an order.
@@ -80,7 +80,6 @@ def _teach_ranker(session: Session, meeting: Meeting, user: User) -> None:
 
 def follow_ups_due(session: Session, *, today: date) -> list[EventEmail]:
     """Asks both sides of each deal in progress how it goes, once per step and due date."""
-    from matchmaker.events.agendas import participant_users
 
     due = session.scalars(
         select(Meeting).where(Meeting.follow_up_on.is_not(None), Meeting.follow_up_on <= today)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -186,7 +188,6 @@ def latest_run(session: Session, event: Event) -> ScheduleRun | None:
 def publish_schedule(session: Session, event: Event, *, now: datetime) -> list[EventEmail]:
     """Sends the current schedule: each participant whose agenda changed since the last one
     they received gets it again (with its calendar file); the others get nothing."""
-    from matchmaker.events.agendas import agenda_fingerprint, participant_users
 
     meetings = list(session.scalars(select(Meeting).where(Meeting.event_id == event.id)))
     if not meetings:
@@ -244,3 +245,46 @@ def agenda(session: Session, participant: EventParticipant) -> list[Meeting]:
 
 def meetings(session: Session, event: Event, page: PageRequest) -> Page[Meeting]:
     return paginate(session, select(Meeting).where(Meeting.event_id == event.id), Meeting.id, page)
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    meeting_id: int
+    starts_at: datetime
+    ends_at: datetime
+    table_no: int
+    other: str
+    other_side: str
+
+
+def agenda_lines(session: Session, participant: EventParticipant) -> list[AgendaLine]:
+    lines = []
+    for meeting in agenda(session, participant):
+        request = meeting.request
+        other = request.buyer if request.producer_id == participant.id else request.producer
+        lines.append(
+            AgendaLine(
+                meeting.id, meeting.starts_at, meeting.ends_at, meeting.table_no,
+                other.organization.name, other.side,
+            )
+        )  # fmt: skip
+    return lines
+
+
+def agenda_fingerprint(session: Session, participant: EventParticipant) -> str:
+    """Changes whenever anything in the participant's agenda does."""
+    text = "|".join(
+        f"{line.meeting_id}@{line.starts_at.isoformat()}#{line.table_no}"
+        for line in agenda_lines(session, participant)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def participant_users(session: Session, participant: EventParticipant) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.organization_id == participant.organization_id, User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )

@@ -8,15 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, current_app
-
-from matchmaker import outbox
 from matchmaker.notifications.emails import EmailBuilder
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, make_mailer
 from matchmaker.settings import Settings
-
-EXTENSION = "matchmaker.notifications"
 
 
 @dataclass
@@ -35,26 +30,3 @@ def make_notifier(settings: Settings) -> Notifier:
         timedelta(days=settings.notifications.link_max_age_days),
     )
     return Notifier(make_mailer(settings), links, EmailBuilder(links, settings.base_url))
-
-
-def init_app(app: Flask) -> None:
-    from matchmaker.extensions import get_settings
-    from matchmaker.notifications import views
-
-    settings = get_settings(app)
-    app.extensions[EXTENSION] = make_notifier(settings)
-    outbox.install()
-    app.register_blueprint(views.blueprint)
-    if not settings.is_production:
-        app.register_blueprint(views.dev_mail)
-
-
-def get_notifier(app: Flask | None = None) -> Notifier:
-    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]
-
-
-def reset_notifier(app: Flask) -> None:
-    """A fresh mailer for a forked worker process: an SMTP connection is never shared."""
-    from matchmaker.extensions import get_settings
-
-    app.extensions[EXTENSION] = make_notifier(get_settings(app))

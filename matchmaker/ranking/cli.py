@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from matchmaker.ranking.evalset import SampleGenerator
     from matchmaker.ranking.model import FeedbackExample
 
 FeedbackSource = Callable[[], Iterable["FeedbackExample"]]
@@ -49,9 +50,12 @@ def _load_examples(
 
 def make_ranking_cli(
     feedback_source: FeedbackSource | None = None,
-    models_dir: Path | None = None,
+    models_dir: Path | Callable[[], Path] | None = None,
+    sample_generator: SampleGenerator | None = None,
 ) -> click.Group:
-    """The ``ranking`` command group; ``models_dir`` is the default for ``--models-dir``."""
+    """The ``ranking`` command group; ``models_dir`` is the default for ``--models-dir`` (a
+    callable is asked only when a command runs); ``sample_generator`` is what
+    ``build-eval-set`` draws the evaluation set from."""
     default_source = "db" if feedback_source is not None else "eval"
 
     def models_option(required: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -214,8 +218,10 @@ def make_ranking_cli(
         from matchmaker.ranking.evalset import build_eval_set, write_eval_set
         from matchmaker.ranking.evaluation import default_eval_dir
 
+        if sample_generator is None:
+            raise click.UsageError("no sample generator is configured for this command")
         target = out or default_eval_dir()
-        summary = write_eval_set(build_eval_set(seed), target)
+        summary = write_eval_set(build_eval_set(sample_generator, seed), target)
         click.echo(f"wrote {summary} to {target}")
 
     @ranking.command("train-groups")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -143,15 +143,19 @@ def grade(requirement_kind: str, offer_kind: str, eligible: bool) -> int:
     return 0
 
 
-def build_eval_set(seed: int = SEED) -> dict[str, Any]:
+SampleGenerator = Callable[..., Any]
+
+
+def build_eval_set(generate: SampleGenerator, seed: int = SEED) -> dict[str, Any]:
     """Offers, requirements and grades; requirements chosen from ground truth alone.
+
+    ``generate`` is the application's sample generator (``matchmaker.samples.generate``),
+    handed in so that the ranking library imports nothing of the application.
 
     A requirement is kept when it is open and at least one offer is the very product it asks
     for and meets its conditions (otherwise NDCG is undefined); at most one requirement per
     kind of product, so the set spans many products.
     """
-    from matchmaker.samples import generate
-
     sample = generate(
         seed,
         producers=_PRODUCERS,

@@ -34,7 +34,6 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from matchmaker.ranking.analysis import Vectorizer
@@ -45,10 +44,6 @@ from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 from matchmaker.ranking.text import fold
-
-# bm25s sets its own logger to DEBUG when imported, which would print its progress lines
-# under every evaluation; the application's log level decides instead.
-logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 # Offers of the same kind the buyer asked for get grade 2; recall counts those.
 RECALL_GRADE = 2
@@ -242,6 +237,12 @@ def bm25_ranker(
     titles_only: bool = False,
 ) -> Callable[[RequirementRecord], list[str]]:
     """A bm25s retriever over the offers; with ``on``, the hard constraints filter it."""
+    # The baseline alone needs bm25s: imported here, so that nothing else pays for it.
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG when imported, which would print its progress lines
+    # under every evaluation; the application's log level decides instead.
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
     prepare = fold if folded else (lambda s: s)
     retriever = bm25s.BM25()
     retriever.index(

@@ -4,7 +4,7 @@ Many provincial OCOP lists have no "Nhóm"/"Phân nhóm" column; an officer impo
 the sub-group (``food.tea``, ``herbal.essential_oil``...) suggested from the words of the
 product name ("Chè Shan tuyết", "Tinh dầu sả chanh", "Homestay ...") and, more weakly, of the
 producer ("HTX Dệt thổ cẩm ..."). The group is the sub-group's parent in
-``matchmaker/reference/data/categories.csv``.
+``matchmaker/ranking/reference/data/categories.csv``.
 
 The classifier is a logistic regression on TF-IDF features: character n-grams of the
 accent-folded name (so "che shan tuyet" reads like "Chè Shan tuyết"), character n-grams of the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from matchmaker import reference
+from matchmaker.ranking import reference
 from matchmaker.ranking.text import fold_key
 
 # Units of one dimension are compared after conversion to the first base they convert to.

@@ -31,7 +31,7 @@ from typing import Any
 from matchmaker.ranking.codec import record_to_dict
 from matchmaker.ranking.evalset import meets_conditions, write_eval_set
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
-from matchmaker.reference import get_certification, get_province
+from matchmaker.ranking.reference import get_certification, get_province
 
 AS_OF = date(2026, 6, 1)
 SOURCE = "real OCOP product names (provincial OCOP recognition decisions, ocop.gov.vn)"

@@ -1,35 +1,36 @@
 """Reference data: provinces (current and pre-2025), OCOP product categories,
 certifications and units, with lookups that understand how people write them.
 
-Nothing is read at import time; each table is loaded on first use and kept.
+The tables ship with the ranking library (:mod:`matchmaker.ranking.reference`), which needs
+them to rank and stands alone; the rest of the application reads them through this module.
 """
 
-from matchmaker.reference.categories import (
+from matchmaker.ranking.reference import (
     Category,
-    categories,
-    get_category,
-    group_of,
-    resolve_category,
-)
-from matchmaker.reference.certifications import (
     Certification,
-    certifications,
-    get_certification,
-    resolve_certification,
-)
-from matchmaker.reference.errors import UnknownReference
-from matchmaker.reference.provinces import (
     LegacyProvince,
     Province,
     ProvinceMatch,
+    Unit,
+    UnknownReference,
+    categories,
+    certifications,
+    convert,
     distance_km,
+    get_category,
+    get_certification,
     get_legacy_province,
     get_province,
+    get_unit,
+    group_of,
     legacy_provinces,
     provinces,
+    resolve_category,
+    resolve_certification,
     resolve_province,
+    resolve_unit,
+    units,
 )
-from matchmaker.reference.units import Unit, convert, get_unit, resolve_unit, units
 
 __all__ = [
     "Category",

@@ -6,18 +6,14 @@ the page blueprints. Pages call the same access-checked services as the JSON API
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from matchmaker.settings import Settings
 
-WEB_ROOT = Path(__file__).resolve().parent
-
 
 def init_web(app: Flask, settings: Settings) -> None:
-    from matchmaker.web import i18n, pages, security
+    from matchmaker.web import blueprints, email_links, i18n, security
 
     app.config.update(
         # The API authenticates with bearer tokens, not cookies: only pages check CSRF tokens.
@@ -31,4 +27,5 @@ def init_web(app: Flask, settings: Settings) -> None:
     )
     app.extensions["matchmaker.csrf"] = CSRFProtect(app)
     i18n.init_templates(app)
-    security.init_security(app, pages.register(app))
+    security.init_security(app, blueprints.register(app))
+    email_links.register(app, settings)

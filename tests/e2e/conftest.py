@@ -22,10 +22,12 @@ import pytest
 from babel.messages.pofile import read_po
 from werkzeug.serving import make_server
 
+from matchmaker import outbox
 from matchmaker.app import create_app
 from matchmaker.catalog.demo import load_demo
 from matchmaker.db import unit_of_work
 from matchmaker.extensions import get_database
+from matchmaker.jobs.celery_app import get_publisher
 from matchmaker.migrations import upgrade
 from matchmaker.settings import Settings
 from tests.conftest import unavailable
@@ -63,7 +65,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     app = create_app(settings)
     # No worker runs here: changes stay in the outbox instead of going to a broker.
-    app.config["OUTBOX_PUBLISH"] = False
+    outbox.stop_publishing(get_publisher(app))
     upgrade(get_database(app).engine)
     with unit_of_work(get_database(app).sessions) as session:
         load_demo(session)

@@ -35,13 +35,13 @@ from sqlalchemy import Engine, select, text
 from matchmaker.app import create_app
 from matchmaker.db import make_engine, unit_of_work
 from matchmaker.extensions import get_database
+from matchmaker.jobs import QUEUES
 from matchmaker.migrations import upgrade
 from matchmaker.models import Base
 from matchmaker.notifications.models import Notification
 from matchmaker.outbox import OutboxMessage
 from matchmaker.settings import Settings
 from tests.conftest import create_database, drop_database, unavailable
-from workers import QUEUES
 
 pytestmark = pytest.mark.integration
 
@@ -251,7 +251,6 @@ class Deployment:
                 self.values[key] = value
         self.settings = Settings(**self.values)
         self.app: Flask = create_app(self.settings)
-        self.app.config["OUTBOX_PUBLISH"] = True
         self.client: FlaskClient = self.app.test_client()
         self.workers: list[subprocess.Popen[bytes]] = []
 

@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.db import unit_of_work
-from matchmaker.extensions import get_database
+from matchmaker.extensions import get_database, get_notifier
 from matchmaker.matching.models import Match
-from matchmaker.notifications import get_notifier
 
 from .conftest import Deployment, wait_until
 

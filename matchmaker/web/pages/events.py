@@ -19,7 +19,7 @@ from matchmaker.catalog.services import OfferFilters, PageRequest, RequirementFi
 from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, DomainError, Invalid
 from matchmaker.events import access
-from matchmaker.events.agendas import agenda_calendar, agenda_lines
+from matchmaker.events.agendas import agenda_calendar
 from matchmaker.events.inputs import (
     Answer,
     Decision,
@@ -33,6 +33,7 @@ from matchmaker.events.inputs import (
 )
 from matchmaker.events.models import Event, EventParticipant
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
+from matchmaker.events.schedule import agenda_lines
 from matchmaker.extensions import db_session, get_ranking, get_settings
 from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.web import i18n

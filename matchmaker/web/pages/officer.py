@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts import people
 from matchmaker.accounts import permissions as can
 from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
 from matchmaker.db import utcnow
@@ -13,7 +14,6 @@ from matchmaker.extensions import db_session, get_database, get_settings
 from matchmaker.files import uploads
 from matchmaker.files.store import FileStore, open_store
 from matchmaker.reports import dashboard as build_dashboard
-from matchmaker.web import people
 from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from matchmaker.accounts.models import User
 from matchmaker.accounts.passwords import verify_password
 from matchmaker.catalog.models import Offer
+from matchmaker.cli import matchmaker
 
 HEADER = "Tên sản phẩm,Chủ thể,Tỉnh,Nhóm,Hạng sao,Ngày cấp\n"
 
@@ -24,26 +25,27 @@ def test_import_reports_and_exits_non_zero_on_rejected_rows(
         + "Gạo nàng thơm,HTX Gạo Sóc Trăng,Sóc Trăng,Thực phẩm,6,01/03/2024\n",
         encoding="utf-8",
     )
-    result = app.test_cli_runner().invoke(args=["import", "offers", str(path)])
+    result = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert result.exit_code == 1
     assert "imported (new):    1" in result.output
     assert "row 3:" in result.output and "'6' is not 3, 4 or 5 stars" in result.output
     assert db.scalar(select(func.count()).select_from(Offer)) == 1
 
-    again = app.test_cli_runner().invoke(args=["import", "offers", str(path)])
+    again = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert "unchanged:         1" in again.output
 
 
 def test_import_of_an_unreadable_file_says_why(app: Flask, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text("Tên sản phẩm,Tỉnh\nGạo,Sóc Trăng\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["import", "offers", str(path)])
+    result = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert result.exit_code != 0
     assert "Nothing was imported: missing required column(s)" in result.output
 
 
 def test_create_officer(app: Flask, db: Session) -> None:
     result = app.test_cli_runner().invoke(
+        matchmaker,
         args=["users", "create", "--role", "officer", "--email", "Trang@SoCongThuong.gov.vn",
               "--name", "Lê Thu Trang", "--province", "Tay Ninh", "--password", "s3cret-pass"],
     )  # fmt: skip

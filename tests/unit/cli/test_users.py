@@ -17,6 +17,7 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.accounts.tokens import issue_token
 from matchmaker.catalog import services
+from matchmaker.cli import matchmaker
 from tests.unit.web.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "a new long password"
@@ -50,7 +51,8 @@ def test_a_new_password_signs_the_user_out_everywhere(app: Flask, db: Session) -
     assert _api_token_works(api, raw) and _page_works(browser)
 
     result = app.test_cli_runner().invoke(
-        args=["users", "set-password", "--email", "Mat-Ong@example.vn", "--password", NEW_PASSWORD]
+        matchmaker,
+        args=["users", "set-password", "--email", "Mat-Ong@example.vn", "--password", NEW_PASSWORD],
     )
     assert result.exit_code == 0, result.output
     assert "signed out everywhere (1 API token(s) revoked, page sessions ended)" in result.output
@@ -68,7 +70,9 @@ def test_signing_out_everywhere_keeps_the_password_and_later_sign_ins_work(
     user, raw = _producer(db)
     browser = app.test_client()
     sign_in(browser, user)
-    result = app.test_cli_runner().invoke(args=["users", "sign-out", "--email", user.email])
+    result = app.test_cli_runner().invoke(
+        matchmaker, args=["users", "sign-out", "--email", user.email]
+    )
     assert result.exit_code == 0, result.output
     assert "(1 API token(s) revoked, page sessions ended)" in result.output
     assert not _api_token_works(app.test_client(), raw) and not _page_works(browser)

@@ -22,8 +22,7 @@ from matchmaker.db import utcnow
 from matchmaker.events import agendas, services
 from matchmaker.events.inputs import Outcome
 from matchmaker.events.models import Event, EventEmail, Meeting
-from matchmaker.extensions import get_database, get_settings
-from matchmaker.notifications import get_notifier
+from matchmaker.extensions import get_database, get_notifier, get_settings
 from matchmaker.notifications.mail import OutgoingEmail, SmtpMailer, TransientMailError
 from matchmaker.outbox import Envelope, relay_once
 from matchmaker.settings import NotificationSettings

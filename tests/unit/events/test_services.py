@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.events import access, services
-from matchmaker.events.agendas import agenda_calendar, agenda_lines
+from matchmaker.events.agendas import agenda_calendar
 from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.models import Event, EventEmail, Meeting, MeetingRequest
 from matchmaker.events.reports import ReportFilters, build_report
-from matchmaker.events.schedule import SEND_EVENT_EMAILS
+from matchmaker.events.schedule import SEND_EVENT_EMAILS, agenda_lines
 from matchmaker.matching.service import RankingState
 from matchmaker.outbox import OutboxMessage
 from matchmaker.settings import NotificationSettings

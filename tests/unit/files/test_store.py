@@ -12,6 +12,7 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from matchmaker.cli import matchmaker
 from matchmaker.db import utcnow
 from matchmaker.errors import Invalid
 from matchmaker.files import photos, uploads
@@ -134,7 +135,7 @@ def test_the_move_local_command_moves_an_install_s_photos_into_the_store(
     old = settings.instance_path / "photos" / "offers" / "5"
     old.mkdir(parents=True)
     (old / "1a2b3c4d5e6f7a8b.jpg").write_bytes(phone_photo())
-    result = app.test_cli_runner().invoke(args=["files", "move-local"])
+    result = app.test_cli_runner().invoke(matchmaker, args=["files", "move-local"])
     assert result.exit_code == 0, result.output
     assert "1 photo(s) moved" in result.output
     assert photos.list_photos(DatabaseStore(db), 5) == ["1a2b3c4d5e6f7a8b.jpg"]

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.extensions import get_notifier
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState
-from matchmaker.notifications import get_notifier
 from matchmaker.notifications.alerts import alert_for_requirement
 from matchmaker.settings import NotificationSettings
 

@@ -3,10 +3,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
-from matchmaker.extensions import get_settings
+from matchmaker.extensions import get_notifier, get_settings
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState
-from matchmaker.notifications import get_notifier
 from matchmaker.notifications.alerts import alert_for_requirement
 from matchmaker.notifications.mail import DirectoryMailer, OutgoingEmail
 from matchmaker.notifications.models import Notification, NotificationPreference

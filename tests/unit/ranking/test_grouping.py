@@ -14,7 +14,7 @@ from matchmaker.ranking.cli import ranking
 from matchmaker.ranking.grouping import GroupModel, Suggestion
 from matchmaker.ranking.text import fold
 
-REFERENCE = Path(grouping.__file__).parents[1] / "reference" / "data" / "categories.csv"
+REFERENCE = Path(grouping.__file__).parent / "reference" / "data" / "categories.csv"
 REALEVAL = Path(grouping.__file__).parent / "data" / "realeval" / "products.tsv"
 
 KNOWN = [

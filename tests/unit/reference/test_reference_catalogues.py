@@ -22,7 +22,7 @@ GROUPS = ["food", "beverage", "herbal", "textile", "handicraft", "tourism"]
 
 
 def _aliases(name: str) -> list[tuple[str, str]]:
-    data = resources.files("matchmaker.reference").joinpath("data", name)
+    data = resources.files("matchmaker.ranking.reference").joinpath("data", name)
     rows = csv.DictReader(data.read_text(encoding="utf-8").splitlines())
     return [
         (alias.strip(), row["code"])

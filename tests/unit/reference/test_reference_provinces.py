@@ -15,7 +15,7 @@ from matchmaker.reference import (
 
 
 def _aliases() -> list[dict[str, str]]:
-    data = resources.files("matchmaker.reference").joinpath("data", "province_aliases.csv")
+    data = resources.files("matchmaker.ranking.reference").joinpath("data", "province_aliases.csv")
     return list(csv.DictReader(data.read_text(encoding="utf-8").splitlines()))
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from flask import Flask
 
 from matchmaker.app import create_app
+from matchmaker.jobs import QUEUES
 from matchmaker.settings import Settings
-from workers import QUEUES
 
 
 def test_every_task_goes_to_its_own_queue_only(app: Flask) -> None:

@@ -3,14 +3,17 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker import outbox
+from matchmaker.app import create_app
 from matchmaker.catalog import services
 from matchmaker.db import utcnow
 from matchmaker.extensions import get_database
+from matchmaker.jobs.celery_app import get_publisher
 from matchmaker.outbox import OutboxMessage, relay_once
+from matchmaker.settings import Settings
 
 LEASE = timedelta(seconds=60)
 
@@ -88,26 +91,57 @@ def test_a_task_marks_its_outbox_row_finished_when_it_succeeds(app: Flask, db: S
 
 @pytest.fixture
 def live_publisher(app: Flask) -> Broker:
+    """The test's session factory publishes to a stand-in broker (the app's own factory,
+    which publishes to Celery, is not the one a test's sessions come from)."""
     broker = Broker()
-    app.config["OUTBOX_PUBLISH"] = True
-    app.extensions[outbox.EXTENSION] = outbox.Publisher(
-        lambda: get_database(app).sessions, broker.send
-    )
+    outbox.publish_after_commit(get_database(app).sessions, broker.send)
     return broker
 
 
 def test_rows_are_published_right_after_the_commit_and_never_before(
-    app: Flask, db: Session, live_publisher: Broker
+    db: Session, live_publisher: Broker
 ) -> None:
-    with app.app_context():
-        message = outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=1)
-        assert live_publisher.published == []
-        db.commit()
-        assert [e.message_id for e in live_publisher.published] == [message.id]
-        db.refresh(message)
-        assert message.published_at is not None
+    message = outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=1)
+    assert live_publisher.published == []
+    db.commit()
+    assert [e.message_id for e in live_publisher.published] == [message.id]
+    db.refresh(message)
+    assert message.published_at is not None
 
-        outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=2)
-        db.rollback()
-        db.commit()
-        assert len(live_publisher.published) == 1
+    outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=2)
+    db.rollback()
+    db.commit()
+    assert len(live_publisher.published) == 1
+
+
+def test_only_the_session_factory_given_a_publisher_publishes(
+    connection: Connection, live_publisher: Broker, sessions: sessionmaker[Session]
+) -> None:
+    """No global hook: a script's or another app's sessions leave their rows to the relay."""
+    other = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    with other() as session:
+        waiting = outbox.enqueue(session, outbox.OFFER_CHANGED, offer_id=3)
+        session.commit()
+    assert live_publisher.published == []
+
+    with sessions() as session:
+        outbox.enqueue(session, outbox.OFFER_CHANGED, offer_id=4)
+        session.commit()
+    assert [e.kwargs["offer_id"] for e in live_publisher.published] == [4]
+    assert waiting.published_at is None
+
+
+def test_publishing_can_be_stopped(db: Session, sessions: sessionmaker[Session]) -> None:
+    broker = Broker()
+    publisher = outbox.publish_after_commit(sessions, broker.send)
+    outbox.stop_publishing(publisher)
+    outbox.enqueue(db, outbox.OFFER_CHANGED, offer_id=5)
+    db.commit()
+    assert broker.published == []
+
+
+def test_the_app_publishes_what_its_own_sessions_commit(settings: Settings) -> None:
+    app = create_app(settings)
+    assert get_publisher(app).sessions is get_database(app).sessions

@@ -1,5 +1,8 @@
 """Where email links land: view, accept or decline a match, choose a frequency, unsubscribe.
 And, outside production, ``/dev/mail`` to read the mail the app would have sent.
+
+Not page blueprints: a link from an email (and a mail client's one-click unsubscribe) carries
+a signed token, not a form's CSRF token.
 """
 
 from __future__ import annotations
@@ -10,22 +13,23 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from matchmaker.accounts.models import User
 from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid
 from matchmaker.explanations import say_explanation
-from matchmaker.extensions import db_session, get_settings
+from matchmaker.extensions import db_session, get_notifier, get_settings
 from matchmaker.i18n import say_error, say_fields
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import record_feedback
-from matchmaker.notifications import get_notifier, preferences
+from matchmaker.notifications import preferences
 from matchmaker.notifications.emails import language_of, speak
 from matchmaker.notifications.links import BadLink, LinkClaims
 from matchmaker.notifications.models import FREQUENCIES
+from matchmaker.settings import Settings
 
 blueprint = Blueprint(
     "notifications", __name__, url_prefix="/notifications", template_folder="templates"
@@ -157,6 +161,12 @@ def choose_frequency(token: str) -> tuple[str, int]:
     current = preferences.get_preference(session, user.id)
     return _page(language, message=message, frequencies=FREQUENCIES,
                  current=current.frequency, preferences_form=True)  # fmt: skip
+
+
+def register(app: Flask, settings: Settings) -> None:
+    app.register_blueprint(blueprint)
+    if not settings.is_production:
+        app.register_blueprint(dev_mail)
 
 
 # --- /dev/mail: the local outbox, outside production ------------------------------------------

@@ -22,9 +22,10 @@ from flask import Flask
 from matchmaker import outbox
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_settings
+from matchmaker.jobs import QUEUES
+from matchmaker.jobs.celery_app import celery_sender
 from matchmaker.notifications import delivery
 from matchmaker.notifications.models import WorkerHeartbeat
-from workers import QUEUES, celery_sender
 
 log = logging.getLogger(__name__)
 

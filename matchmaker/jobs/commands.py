@@ -11,24 +11,25 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from celery import Celery
-from flask import Flask, current_app
-from flask.cli import with_appcontext
 
-from matchmaker import outbox
-from matchmaker.db import unit_of_work
-from matchmaker.extensions import get_database, get_settings
-from workers import QUEUES, relay
+from matchmaker.cli_context import load_app, with_appcontext
+from matchmaker.jobs import QUEUES
+
+if TYPE_CHECKING:
+    from celery import Celery
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
 
 def _apps() -> tuple[Flask, Celery]:
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app, app.extensions["celery"]
+    from matchmaker.jobs.celery_app import get_celery
+
+    app = load_app()
+    return app, get_celery(app)
 
 
 def _matchmaker(*args: str) -> list[str]:
@@ -75,6 +76,8 @@ def worker_command(
     relay: bool, supervise: bool,
 ) -> None:  # fmt: skip
     """Run a Celery worker (and its outbox relay) for this deployment's broker."""
+    from matchmaker.extensions import get_settings
+
     settings = get_settings()
     hostname = hostname or f"matchmaker-{os.getpid()}@{socket.gethostname()}"
     processes = concurrency or settings.worker.concurrency
@@ -98,6 +101,8 @@ def worker_command(
 
 
 def _run_celery_worker(worker_args: list[str]) -> None:
+    from matchmaker.extensions import get_settings
+
     _app, celery_app = _apps()
     settings = get_settings()
     argv = ["worker", *worker_args, f"--loglevel={settings.log_level}"]
@@ -113,7 +118,8 @@ def _supervise(command: list[str]) -> None:
     while it holds unacknowledged tasks); the work itself is safe in the outbox, and a fresh
     worker picks it up as soon as the broker is back.
     """
-    from workers import logs
+    from matchmaker.extensions import get_settings
+    from matchmaker.jobs import logs
 
     logs.configure(get_settings().log_level)
     stopping = threading.Event()
@@ -144,6 +150,8 @@ def _supervise(command: list[str]) -> None:
 @with_appcontext
 def beat_command() -> None:
     """Run the scheduler alone: digests, reminders, the nightly re-match (one per deployment)."""
+    from matchmaker.extensions import get_settings
+
     _app, celery_app = _apps()
     settings = get_settings()
     celery_app.start(["beat", f"--schedule={settings.instance_path / 'celerybeat-schedule'}",
@@ -162,8 +170,10 @@ def outbox_group() -> None:
 @with_appcontext
 def outbox_relay(once: bool, parent_pid: int | None, hostname: str | None) -> None:
     """Publish waiting and unfinished tasks, and re-queue due emails, until stopped."""
+    from matchmaker.extensions import get_settings
+    from matchmaker.jobs import logs, relay
+
     app, celery_app = _apps()
-    from workers import logs
 
     logs.configure(get_settings().log_level)
     if once:
@@ -180,6 +190,10 @@ def outbox_relay(once: bool, parent_pid: int | None, hostname: str | None) -> No
 @with_appcontext
 def outbox_status() -> None:
     """How many tasks wait to be published, and how many are published but unfinished."""
+    from matchmaker import outbox
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
+
     with unit_of_work(get_database().sessions) as session:
         counts = outbox.backlog(session)
     click.echo(f"unpublished: {counts['unpublished']}  in flight: {counts['in_flight']}")
@@ -189,6 +203,10 @@ def outbox_status() -> None:
 @with_appcontext
 def rematch_command() -> None:
     """Queue the full re-match now (it also runs every night)."""
+    from matchmaker import outbox
+    from matchmaker.db import unit_of_work
+    from matchmaker.extensions import get_database
+
     with unit_of_work(get_database().sessions) as session:
         outbox.enqueue(session, "matching.rematch_all")
     click.echo("Full re-match queued.")

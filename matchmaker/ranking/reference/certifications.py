@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from matchmaker.ranking.reference._data import build_index, find, read_rows, split_aliases
+from matchmaker.ranking.reference.errors import UnknownReference
 from matchmaker.ranking.text import fold_key
-from matchmaker.reference._data import build_index, find, read_rows, split_aliases
-from matchmaker.reference.errors import UnknownReference
 
 # "ISO 22000:2018" is the same scheme as "ISO 22000"; the edition does not matter to a buyer.
 _EDITION = re.compile(r"\s*[:/-]?\s*(?:19|20)\d\d$")

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from matchmaker import outbox
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_settings
+from matchmaker.jobs import QUEUES
 from matchmaker.notifications.models import Notification, WorkerHeartbeat
-from workers import QUEUES
 
 # A worker whose relay has not written for this long is reported as gone.
 STALE_AFTER = timedelta(seconds=30)

@@ -7,13 +7,11 @@ from typing import Any
 from celery import signals
 from flask import Flask
 
-from workers import logs
+from matchmaker.extensions import get_database, get_settings, reset_notifier
+from matchmaker.jobs import logs
 
 
 def connect(app: Flask) -> None:
-    from matchmaker.extensions import get_database, get_settings
-    from matchmaker.notifications import reset_notifier
-
     def setup_logging(**_kwargs: Any) -> None:
         logs.configure(get_settings(app).log_level)
 

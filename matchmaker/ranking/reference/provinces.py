@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from matchmaker.ranking.reference._data import build_index, find, read_rows
+from matchmaker.ranking.reference.errors import UnknownReference
 from matchmaker.ranking.text import fold_key
-from matchmaker.reference._data import build_index, find, read_rows
-from matchmaker.reference.errors import UnknownReference
 
 _EARTH_RADIUS_KM = 6371.0088
 # Words people put around a province name that do not change which province it is.

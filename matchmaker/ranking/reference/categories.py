@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from matchmaker.reference._data import build_index, find, read_rows, split_aliases
-from matchmaker.reference.errors import UnknownReference
+from matchmaker.ranking.reference._data import build_index, find, read_rows, split_aliases
+from matchmaker.ranking.reference.errors import UnknownReference
 
 
 @dataclass(frozen=True, slots=True)
