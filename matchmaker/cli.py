@@ -5,17 +5,20 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from sqlalchemy.exc import DBAPIError
 
 from matchmaker.app import create_app
 from matchmaker.db import unit_of_work
 from matchmaker.errors import DomainError
 from matchmaker.extensions import get_database, get_settings
+
+if TYPE_CHECKING:
+    from matchmaker.catalog.importer import ImportReport
 
 
 @click.group("db", help="Database schema.")
@@ -192,10 +195,52 @@ def import_offers_command(
                 progress=progress,
             )
     except UnreadableFile as exc:
-        raise click.ClickException(f"Nothing was imported: {exc}") from None
-    click.echo(report.render())
+        raise click.ClickException(f"Nothing was imported: {_english(exc)}") from None
+    click.echo(render_report(report))
     if report.rejected:
         sys.exit(1)
+
+
+def _english(error: DomainError) -> str:
+    """A refusal as the command line says it (in English), with each field's problem."""
+    from flask_babel import force_locale
+
+    from matchmaker.i18n import say_error, say_fields
+
+    with force_locale("en"):
+        fields = "; ".join(f"{name}: {text}" for name, text in say_fields(error.errors).items())
+        return say_error(error) + (f" ({fields})" if fields else "")
+
+
+def render_report(report: ImportReport) -> str:
+    """An import's report as the command line prints it (in English)."""
+    from flask_babel import force_locale
+
+    from matchmaker.i18n import say_located
+
+    lines = [
+        f"Import of {report.file}" + (" (dry run: nothing stored)" if report.dry_run else ""),
+        f"  rows read:         {report.rows}",
+        f"  imported (new):    {report.created}",
+        f"  updated:           {report.updated}",
+        f"  unchanged:         {report.unchanged}",
+        f"  rejected:          {len(report.rejected)}",
+        f"  new producers:     {report.producers_created}",
+    ]
+    if report.encoding:
+        lines.insert(1, f"  encoding:          {report.encoding}")
+    with force_locale("en"):
+        for title, problems in (("Rejected rows", report.rejected),
+                                ("Skipped rows", report.skipped),
+                                ("Warnings", report.warnings)):  # fmt: skip
+            if problems:
+                lines.append(f"{title}:")
+                lines += [
+                    f"  row {p.row}: {say_located(p.problems)}"
+                    + (f"  [{p.product}]" if p.product else "")
+                    for p in problems
+                ]
+    return "\n".join(lines)
 
 
 @click.command("serve")
@@ -272,10 +317,9 @@ class MatchmakerGroup(FlaskGroup):
         try:
             return super().invoke(ctx)
         except DomainError as error:
-            fields = "; ".join(
-                f"{item['field']}: {item['message']}" for item in error.errors if "field" in item
-            )
-            raise click.ClickException(error.detail + (f" ({fields})" if fields else "")) from None
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            with app.app_context():
+                raise click.ClickException(_english(error)) from None
         except DBAPIError as error:
             if not _schema_missing(error):
                 raise

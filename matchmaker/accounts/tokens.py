@@ -34,9 +34,9 @@ def authenticate(session: Session, email: str, password: str) -> User:
     user = user_by_email(session, email)
     if user is None:
         verify_password(_unknown_user_hash(), password)
-        raise Unauthorized("The email or password is wrong.")
+        raise Unauthorized("account.bad_credentials")
     if not verify_password(user.password_hash, password) or not user.is_active:
-        raise Unauthorized("The email or password is wrong.")
+        raise Unauthorized("account.bad_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

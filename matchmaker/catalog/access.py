@@ -44,7 +44,7 @@ def _get(session: Session, model: type[M], row_id: int) -> M | None:
 def read_offer(session: Session, user: User, offer_id: int) -> Offer:
     offer = _get(session, Offer, offer_id)
     if offer is None or not can.can_read_offer(user, offer):
-        raise NotFound(f"Offer {offer_id} does not exist.")
+        raise NotFound("offer.not_found", offer_id=offer_id)
     return offer
 
 
@@ -66,7 +66,7 @@ def list_offers(
 
 def create_offer(session: Session, user: User, data: Mapping[str, Any]) -> Offer:
     if user.role != "producer":
-        raise Forbidden("Only producers post offers.")
+        raise Forbidden("offer.producers_only")
     return services.create_offer(session, user.organization, data)
 
 
@@ -79,7 +79,7 @@ def update_offer(
 ) -> Offer:
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
-        raise Forbidden("Only the producer that owns this offer can change it.")
+        raise Forbidden("offer.not_owner")
     return services.update_offer(session, offer, changes, expected_version=expected_version)
 
 
@@ -88,14 +88,14 @@ def archive_offer(
 ) -> Offer:
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
-        raise Forbidden("Only the producer that owns this offer can archive it.")
+        raise Forbidden("offer.not_owner")
     return services.archive_offer(session, offer, expected_version=expected_version)
 
 
 def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
     requirement = _get(session, Requirement, requirement_id)
     if requirement is None or not can.can_read_requirement(user, requirement):
-        raise NotFound(f"Requirement {requirement_id} does not exist.")
+        raise NotFound("requirement.not_found", requirement_id=requirement_id)
     return requirement
 
 
@@ -120,7 +120,7 @@ def list_requirements(
 
 def create_requirement(session: Session, user: User, data: Mapping[str, Any]) -> Requirement:
     if user.role != "buyer":
-        raise Forbidden("Only buyers post requirements.")
+        raise Forbidden("requirement.buyers_only")
     return services.create_requirement(session, user.organization, data)
 
 
@@ -133,7 +133,7 @@ def update_requirement(
 ) -> Requirement:
     requirement = read_requirement(session, user, requirement_id)
     if not can.can_manage_requirement(user, requirement):
-        raise Forbidden("Only the buyer that posted this requirement can change it.")
+        raise Forbidden("requirement.not_owner")
     return services.update_requirement(
         session, requirement, changes, expected_version=expected_version
     )
@@ -144,14 +144,14 @@ def close_requirement(
 ) -> Requirement:
     requirement = read_requirement(session, user, requirement_id)
     if not can.can_manage_requirement(user, requirement):
-        raise Forbidden("Only the buyer that posted this requirement can close it.")
+        raise Forbidden("requirement.not_owner")
     return services.close_requirement(session, requirement, expected_version=expected_version)
 
 
 def read_organization(session: Session, user: User, organization_id: int) -> Organization:
     org = session.get(Organization, organization_id)
     if org is None or not can.can_read_organization(user, org):
-        raise NotFound(f"Organization {organization_id} does not exist.")
+        raise NotFound("organization.not_found", organization_id=organization_id)
     return org
 
 
@@ -160,7 +160,7 @@ def update_organization(
 ) -> Organization:
     org = read_organization(session, user, organization_id)
     if not can.can_manage_organization(user, org):
-        raise Forbidden("Only the organization's own members can change it.")
+        raise Forbidden("organization.not_member")
     return services.update_organization(session, org, changes)
 
 

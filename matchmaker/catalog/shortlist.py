@@ -22,7 +22,7 @@ NOTE_LENGTH = 500
 
 def _buyer_organization_id(user: User) -> int:
     if user.role != "buyer":
-        raise Forbidden("Only buyers keep a shortlist of suppliers.")
+        raise Forbidden("shortlist.buyers_only")
     return user.organization_id
 
 
@@ -59,8 +59,8 @@ def save(session: Session, user: User, offer_id: int, note: str | None = None) -
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
         raise Invalid(
-            f"A note has at most {NOTE_LENGTH} characters.",
-            errors=[field_error("note", f"at most {NOTE_LENGTH} characters")],
+            "shortlist.invalid",
+            errors=[field_error("note", "field.max_length", max=NOTE_LENGTH)],
         )
     entry = _entry(session, organization_id, offer.id)
     if entry is None:
@@ -69,8 +69,9 @@ def save(session: Session, user: User, offer_id: int, note: str | None = None) -
         )
         if (count or 0) >= MAX_ENTRIES:
             raise Invalid(
-                f"A shortlist holds at most {MAX_ENTRIES} offers; remove some first.",
-                errors=[field_error("offer_id", f"shortlist full ({MAX_ENTRIES})")],
+                "shortlist.full",
+                max=MAX_ENTRIES,
+                errors=[field_error("offer_id", "shortlist.full", max=MAX_ENTRIES)],
             )
         entry = ShortlistEntry(organization_id=organization_id, offer=offer, added_by_id=user.id)
         try:

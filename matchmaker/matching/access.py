@@ -19,7 +19,7 @@ def offers_for_requirement(
     if not (
         can.can_manage_requirement(user, requirement) or can.oversees_requirement(user, requirement)
     ):
-        raise Forbidden("Only the buyer that posted the requirement sees its matches.")
+        raise Forbidden("match.requirement_owner_only")
     return service.rank_offers(session, state, requirement, limit=limit)
 
 
@@ -28,7 +28,7 @@ def requirements_for_offer(
 ) -> list[service.RankedRequirement]:
     offer = catalog.read_offer(session, user, offer_id)
     if not (can.can_manage_offer(user, offer) or can.oversees_offer(user, offer)):
-        raise Forbidden("Only the producer that owns the offer sees its matches.")
+        raise Forbidden("match.offer_owner_only")
     return service.rank_requirements(session, state, offer, limit=limit)
 
 
@@ -39,14 +39,14 @@ def pools_for_requirement(
     if not (
         can.can_manage_requirement(user, requirement) or can.oversees_requirement(user, requirement)
     ):
-        raise Forbidden("Only the buyer that posted the requirement sees its matches.")
+        raise Forbidden("match.requirement_owner_only")
     return service.pooled_offers(session, state, requirement, limit=limit)
 
 
 def read_match(session: Session, user: User, match_id: int) -> Match:
     match = session.get(Match, match_id)
     if match is None or not can.can_read_match(user, match.requirement, match.offer):
-        raise NotFound(f"Match {match_id} does not exist.")
+        raise NotFound("match.not_found", match_id=match_id)
     return match
 
 

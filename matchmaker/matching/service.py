@@ -682,23 +682,25 @@ def record_feedback(
     """Moves a match along its funnel for one of its two sides; every change is kept."""
     if action not in TRANSITIONS:
         raise Invalid(
-            f"Unknown action {action!r}.",
-            errors=[field_error("action", "unknown action", allowed=list(TRANSITIONS))],
+            "match.invalid",
+            errors=[field_error("action", "field.choice", allowed=list(TRANSITIONS))],
         )
     sides = (match.requirement.organization_id, match.offer.organization_id)
     if user.role != "admin" and user.organization_id not in sides:
-        raise Forbidden("Only the buyer and the producer of a match can answer it.")
+        raise Forbidden("match.not_a_side")
     if action == "declined" and not (reason and reason.strip()):
         raise Invalid(
-            "Say why you decline, so that future suggestions fit better.",
-            errors=[field_error("reason", "is required when declining")],
+            "match.decline_reason_required",
+            errors=[field_error("reason", "match.decline_reason_required")],
         )
     if match.status == action:
         return match
     if match.status not in TRANSITIONS[action]:
         raise Conflict(
-            f"A match that is {match.status} cannot become {action}; "
-            f"{action} follows {', '.join(TRANSITIONS[action])}."
+            "match.wrong_status",
+            status=match.status,
+            action=action,
+            after=list(TRANSITIONS[action]),
         )
     session.add(
         MatchEvent(

@@ -33,8 +33,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from matchmaker import reference
 from matchmaker.catalog.models import BUYER_TYPES, ENTITY_TYPES
 from matchmaker.errors import Invalid
+from matchmaker.i18n import say
 from matchmaker.web import i18n
-from matchmaker.web.messages import field_message
 
 ENTITY_LABELS = {
     "enterprise": _l("Enterprise"),
@@ -418,13 +418,14 @@ class UserStateForm(FlaskForm):
 
 
 def apply_errors(form: FlaskForm, error: Invalid, aliases: Mapping[str, str] | None = None) -> bool:
-    """Puts a service's field errors on the form's fields; True when every one found a field."""
+    """Puts a service's coded field errors, in the page's language, on the form's fields;
+    True when every one found a field."""
     placed = True
     for item in error.errors:
-        name = (aliases or {}).get(item["field"], item["field"])
+        name = (aliases or {}).get(item.field, item.field)
         field: Field | None = getattr(form, name, None)
         if isinstance(field, Field):
-            field.errors = [*field.errors, field_message(item["message"])]
+            field.errors = [*field.errors, say(item.code, item.params)]
         else:
             placed = False
     return placed

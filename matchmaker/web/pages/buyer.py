@@ -19,6 +19,7 @@ from matchmaker.catalog.models import REQUIREMENT_STATUSES, Requirement
 from matchmaker.catalog.services import PageRequest, RequirementFilters
 from matchmaker.errors import Invalid, NotFound, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
+from matchmaker.i18n import say, say_fields
 from matchmaker.matching import access as matching
 from matchmaker.matching.search import (
     FILTERS,
@@ -31,7 +32,6 @@ from matchmaker.matching.search import (
 )
 from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
 from matchmaker.web.i18n import category_name, certification_name, number, province_name, vnd
-from matchmaker.web.messages import field_message
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, safe_next, signed_in_user
 
@@ -196,7 +196,7 @@ def _price(name: str, problems: dict[str, str]) -> int | None:
     if _PRICE.fullmatch(raw):
         return int(re.sub(r"\D", "", raw))
     negative = raw.startswith("-") and _PRICE.fullmatch(raw[1:].strip())
-    problems[name] = field_message("must be at least 0" if negative else "must be a whole number")
+    problems[name] = say("field.not_negative" if negative else "field.whole_number")
     return None
 
 
@@ -223,7 +223,7 @@ def _search_filters() -> tuple[SearchFilters, dict[str, str]]:
     try:
         check_filters(filters)
     except Invalid as error:
-        problems.update({e["field"]: field_message(e["message"]) for e in error.errors})
+        problems.update(say_fields(error.errors))
     if problems.keys() & set(_PRICES):
         # A range half understood would narrow the results in a way the buyer did not ask.
         filters = replace(filters, min_price=None, max_price=None)

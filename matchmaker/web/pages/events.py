@@ -24,6 +24,7 @@ from matchmaker.events.agendas import agenda_calendar, agenda_lines
 from matchmaker.events.models import Event, EventParticipant, MeetingRequest
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.i18n import say_error
 from matchmaker.web import i18n
 from matchmaker.web.event_forms import (
     ATTENDANCE,
@@ -38,7 +39,6 @@ from matchmaker.web.event_forms import (
     RegistrationForm,
 )
 from matchmaker.web.forms import BUYER_LABELS, apply_errors
-from matchmaker.web.messages import field_message
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user
 
@@ -138,7 +138,7 @@ def explain(error: Conflict | Invalid) -> str:
         return _("A deal only moves forward: it cannot go back to an earlier stage.")
     if error.detail.startswith(("This meeting was already", "This request is")):
         return _("This request was already answered, withdrawn or has expired.")
-    return field_message(error.detail)
+    return say_error(error)
 
 
 def _problem(error: Conflict | Invalid) -> None:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from matchmaker.accounts import permissions as can
 from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
 from matchmaker.extensions import db_session, get_database, get_settings
+from matchmaker.i18n import say_error
 from matchmaker.reports import dashboard as build_dashboard
 from matchmaker.web import people
 from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
@@ -88,7 +89,7 @@ def import_list() -> str:
         except UnreadableFile as error:
             shutil.rmtree(folder, ignore_errors=True)
             form.spreadsheet.errors = [
-                _("Nothing can be imported from this file: %(reason)s", reason=str(error))
+                _("Nothing can be imported from this file: %(reason)s", reason=say_error(error))
             ]
         else:
             session["imports"] = [*session.get("imports", [])[-4:], token]
@@ -113,7 +114,8 @@ def confirm_import() -> str | Response:
     try:
         report = _run(path, dry_run=False)
     except UnreadableFile as error:
-        flash(_("Nothing can be imported from this file: %(reason)s", reason=str(error)), "error")
+        reason = say_error(error)
+        flash(_("Nothing can be imported from this file: %(reason)s", reason=reason), "error")
         return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
