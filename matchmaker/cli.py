@@ -105,7 +105,7 @@ def users_create(
     from matchmaker.accounts.services import create_staff_user
 
     password = _new_password(password)
-    with unit_of_work(get_database().sessions) as session:
+    with get_database().sessions() as session:
         user = create_staff_user(
             session,
             role=role,
@@ -133,12 +133,11 @@ def _new_password(password: str | None) -> str:
 def users_set_password(email: str, password: str | None) -> None:
     """Give any account a new password (a user who forgot theirs); it signs them out
     everywhere."""
-    from matchmaker.accounts.services import find_user, set_password
+    from matchmaker.accounts.services import reset_password
 
     new = _new_password(password)
-    with unit_of_work(get_database().sessions) as session:
-        user = find_user(session, email)
-        revoked = set_password(session, user, new)
+    with get_database().sessions() as session:
+        user, revoked = reset_password(session, email, new)
         click.echo(
             f"New password for {user.email}; signed out everywhere "
             f"({revoked} API token(s) revoked, page sessions ended)."
@@ -151,11 +150,10 @@ def users_set_password(email: str, password: str | None) -> None:
 def users_sign_out(email: str) -> None:
     """Sign an account out everywhere (a lost phone, a leaked token): every API token is
     revoked and every page session ended; the password stays."""
-    from matchmaker.accounts.services import find_user, sign_out_everywhere
+    from matchmaker.accounts.services import sign_out_account
 
-    with unit_of_work(get_database().sessions) as session:
-        user = find_user(session, email)
-        revoked = sign_out_everywhere(session, user)
+    with get_database().sessions() as session:
+        user, revoked = sign_out_account(session, email)
         click.echo(
             f"Signed {user.email} out everywhere ({revoked} API token(s) revoked, "
             "page sessions ended)."

@@ -16,7 +16,7 @@ from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, ve
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
 from matchmaker.catalog.validation import EMAIL, clean_organization
-from matchmaker.db import utcnow
+from matchmaker.db import transaction, utcnow
 from matchmaker.errors import Conflict, Invalid, NotFound, field_error
 from matchmaker.ranking.text import fold_key
 
@@ -70,6 +70,7 @@ def find_user(session: Session, email: str) -> User:
     return user
 
 
+@transaction
 def sign_out_everywhere(session: Session, user: User) -> int:
     """Revokes every live API token of the user and ends their page sessions (those begun
     before now no longer count); the number of tokens revoked."""
@@ -88,6 +89,7 @@ def sign_out_everywhere(session: Session, user: User) -> int:
     return int(revoked.rowcount)  # type: ignore[attr-defined]
 
 
+@transaction
 def set_password(session: Session, user: User, password: str, *, field: str = "password") -> int:
     """A new password (a reset by an administrator, say), which signs the user out
     everywhere; the number of API tokens revoked. ``field`` names it in a refusal."""
@@ -100,6 +102,7 @@ def set_password(session: Session, user: User, password: str, *, field: str = "p
     return sign_out_everywhere(session, user)
 
 
+@transaction
 def change_password(session: Session, user: User, current: str, new: str) -> int:
     """The user's own change: the current password first; then as :func:`set_password`."""
     if not verify_password(user.password_hash, current):
@@ -115,6 +118,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> int
     return set_password(session, user, new, field="new_password")
 
 
+@transaction
 def create_staff_user(
     session: Session,
     *,
@@ -149,12 +153,27 @@ def create_or_get_agency(session: Session, name: str, province: str | None) -> O
     return existing or create_organization(session, data)
 
 
+@transaction
+def reset_password(session: Session, email: str, password: str) -> tuple[User, int]:
+    """An administrator's reset of someone's password (see :func:`set_password`)."""
+    user = find_user(session, email)
+    return user, set_password(session, user, password)
+
+
+@transaction
+def sign_out_account(session: Session, email: str) -> tuple[User, int]:
+    """Signs the account of this email out everywhere (see :func:`sign_out_everywhere`)."""
+    user = find_user(session, email)
+    return user, sign_out_everywhere(session, user)
+
+
 def invite_code(organization_id: int, secret: str) -> str:
     """A code members share so colleagues can join the organization when they register."""
     digest = hmac.new(secret.encode(), f"org:{organization_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
 
+@transaction
 def register(
     session: Session,
     *,

@@ -7,7 +7,7 @@ asking to change something they may see but not change gets Forbidden.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 
 M = TypeVar("M", Offer, Requirement)
@@ -64,25 +65,44 @@ def list_offers(
     return services.list_offers(session, filters, page)
 
 
-def create_offer(session: Session, user: User, data: Mapping[str, Any]) -> Offer:
+@transaction
+def create_offer(
+    session: Session,
+    user: User,
+    data: Mapping[str, Any],
+    *,
+    save_photos: Callable[[Offer], None] | None = None,
+) -> Offer:
+    """A producer's new offer; ``save_photos`` stores its photos once the offer is valid and
+    before it is committed (a refused photo refuses the whole)."""
     if user.role != "producer":
         raise Forbidden("offer.producers_only")
-    return services.create_offer(session, user.organization, data)
+    offer = services.create_offer(session, user.organization, data)
+    if save_photos is not None:
+        save_photos(offer)
+    return offer
 
 
+@transaction
 def update_offer(
     session: Session,
     user: User,
     offer_id: int,
     changes: Mapping[str, Any],
     expected_version: int | None,
+    *,
+    save_photos: Callable[[Offer], None] | None = None,
 ) -> Offer:
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
         raise Forbidden("offer.not_owner")
-    return services.update_offer(session, offer, changes, expected_version=expected_version)
+    offer = services.update_offer(session, offer, changes, expected_version=expected_version)
+    if save_photos is not None:
+        save_photos(offer)
+    return offer
 
 
+@transaction
 def archive_offer(
     session: Session, user: User, offer_id: int, expected_version: int | None
 ) -> Offer:
@@ -118,12 +138,14 @@ def list_requirements(
     return services.list_requirements(session, filters, page)
 
 
+@transaction
 def create_requirement(session: Session, user: User, data: Mapping[str, Any]) -> Requirement:
     if user.role != "buyer":
         raise Forbidden("requirement.buyers_only")
     return services.create_requirement(session, user.organization, data)
 
 
+@transaction
 def update_requirement(
     session: Session,
     user: User,
@@ -139,6 +161,7 @@ def update_requirement(
     )
 
 
+@transaction
 def close_requirement(
     session: Session, user: User, requirement_id: int, expected_version: int | None
 ) -> Requirement:
@@ -155,6 +178,7 @@ def read_organization(session: Session, user: User, organization_id: int) -> Org
     return org
 
 
+@transaction
 def update_organization(
     session: Session, user: User, organization_id: int, changes: Mapping[str, Any]
 ) -> Organization:

@@ -287,6 +287,20 @@ def get_requirement(session: Session, requirement_id: int) -> Requirement:
     return requirement
 
 
+def open_requirement_ids(session: Session, *, today: date) -> list[int]:
+    """The requirements still looking for suppliers on ``today``, by id."""
+    return list(
+        session.scalars(
+            select(Requirement.id)
+            .where(
+                Requirement.status == "open",
+                or_(Requirement.valid_until.is_(None), Requirement.valid_until >= today),
+            )
+            .order_by(Requirement.id)
+        )
+    )
+
+
 def list_requirements(
     session: Session, filters: RequirementFilters, page: PageRequest
 ) -> Page[Requirement]:

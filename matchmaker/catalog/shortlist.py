@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker.accounts.models import User
 from matchmaker.catalog import access
 from matchmaker.catalog.models import Offer, ShortlistEntry
-from matchmaker.errors import Forbidden, Invalid, field_error
+from matchmaker.db import transaction
+from matchmaker.errors import Forbidden, Invalid, NotFound, field_error
 
 # Enough for any comparison; a list longer than this has stopped being a shortlist.
 MAX_ENTRIES = 200
@@ -52,6 +53,7 @@ def saved_offer_ids(session: Session, user: User) -> set[int]:
     )
 
 
+@transaction
 def save(session: Session, user: User, offer_id: int, note: str | None = None) -> ShortlistEntry:
     """Saves an offer the buyer can see (again: only the note changes)."""
     organization_id = _buyer_organization_id(user)
@@ -93,6 +95,21 @@ def _entry(session: Session, organization_id: int, offer_id: int) -> ShortlistEn
     )
 
 
+@transaction
+def save_many(session: Session, user: User, offer_ids: list[int]) -> int:
+    """Saves each offer the buyer can still see (the others are passed over); how many."""
+    saved = 0
+    for offer_id in offer_ids:
+        try:
+            with session.begin_nested():
+                save(session, user, offer_id)
+        except (NotFound, Invalid):
+            continue
+        saved += 1
+    return saved
+
+
+@transaction
 def remove(session: Session, user: User, offer_id: int) -> None:
     """Removes the offer from the buyer's shortlist, if it is on it."""
     organization_id = _buyer_organization_id(user)

@@ -7,11 +7,15 @@ from sqlalchemy.orm import Session
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog import access as catalog
+from matchmaker.catalog.models import Requirement
+from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 from matchmaker.matching import service
+from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match
 
 
+@transaction
 def offers_for_requirement(
     session: Session, state: service.RankingState, user: User, requirement_id: int, limit: int
 ) -> list[service.RankedOffer]:
@@ -23,6 +27,7 @@ def offers_for_requirement(
     return service.rank_offers(session, state, requirement, limit=limit)
 
 
+@transaction
 def requirements_for_offer(
     session: Session, state: service.RankingState, user: User, offer_id: int, limit: int
 ) -> list[service.RankedRequirement]:
@@ -32,6 +37,7 @@ def requirements_for_offer(
     return service.rank_requirements(session, state, offer, limit=limit)
 
 
+@transaction
 def pools_for_requirement(
     session: Session, state: service.RankingState, user: User, requirement_id: int, limit: int
 ) -> list[service.Pool]:
@@ -50,8 +56,26 @@ def read_match(session: Session, user: User, match_id: int) -> Match:
     return match
 
 
+@transaction
+def suggestions_for_requirement(
+    session: Session,
+    state: service.RankingState,
+    user: User,
+    requirement_id: int,
+    limit: int,
+    pool_limit: int,
+) -> tuple[Requirement, list[service.RankedOffer], list[service.Pool]]:
+    """The buyer's view of a requirement: the offers ranked for it and the pools of small
+    producers; the suggestions shown are recorded, so that feedback can refer to them."""
+    requirement = catalog.read_requirement(session, user, requirement_id)
+    ranked = offers_for_requirement(session, state, user, requirement_id, limit)
+    pools = pools_for_requirement(session, state, user, requirement_id, pool_limit)
+    return requirement, ranked, pools
+
+
+@transaction
 def give_feedback(
     session: Session, user: User, match_id: int, action: str, reason: str | None
 ) -> Match:
     match = read_match(session, user, match_id)
-    return service.record_feedback(session, user, match, action, reason)
+    return record_feedback(session, user, match, action, reason)

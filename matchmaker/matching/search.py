@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker import reference
 from matchmaker.catalog.models import Offer
 from matchmaker.errors import Invalid, field_error
-from matchmaker.matching.service import RankingState
+from matchmaker.matching.state import RankingState
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import OfferRecord
 from matchmaker.ranking.text import fold, normalize

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 from matchmaker.accounts.models import User
 from matchmaker.errors import Conflict, Forbidden, Invalid
 from matchmaker.extensions import db_session, get_settings
+from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import record_feedback
 from matchmaker.notifications import get_notifier, preferences
 from matchmaker.notifications.links import BadLink, LinkClaims
 from matchmaker.notifications.messages import translator

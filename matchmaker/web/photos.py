@@ -42,13 +42,13 @@ def save_photos(root: Path, offer_id: int, uploads: Iterable[FileStorage]) -> li
         data = upload.stream.read()
         extension = _kind(data[:12])
         if extension is None:
-            raise Invalid("Not an image.", errors=[field_error("photos", "must be an image")])
+            raise Invalid("photo.invalid", errors=[field_error("photos", "photo.not_image")])
         contents.append((data, extension))
     existing = list_photos(root, offer_id)
     if len(existing) + len(contents) > MAX_PHOTOS:
         raise Invalid(
-            "Too many photos.",
-            errors=[field_error("photos", f"at most {MAX_PHOTOS} photos per product")],
+            "photo.invalid",
+            errors=[field_error("photos", "photo.too_many", count=MAX_PHOTOS)],
         )
     path = folder(root, offer_id)
     path.mkdir(parents=True, exist_ok=True)
