@@ -62,7 +62,7 @@ def demo_load(seed: int, if_empty: bool) -> None:
     """Load reproducible demo producers, buyers, offers, requirements and users."""
     from matchmaker.catalog.demo import DEMO_PASSWORD, load_demo
 
-    with unit_of_work(get_database().sessions) as session:
+    with get_database().sessions() as session:
         report = load_demo(session, seed=seed, if_empty=if_empty)
     if report is None:
         click.echo("Demo data already present; nothing loaded.")
