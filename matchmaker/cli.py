@@ -9,13 +9,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from matchmaker.cli_context import load_app, with_appcontext
+from matchmaker.cli_context import explain, load_app, with_appcontext
 from matchmaker.jobs.commands import COMMANDS as WORKER_COMMANDS
 from matchmaker.ranking.cli import make_ranking_cli
+
+if TYPE_CHECKING:
+    from matchmaker.catalog.importer import ImportReport
 
 
 @click.group("db", help="Database schema.")
@@ -60,10 +63,9 @@ def demo_group() -> None:
 def demo_load(seed: int, if_empty: bool) -> None:
     """Load reproducible demo producers, buyers, offers, requirements and users."""
     from matchmaker.catalog.demo import DEMO_PASSWORD, load_demo
-    from matchmaker.db import unit_of_work
     from matchmaker.extensions import get_database
 
-    with unit_of_work(get_database().sessions) as session:
+    with get_database().sessions() as session:
         report = load_demo(session, seed=seed, if_empty=if_empty)
     if report is None:
         click.echo("Demo data already present; nothing loaded.")
@@ -104,11 +106,10 @@ def users_create(
 ) -> None:
     """Create an officer or admin account (these never self-register)."""
     from matchmaker.accounts.services import create_staff_user
-    from matchmaker.db import unit_of_work
     from matchmaker.extensions import get_database
 
     password = _new_password(password)
-    with unit_of_work(get_database().sessions) as session:
+    with get_database().sessions() as session:
         user = create_staff_user(
             session,
             role=role,
@@ -136,14 +137,12 @@ def _new_password(password: str | None) -> str:
 def users_set_password(email: str, password: str | None) -> None:
     """Give any account a new password (a user who forgot theirs); it signs them out
     everywhere."""
-    from matchmaker.accounts.services import find_user, set_password
-    from matchmaker.db import unit_of_work
+    from matchmaker.accounts.services import reset_password
     from matchmaker.extensions import get_database
 
     new = _new_password(password)
-    with unit_of_work(get_database().sessions) as session:
-        user = find_user(session, email)
-        revoked = set_password(session, user, new)
+    with get_database().sessions() as session:
+        user, revoked = reset_password(session, email, new)
         click.echo(
             f"New password for {user.email}; signed out everywhere "
             f"({revoked} API token(s) revoked, page sessions ended)."
@@ -156,13 +155,11 @@ def users_set_password(email: str, password: str | None) -> None:
 def users_sign_out(email: str) -> None:
     """Sign an account out everywhere (a lost phone, a leaked token): every API token is
     revoked and every page session ended; the password stays."""
-    from matchmaker.accounts.services import find_user, sign_out_everywhere
-    from matchmaker.db import unit_of_work
+    from matchmaker.accounts.services import sign_out_account
     from matchmaker.extensions import get_database
 
-    with unit_of_work(get_database().sessions) as session:
-        user = find_user(session, email)
-        revoked = sign_out_everywhere(session, user)
+    with get_database().sessions() as session:
+        user, revoked = sign_out_account(session, email)
         click.echo(
             f"Signed {user.email} out everywhere ({revoked} API token(s) revoked, "
             "page sessions ended)."
@@ -228,10 +225,41 @@ def import_offers_command(
                 progress=progress,
             )
     except UnreadableFile as exc:
-        raise click.ClickException(f"Nothing was imported: {exc}") from None
-    click.echo(report.render())
+        raise click.ClickException(f"Nothing was imported: {explain(exc)}") from None
+    click.echo(render_report(report))
     if report.rejected:
         sys.exit(1)
+
+
+def render_report(report: ImportReport) -> str:
+    """An import's report as the command line prints it (in English)."""
+    from flask_babel import force_locale
+
+    from matchmaker.i18n import say_located
+
+    lines = [
+        f"Import of {report.file}" + (" (dry run: nothing stored)" if report.dry_run else ""),
+        f"  rows read:         {report.rows}",
+        f"  imported (new):    {report.created}",
+        f"  updated:           {report.updated}",
+        f"  unchanged:         {report.unchanged}",
+        f"  rejected:          {len(report.rejected)}",
+        f"  new producers:     {report.producers_created}",
+    ]
+    if report.encoding:
+        lines.insert(1, f"  encoding:          {report.encoding}")
+    with force_locale("en"):
+        for title, problems in (("Rejected rows", report.rejected),
+                                ("Skipped rows", report.skipped),
+                                ("Warnings", report.warnings)):  # fmt: skip
+            if problems:
+                lines.append(f"{title}:")
+                lines += [
+                    f"  row {p.row}: {say_located(p.problems)}"
+                    + (f"  [{p.product}]" if p.product else "")
+                    for p in problems
+                ]
+    return "\n".join(lines)
 
 
 @click.command("serve")

@@ -24,9 +24,6 @@ class FieldProblem:
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "code": self.code, "params": dict(self.params)}
 
-    def __getitem__(self, key: str) -> Any:  # TRANSITION: callers still reading dict entries
-        return {"field": self.field, "message": self.code, "code": self.code, **self.params}[key]
-
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -41,10 +38,6 @@ class DomainError(Exception):
         self.code = code
         self.params = params
         self.errors: list[FieldProblem] = list(errors or [])
-
-    @property
-    def detail(self) -> str:  # TRANSITION: callers still reading prose
-        return self.code
 
     def __str__(self) -> str:
         extra = ", ".join(f"{k}={v!r}" for k, v in self.params.items())

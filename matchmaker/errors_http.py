@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.errors import DomainError, StaleVersion, Unauthorized
 from matchmaker.i18n import say, say_error
+from matchmaker.inputs import invalid
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -23,19 +24,13 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
 
 
 def validation_problem(error: ValidationError) -> Response:
-    """A 422 naming each offending field, from pydantic's validation error."""
+    """A 422 naming each offending field with its code, from pydantic's validation error."""
+    refusal = invalid(error)
     errors = [
-        {
-            "field": ".".join(str(part) for part in item["loc"]) or "body",
-            "message": item["msg"],
-            "type": item["type"],
-        }
-        for item in error.errors(include_url=False, include_context=False, include_input=False)
+        {"field": e.field, "code": e.code, "message": say(e.code, e.params), **e.params}
+        for e in refusal.errors
     ]
-    fields = ", ".join(e["field"] for e in errors)
-    return problem(
-        422, "Invalid input", f"The request has invalid fields: {fields}.", errors=errors
-    )
+    return problem(422, "Invalid input", say_error(refusal), code=refusal.code, errors=errors)
 
 
 def _wants_problem() -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.accounts.throttle import LoginThrottle
 from matchmaker.db import begin_writing, make_engine, make_session_factory
-from matchmaker.matching.service import RankingState
+from matchmaker.matching.state import RankingState
 from matchmaker.notifications import Notifier, make_notifier
 from matchmaker.settings import Settings
 

@@ -68,6 +68,10 @@ _REFERENCE_PARAMS = ("province", "category", "unit", "certification")
 def _param(name: str, value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
+    if isinstance(value, int) and (name == "row" or name.endswith("_id")):
+        return str(value)  # a number that names a thing, not an amount: no grouping
+    if isinstance(value, str) and name.endswith(("column", "columns")):
+        return say(f"import.column.{value}")  # a spreadsheet column, by its field
     if isinstance(value, int | float):
         return str(format_decimal(value))
     if isinstance(value, datetime):
@@ -96,6 +100,15 @@ def say(code: str, params: Mapping[str, Any] | None = None) -> str:
 
 def say_error(error: DomainError) -> str:
     return say(error.code, error.params)
+
+
+def say_located(problems: Iterable[FieldProblem], prefix: str = "import.column.") -> str:
+    """Problems that each name where they are (a spreadsheet's column, by its field) as one
+    line: "Stars: 6 is not 3, 4 or 5 stars; Province: …". Problems of the whole are unnamed."""
+    return "; ".join(
+        (f"{say(prefix + item.field)}: " if item.field else "") + say(item.code, item.params)
+        for item in problems
+    )
 
 
 def say_fields(errors: Iterable[FieldProblem]) -> dict[str, str]:

@@ -7,10 +7,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from celery import chord, shared_task
-from sqlalchemy import or_, select
 
 from matchmaker import outbox
-from matchmaker.catalog.models import Requirement
+from matchmaker.catalog.services import open_requirement_ids
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_notifier, get_ranking, get_settings
 from matchmaker.notifications import (
@@ -78,18 +77,8 @@ def match_accepted(match_id: int, accepted_by_id: int) -> int:
 @shared_task(name="matching.rematch_all")
 def rematch_all() -> int:
     """The nightly full re-match, split in chunks that run on any worker in parallel."""
-    today = _today()
-    with unit_of_work(get_database().sessions) as session:
-        ids = list(
-            session.scalars(
-                select(Requirement.id)
-                .where(
-                    Requirement.status == "open",
-                    or_(Requirement.valid_until.is_(None), Requirement.valid_until >= today),
-                )
-                .order_by(Requirement.id)
-            )
-        )
+    with get_database().sessions() as session:
+        ids = open_requirement_ids(session, today=_today())
     size = get_settings().worker.rematch_chunk_size
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     if chunks:

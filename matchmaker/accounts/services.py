@@ -16,7 +16,7 @@ from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, ve
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
 from matchmaker.catalog.validation import EMAIL, clean_organization
-from matchmaker.db import utcnow
+from matchmaker.db import transaction, utcnow
 from matchmaker.errors import Conflict, Invalid, NotFound, field_error
 from matchmaker.ranking.text import fold_key
 
@@ -33,20 +33,20 @@ def create_user(
     errors = []
     email = normalize_email(email)
     if not EMAIL.match(email):
-        errors.append(field_error("email", "must be an email address"))
+        errors.append(field_error("email", "field.email"))
     if not name.strip():
-        errors.append(field_error("name", "is required"))
+        errors.append(field_error("name", "field.required"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(field_error("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+        errors.append(field_error("password", "field.min_length", min=MIN_PASSWORD_LENGTH))
     allowed_role = ROLE_FOR_KIND[organization.kind]
     if role not in (allowed_role, "admin"):
         errors.append(
-            field_error("role", f"a {organization.kind} organization's users are {allowed_role}s")
+            field_error("role", "account.role_for_kind", kind=organization.kind, role=allowed_role)
         )
     if errors:
-        raise Invalid("The account has invalid fields.", errors=errors)
+        raise Invalid("account.invalid", errors=errors)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"An account with the email {email} already exists.")
+        raise Conflict("account.email_taken", email=email)
     user = User(
         organization_id=organization.id,
         email=email,
@@ -66,10 +66,11 @@ def user_by_email(session: Session, email: str) -> User | None:
 def find_user(session: Session, email: str) -> User:
     user = user_by_email(session, email)
     if user is None:
-        raise NotFound(f"No account has the email {normalize_email(email)}.")
+        raise NotFound("account.not_found", email=normalize_email(email))
     return user
 
 
+@transaction
 def sign_out_everywhere(session: Session, user: User) -> int:
     """Revokes every live API token of the user and ends their page sessions (those begun
     before now no longer count); the number of tokens revoked."""
@@ -88,33 +89,36 @@ def sign_out_everywhere(session: Session, user: User) -> int:
     return int(revoked.rowcount)  # type: ignore[attr-defined]
 
 
+@transaction
 def set_password(session: Session, user: User, password: str, *, field: str = "password") -> int:
     """A new password (a reset by an administrator, say), which signs the user out
     everywhere; the number of API tokens revoked. ``field`` names it in a refusal."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            "The password is too short.",
-            errors=[field_error(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")],
+            "account.password_too_short",
+            errors=[field_error(field, "field.min_length", min=MIN_PASSWORD_LENGTH)],
         )
     user.password_hash = hash_password(password)
     return sign_out_everywhere(session, user)
 
 
+@transaction
 def change_password(session: Session, user: User, current: str, new: str) -> int:
     """The user's own change: the current password first; then as :func:`set_password`."""
     if not verify_password(user.password_hash, current):
         raise Invalid(
-            "The current password is wrong.",
-            errors=[field_error("current_password", "is wrong")],
+            "account.wrong_password",
+            errors=[field_error("current_password", "account.wrong_password")],
         )
     if new == current:
         raise Invalid(
-            "The new password is the same as the current one.",
-            errors=[field_error("new_password", "is the current password")],
+            "account.same_password",
+            errors=[field_error("new_password", "account.same_password")],
         )
     return set_password(session, user, new, field="new_password")
 
 
+@transaction
 def create_staff_user(
     session: Session,
     *,
@@ -127,7 +131,7 @@ def create_staff_user(
 ) -> User:
     """An officer or admin, in an agency organization (found by name and province, or made)."""
     if role not in ("officer", "admin"):
-        raise Invalid("Only officer and admin accounts are made here.")
+        raise Invalid("account.staff_roles_only")
     agency = create_or_get_agency(session, agency_name, province)
     return create_user(session, agency, email=email, name=name, password=password, role=role)
 
@@ -149,12 +153,27 @@ def create_or_get_agency(session: Session, name: str, province: str | None) -> O
     return existing or create_organization(session, data)
 
 
+@transaction
+def reset_password(session: Session, email: str, password: str) -> tuple[User, int]:
+    """An administrator's reset of someone's password (see :func:`set_password`)."""
+    user = find_user(session, email)
+    return user, set_password(session, user, password)
+
+
+@transaction
+def sign_out_account(session: Session, email: str) -> tuple[User, int]:
+    """Signs the account of this email out everywhere (see :func:`sign_out_everywhere`)."""
+    user = find_user(session, email)
+    return user, sign_out_everywhere(session, user)
+
+
 def invite_code(organization_id: int, secret: str) -> str:
     """A code members share so colleagues can join the organization when they register."""
     digest = hmac.new(secret.encode(), f"org:{organization_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
 
+@transaction
 def register(
     session: Session,
     *,
@@ -168,23 +187,23 @@ def register(
     """Self-registration of a producer or buyer, creating their organization or joining one."""
     if role not in ("producer", "buyer"):
         raise Invalid(
-            "Only producers and buyers register themselves; officer and admin accounts are "
-            "made by an administrator.",
-            errors=[field_error("role", "must be producer or buyer")],
+            "account.self_registration_roles",
+            errors=[field_error("role", "field.choice", allowed=["producer", "buyer"])],
         )
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""
         if org is None or not hmac.compare_digest(code, invite_code(org.id, secret)):
             raise Invalid(
-                "To join an existing organization, give its id and the invite code a member "
-                "can see on the organization's page.",
-                errors=[field_error("organization.invite_code", "does not match")],
+                "account.invite_code_mismatch",
+                errors=[field_error("organization.invite_code", "account.invite_code_mismatch")],
             )
         if org.kind != role:
             raise Invalid(
-                f"A {role} cannot join a {org.kind} organization.",
-                errors=[field_error("role", f"must be {org.kind} to join this organization")],
+                "account.join_wrong_kind",
+                role=role,
+                kind=org.kind,
+                errors=[field_error("role", "account.join_wrong_kind", role=role, kind=org.kind)],
             )
     else:
         data = {k: v for k, v in organization.items() if k != "kind"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from functools import cached_property
+from typing import Any
 
 from limits import parse
 from limits.storage import storage_from_string
@@ -17,8 +18,8 @@ class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail)
+    def __init__(self, code: str, /, *, retry_after: int, **params: Any) -> None:
+        super().__init__(code, retry_after=retry_after, **params)
         self.retry_after = retry_after  # seconds until an attempt is allowed again
 
 
@@ -39,7 +40,4 @@ class LoginThrottle:
             if not self._limiter.hit(self.limit, "login", key):
                 reset_at, _ = self._limiter.get_window_stats(self.limit, "login", key)
                 wait = max(1, math.ceil(reset_at - time.time()))
-                raise TooManyRequests(
-                    f"Too many sign-in attempts ({self.limit}); try again in {wait} s.",
-                    retry_after=wait,
-                )
+                raise TooManyRequests("account.too_many_attempts", retry_after=wait)

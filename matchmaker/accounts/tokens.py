@@ -6,14 +6,15 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.passwords import hash_password, needs_rehash, verify_password
-from matchmaker.accounts.services import user_by_email
-from matchmaker.db import utcnow
+from matchmaker.accounts.services import change_password, register, user_by_email
+from matchmaker.db import transaction, utcnow
 from matchmaker.errors import Unauthorized
 
 TOKEN_PREFIX = "mm_"
@@ -30,13 +31,14 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+@transaction
 def authenticate(session: Session, email: str, password: str) -> User:
     user = user_by_email(session, email)
     if user is None:
         verify_password(_unknown_user_hash(), password)
-        raise Unauthorized("The email or password is wrong.")
+        raise Unauthorized("account.bad_credentials")
     if not verify_password(user.password_hash, password) or not user.is_active:
-        raise Unauthorized("The email or password is wrong.")
+        raise Unauthorized("account.bad_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -74,9 +76,37 @@ def user_for_token(session: Session, raw: str, *, now: datetime | None = None) -
     return token.user
 
 
+@transaction
 def revoke_token(session: Session, raw: str) -> bool:
     token = session.scalars(select(ApiToken).where(ApiToken.digest == _digest(raw))).first()
     if token is None or token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
     return True
+
+
+@transaction
+def sign_in_for_token(
+    session: Session, email: str, password: str, *, ttl: timedelta
+) -> tuple[str, ApiToken]:
+    """An email and password exchanged for a bearer token."""
+    return issue_token(session, authenticate(session, email, password), ttl=ttl)
+
+
+@transaction
+def register_for_token(
+    session: Session, *, ttl: timedelta, **registration: Any
+) -> tuple[User, str, ApiToken]:
+    """Self-registration (:func:`~matchmaker.accounts.services.register`) that signs in."""
+    user = register(session, **registration)
+    raw, token = issue_token(session, user, ttl=ttl)
+    return user, raw, token
+
+
+@transaction
+def change_password_for_token(
+    session: Session, user: User, current: str, new: str, *, ttl: timedelta
+) -> tuple[str, ApiToken]:
+    """The user's own change of password, which ends every token; a new one for this device."""
+    change_password(session, user, current, new)
+    return issue_token(session, user, ttl=ttl)

@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, commit, json
+from matchmaker.api.common import Responses, json
 from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
 from matchmaker.extensions import db_session, get_settings, login_throttle
@@ -31,9 +31,9 @@ def build() -> APIBlueprint:
         """Register a producer or buyer with a new organization (or join one with its invite
         code). Officer and admin accounts are made with the command line."""
         login_throttle().hit(f"ip:{request.remote_addr}")
-        session = db_session()
-        user = accounts.register(
-            session,
+        user, raw, token = tokens.register_for_token(
+            db_session(),
+            ttl=_ttl(),
             email=body.email,
             password=body.password,
             name=body.name,
@@ -41,8 +41,6 @@ def build() -> APIBlueprint:
             organization=body.organization.model_dump(exclude_unset=True),
             secret=get_settings().secret_key,
         )
-        raw, token = tokens.issue_token(session, user, ttl=_ttl())
-        commit()
         code = accounts.invite_code(user.organization_id, get_settings().secret_key)
         return json(
             s.RegistrationOut(
@@ -58,10 +56,7 @@ def build() -> APIBlueprint:
     def issue_token(body: s.TokenRequest) -> Response:
         """Exchange an email and password for a bearer token."""
         login_throttle().hit(f"ip:{request.remote_addr}", f"email:{body.email.strip().lower()}")
-        session = db_session()
-        user = tokens.authenticate(session, body.email, body.password)
-        raw, token = tokens.issue_token(session, user, ttl=_ttl())
-        commit()
+        raw, token = tokens.sign_in_for_token(db_session(), body.email, body.password, ttl=_ttl())
         return json(s.TokenOut(token=raw, expires_at=token.expires_at))
 
     @api.delete("/token", security=BEARER, responses={204: None, 401: s.Problem})
@@ -69,7 +64,6 @@ def build() -> APIBlueprint:
         """Revoke the token this request carries (sign out)."""
         current_user()
         tokens.revoke_token(db_session(), bearer_token() or "")
-        commit()
         return Response(status=204)
 
     @api.post("/password", security=BEARER, responses={200: s.TokenOut, **ERRORS})
@@ -79,10 +73,9 @@ def build() -> APIBlueprint:
         token. Attempts count toward the sign-in limit."""
         user = current_user()
         login_throttle().hit(f"email:{user.email}")
-        session = db_session()
-        accounts.change_password(session, user, body.current_password, body.new_password)
-        raw, token = tokens.issue_token(session, user, ttl=_ttl())
-        commit()
+        raw, token = tokens.change_password_for_token(
+            db_session(), user, body.current_password, body.new_password, ttl=_ttl()
+        )
         return json(s.TokenOut(token=raw, expires_at=token.expires_at))
 
     @api.get("/me", security=BEARER, responses={200: s.UserOut, 401: s.Problem})

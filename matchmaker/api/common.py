@@ -38,7 +38,7 @@ def expected_version(header: str | None, body_version: int | None = None) -> int
         return body_version
     match = _ETAG.match(header.strip())
     if match is None:
-        raise PreconditionFailed(f'If-Match must be an ETag this API gave out, like "v3": {header}')
+        raise PreconditionFailed("record.bad_if_match", header=header)
     return int(match.group(1))
 
 
@@ -55,7 +55,11 @@ def province_code(value: str | None, field: str = "province") -> str | None:
         return None
     match = reference.resolve_province(value)
     if match is None:
-        raise Invalid(f"Unknown province {value!r}.", errors=[field_error(field, "unknown")])
+        raise Invalid(
+            "request.invalid",
+            fields=[field],
+            errors=[field_error(field, "field.province", value=value)],
+        )
     return match.province.code
 
 

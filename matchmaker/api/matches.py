@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, commit, json
+from matchmaker.api.common import Responses, json
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import match_out
 from matchmaker.extensions import db_session
@@ -32,7 +32,6 @@ def build() -> APIBlueprint:
         match = access.give_feedback(
             db_session(), current_user(), path.match_id, body.action, body.reason
         )
-        commit()
         return json(match_out(match))
 
     return api

@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, commit, expected_version, json, province_code
+from matchmaker.api.common import Responses, changes, expected_version, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_out, requirement_match
 from matchmaker.catalog import access
@@ -54,7 +54,6 @@ def build() -> APIBlueprint:
         """Post a product (producers). Only title, category and unit are required; the
         province defaults to the producer's."""
         offer = access.create_offer(db_session(), current_user(), changes(body))
-        commit()
         return json(offer_out(offer), 201, version=offer.version)
 
     @api.get("/<int:offer_id>", responses={200: s.OfferOut, **ERRORS})
@@ -76,7 +75,6 @@ def build() -> APIBlueprint:
             changes(body, exclude={"version"}),
             expected_version(header.if_match, body.version),
         )
-        commit()
         return json(offer_out(offer), version=offer.version)
 
     @api.delete("/<int:offer_id>", responses={200: s.OfferOut, 412: s.Problem, **ERRORS})
@@ -85,7 +83,6 @@ def build() -> APIBlueprint:
         offer = access.archive_offer(
             db_session(), current_user(), path.offer_id, expected_version(header.if_match)
         )
-        commit()
         return json(offer_out(offer), version=offer.version)
 
     @api.get("/<int:offer_id>/matches", responses={200: s.RequirementMatchList, **ERRORS})
@@ -94,7 +91,6 @@ def build() -> APIBlueprint:
         ranked = matching.requirements_for_offer(
             db_session(), get_ranking(), current_user(), path.offer_id, query.limit
         )
-        commit()
         return json(s.RequirementMatchList([requirement_match(r) for r in ranked]))
 
     return api

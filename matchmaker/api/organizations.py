@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import invite_code
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, commit, json, province_code
+from matchmaker.api.common import Responses, changes, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import organization_out
 from matchmaker.catalog import access
@@ -68,7 +68,6 @@ def build() -> APIBlueprint:
         """Change your organization's profile."""
         user = current_user()
         org = access.update_organization(db_session(), user, path.organization_id, changes(body))
-        commit()
         return json(_out(org, user))
 
     return api

@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, commit, expected_version, json, province_code
+from matchmaker.api.common import Responses, changes, expected_version, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_match, pool_out, requirement_out
 from matchmaker.catalog import access
@@ -58,7 +58,6 @@ def build() -> APIBlueprint:
         """Post a need (buyers). Only the title is required; every other field narrows the
         matches."""
         requirement = access.create_requirement(db_session(), current_user(), changes(body))
-        commit()
         return json(requirement_out(requirement), 201, version=requirement.version)
 
     @api.get("/<int:requirement_id>", responses={200: s.RequirementOut, **ERRORS})
@@ -82,7 +81,6 @@ def build() -> APIBlueprint:
             changes(body, exclude={"version"}),
             expected_version(header.if_match, body.version),
         )
-        commit()
         return json(requirement_out(requirement), version=requirement.version)
 
     @api.delete(
@@ -93,7 +91,6 @@ def build() -> APIBlueprint:
         requirement = access.close_requirement(
             db_session(), current_user(), path.requirement_id, expected_version(header.if_match)
         )
-        commit()
         return json(requirement_out(requirement), version=requirement.version)
 
     @api.get("/<int:requirement_id>/matches", responses={200: s.OfferMatchList, **ERRORS})
@@ -104,7 +101,6 @@ def build() -> APIBlueprint:
         ranked = matching.offers_for_requirement(
             db_session(), get_ranking(), current_user(), path.requirement_id, query.limit
         )
-        commit()
         return json(s.OfferMatchList([offer_match(r) for r in ranked]))
 
     @api.get("/<int:requirement_id>/pools", responses={200: s.PoolList, **ERRORS})

@@ -21,10 +21,7 @@ TAG = Tag(name="search", description="Supplier search")
 
 def _known(field: str, value: str | None, codes: list[str]) -> str | None:
     if value is not None and value not in codes:
-        raise Invalid(
-            f"Unknown {field} {value!r}.",
-            errors=[field_error(field, "unknown code", allowed=codes)],
-        )
+        raise Invalid("search.invalid", errors=[field_error(field, "field.choice", allowed=codes)])
     return value
 
 

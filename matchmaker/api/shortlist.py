@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, commit, json
+from matchmaker.api.common import Responses, json
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import shortlist_entry_out
 from matchmaker.catalog import shortlist
@@ -33,14 +33,12 @@ def build() -> APIBlueprint:
     def save_to_shortlist(path: s.OfferPath, body: s.ShortlistNote) -> Response:
         """Save an offer to the shortlist, or change its note; saving twice keeps one entry."""
         entry = shortlist.save(db_session(), current_user(), path.offer_id, body.note)
-        commit()
         return json(shortlist_entry_out(entry))
 
     @api.delete("/<int:offer_id>", responses={204: None, **ERRORS})
     def remove_from_shortlist(path: s.OfferPath) -> Response:
         """Remove an offer from the shortlist (204 whether or not it was on it)."""
         shortlist.remove(db_session(), current_user(), path.offer_id)
-        commit()
         return Response(status=204)
 
     return api

@@ -7,7 +7,7 @@ asking to change something they may see but not change gets Forbidden.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 
 M = TypeVar("M", Offer, Requirement)
@@ -44,7 +45,7 @@ def _get(session: Session, model: type[M], row_id: int) -> M | None:
 def read_offer(session: Session, user: User, offer_id: int) -> Offer:
     offer = _get(session, Offer, offer_id)
     if offer is None or not can.can_read_offer(user, offer):
-        raise NotFound(f"Offer {offer_id} does not exist.")
+        raise NotFound("offer.not_found", offer_id=offer_id)
     return offer
 
 
@@ -64,38 +65,57 @@ def list_offers(
     return services.list_offers(session, filters, page)
 
 
-def create_offer(session: Session, user: User, data: Mapping[str, Any]) -> Offer:
+@transaction
+def create_offer(
+    session: Session,
+    user: User,
+    data: Mapping[str, Any],
+    *,
+    save_photos: Callable[[Offer], None] | None = None,
+) -> Offer:
+    """A producer's new offer; ``save_photos`` stores its photos once the offer is valid and
+    before it is committed (a refused photo refuses the whole)."""
     if user.role != "producer":
-        raise Forbidden("Only producers post offers.")
-    return services.create_offer(session, user.organization, data)
+        raise Forbidden("offer.producers_only")
+    offer = services.create_offer(session, user.organization, data)
+    if save_photos is not None:
+        save_photos(offer)
+    return offer
 
 
+@transaction
 def update_offer(
     session: Session,
     user: User,
     offer_id: int,
     changes: Mapping[str, Any],
     expected_version: int | None,
+    *,
+    save_photos: Callable[[Offer], None] | None = None,
 ) -> Offer:
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
-        raise Forbidden("Only the producer that owns this offer can change it.")
-    return services.update_offer(session, offer, changes, expected_version=expected_version)
+        raise Forbidden("offer.not_owner")
+    offer = services.update_offer(session, offer, changes, expected_version=expected_version)
+    if save_photos is not None:
+        save_photos(offer)
+    return offer
 
 
+@transaction
 def archive_offer(
     session: Session, user: User, offer_id: int, expected_version: int | None
 ) -> Offer:
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
-        raise Forbidden("Only the producer that owns this offer can archive it.")
+        raise Forbidden("offer.not_owner")
     return services.archive_offer(session, offer, expected_version=expected_version)
 
 
 def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
     requirement = _get(session, Requirement, requirement_id)
     if requirement is None or not can.can_read_requirement(user, requirement):
-        raise NotFound(f"Requirement {requirement_id} does not exist.")
+        raise NotFound("requirement.not_found", requirement_id=requirement_id)
     return requirement
 
 
@@ -118,12 +138,14 @@ def list_requirements(
     return services.list_requirements(session, filters, page)
 
 
+@transaction
 def create_requirement(session: Session, user: User, data: Mapping[str, Any]) -> Requirement:
     if user.role != "buyer":
-        raise Forbidden("Only buyers post requirements.")
+        raise Forbidden("requirement.buyers_only")
     return services.create_requirement(session, user.organization, data)
 
 
+@transaction
 def update_requirement(
     session: Session,
     user: User,
@@ -133,34 +155,36 @@ def update_requirement(
 ) -> Requirement:
     requirement = read_requirement(session, user, requirement_id)
     if not can.can_manage_requirement(user, requirement):
-        raise Forbidden("Only the buyer that posted this requirement can change it.")
+        raise Forbidden("requirement.not_owner")
     return services.update_requirement(
         session, requirement, changes, expected_version=expected_version
     )
 
 
+@transaction
 def close_requirement(
     session: Session, user: User, requirement_id: int, expected_version: int | None
 ) -> Requirement:
     requirement = read_requirement(session, user, requirement_id)
     if not can.can_manage_requirement(user, requirement):
-        raise Forbidden("Only the buyer that posted this requirement can close it.")
+        raise Forbidden("requirement.not_owner")
     return services.close_requirement(session, requirement, expected_version=expected_version)
 
 
 def read_organization(session: Session, user: User, organization_id: int) -> Organization:
     org = session.get(Organization, organization_id)
     if org is None or not can.can_read_organization(user, org):
-        raise NotFound(f"Organization {organization_id} does not exist.")
+        raise NotFound("organization.not_found", organization_id=organization_id)
     return org
 
 
+@transaction
 def update_organization(
     session: Session, user: User, organization_id: int, changes: Mapping[str, Any]
 ) -> Organization:
     org = read_organization(session, user, organization_id)
     if not can.can_manage_organization(user, org):
-        raise Forbidden("Only the organization's own members can change it.")
+        raise Forbidden("organization.not_member")
     return services.update_organization(session, org, changes)
 
 

@@ -13,6 +13,7 @@ from matchmaker import samples
 from matchmaker.accounts.services import create_staff_user, create_user
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, create_requirement
+from matchmaker.db import transaction
 
 DEMO_PASSWORD = "ocop-demo-2025"
 DEMO_LOGINS = {
@@ -53,6 +54,7 @@ def _values(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+@transaction
 def load_demo(
     session: Session, *, seed: int = 2025, if_empty: bool = False, today: date | None = None
 ) -> DemoReport | None:

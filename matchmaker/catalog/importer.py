@@ -5,6 +5,9 @@ committed in batches, so that a bad row never stops or half-writes the good ones
 cannot be read at all raises :class:`UnreadableFile` before anything is written. Importing the
 same file twice changes nothing: producers are recognised by name (in any spelling) and
 province, offers by producer and product name.
+
+A row's problems are coded (:class:`~matchmaker.errors.FieldProblem`), each naming the column
+(its field here, e.g. ``stars``) that the edge shows in the officer's language.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, offer_values
 from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
 from matchmaker.catalog.validation import certificate_expiry, clean_offer
-from matchmaker.errors import Invalid
+from matchmaker.errors import FieldProblem, Invalid, field_error
 from matchmaker.ranking.text import fold_key
 
 __all__ = ["ImportReport", "UnreadableFile", "import_offers"]
@@ -149,12 +152,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "phone", "telephone"),
     "email": ("email", "e mail", "thu dien tu"),
 }
-HEADER_LABELS = {
-    "title": "Tên sản phẩm / Product name",
-    "producer": "Chủ thể / Producer",
-    "stars": "Hạng sao / Stars",
-    "group": "Nhóm or Phân nhóm / Product group",
-}
 REQUIRED = ("title", "producer", "stars", "group")
 # A province's list rarely says the unit of sale; these are the usual ones per group.
 DEFAULT_UNIT = {"food": "kg", "beverage": "bottle", "herbal": "box", "textile": "piece",
@@ -162,11 +159,29 @@ DEFAULT_UNIT = {"food": "kg", "beverage": "bottle", "herbal": "box", "textile": 
 _LOOKUP = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 
 
+# The column an offer's own rule (a field of the catalog) speaks of.
+OFFER_COLUMNS = {
+    "title": "title", "category": "group", "unit": "unit", "province": "province",
+    "ocop_stars": "stars", "ocop_potential_five_star": "stars",
+    "ocop_certified_on": "certified_on", "ocop_certified_until": "certified_until",
+    "ocop_decision_number": "decision", "certifications": "certifications",
+    "description": "description", "traceability_url": "traceability",
+    "unit_price_vnd": "price", "monthly_capacity": "capacity", "shelf_life_days": "shelf_life",
+}  # fmt: skip
+
+
 @dataclass
 class RowProblem:
+    """What is wrong with a row: coded problems, each naming its column (empty: the row)."""
+
     row: int
-    reason: str
+    problems: list[FieldProblem]
     product: str | None = None
+
+
+def row_problem(number: int, code: str, product: str | None = None, /, **params: Any) -> RowProblem:
+    """A problem of the whole row (no column of its own)."""
+    return RowProblem(number, [field_error("", code, **params)], product)
 
 
 @dataclass
@@ -183,35 +198,13 @@ class ImportReport:
     encoding: str | None = None
     dry_run: bool = False
 
-    def render(self) -> str:
-        lines = [
-            f"Import of {self.file}" + (" (dry run: nothing stored)" if self.dry_run else ""),
-            f"  rows read:         {self.rows}",
-            f"  imported (new):    {self.created}",
-            f"  updated:           {self.updated}",
-            f"  unchanged:         {self.unchanged}",
-            f"  rejected:          {len(self.rejected)}",
-            f"  new producers:     {self.producers_created}",
-        ]
-        if self.encoding:
-            lines.insert(1, f"  encoding:          {self.encoding}")
-        for title, problems in (("Rejected rows", self.rejected), ("Skipped rows", self.skipped),
-                                ("Warnings", self.warnings)):  # fmt: skip
-            if problems:
-                lines.append(f"{title}:")
-                lines += [
-                    f"  row {p.row}: {p.reason}" + (f"  [{p.product}]" if p.product else "")
-                    for p in problems
-                ]
-        return "\n".join(lines)
-
 
 @dataclass
 class ParsedRow:
     row: int
     producer: dict[str, Any]
     offer: dict[str, Any]
-    warnings: list[str]
+    warnings: list[FieldProblem]
 
 
 def find_header(rows: list[tuple[int, list[Cell]]]) -> tuple[int, dict[int, str]]:
@@ -252,24 +245,21 @@ def import_offers(
     table = read_table(path, sheet=sheet)
     report = ImportReport(file=path.name, encoding=table.encoding, dry_run=dry_run)
     if not any(any(c not in (None, "") for c in cells) for _, cells in table.rows):
-        raise UnreadableFile("the file has no rows")
+        raise UnreadableFile("import.no_rows")
     header_index, columns = find_header(table.rows)
     missing = [name for name in REQUIRED if name not in columns.values()
                and not (name == "group" and "subgroup" in columns.values())]  # fmt: skip
     if missing:
         raise UnreadableFile(
-            "missing required column(s): "
-            + "; ".join(HEADER_LABELS[m] for m in missing)
-            + ". Recognised columns: "
-            + (", ".join(sorted(set(columns.values()))) or "none")
+            "import.missing_column",
+            columns=missing,
+            found_columns=sorted(set(columns.values())),
         )
     fallback_province = None
     if default_province:
         match = reference.resolve_province(default_province)
         if match is None:
-            raise UnreadableFile(
-                f"unknown province {default_province!r} given for rows without one"
-            )
+            raise UnreadableFile("import.unknown_default_province", value=default_province)
         fallback_province = match.province.code
 
     body = table.rows[header_index + 1 :]
@@ -280,13 +270,13 @@ def import_offers(
     for number, cells in body:
         values = {name: cells[pos] if pos < len(cells) else None for pos, name in columns.items()}
         if all(v in (None, "") for v in values.values()):
-            report.skipped.append(RowProblem(number, "empty row"))
+            report.skipped.append(row_problem(number, "import.empty_row"))
             continue
         report.rows += 1
         try:
             row = _parse_row(number, values, fallback_province, today or date.today())
         except Invalid as exc:
-            report.rejected.append(RowProblem(number, _reason(exc), _text(values.get("title"))))
+            report.rejected.append(RowProblem(number, _problems(exc), _text(values.get("title"))))
             continue
         identity = (
             fold_key(row.producer["name"]),
@@ -295,11 +285,11 @@ def import_offers(
         )
         if identity in seen:
             report.rejected.append(
-                RowProblem(number, f"duplicate of row {seen[identity]}", row.offer["title"])
+                row_problem(number, "import.duplicate_row", row.offer["title"], row=seen[identity])
             )
             continue
         seen[identity] = number
-        report.warnings += [RowProblem(number, w, row.offer["title"]) for w in row.warnings]
+        report.warnings += [RowProblem(number, [w], row.offer["title"]) for w in row.warnings]
         parsed.append(row)
 
     _write(sessions, parsed, report, dry_run=dry_run, progress=progress)
@@ -307,10 +297,11 @@ def import_offers(
     return report
 
 
-def _reason(exc: Invalid) -> str:
+def _problems(exc: Invalid) -> list[FieldProblem]:
+    """A refused row's problems, each naming the column of the field it speaks of."""
     if not exc.errors:
-        return exc.detail
-    return "; ".join(f"{e['field']} {e['message']}" for e in exc.errors)
+        return [field_error("", exc.code, **exc.params)]
+    return [FieldProblem(OFFER_COLUMNS.get(e.field, e.field), e.code, e.params) for e in exc.errors]
 
 
 def _write(
@@ -330,7 +321,7 @@ def _write(
                     _upsert(session, row, producers, offers, report)
             except Invalid as exc:
                 producers.forget_new()
-                report.rejected.append(RowProblem(row.row, _reason(exc), row.offer.get("title")))
+                report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
             if done % BATCH_SIZE == 0:
                 _finish_batch(session, dry_run)
                 producers.keep_new()
@@ -427,36 +418,39 @@ def _upsert(
 def _parse_row(
     number: int, values: dict[str, Cell], fallback_province: str | None, today: date
 ) -> ParsedRow:
-    errors: list[dict[str, Any]] = []
-    warnings: list[str] = []
+    errors: list[FieldProblem] = []
+    warnings: list[FieldProblem] = []
 
-    def fail(column: str, message: str) -> None:
-        errors.append({"field": column, "message": message})
+    def fail(column: str, code: str, **params: Any) -> None:
+        errors.append(field_error(column, code, **params))
 
     title = _text(values.get("title"))
     producer_name = _text(values.get("producer"))
     if not title:
-        fail("Tên sản phẩm", "is empty")
+        fail("title", "import.cell_empty")
     if not producer_name:
-        fail("Chủ thể", "is empty")
+        fail("producer", "import.cell_empty")
 
     stars, potential = _parse_stars(values.get("stars"))
     if stars is None and values.get("stars") not in (None, ""):
-        fail("Hạng sao", f"{values['stars']!r} is not 3, 4 or 5 stars")
+        fail("stars", "import.bad_stars", value=str(values["stars"]))
     elif stars is None:
-        fail("Hạng sao", "is empty")
+        fail("stars", "import.cell_empty")
 
     category = _parse_category(values.get("subgroup"), values.get("group"))
     if category is None:
         shown = values.get("subgroup") or values.get("group")
-        fail("Nhóm", f"unknown product group {shown!r}" if shown else "is empty")
+        if shown:
+            fail("group", "import.unknown_group", value=str(shown))
+        else:
+            fail("group", "import.cell_empty")
 
     province = None
     province_text = _text(values.get("province"))
     if province_text:
         match = reference.resolve_province(province_text)
         if match is None:
-            fail("Tỉnh", f"unknown province {province_text!r}")
+            fail("province", "import.unknown_province", value=province_text)
         else:
             province = match.province.code
     else:
@@ -464,21 +458,21 @@ def _parse_row(
         if province is None:
             province = fallback_province
         if province is None:
-            fail("Tỉnh", "no province in the row or its address (give --province for the file)")
+            fail("province", "import.no_province")
 
     dates: dict[str, date | None] = {}
-    for key, label in (("certified_on", "Ngày cấp"), ("certified_until", "Ngày hết hạn")):
+    for key in ("certified_on", "certified_until"):
         raw = values.get(key)
         parsed = _parse_date(raw)
         if parsed is None and raw not in (None, ""):
-            fail(label, f"{raw!r} is not a date (expected dd/mm/yyyy)")
+            fail(key, "import.bad_date", value=str(raw))
         dates[key] = parsed
 
     unit = None
     if values.get("unit") not in (None, ""):
         found = reference.resolve_unit(str(values["unit"]))
         if found is None:
-            fail("Đơn vị tính", f"unknown unit {values['unit']!r}")
+            fail("unit", "import.unknown_unit", value=str(values["unit"]))
         else:
             unit = found.code
     if unit is None and category is not None:
@@ -489,20 +483,23 @@ def _parse_row(
         if part.strip():
             found_cert = reference.resolve_certification(part)
             if found_cert is None:
-                warnings.append(f"certification {part.strip()!r} not recognised; left out")
+                unknown = field_error(
+                    "certifications", "import.unknown_certification", value=part.strip()
+                )
+                warnings.append(unknown)
             else:
                 certifications.append(found_cert.code)
 
     numbers: dict[str, float | None] = {}
-    for key, label in (("price", "Giá"), ("capacity", "Sản lượng"), ("shelf_life", "Hạn sử dụng")):
+    for key in ("price", "capacity", "shelf_life"):
         raw = values.get(key)
         parsed_number = _parse_number(raw)
         if parsed_number is None and raw not in (None, ""):
-            fail(label, f"{raw!r} is not a number")
+            fail(key, "import.bad_number", value=str(raw))
         numbers[key] = parsed_number
 
     if errors:
-        raise Invalid("The row has invalid cells.", errors=errors)
+        raise Invalid("import.bad_row", errors=errors)
     assert title and producer_name and category and province and unit  # guarded by errors above
 
     offer: dict[str, Any] = {
@@ -531,9 +528,7 @@ def _parse_row(
         offer["ocop_certified_until"] = certificate_expiry(offer)
     expiry = offer.get("ocop_certified_until")
     if expiry and expiry < today:
-        warnings.append(
-            f"OCOP certificate expired on {expiry:%d/%m/%Y}; imported, but it will not count"
-        )
+        warnings.append(field_error("certified_until", "import.certificate_expired", day=expiry))
     clean_offer(offer)  # raises Invalid with the domain's own rules (dates, stars, codes)
     producer = {
         "name": producer_name,

@@ -82,9 +82,9 @@ def update_organization(
 ) -> Organization:
     values = clean_organization(changes, partial=True)
     if "kind" in values and values["kind"] != organization.kind:
-        raise Invalid("An organization's kind cannot change.", errors=[
-            field_error("kind", "cannot change once the organization exists")
-        ])  # fmt: skip
+        raise Invalid(
+            "organization.invalid", errors=[field_error("kind", "organization.kind_fixed")]
+        )
     for name, value in values.items():
         setattr(organization, name, value)
     if "name" in values:
@@ -96,7 +96,7 @@ def update_organization(
 def get_organization(session: Session, organization_id: int) -> Organization:
     org = session.get(Organization, organization_id)
     if org is None:
-        raise NotFound(f"Organization {organization_id} does not exist.")
+        raise NotFound("organization.not_found", organization_id=organization_id)
     return org
 
 
@@ -113,22 +113,22 @@ def find_producer(session: Session, name: str, province: str | None) -> Organiza
 # --- offers ---------------------------------------------------------------------------------
 
 
-def _require_kind(org: Organization, kind: str, what: str) -> None:
+def _require_kind(org: Organization, kind: str) -> None:
     if org.kind != kind:
         raise Invalid(
-            f"Only a {kind} organization can have {what}.",
-            errors=[field_error("organization", f"must be a {kind}")],
+            "organization.wrong_kind",
+            kind=kind,
+            errors=[field_error("organization", "organization.wrong_kind", kind=kind)],
         )
 
 
 def create_offer(session: Session, producer: Organization, data: Mapping[str, Any]) -> Offer:
-    _require_kind(producer, "producer", "offers")
+    _require_kind(producer, "producer")
     values = clean_offer(data)
     if "province" not in values:
         if not producer.province:
             raise Invalid(
-                "The offer needs a province: the producer has none on record.",
-                errors=[field_error("province", "is required")],
+                "offer.invalid", errors=[field_error("province", "offer.province_required")]
             )
         values["province"] = producer.province
     _fill_certificate_expiry(values)
@@ -155,7 +155,7 @@ def update_offer(
     *,
     expected_version: int | None = None,
 ) -> Offer:
-    _check_version(offer.version, expected_version, "offer")
+    _check_version(offer.version, expected_version)
     values = clean_offer(changes, current=offer_values(offer))
     if values.get("status") == "archived":
         values["archived_at"] = offer.archived_at or utcnow()
@@ -172,7 +172,7 @@ def update_offer(
 
 def archive_offer(session: Session, offer: Offer, *, expected_version: int | None = None) -> Offer:
     """Soft archive: the offer stays on record (matches point at it) but is never ranked."""
-    _check_version(offer.version, expected_version, "offer")
+    _check_version(offer.version, expected_version)
     if offer.status != "archived":
         offer.status = "archived"
         offer.archived_at = utcnow()
@@ -184,16 +184,13 @@ def archive_offer(session: Session, offer: Offer, *, expected_version: int | Non
 def get_offer(session: Session, offer_id: int) -> Offer:
     offer = session.get(Offer, offer_id)
     if offer is None:
-        raise NotFound(f"Offer {offer_id} does not exist.")
+        raise NotFound("offer.not_found", offer_id=offer_id)
     return offer
 
 
-def _check_version(current: int, expected: int | None, what: str) -> None:
+def _check_version(current: int, expected: int | None) -> None:
     if expected is not None and expected != current:
-        raise StaleVersion(
-            f"The {what} was changed by someone else (version {current}, you sent {expected}); "
-            "reload it and apply your change again."
-        )
+        raise StaleVersion("record.stale_version", current=current, expected=expected)
 
 
 def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> Page[Offer]:
@@ -237,7 +234,7 @@ def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> P
 def create_requirement(
     session: Session, buyer: Organization, data: Mapping[str, Any], *, today: date | None = None
 ) -> Requirement:
-    _require_kind(buyer, "buyer", "requirements")
+    _require_kind(buyer, "buyer")
     values = clean_requirement(data, today=today)
     requirement = Requirement(**values, organization_id=buyer.id)
     session.add(requirement)
@@ -258,7 +255,7 @@ def update_requirement(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Requirement:
-    _check_version(requirement.version, expected_version, "requirement")
+    _check_version(requirement.version, expected_version)
     values = clean_requirement(changes, current=requirement_values(requirement), today=today)
     if values.get("status") == "closed":
         values["archived_at"] = requirement.archived_at or utcnow()
@@ -274,7 +271,7 @@ def update_requirement(
 def close_requirement(
     session: Session, requirement: Requirement, *, expected_version: int | None = None
 ) -> Requirement:
-    _check_version(requirement.version, expected_version, "requirement")
+    _check_version(requirement.version, expected_version)
     if requirement.status != "closed":
         requirement.status = "closed"
         requirement.archived_at = utcnow()
@@ -286,8 +283,22 @@ def close_requirement(
 def get_requirement(session: Session, requirement_id: int) -> Requirement:
     requirement = session.get(Requirement, requirement_id)
     if requirement is None:
-        raise NotFound(f"Requirement {requirement_id} does not exist.")
+        raise NotFound("requirement.not_found", requirement_id=requirement_id)
     return requirement
+
+
+def open_requirement_ids(session: Session, *, today: date) -> list[int]:
+    """The requirements still looking for suppliers on ``today``, by id."""
+    return list(
+        session.scalars(
+            select(Requirement.id)
+            .where(
+                Requirement.status == "open",
+                or_(Requirement.valid_until.is_(None), Requirement.valid_until >= today),
+            )
+            .order_by(Requirement.id)
+        )
+    )
 
 
 def list_requirements(
@@ -336,8 +347,7 @@ def decode_cursor(cursor: str) -> int:
         return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid(
-            "The cursor is not one this API gave out.",
-            errors=[field_error("cursor", "is not a valid cursor")],
+            "page.bad_cursor", errors=[field_error("cursor", "page.bad_cursor")]
         ) from None
 
 
@@ -348,7 +358,7 @@ def paginate(session: Session, query: Select[Any], key: Any, page: PageRequest) 
     ordered = query.order_by(key)
     if page.page is not None:
         if page.page < 1:
-            raise Invalid("Pages start at 1.", errors=[field_error("page", "must be at least 1")])
+            raise Invalid("page.invalid", errors=[field_error("page", "field.at_least", min=1)])
         items = list(session.scalars(ordered.offset((page.page - 1) * limit).limit(limit)))
         return Page(items=items, total=total, page=page.page)
     if page.cursor:

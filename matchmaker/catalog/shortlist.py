@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker.accounts.models import User
 from matchmaker.catalog import access
 from matchmaker.catalog.models import Offer, ShortlistEntry
-from matchmaker.errors import Forbidden, Invalid, field_error
+from matchmaker.db import transaction
+from matchmaker.errors import Forbidden, Invalid, NotFound, field_error
 
 # Enough for any comparison; a list longer than this has stopped being a shortlist.
 MAX_ENTRIES = 200
@@ -22,7 +23,7 @@ NOTE_LENGTH = 500
 
 def _buyer_organization_id(user: User) -> int:
     if user.role != "buyer":
-        raise Forbidden("Only buyers keep a shortlist of suppliers.")
+        raise Forbidden("shortlist.buyers_only")
     return user.organization_id
 
 
@@ -52,6 +53,7 @@ def saved_offer_ids(session: Session, user: User) -> set[int]:
     )
 
 
+@transaction
 def save(session: Session, user: User, offer_id: int, note: str | None = None) -> ShortlistEntry:
     """Saves an offer the buyer can see (again: only the note changes)."""
     organization_id = _buyer_organization_id(user)
@@ -59,8 +61,8 @@ def save(session: Session, user: User, offer_id: int, note: str | None = None) -
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
         raise Invalid(
-            f"A note has at most {NOTE_LENGTH} characters.",
-            errors=[field_error("note", f"at most {NOTE_LENGTH} characters")],
+            "shortlist.invalid",
+            errors=[field_error("note", "field.max_length", max=NOTE_LENGTH)],
         )
     entry = _entry(session, organization_id, offer.id)
     if entry is None:
@@ -69,8 +71,9 @@ def save(session: Session, user: User, offer_id: int, note: str | None = None) -
         )
         if (count or 0) >= MAX_ENTRIES:
             raise Invalid(
-                f"A shortlist holds at most {MAX_ENTRIES} offers; remove some first.",
-                errors=[field_error("offer_id", f"shortlist full ({MAX_ENTRIES})")],
+                "shortlist.full",
+                max=MAX_ENTRIES,
+                errors=[field_error("offer_id", "shortlist.full", max=MAX_ENTRIES)],
             )
         entry = ShortlistEntry(organization_id=organization_id, offer=offer, added_by_id=user.id)
         try:
@@ -92,6 +95,21 @@ def _entry(session: Session, organization_id: int, offer_id: int) -> ShortlistEn
     )
 
 
+@transaction
+def save_many(session: Session, user: User, offer_ids: list[int]) -> int:
+    """Saves each offer the buyer can still see (the others are passed over); how many."""
+    saved = 0
+    for offer_id in offer_ids:
+        try:
+            with session.begin_nested():
+                save(session, user, offer_id)
+        except (NotFound, Invalid):
+            continue
+        saved += 1
+    return saved
+
+
+@transaction
 def remove(session: Session, user: User, offer_id: int) -> None:
     """Removes the offer from the buyer's shortlist, if it is on it."""
     organization_id = _buyer_organization_id(user)

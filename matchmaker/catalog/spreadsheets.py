@@ -18,10 +18,12 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
+from matchmaker.errors import Invalid
+
 Cell = str | int | float | date | datetime | None
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(Invalid):
     """The file cannot be read as a table at all; nothing was imported."""
 
 
@@ -36,7 +38,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Sheet:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".xls",):
-        raise UnreadableFile("old .xls workbooks are not supported; save the sheet as .xlsx or CSV")
+        raise UnreadableFile("import.xls_unsupported")
     return _read_csv(path)
 
 
@@ -53,7 +55,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         pass
     best = from_bytes(data, cp_isolation=["cp1258", "cp1252"]).best()
     if best is None:
-        raise UnreadableFile("the file is not text in a known encoding (UTF-8, Windows-1258/1252)")
+        raise UnreadableFile("import.unknown_encoding")
     # Windows-1258 spells tones as combining marks; compose them as every other source does.
     return unicodedata.normalize("NFC", str(best)), best.encoding
 
@@ -62,11 +64,11 @@ def _read_csv(path: Path) -> Sheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"cannot open the file: {exc.strerror}") from exc
+        raise UnreadableFile("import.cannot_open", reason=exc.strerror or "") from exc
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile("import.empty_file")
     if data[:4] == b"PK\x03\x04":
-        raise UnreadableFile("this is an Excel workbook; give it a .xlsx name")
+        raise UnreadableFile("import.xlsx_named_wrong")
     text, encoding = decode_text(data)
     delimiter = _delimiter(text)
     rows: list[tuple[int, list[Cell]]] = [
@@ -96,10 +98,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"not a readable .xlsx workbook ({exc})") from exc
+        raise UnreadableFile("import.bad_xlsx", reason=str(exc)) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise UnreadableFile(f"no sheet named {sheet!r}; the sheets are {workbook.sheetnames}")
+            raise UnreadableFile("import.no_sheet", sheet=sheet, sheets=list(workbook.sheetnames))
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows = [
             (number, [_xlsx_cell(v) for v in values])

@@ -21,7 +21,7 @@ from matchmaker.catalog.models import (
     ORGANIZATION_KINDS,
     REQUIREMENT_STATUSES,
 )
-from matchmaker.errors import Invalid, field_error
+from matchmaker.errors import FieldProblem, Invalid, field_error
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -33,15 +33,19 @@ class Checker:
     """Collects field errors so that a user sees every problem at once."""
 
     def __init__(self) -> None:
-        self.errors: list[dict[str, Any]] = []
+        self.errors: list[FieldProblem] = []
 
-    def fail(self, field: str, message: str, **extra: Any) -> None:
-        self.errors.append(field_error(field, message, **extra))
+    def fail(self, field: str, code: str, /, **params: Any) -> None:
+        self.errors.append(field_error(field, code, **params))
 
-    def done(self, what: str) -> None:
+    def failed(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def done(self, code: str) -> None:
+        """Raises ``Invalid(code)`` naming every offending field, if any broke a rule."""
         if self.errors:
-            names = ", ".join(dict.fromkeys(e["field"] for e in self.errors))
-            raise Invalid(f"The {what} has invalid fields: {names}.", errors=self.errors)
+            fields = list(dict.fromkeys(e.field for e in self.errors))
+            raise Invalid(code, fields=fields, errors=self.errors)
 
 
 def add_months(day: date, months: int) -> date:
@@ -59,14 +63,14 @@ def _text(c: Checker, data: Mapping[str, Any], field: str, *, required: bool, ma
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            c.fail(field, "is required")
+            c.fail(field, "field.required")
         return None
     if not isinstance(value, str):
-        c.fail(field, "must be text")
+        c.fail(field, "field.text")
         return None
     value = value.strip()
     if len(value) > max_len:
-        c.fail(field, f"must be at most {max_len} characters")
+        c.fail(field, "field.max_length", max=max_len)
     return value
 
 
@@ -76,7 +80,7 @@ def _choice(c: Checker, data: Mapping[str, Any], field: str, allowed: Iterable[s
     if value is None:
         return None
     if value not in allowed:
-        c.fail(field, f"must be one of: {', '.join(allowed)}", allowed=list(allowed))
+        c.fail(field, "field.choice", allowed=list(allowed))
         return None
     return value
 
@@ -88,16 +92,21 @@ def _number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        c.fail(field, "must be a number")
+        c.fail(field, "field.number")
         return None
     if integer and value != int(value):
-        c.fail(field, "must be a whole number")
+        c.fail(field, "field.whole_number")
         return None
     if value != value or value in (float("inf"), float("-inf")):
-        c.fail(field, "must be a finite number")
+        c.fail(field, "field.number")
         return None
     if (strict and value <= minimum) or (not strict and value < minimum):
-        c.fail(field, f"must be {'greater than' if strict else 'at least'} {minimum:g}")
+        if strict and minimum == 0:
+            c.fail(field, "field.positive")
+        elif minimum == 0:
+            c.fail(field, "field.not_negative")
+        else:
+            c.fail(field, "field.at_least", min=minimum)
         return None
     return int(value) if integer else float(value)
 
@@ -107,7 +116,7 @@ def _stars(c: Checker, data: Mapping[str, Any], field: str) -> Any:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value not in (3, 4, 5):
-        c.fail(field, "must be 3, 4 or 5 (OCOP stars)", allowed=[3, 4, 5])
+        c.fail(field, "offer.stars", allowed=[3, 4, 5])
         return None
     return value
 
@@ -117,7 +126,7 @@ def _date(c: Checker, data: Mapping[str, Any], field: str) -> Any:
     if value is None:
         return None
     if not isinstance(value, date):
-        c.fail(field, "must be a date (YYYY-MM-DD)")
+        c.fail(field, "field.date")
         return None
     return value
 
@@ -127,16 +136,12 @@ def _codes(c: Checker, data: Mapping[str, Any], field: str, kind: str) -> list[s
     if values is None:
         return None
     if isinstance(values, str) or not isinstance(values, list | tuple | set):
-        c.fail(field, "must be a list of codes")
+        c.fail(field, "field.list")
         return None
     known = {item.code for item in _reference_items(kind)}
     unknown = [v for v in values if v not in known]
     if unknown:
-        c.fail(
-            field,
-            f"unknown {kind} code(s): {', '.join(map(str, unknown))}",
-            allowed=sorted(known),
-        )
+        c.fail(field, "field.unknown_codes", codes=[str(v) for v in unknown], allowed=sorted(known))
         return None
     return list(dict.fromkeys(values))
 
@@ -153,11 +158,11 @@ def _code(c: Checker, data: Mapping[str, Any], field: str, kind: str, *, require
     value = data.get(field)
     if value is None or value == "":
         if required:
-            c.fail(field, "is required")
+            c.fail(field, "field.required")
         return None
     known = [item.code for item in _reference_items(kind)]
     if value not in known:
-        c.fail(field, f"unknown {kind} code {value!r}", allowed=known)
+        c.fail(field, "field.choice", allowed=known)
         return None
     return value
 
@@ -169,7 +174,7 @@ def _province(c: Checker, data: Mapping[str, Any], field: str) -> tuple[str, str
         return None
     match = reference.resolve_province(str(value))
     if match is None:
-        c.fail(field, f"unknown province {value!r}; see /api/v1/reference/provinces")
+        c.fail(field, "field.province", value=str(value))
         return None
     text = str(value).strip()
     return match.province.code, (None if text == match.province.code else text)
@@ -180,7 +185,7 @@ def _provinces(c: Checker, data: Mapping[str, Any], field: str) -> list[str] | N
     if values is None:
         return None
     if isinstance(values, str) or not isinstance(values, list | tuple):
-        c.fail(field, "must be a list of provinces")
+        c.fail(field, "field.list")
         return None
     codes, unknown = [], []
     for value in values:
@@ -190,7 +195,7 @@ def _provinces(c: Checker, data: Mapping[str, Any], field: str) -> list[str] | N
         else:
             codes.append(match.province.code)
     if unknown:
-        c.fail(field, f"unknown province(s): {', '.join(unknown)}")
+        c.fail(field, "field.provinces", values=unknown)
         return None
     return list(dict.fromkeys(codes))
 
@@ -200,12 +205,12 @@ def _countries(c: Checker, data: Mapping[str, Any], field: str) -> list[str] | N
     if values is None:
         return None
     if isinstance(values, str) or not isinstance(values, list | tuple):
-        c.fail(field, "must be a list of ISO 3166 country codes")
+        c.fail(field, "field.list")
         return None
     cleaned = [str(v).strip().upper() for v in values]
     bad = [v for v in cleaned if not COUNTRY.match(v)]
     if bad:
-        c.fail(field, f"not ISO 3166 alpha-2 country codes: {', '.join(bad)}")
+        c.fail(field, "field.countries", values=bad)
         return None
     return list(dict.fromkeys(cleaned))
 
@@ -213,14 +218,14 @@ def _countries(c: Checker, data: Mapping[str, Any], field: str) -> list[str] | N
 def _url(c: Checker, data: Mapping[str, Any], field: str) -> Any:
     value = _text(c, data, field, required=False, max_len=1000)
     if value is not None and not URL.match(value):
-        c.fail(field, "must be an http(s) URL")
+        c.fail(field, "field.url")
         return None
     return value
 
 
 def _unknown_fields(c: Checker, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     for name in sorted(set(data) - set(allowed)):
-        c.fail(name, "is not a field of this resource")
+        c.fail(name, "field.unknown")
 
 
 ORGANIZATION_FIELDS = (
@@ -235,8 +240,8 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
     out: dict[str, Any] = {}
     if not partial or "kind" in data:
         out["kind"] = _choice(c, data, "kind", ORGANIZATION_KINDS)
-        if out["kind"] is None and "kind" not in {e["field"] for e in c.errors}:
-            c.fail("kind", "is required", allowed=list(ORGANIZATION_KINDS))
+        if out["kind"] is None and not c.failed("kind"):
+            c.fail("kind", "field.required", allowed=list(ORGANIZATION_KINDS))
     if not partial or "name" in data:
         out["name"] = _text(c, data, "name", required=True, max_len=300)
     for field, allowed in (("entity_type", ENTITY_TYPES), ("buyer_type", BUYER_TYPES)):
@@ -253,20 +258,19 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
     if "contact_email" in data:
         email = _text(c, data, "contact_email", required=False, max_len=320)
         if email is not None and not EMAIL.match(email):
-            c.fail("contact_email", "must be an email address")
+            c.fail("contact_email", "field.email")
         out["contact_email"] = email
     if "serves_provinces" in data:
         out["serves_provinces"] = _provinces(c, data, "serves_provinces") or []
     if "wanted_buyer_types" in data:
         wanted = data["wanted_buyer_types"]
         if isinstance(wanted, str) or not isinstance(wanted, list | tuple):
-            c.fail("wanted_buyer_types", "must be a list of buyer types")
-        elif unknown := [w for w in wanted if w not in BUYER_TYPES]:
-            c.fail("wanted_buyer_types", f"unknown buyer type(s): {', '.join(map(str, unknown))}",
-                   allowed=list(BUYER_TYPES))  # fmt: skip
+            c.fail("wanted_buyer_types", "field.list")
+        elif any(w not in BUYER_TYPES for w in wanted):
+            c.fail("wanted_buyer_types", "field.choice", allowed=list(BUYER_TYPES))
         else:
             out["wanted_buyer_types"] = list(dict.fromkeys(wanted))
-    c.done("organization")
+    c.done("organization.invalid")
     return out
 
 
@@ -307,7 +311,7 @@ def clean_offer(
     if wants("ocop_potential_five_star"):
         flag = data.get("ocop_potential_five_star", False)
         if not isinstance(flag, bool):
-            c.fail("ocop_potential_five_star", "must be true or false")
+            c.fail("ocop_potential_five_star", "field.boolean")
         out["ocop_potential_five_star"] = bool(flag)
     for field in ("ocop_certified_on", "ocop_certified_until"):
         if wants(field):
@@ -323,7 +327,7 @@ def clean_offer(
         if resolved:
             out["province"], out["province_text"] = resolved
         elif data.get("province") in (None, ""):
-            c.fail("province", "is required")
+            c.fail("province", "field.required")
     for field, strict, integer in (
         ("monthly_capacity", True, False),
         ("min_order_quantity", True, False),
@@ -341,7 +345,7 @@ def clean_offer(
 
     merged = {**(current or {}), **out}
     _check_certificate(c, merged)
-    c.done("offer")
+    c.done("offer.invalid")
     return out
 
 
@@ -352,19 +356,15 @@ def _check_certificate(c: Checker, offer: Mapping[str, Any]) -> None:
         offer.get("ocop_certified_until"),
     )
     if since and until and until <= since:
-        c.fail("ocop_certified_until", "must be after ocop_certified_on")
+        c.fail("ocop_certified_until", "offer.expiry_before_issue")
     if since and until and until > add_months(since, OCOP_VALIDITY_MONTHS):
-        c.fail(
-            "ocop_certified_until",
-            f"an OCOP certificate lasts at most {OCOP_VALIDITY_MONTHS} months from "
-            "ocop_certified_on",
-        )
+        c.fail("ocop_certified_until", "offer.certificate_too_long", count=OCOP_VALIDITY_MONTHS)
     if since and since > date.today():
-        c.fail("ocop_certified_on", "cannot be in the future")
+        c.fail("ocop_certified_on", "field.future_date")
     if offer.get("ocop_potential_five_star") and stars != 4:
-        c.fail("ocop_potential_five_star", "only a 4-star product can be a potential 5-star")
+        c.fail("ocop_potential_five_star", "offer.potential_five_star")
     if stars is None and (since or until):
-        c.fail("ocop_stars", "is required when certificate dates are given")
+        c.fail("ocop_stars", "offer.stars_required")
 
 
 def certificate_expiry(offer: Mapping[str, Any]) -> date | None:
@@ -422,12 +422,12 @@ def clean_requirement(
         if wants(field):
             out[field] = _date(c, data, field)
     if out.get("valid_until") and out["valid_until"] < today:
-        c.fail("valid_until", "is already in the past")
+        c.fail("valid_until", "field.past_date")
     if wants("status"):
         out["status"] = _choice(c, data, "status", REQUIREMENT_STATUSES) or "open"
 
     merged = {**(current or {}), **out}
     if merged.get("quantity_per_month") and not merged.get("unit"):
-        c.fail("unit", "is required when quantity_per_month is given")
-    c.done("requirement")
+        c.fail("unit", "requirement.unit_required")
+    c.done("requirement.invalid")
     return out

@@ -1,4 +1,5 @@
-"""Match feedback as training data for the learned ranker."""
+"""Feedback on matches: the answers of either side moving a match along its funnel, and the
+answered matches as training data for the learned ranker."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from matchmaker import outbox
+from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
-from matchmaker.matching.models import Match
+from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
+from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.model import FeedbackExample
 
@@ -36,3 +40,58 @@ def feedback_examples(session: Session) -> Iterator[FeedbackExample]:
             on=match.last_ranked_at.date(),
             features=dict(match.features) or None,
         )
+
+
+# Which status each action may come from. Repeating the current status is a no-op.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "viewed": ("suggested", "notified"),
+    "accepted": ("suggested", "notified", "viewed"),
+    "declined": ("suggested", "notified", "viewed", "accepted", "contacted"),
+    "contacted": ("accepted",),
+    "deal": ("accepted", "contacted"),
+}
+
+
+def record_feedback(
+    session: Session, user: User, match: Match, action: str, reason: str | None = None
+) -> Match:
+    """Moves a match along its funnel for one of its two sides; every change is kept."""
+    if action not in TRANSITIONS:
+        raise Invalid(
+            "match.invalid",
+            errors=[field_error("action", "field.choice", allowed=list(TRANSITIONS))],
+        )
+    sides = (match.requirement.organization_id, match.offer.organization_id)
+    if user.role != "admin" and user.organization_id not in sides:
+        raise Forbidden("match.not_a_side")
+    if action == "declined" and not (reason and reason.strip()):
+        raise Invalid(
+            "match.decline_reason_required",
+            errors=[field_error("reason", "match.decline_reason_required")],
+        )
+    if match.status == action:
+        return match
+    if match.status not in TRANSITIONS[action]:
+        raise Conflict(
+            "match.wrong_status",
+            status=match.status,
+            action=action,
+            after=list(TRANSITIONS[action]),
+        )
+    session.add(
+        MatchEvent(
+            match_id=match.id,
+            user_id=user.id,
+            from_status=match.status,
+            to_status=action,
+            reason=reason.strip() if reason else None,
+        )
+    )
+    match.status = action
+    if action == "declined":
+        match.decline_reason = reason.strip() if reason else None
+    session.flush()
+    if action == "accepted":
+        # Both sides are emailed the other's contact details once this commits.
+        outbox.match_accepted(session, match.id, user.id)
+    return match

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker import reference
 from matchmaker.catalog.models import Offer
 from matchmaker.errors import Invalid, field_error
-from matchmaker.matching.service import RankingState
+from matchmaker.matching.state import RankingState
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import OfferRecord
 from matchmaker.ranking.text import fold, normalize
@@ -105,21 +105,20 @@ def check_filters(filters: SearchFilters) -> None:
     for name in ("min_price", "max_price"):
         value = getattr(filters, name)
         if value is not None and value < 0:
-            errors.append(field_error(name, "must be at least 0"))
+            errors.append(field_error(name, "field.not_negative"))
         elif value is not None and value > MAX_PRICE_VND:
-            errors.append(field_error(name, f"must be at most {MAX_PRICE_VND}"))
+            errors.append(field_error(name, "field.at_most", max=MAX_PRICE_VND))
     if (
         not errors
         and filters.min_price is not None
         and filters.max_price is not None
         and filters.min_price > filters.max_price
     ):
-        errors.append(field_error("max_price", "must be at least min_price"))
+        errors.append(field_error("max_price", "search.price_range"))
     if filters.sort is not None and filters.sort not in SORTS:
-        errors.append(field_error("sort", "must be one of " + ", ".join(SORTS)))
+        errors.append(field_error("sort", "field.choice", allowed=list(SORTS)))
     if errors:
-        detail = "; ".join(f"{e['field']} {e['message']}" for e in errors)
-        raise Invalid(f"Check the search filters: {detail}.", errors=errors)
+        raise Invalid("search.invalid", errors=errors)
 
 
 def _browse_list(state: RankingState, index: OfferIndex) -> list[tuple[OfferRecord, float]]:

@@ -22,9 +22,9 @@ from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid
 from matchmaker.explanations import say_explanation
 from matchmaker.extensions import db_session, get_notifier, get_settings
 from matchmaker.i18n import say_error, say_fields
+from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import record_feedback
 from matchmaker.notifications import preferences
 from matchmaker.notifications.emails import language_of, speak
 from matchmaker.notifications.links import BadLink, LinkClaims

@@ -1,6 +1,8 @@
 """Page forms: labels and choices in the page's language, numbers typed the local way.
 
-Field names are the domain's, so that a service's field errors land on the right input.
+Field names are the domain's, so that a service's coded field errors land on the right input
+(:func:`apply_errors`); the rules themselves (lengths, ranges, formats) are the domain's and
+are not repeated here.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from matchmaker import reference
 from matchmaker.catalog.models import BUYER_TYPES, ENTITY_TYPES
 from matchmaker.errors import Invalid
+from matchmaker.i18n import say
 from matchmaker.web import i18n
-from matchmaker.web.messages import field_message
 
 ENTITY_LABELS = {
     "enterprise": _l("Enterprise"),
@@ -168,12 +170,12 @@ class PasswordForm(FlaskForm):
 
 
 class OrganizationFields(FlaskForm):
-    name = StringField(_l("Organization name"), validators=[required(), at_most(300)])
+    name = StringField(_l("Organization name"), validators=[required()])
     entity_type = SelectField(_l("Type of producer"), validators=[Optional()])
     buyer_type = SelectField(_l("Type of buyer"), validators=[Optional()])
     province = SelectField(_l("Province or city"), validators=[required()])
-    address = StringField(_l("Address"), validators=[Optional(), at_most(500)])
-    phone = StringField(_l("Phone"), validators=[Optional(), at_most(40)])
+    address = StringField(_l("Address"))
+    phone = StringField(_l("Phone"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,7 +186,7 @@ class OrganizationFields(FlaskForm):
 
 
 class OrganizationForm(OrganizationFields):
-    contact_email = EmailField(_l("Contact email"), validators=[Optional(), at_most(320)])
+    contact_email = EmailField(_l("Contact email"))
     preferred_language = SelectField(
         _l("Language for emails"), choices=options(i18n.LANGUAGE_NAMES.items())
     )
@@ -216,8 +218,8 @@ class SignUpForm(OrganizationFields):
         ),
         validators=[required()],
     )
-    person_name = StringField(_l("Your name"), validators=[required(), at_most(200)])
-    email = EmailField(_l("Email"), validators=[required(), at_most(320)])
+    person_name = StringField(_l("Your name"), validators=[required()])
+    email = EmailField(_l("Email"), validators=[required()])
     password = PasswordField(_l("Password (at least 8 characters)"), validators=[required()])
 
     def organization_data(self) -> dict[str, Any]:
@@ -237,7 +239,7 @@ class SignUpForm(OrganizationFields):
 
 
 class OfferForm(FlaskForm):
-    title = StringField(_l("Product name"), validators=[required(), at_most(300)])
+    title = StringField(_l("Product name"), validators=[required()])
     description = TextAreaField(_l("Description"), validators=[Optional()])
     category = SelectField(_l("Product group"), validators=[required()])
     unit = SelectField(_l("Unit of sale"), validators=[required()])
@@ -299,7 +301,7 @@ class OfferForm(FlaskForm):
 
 
 class RequirementForm(FlaskForm):
-    title = StringField(_l("What do you need?"), validators=[required(), at_most(300)])
+    title = StringField(_l("What do you need?"), validators=[required()])
     description = TextAreaField(_l("Details"), validators=[Optional()])
     category = SelectField(_l("Product group"), validators=[Optional()])
     min_ocop_stars = SelectField(
@@ -398,7 +400,7 @@ class ShortlistForm(FlaskForm):
     offer_id = StringField(validators=[required()])
     note = StringField(
         _l("Note for your colleagues"),
-        validators=[Optional(), Length(max=500, message=_l("At most 500 characters."))],
+        validators=[Optional()],
     )
 
 
@@ -418,13 +420,14 @@ class UserStateForm(FlaskForm):
 
 
 def apply_errors(form: FlaskForm, error: Invalid, aliases: Mapping[str, str] | None = None) -> bool:
-    """Puts a service's field errors on the form's fields; True when every one found a field."""
+    """Puts a service's coded field errors, in the page's language, on the form's fields;
+    True when every one found a field."""
     placed = True
     for item in error.errors:
-        name = (aliases or {}).get(item["field"], item["field"])
+        name = (aliases or {}).get(item.field, item.field)
         field: Field | None = getattr(form, name, None)
         if isinstance(field, Field):
-            field.errors = [*field.errors, field_message(item["message"])]
+            field.errors = [*field.errors, say(item.code, item.params)]
         else:
             placed = False
     return placed

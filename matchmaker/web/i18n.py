@@ -11,9 +11,8 @@ from markupsafe import Markup
 
 from matchmaker import reference
 from matchmaker.explanations import say_explanation
-from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang
+from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang, say_located
 from matchmaker.matching.fit import fit_percent
-from matchmaker.web.messages import import_reason
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "lang"]
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -98,7 +97,7 @@ def init_templates(app: Flask) -> None:
         stars=stars,
         fit_percent=fit_percent,
         localized=localized,
-        import_reason=import_reason,
+        import_reason=say_located,
     )
 
     @app.context_processor

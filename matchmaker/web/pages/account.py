@@ -45,16 +45,14 @@ def signin() -> str | Response:
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
-        session = db_session()
         try:
             login_throttle().hit(f"ip:{request.remote_addr}", f"email:{email}")
-            user = tokens.authenticate(session, email, form.password.data or "")
+            user = tokens.authenticate(db_session(), email, form.password.data or "")
         except Unauthorized:
             form.password.errors = [_("The email or password is wrong.")]
         except TooManyRequests:
             form.password.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
-            session.commit()
             sign_in(user)
             return redirect(safe_next(request.args.get("next"), _home()))
     return render_template("account/signin.html", form=form)
@@ -64,11 +62,10 @@ def signin() -> str | Response:
 def signup() -> str | Response:
     form = SignUpForm()
     if form.validate_on_submit():
-        session = db_session()
         try:
             login_throttle().hit(f"ip:{request.remote_addr}")
             user = accounts.register(
-                session,
+                db_session(),
                 email=form.email.data or "",
                 password=form.password.data or "",
                 name=form.person_name.data or "",
@@ -77,15 +74,12 @@ def signup() -> str | Response:
                 secret=get_settings().secret_key,
             )
         except Invalid as error:
-            session.rollback()
             apply_errors(form, error, aliases={"name": "person_name"})
         except Conflict:
-            session.rollback()
             form.email.errors = [_("An account with this email already exists. Sign in instead.")]
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
-            session.commit()
             sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(_home())
@@ -106,19 +100,16 @@ def password() -> str | Response:
     user = signed_in_user()
     form = PasswordForm()
     if form.validate_on_submit():
-        session = db_session()
         try:
             login_throttle().hit(f"email:{user.email}")
             accounts.change_password(
-                session, user, form.current_password.data or "", form.new_password.data or ""
+                db_session(), user, form.current_password.data or "", form.new_password.data or ""
             )
         except Invalid as error:
-            session.rollback()
             apply_errors(form, error)
         except TooManyRequests:
             form.current_password.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
-            session.commit()
             sign_in(user)  # a new session here; the others ended with the change
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(_home())
@@ -132,14 +123,11 @@ def organization() -> str | Response:
     org = user.organization
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        session = db_session()
         try:
-            access.update_organization(session, user, org.id, form.data_for(org.kind))
+            access.update_organization(db_session(), user, org.id, form.data_for(org.kind))
         except Invalid as error:
-            session.rollback()
             apply_errors(form, error)
         else:
-            session.commit()
             flash(_("Your organization's profile is saved."), "success")
             return redirect(url_for("account.organization"))  # type: ignore[return-value]
     return render_template("account/organization.html", form=form, org=org)

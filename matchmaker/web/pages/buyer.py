@@ -8,17 +8,16 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from matchmaker import reference
-from matchmaker.accounts.models import User
 from matchmaker.catalog import access
 from matchmaker.catalog import shortlist as shortlists
 from matchmaker.catalog.models import REQUIREMENT_STATUSES, Requirement
 from matchmaker.catalog.services import PageRequest, RequirementFilters
-from matchmaker.errors import Invalid, NotFound, StaleVersion
+from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
+from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.matching import access as matching
 from matchmaker.matching.search import (
     FILTERS,
@@ -31,7 +30,6 @@ from matchmaker.matching.search import (
 )
 from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
 from matchmaker.web.i18n import category_name, certification_name, number, province_name, vnd
-from matchmaker.web.messages import field_message
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, safe_next, signed_in_user
 
@@ -61,14 +59,13 @@ def dashboard() -> str:
 def new_requirement() -> str | Response:
     form = RequirementForm()
     if form.validate_on_submit():
-        db = db_session()
         try:
-            requirement = access.create_requirement(db, signed_in_user(), form.requirement_data())
+            requirement = access.create_requirement(
+                db_session(), signed_in_user(), form.requirement_data()
+            )
         except Invalid as error:
-            db.rollback()
             apply_errors(form, error)
         else:
-            db.commit()
             flash(_("Your requirement is posted. These suppliers fit best."), "success")
             return redirect(url_for("buyer.requirement", requirement_id=requirement.id))  # type: ignore[return-value]
     return render_template("buyer/requirement_form.html", form=form, requirement=None)
@@ -79,10 +76,9 @@ def new_requirement() -> str | Response:
 def requirement(requirement_id: int) -> str:
     user = signed_in_user()
     db = db_session()
-    found = access.read_requirement(db, user, requirement_id)
-    ranked = matching.offers_for_requirement(db, get_ranking(), user, requirement_id, MATCH_LIMIT)
-    pools = matching.pools_for_requirement(db, get_ranking(), user, requirement_id, POOL_LIMIT)
-    db.commit()  # the suggestions shown are recorded, so feedback can refer to them
+    found, ranked, pools = matching.suggestions_for_requirement(
+        db, get_ranking(), user, requirement_id, MATCH_LIMIT, POOL_LIMIT
+    )
     fitting = [r for r in ranked if not r.match.related]
     return render_template(
         "buyer/requirement.html",
@@ -160,15 +156,12 @@ def edit_requirement(requirement_id: int) -> str | Response:
                 request.form.get("version", type=int),
             )  # fmt: skip
         except Invalid as error:
-            db.rollback()
             apply_errors(form, error)
         except StaleVersion:
-            db.rollback()
             flash(_("Someone else changed this requirement meanwhile. Check the values below "
                     "and save again."), "error")  # fmt: skip
             return redirect(url_for("buyer.edit_requirement", requirement_id=requirement_id))  # type: ignore[return-value]
         else:
-            db.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("buyer.requirement", requirement_id=requirement_id))  # type: ignore[return-value]
     return render_template("buyer/requirement_form.html", form=form, requirement=found)
@@ -196,7 +189,7 @@ def _price(name: str, problems: dict[str, str]) -> int | None:
     if _PRICE.fullmatch(raw):
         return int(re.sub(r"\D", "", raw))
     negative = raw.startswith("-") and _PRICE.fullmatch(raw[1:].strip())
-    problems[name] = field_message("must be at least 0" if negative else "must be a whole number")
+    problems[name] = say("field.not_negative" if negative else "field.whole_number")
     return None
 
 
@@ -223,7 +216,7 @@ def _search_filters() -> tuple[SearchFilters, dict[str, str]]:
     try:
         check_filters(filters)
     except Invalid as error:
-        problems.update({e["field"]: field_message(e["message"]) for e in error.errors})
+        problems.update(say_fields(error.errors))
     if problems.keys() & set(_PRICES):
         # A range half understood would narrow the results in a way the buyer did not ask.
         filters = replace(filters, min_price=None, max_price=None)
@@ -343,13 +336,10 @@ def search() -> str:
     )
 
 
-def _move_cookie_shortlist(db: Session, user: User) -> None:
+def _cookie_shortlist() -> list[int]:
     """Offers saved in the session cookie before the shortlist lived in the database."""
-    for offer_id in session.pop(COOKIE_SHORTLIST, None) or []:
-        try:
-            shortlists.save(db, user, int(offer_id))
-        except (NotFound, Invalid, ValueError, TypeError):
-            continue
+    saved = session.pop(COOKIE_SHORTLIST, None) or []
+    return [int(v) for v in saved if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
 
 
 @bp.get("/shortlist")
@@ -357,8 +347,7 @@ def _move_cookie_shortlist(db: Session, user: User) -> None:
 def shortlist() -> str:
     user, db = signed_in_user(), db_session()
     if COOKIE_SHORTLIST in session:
-        _move_cookie_shortlist(db, user)
-        db.commit()
+        shortlists.save_many(db, user, _cookie_shortlist())
     return render_template(
         "buyer/shortlist.html", entries=shortlists.entries(db, user), save_form=ShortlistForm()
     )
@@ -375,17 +364,18 @@ def save_to_shortlist() -> Response:
         flash(_("This could not be saved: %(problem)s", problem=problem), "error")
         return redirect(back)  # type: ignore[return-value]
     offer_id = int(form.offer_id.data)
-    db = db_session()
     if request.form.get("remove"):
-        shortlists.remove(db, signed_in_user(), offer_id)
+        shortlists.remove(db_session(), signed_in_user(), offer_id)
         flash(_("Removed from your shortlist."), "success")
     else:
         try:
-            shortlists.save(db, signed_in_user(), offer_id, form.note.data)
-        except Invalid:
-            db.rollback()
-            flash(_("Your shortlist is full: remove some offers before saving more."), "error")
+            shortlists.save(db_session(), signed_in_user(), offer_id, form.note.data)
+        except Invalid as error:
+            if error.code == "shortlist.full":
+                flash(_("Your shortlist is full: remove some offers before saving more."), "error")
+            else:
+                problem = next(iter(say_fields(error.errors).values()), say_error(error))
+                flash(_("This could not be saved: %(problem)s", problem=problem), "error")
             return redirect(back)  # type: ignore[return-value]
         flash(_("Saved to your shortlist."), "success")
-    db.commit()
     return redirect(back)  # type: ignore[return-value]

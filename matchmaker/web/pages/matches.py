@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.extensions import db_session
+from matchmaker.i18n import say_error
 from matchmaker.matching import access as matching
 from matchmaker.web.forms import FeedbackForm
 from matchmaker.web.pages import blueprint
@@ -26,7 +27,6 @@ def detail(match_id: int) -> str:
     # Opening a suggestion is the "viewed" step of the funnel, for the two sides only.
     if user.role in SIDE_ROLES and match.status in ("suggested", "notified"):
         match = matching.give_feedback(db, user, match_id, "viewed", None)
-        db.commit()
     return render_template("match.html", match=match, feedback=FeedbackForm())
 
 
@@ -49,18 +49,14 @@ def feedback(match_id: int) -> Response:
     if not form.validate():
         flash(_("Choose what to do with this suggestion."), "error")
         return redirect(back)  # type: ignore[return-value]
-    db = db_session()
     action = form.action.data or ""
     try:
-        matching.give_feedback(db, signed_in_user(), match_id, action, form.reason_text())
-    except Invalid:
-        db.rollback()
-        flash(_("Say why you decline, so that future suggestions fit better."), "error")
+        matching.give_feedback(db_session(), signed_in_user(), match_id, action, form.reason_text())
+    except Invalid as error:
+        flash(say_error(error), "error")
     except Conflict:
-        db.rollback()
         flash(_("This suggestion has already moved on; the page shows where it stands now."),
               "error")  # fmt: skip
     else:
-        db.commit()
         flash(MESSAGES[action](), "success")
     return redirect(back)  # type: ignore[return-value]

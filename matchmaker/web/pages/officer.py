@@ -13,6 +13,7 @@ from matchmaker.db import utcnow
 from matchmaker.extensions import db_session, get_database, get_settings
 from matchmaker.files import uploads
 from matchmaker.files.store import FileStore, open_store
+from matchmaker.i18n import say_error
 from matchmaker.reports import dashboard as build_dashboard
 from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
 from matchmaker.web.pages import blueprint
@@ -70,7 +71,7 @@ def import_list() -> str:
             uploads.forget_upload(_store(), upload.token)
             db_session().commit()
             form.spreadsheet.errors = [
-                _("Nothing can be imported from this file: %(reason)s", reason=str(error))
+                _("Nothing can be imported from this file: %(reason)s", reason=say_error(error))
             ]
         else:
             session["imports"] = [*session.get("imports", [])[-4:], upload.token]
@@ -98,7 +99,8 @@ def confirm_import() -> str | Response:
     try:
         report = _run(upload, dry_run=False)
     except UnreadableFile as error:
-        flash(_("Nothing can be imported from this file: %(reason)s", reason=str(error)), "error")
+        reason = say_error(error)
+        flash(_("Nothing can be imported from this file: %(reason)s", reason=reason), "error")
         return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
     finally:
         uploads.forget_upload(_store(), token)

@@ -61,15 +61,13 @@ def new_product() -> str | Response:
     if request.method == "GET" and user.organization.province:
         form.province.data = user.organization.province
     if form.validate_on_submit():
-        session = db_session()
         try:
-            offer = access.create_offer(session, user, form.offer_data())
-            _save_photos(form, offer)
+            offer = access.create_offer(
+                db_session(), user, form.offer_data(), save_photos=lambda o: _save_photos(form, o)
+            )
         except Invalid as error:
-            session.rollback()
             apply_errors(form, error)
         else:
-            session.commit()
             flash(_("Your product is listed. Here are the buyers it fits."), "success")
             return redirect(url_for("producer.product", offer_id=offer.id))  # type: ignore[return-value]
     return render_template("producer/offer_form.html", form=form, offer=None)
@@ -81,8 +79,8 @@ def product(offer_id: int) -> str:
     user = signed_in_user()
     session = db_session()
     offer = access.read_offer(session, user, offer_id)
+    # Ranking records the suggestions shown, so that feedback can refer to them.
     ranked = matching.requirements_for_offer(session, get_ranking(), user, offer_id, MATCH_LIMIT)
-    session.commit()  # the suggestions shown are recorded, so feedback can refer to them
     return render_template(
         "producer/product.html",
         offer=offer,
@@ -107,18 +105,17 @@ def edit_product(offer_id: int) -> str | Response:
     version = request.form.get("version", type=int)
     if form.validate_on_submit():
         try:
-            access.update_offer(session, user, offer_id, form.offer_data(), version)
-            _save_photos(form, offer)
+            access.update_offer(
+                session, user, offer_id, form.offer_data(), version,
+                save_photos=lambda o: _save_photos(form, o),
+            )  # fmt: skip
         except Invalid as error:
-            session.rollback()
             apply_errors(form, error)
         except StaleVersion:
-            session.rollback()
             flash(_("Someone else changed this product meanwhile. Check the values below and "
                     "save again."), "error")  # fmt: skip
             return redirect(url_for("producer.edit_product", offer_id=offer_id))  # type: ignore[return-value]
         else:
-            session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("producer.product", offer_id=offer_id))  # type: ignore[return-value]
     return render_template(
@@ -145,8 +142,6 @@ def delete_photo(offer_id: int, name: str) -> Response:
 @bp.post("/products/<int:offer_id>/archive")
 @role_required("producer")
 def archive_product(offer_id: int) -> Response:
-    session = db_session()
-    access.archive_offer(session, signed_in_user(), offer_id, None)
-    session.commit()
+    access.archive_offer(db_session(), signed_in_user(), offer_id, None)
     flash(_("The product is archived: buyers no longer see it."), "success")
     return redirect(url_for("producer.dashboard"))  # type: ignore[return-value]

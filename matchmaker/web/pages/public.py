@@ -37,7 +37,7 @@ def _public_offer(offer_id: int) -> Offer:
     offer = services.get_offer(db_session(), offer_id)
     user = current_user()
     if offer.status != "active" and not (user and can.can_read_offer(user, offer)):
-        raise NotFound(f"Offer {offer_id} does not exist.")
+        raise NotFound("offer.not_found", offer_id=offer_id)
     return offer
 
 

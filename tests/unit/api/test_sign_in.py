@@ -36,7 +36,8 @@ def test_the_eleventh_attempt_in_a_minute_is_refused_with_when_to_retry(
     assert status == 429
     assert headers["Content-Type"] == "application/problem+json"
     assert 1 <= int(headers["Retry-After"]) <= 60
-    assert f"try again in {headers['Retry-After']} s" in body["detail"]
+    assert body["code"] == "account.too_many_attempts"
+    assert f"Try again in {headers['Retry-After']} seconds." in body["detail"]
 
 
 def test_the_account_is_limited_from_any_address_and_others_are_not(
@@ -83,7 +84,10 @@ def test_changing_ones_password_ends_every_token_and_gives_a_new_one(
     attempt = {"current_password": "not it", "new_password": "a brand new one"}
     wrong = client.post(change, headers=buyer.headers, json=attempt)
     assert wrong.status_code == 422
-    assert wrong.get_json()["errors"] == [{"field": "current_password", "message": "is wrong"}]
+    errors = wrong.get_json()["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("current_password", "account.wrong_password")
+    ]
     same = client.post(change, headers=buyer.headers, json={
         "current_password": "correct horse battery", "new_password": "correct horse battery",
     })  # fmt: skip

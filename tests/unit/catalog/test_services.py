@@ -25,7 +25,7 @@ def buyer(db: Session) -> Organization:
 
 
 def fields_of(error: Invalid) -> set[str]:
-    return {e["field"] for e in error.errors}
+    return {e.field for e in error.errors}
 
 
 def test_legacy_province_is_stored_as_current_with_the_original_text(
@@ -65,8 +65,8 @@ def test_offer_validation_names_every_bad_field(db: Session, producer: Organizat
         "title", "category", "unit", "ocop_stars", "monthly_capacity", "unit_price_vnd",
         "certifications", "province", "color",
     }  # fmt: skip
-    stars = next(e for e in caught.value.errors if e["field"] == "ocop_stars")
-    assert stars["allowed"] == [3, 4, 5]
+    stars = next(e for e in caught.value.errors if e.field == "ocop_stars")
+    assert (stars.code, stars.params["allowed"]) == ("offer.stars", [3, 4, 5])
 
 
 def test_certificate_dates_must_make_sense(db: Session, producer: Organization) -> None:

@@ -28,7 +28,7 @@ def test_import_reports_and_exits_non_zero_on_rejected_rows(
     result = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert result.exit_code == 1
     assert "imported (new):    1" in result.output
-    assert "row 3:" in result.output and "'6' is not 3, 4 or 5 stars" in result.output
+    assert "row 3: Stars: 6 is not 3, 4 or 5 stars" in result.output
     assert db.scalar(select(func.count()).select_from(Offer)) == 1
 
     again = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
@@ -40,7 +40,8 @@ def test_import_of_an_unreadable_file_says_why(app: Flask, tmp_path: Path) -> No
     path.write_text("Tên sản phẩm,Tỉnh\nGạo,Sóc Trăng\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert result.exit_code != 0
-    assert "Nothing was imported: missing required column(s)" in result.output
+    missing = "Required columns are missing: Producer, Stars, Product group."
+    assert f"Nothing was imported: {missing}" in result.output
 
 
 def test_create_officer(app: Flask, db: Session) -> None:

@@ -102,7 +102,7 @@ def test_refusals_say_why_without_a_traceback(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     short = matchmaker("users", "set-password", "--email", "admin@example.vn", "--password", "x")
     assert short.returncode == 1
-    assert "The password is too short. (password: must be at least" in short.stderr
+    assert "The password is too short. (password: Use at least 8 characters.)" in short.stderr
     taken = matchmaker("users", "create", "--role", "admin", "--email", "admin@example.vn",
                        "--name", "Admin", "--password", "long enough pass")  # fmt: skip
     assert taken.returncode == 1

@@ -11,7 +11,7 @@ from sqlalchemy import text, update
 from matchmaker.catalog import services
 from matchmaker.db import make_engine, make_session_factory, unit_of_work
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import _record
+from matchmaker.matching.recording import record_matches
 from matchmaker.migrations import upgrade
 from matchmaker.ranking.records import MatchResult
 from tests.conftest import create_database, drop_database
@@ -40,7 +40,7 @@ def test_a_deadlocked_upsert_is_retried_not_lost(tmp_path: Path) -> None:
                 for i in range(2)
             ]
             pairs = [(requirement.id, o.id, _result(o.id, i + 1)) for i, o in enumerate(offers)]
-            _record(session, pairs, "v1")
+            record_matches(session, pairs, "v1")
         first, second = sorted(o.id for o in offers)
         worker_has_second = threading.Event()
         errors: list[Exception] = []
@@ -64,7 +64,7 @@ def test_a_deadlocked_upsert_is_retried_not_lost(tmp_path: Path) -> None:
         worker_has_second.wait(5)
         with unit_of_work(sessions) as session:
             session.execute(text("SET LOCAL deadlock_timeout = '800ms'"))
-            _record(session, pairs, "v2")
+            record_matches(session, pairs, "v2")
         thread.join(10)
 
         with unit_of_work(sessions) as session:

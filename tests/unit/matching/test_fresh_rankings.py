@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
-from matchmaker.matching import service
-from matchmaker.matching.service import RankingState, rank_offers, record_feedback
+from matchmaker.matching import state as ranking_state
+from matchmaker.matching.feedback import record_feedback
+from matchmaker.matching.service import RankingState, rank_offers
 
 HONEY = {"category": "food.raw_processed", "unit": "kg"}
 
@@ -124,7 +125,7 @@ def test_producers_answering_their_matches_show_in_the_scores_once_statistics_re
 
     (match,) = [r.match for r in rank_offers(db, state, requirement) if r.offer.id == quick.id]
     record_feedback(db, buyer, match, "accepted")
-    monkeypatch.setattr(service, "STATS_TTL", timedelta(0))  # the minute has passed
+    monkeypatch.setattr(ranking_state, "STATS_TTL", timedelta(0))  # the minute has passed
 
     after = dict(_ranked(db, state, requirement))
     assert after[quick.id] > before[quick.id]

@@ -12,9 +12,9 @@ from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import utcnow
-from matchmaker.matching.feedback import feedback_examples
+from matchmaker.matching.feedback import feedback_examples, record_feedback
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import RankingState, rank_offers, record_feedback
+from matchmaker.matching.service import RankingState, rank_offers
 
 
 def _catalog(db: Session) -> tuple[list[Offer], Requirement]:

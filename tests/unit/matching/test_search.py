@@ -157,19 +157,20 @@ def test_the_price_range_is_per_unit_and_leaves_out_offers_without_a_price(
 
 
 @pytest.mark.parametrize(
-    ("filters", "field"),
+    ("filters", "field", "code"),
     [
-        ({"min_price": 200_000, "max_price": 100_000}, "max_price"),
-        ({"min_price": -1}, "min_price"),
-        ({"sort": "newest"}, "sort"),
+        ({"min_price": 200_000, "max_price": 100_000}, "max_price", "search.price_range"),
+        ({"min_price": -1}, "min_price", "field.not_negative"),
+        ({"sort": "newest"}, "sort", "field.choice"),
     ],
 )
 def test_a_broken_range_or_an_unknown_order_is_refused(
-    db: Session, filters: dict[str, object], field: str
+    db: Session, filters: dict[str, object], field: str, code: str
 ) -> None:
     with pytest.raises(Invalid) as refused:
         search_offers(db, RankingState(), SearchFilters(**filters))  # type: ignore[arg-type]
-    assert [e["field"] for e in refused.value.errors] == [field]
+    assert refused.value.code == "search.invalid"
+    assert [(e.field, e.code) for e in refused.value.errors] == [(field, code)]
 
 
 def test_nothing_found_says_how_many_each_dropped_filter_would_give(

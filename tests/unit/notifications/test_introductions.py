@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker import outbox
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
+from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import RankingState, rank_offers, record_feedback
+from matchmaker.matching.service import RankingState, rank_offers
 from matchmaker.notifications import preferences
 from matchmaker.notifications.delivery import deliver
 from matchmaker.notifications.emails import EmailBuilder

@@ -12,8 +12,8 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization
+from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match
-from matchmaker.matching.service import record_feedback
 from matchmaker.reports import (
     dashboard,
     match_funnel,

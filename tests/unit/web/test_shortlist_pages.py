@@ -60,7 +60,7 @@ def test_a_too_long_note_is_refused_and_the_saved_note_kept(
                         "note": "x" * 501}, page="/buyer/shortlist",
                         follow_redirects=True)  # fmt: skip
     text = refused.get_data(as_text=True)
-    assert "Không lưu được: Tối đa 500 ký tự." in text
+    assert "Không lưu được: Dùng tối đa 500 ký tự." in text
     assert 'value="Mẫu tốt"' in text
 
     tampered = post_form(client, "/buyer/shortlist", {"offer_id": "abc"}, page="/buyer/shortlist",
