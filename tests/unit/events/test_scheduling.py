@@ -446,7 +446,7 @@ def test_a_meeting_that_lost_its_slot_does_not_move_meetings_that_still_fit(meth
 def test_inconsistent_events_are_refused(change: Callable[[Event], Event], field: str) -> None:
     with pytest.raises(Invalid) as raised:
         change(small_event()).solve()
-    assert raised.value.errors[0]["field"] == field
+    assert raised.value.errors[0].field == field
 
 
 def test_a_published_double_booking_is_refused() -> None:
