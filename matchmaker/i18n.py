@@ -1,28 +1,26 @@
-"""The reader's language at the edge: Babel for the pages, the API, emails and exports.
+"""The reader's language at the edge: Babel for the pages, the API and their exports.
 
 Pages read the visitor's chosen language (Vietnamese unless English was chosen); the API follows
-``Accept-Language`` (English unless Vietnamese is asked for); a worker renders in the
-recipient's language with ``force_locale``. :func:`say` turns a coded domain message into text.
+``Accept-Language`` (English unless Vietnamese is asked for). :func:`say` turns a coded domain
+message into text in that language, through :mod:`matchmaker.translations` (which emails use
+with their recipient's language).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from datetime import UTC, tzinfo
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
+from flask import Flask, has_app_context, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_timezone
 
-from matchmaker import reference
+from matchmaker import translations
 from matchmaker.errors import DomainError, FieldProblem
-from matchmaker.texts import message_id
+from matchmaker.translations import DEFAULT_LOCALE, LOCALES
 
-DEFAULT_LOCALE = "vi"
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "init_babel", "lang", "say", "say_error", "say_fields"]
 API_DEFAULT_LOCALE = "en"
-LOCALES = ("vi", "en")
-TRANSLATIONS = Path(__file__).resolve().parent / "web" / "translations"
 
 
 def select_locale() -> str:
@@ -39,63 +37,23 @@ def init_babel(app: Flask, timezone: str) -> None:
     app.config.update(
         BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
         BABEL_DEFAULT_TIMEZONE=timezone,
-        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        BABEL_TRANSLATION_DIRECTORIES=str(translations.CATALOGS),
     )
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: timezone)
 
 
 def lang() -> str:
-    return str(get_locale() or DEFAULT_LOCALE)[:2]
+    return translations.language(get_locale())
 
 
-def _reference_name(kind: str, code: str) -> str:
-    lookups: dict[str, Callable[[str], Any]] = {
-        "province": reference.get_province,
-        "category": reference.get_category,
-        "unit": reference.get_unit,
-        "certification": reference.get_certification,
-    }
-    try:
-        item = lookups[kind](code)
-    except reference.UnknownReference:
-        return code
-    return str(item.name_en if lang() == "en" else item.name_vi)
-
-
-_REFERENCE_PARAMS = ("province", "category", "unit", "certification")
-
-
-def _param(name: str, value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int) and (name == "row" or name.endswith("_id")):
-        return str(value)  # a number that names a thing, not an amount: no grouping
-    if isinstance(value, str) and name.endswith(("column", "columns")):
-        return say(f"import.column.{value}")  # a spreadsheet column, by its field
-    if isinstance(value, int | float):
-        return str(format_decimal(value))
-    if isinstance(value, datetime):
-        return str(format_datetime(value, "medium"))
-    if isinstance(value, date):
-        return str(format_date(value, "medium"))
-    if isinstance(value, str) and name.endswith(_REFERENCE_PARAMS):
-        kind = next(k for k in _REFERENCE_PARAMS if name.endswith(k))
-        return _reference_name(kind, value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_param(name, item) for item in value)
-    return str(value)
+def _zone() -> tzinfo:
+    """The deployment's time zone, which the pages and the API show times in."""
+    return (get_timezone() if has_app_context() else None) or UTC
 
 
 def say(code: str, params: Mapping[str, Any] | None = None) -> str:
     """A coded message in the current language, its parameters formatted for the locale."""
-    text = gettext(message_id(code))
-    if not params:
-        return text
-    values = {name: _param(name, value) for name, value in params.items()}
-    try:
-        return text % values
-    except (KeyError, ValueError, TypeError):
-        return text
+    return translations.render(code, params, lang(), _zone())
 
 
 def say_error(error: DomainError) -> str:

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -33,16 +32,17 @@ from matchmaker.events.models import Event, EventEmail, EventParticipant, Meetin
 from matchmaker.events.schedule import SEND_EVENT_EMAILS, AgendaLine, agenda_lines
 from matchmaker.notifications import delivery
 from matchmaker.notifications.delivery import DeliveryReport
-from matchmaker.notifications.emails import speak
+from matchmaker.notifications.emails import language_of
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.settings import NotificationSettings
 from matchmaker.texts import N_
+from matchmaker.translations import Voice, gettext, language
 
 log = logging.getLogger(__name__)
 
 # The words of event emails and calendar entries: English message ids that Babel translates
-# in the recipient's language (``force_locale``); the templates call them through ``t``.
+# in the recipient's language; the templates call them through ``t``.
 WORDS: dict[str, str] = {
     "subject_agenda": N_("Your meetings at %(event)s"),
     "intro_agenda": N_(
@@ -69,12 +69,17 @@ WORDS: dict[str, str] = {
 }
 
 
-def t(key: str, **values: Any) -> str:
-    """An event email's words in the current locale (the caller forces the recipient's); the
-    layout's greeting and footer are the notification emails' own (``email.*`` codes)."""
-    if key.startswith("email."):
-        return speak(key, **values)
-    return str(gettext(WORDS[key], **values))
+@dataclass(frozen=True)
+class Words:
+    """An event email's words in its recipient's language (templates call :meth:`say` as
+    ``t``); the layout's greeting and footer are the notification emails' own (``email.*``)."""
+
+    voice: Voice
+
+    def say(self, key: str, /, **values: Any) -> str:
+        if key.startswith("email."):
+            return self.voice.say(key, **values)
+        return gettext(WORDS[key], self.voice.locale, **values)
 
 
 @cache
@@ -98,13 +103,7 @@ def agenda_calendar(
 ) -> bytes:
     """The participant's meetings as an iCalendar file (one VEVENT per meeting), in the
     participant's language."""
-    with force_locale(participant.organization.preferred_language or "vi"):
-        return _calendar(event, participant, lines, host)
-
-
-def _calendar(
-    event: Event, participant: EventParticipant, lines: Sequence[AgendaLine], host: str
-) -> bytes:
+    t = Words(Voice(language(participant.organization.preferred_language))).say
     calendar = Calendar()
     calendar.add("prodid", "-//OCOP Matchmaker//Connection events//VI")
     calendar.add("version", "2.0")
@@ -173,16 +172,12 @@ class EventEmailBuilder:
         event = session.get(Event, email.event_id)
         if user is None or not user.is_active or event is None or event.cancelled_at:
             return None
-        language = user.organization.preferred_language or "vi"
-        with force_locale(language):
-            return self._build(session, email, user, event, language)
-
-    def _build(
-        self, session: Session, email: EventEmail, user: User, event: Event, language: str
-    ) -> OutgoingEmail | None:
-        zone = ZoneInfo(event.timezone)
+        # Times are on the event's clock, where the meetings take place.
+        voice = Voice(language_of(user), ZoneInfo(event.timezone))
+        t = Words(voice).say
         context: dict[str, Any] = {
-            "t": t, "language": language, "name": user.name, "event": event, "zone": zone,
+            "t": t, "language": voice.locale, "name": user.name, "event": event,
+            "date": voice.date, "clock": voice.clock,
             "preferences_url": self._links.url("preferences", user.id),
             "unsubscribe_url": self._links.url("unsubscribe", user.id),
             "agenda_url": f"{self._base_url.rstrip('/')}/events/{event.id}/agenda",
@@ -223,7 +218,7 @@ class EventEmailBuilder:
             text=env.get_template(f"email/{template}.txt").render(context),
             html=env.get_template(f"email/{template}.html").render(context, subject=subject),
             message_id=f"<{digest}@{self._host}>",
-            language=language,
+            language=voice.locale,
             attachments=attachments,
         )
 

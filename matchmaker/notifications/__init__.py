@@ -29,4 +29,8 @@ def make_notifier(settings: Settings) -> Notifier:
         settings.base_url,
         timedelta(days=settings.notifications.link_max_age_days),
     )
-    return Notifier(make_mailer(settings), links, EmailBuilder(links, settings.base_url))
+    return Notifier(
+        make_mailer(settings),
+        links,
+        EmailBuilder(links, settings.base_url, settings.notifications.timezone),
+    )

@@ -1,6 +1,6 @@
 """Building an email from a notification row: subject, text and HTML from templates, every word
-a Babel message said in the recipient's language (``force_locale``), with the locale's dates
-and numbers."""
+a Babel message said in the recipient's language, with that locale's dates and numbers. The
+language is the recipient's, never the sending process's: no request or app locale is read."""
 
 from __future__ import annotations
 
@@ -10,22 +10,21 @@ from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import has_app_context
-from flask_babel import force_locale
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Organization, Requirement
-from matchmaker.explanations import say_explanation
-from matchmaker.i18n import say
+from matchmaker.matching.explanations import explain
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
 from matchmaker.notifications.models import Notification
+from matchmaker.translations import Voice, language
 
 # Matches that can still be acted on; a declined or finished one is left out of an email.
 LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
@@ -33,14 +32,9 @@ LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
 INTRODUCED_STATUSES = ("accepted", "contacted", "deal")
 
 
-def speak(code: str, /, **params: Any) -> str:
-    """A message of :mod:`matchmaker.texts` in the current language (templates call it ``t``)."""
-    return say(code, params)
-
-
 def language_of(user: User) -> str:
     """The language the user's organization reads: its emails and link pages are in it."""
-    return user.organization.preferred_language or "vi"
+    return language(user.organization.preferred_language)
 
 
 @cache
@@ -102,40 +96,32 @@ def message_id(notification: Notification, base_url: str) -> str:
 
 
 class EmailBuilder:
-    def __init__(self, links: Links, base_url: str) -> None:
+    def __init__(self, links: Links, base_url: str, timezone: str) -> None:
         self._links = links
         self._base_url = base_url
+        self._zone = ZoneInfo(timezone)  # the deployment's: times in emails are on its clock
 
     def build(self, session: Session, notification: Notification) -> OutgoingEmail | None:
         """The email for ``notification``, or None when nothing in it is still true."""
         user = session.get(User, notification.user_id, options=[joinedload(User.organization)])
         if user is None or not user.is_active:
             return None
-        if not has_app_context():
-            # Babel would say every word in English, whatever the recipient reads.
-            raise RuntimeError("emails are built inside the app context (its Babel)")
-        language = language_of(user)
-        with force_locale(language):
-            return self._build(session, user, notification, language)
-
-    def _build(
-        self, session: Session, user: User, notification: Notification, language: str
-    ) -> OutgoingEmail | None:
+        voice = Voice(language_of(user), self._zone)
         context: dict[str, Any] = {
-            "t": speak,
-            "language": language,
+            "t": voice.say,
+            "language": voice.locale,
             "name": user.name,
             "preferences_url": self._links.url("preferences", user.id),
             "unsubscribe_url": self._links.url("unsubscribe", user.id),
         }
         if notification.kind in ("match", "digest"):
-            rendered = self._matches(session, user, notification, context)
+            rendered = self._matches(session, user, notification, context, voice)
         elif notification.kind == "match_accepted":
-            rendered = self._accepted(session, user, notification, context)
+            rendered = self._accepted(session, user, notification, context, voice)
         elif notification.kind == "certificate_expiry":
-            rendered = self._certificate(session, notification, context)
+            rendered = self._certificate(session, notification, context, voice)
         else:
-            rendered = self._requirement(session, notification, context)
+            rendered = self._requirement(session, notification, context, voice)
         if rendered is None:
             return None
         subject, template = rendered
@@ -146,7 +132,7 @@ class EmailBuilder:
             text=env.get_template(f"email/{template}.txt").render(context),
             html=env.get_template(f"email/{template}.html").render(context, subject=subject),
             message_id=message_id(notification, self._base_url),
-            language=language,
+            language=voice.locale,
             headers={
                 # RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
                 "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
@@ -160,6 +146,7 @@ class EmailBuilder:
         user: User,
         notification: Notification,
         context: dict[str, Any],
+        voice: Voice,
     ) -> tuple[str, str] | None:
         # By primary key: the sender loaded the batch's matches already, so no query here.
         found = (session.get(Match, i) for i in notification.payload.get("match_ids", []))
@@ -179,21 +166,21 @@ class EmailBuilder:
         if not matches:
             return None
         producer_side = user.organization_id == matches[0].offer.organization_id
-        items = [self._item(user, m, producer_side) for m in matches]
+        items = [self._item(user, m, producer_side, voice) for m in matches]
         context.update(
             items=items,
-            intro=speak("email.intro_producer" if producer_side else "email.intro_buyer"),
+            intro=voice.say("email.intro_producer" if producer_side else "email.intro_buyer"),
         )
         if notification.kind == "digest":
             period = notification.payload.get("period", "daily")
-            subject = speak(f"email.subject_digest_{period}", count=len(items))
+            subject = voice.say(f"email.subject_digest_{period}", count=len(items))
         elif producer_side:
             first = matches[0].requirement
-            subject = speak(
+            subject = voice.say(
                 "email.subject_match_producer", buyer=first.buyer.name, title=first.title
             )
         else:
-            subject = speak(
+            subject = voice.say(
                 "email.subject_match_buyer", count=len(items), title=matches[0].requirement.title
             )
         return subject, "matches"
@@ -204,6 +191,7 @@ class EmailBuilder:
         user: User,
         notification: Notification,
         context: dict[str, Any],
+        voice: Voice,
     ) -> tuple[str, str] | None:
         match = session.get(Match, notification.payload["match_id"])
         if match is None or match.status not in INTRODUCED_STATUSES:
@@ -215,56 +203,66 @@ class EmailBuilder:
         theirs = acceptor if acceptor and acceptor.organization_id == other.id else None
         if acceptor is not None and acceptor.organization_id == user.organization_id:
             mine = "you" if acceptor.id == user.id else "colleague"
-            intro = speak(f"email.intro_accepted_by_{mine}", person=acceptor.name, org=other.name)
-            subject = speak("email.subject_accepted_by_us", org=other.name, title=title)
+            intro = voice.say(
+                f"email.intro_accepted_by_{mine}", person=acceptor.name, org=other.name
+            )
+            subject = voice.say("email.subject_accepted_by_us", org=other.name, title=title)
         else:
             who = other.name
             if theirs is not None and theirs.name != other.name:
                 who = f"{theirs.name} ({other.name})"
-            intro = speak("email.intro_accepted_by_other", who=who)
-            subject = speak("email.subject_accepted_by_other", org=other.name, title=title)
+            intro = voice.say("email.intro_accepted_by_other", who=who)
+            subject = voice.say("email.subject_accepted_by_other", org=other.name, title=title)
         context.update(
             intro=intro,
-            item=self._item(user, match, producer_side),
+            item=self._item(user, match, producer_side, voice),
             contact=_contact(session, other, theirs),
         )
         return subject, "accepted"
 
-    def _item(self, user: User, match: Match, producer_side: bool) -> MatchItem:
+    def _item(self, user: User, match: Match, producer_side: bool, voice: Voice) -> MatchItem:
         if producer_side:
             headline = f"{match.requirement.buyer.name} — {match.requirement.title}"
-            subtitle = speak("email.for_offer", title=match.offer.title)
+            subtitle = voice.say("email.for_offer", title=match.offer.title)
         else:
             stars = f" ({match.offer.ocop_stars}★ OCOP)" if match.offer.ocop_stars else ""
             headline = f"{match.offer.producer.name} — {match.offer.title}{stars}"
-            subtitle = speak("email.for_requirement", title=match.requirement.title)
+            subtitle = voice.say("email.for_requirement", title=match.requirement.title)
         return MatchItem(
             match_id=match.id,
             headline=headline,
             subtitle=subtitle,
             score_percent=fit_percent(match.score),
-            reasons=[say_explanation(r) for r in match.reasons or []],
-            gaps=[say_explanation(g) for g in match.gaps or []],
+            reasons=[explain(r, voice.locale) for r in match.reasons or []],
+            gaps=[explain(g, voice.locale) for g in match.gaps or []],
             view_url=self._links.url("view", user.id, match.id),
             accept_url=self._links.url("accept", user.id, match.id),
             decline_url=self._links.url("decline", user.id, match.id),
         )
 
     def _certificate(
-        self, session: Session, notification: Notification, context: dict[str, Any]
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
     ) -> tuple[str, str] | None:
         offer = session.get(Offer, notification.payload["offer_id"])
         expires_on = date.fromisoformat(notification.payload["expires_on"])
         if offer is None or offer.status == "archived" or offer.ocop_certified_until != expires_on:
             return None  # archived, or renewed since the reminder was planned
         days = notification.payload["days"]
-        context["body"] = speak(
+        context["body"] = voice.say(
             "email.body_certificate", stars=offer.ocop_stars, title=offer.title, date=expires_on
         )
-        return speak("email.subject_certificate", title=offer.title, days=days), "reminder"
+        return voice.say("email.subject_certificate", title=offer.title, days=days), "reminder"
 
     def _requirement(
-        self, session: Session, notification: Notification, context: dict[str, Any]
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
     ) -> tuple[str, str] | None:
         requirement = session.get(Requirement, notification.payload["requirement_id"])
         expires_on = date.fromisoformat(notification.payload["expires_on"])
@@ -275,5 +273,9 @@ class EmailBuilder:
         ):
             return None
         days = notification.payload["days"]
-        context["body"] = speak("email.body_requirement", title=requirement.title, date=expires_on)
-        return speak("email.subject_requirement", title=requirement.title, days=days), "reminder"
+        context["body"] = voice.say(
+            "email.body_requirement", title=requirement.title, date=expires_on
+        )
+        return voice.say(
+            "email.subject_requirement", title=requirement.title, days=days
+        ), "reminder"

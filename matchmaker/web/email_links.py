@@ -21,15 +21,16 @@ from matchmaker.accounts.models import User
 from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid
 from matchmaker.explanations import say_explanation
 from matchmaker.extensions import db_session, get_notifier, get_settings
-from matchmaker.i18n import say_error, say_fields
+from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications import preferences
-from matchmaker.notifications.emails import language_of, speak
+from matchmaker.notifications.emails import language_of
 from matchmaker.notifications.links import BadLink, LinkClaims
 from matchmaker.notifications.models import FREQUENCIES
 from matchmaker.settings import Settings
+from matchmaker.translations import render
 
 blueprint = Blueprint(
     "notifications", __name__, url_prefix="/notifications", template_folder="templates"
@@ -37,18 +38,23 @@ blueprint = Blueprint(
 dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail", template_folder="templates")
 
 
+def _t(code: str, /, **params: Any) -> str:
+    """A coded message in the page's language (the template calls it ``t``)."""
+    return say(code, params)
+
+
 def _page(language: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """The link page in the recipient's language; ``message`` is a code of :mod:`texts`."""
     context.setdefault("match", None)
     with force_locale(language):
-        context["message"] = speak(context["message"], **context.pop("params", {}))
+        context["message"] = say(context["message"], context.pop("params", {}))
         error = context.get("error")
         if error is not None:
             fields = say_fields(error.errors)
             context["error"] = next(iter(fields.values()), None) or say_error(error)
         return render_template(
             "notifications/page.html",
-            t=speak,
+            t=_t,
             explain=say_explanation,
             language=language,
             fit_percent=fit_percent,
@@ -68,8 +74,7 @@ def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
 
 
 def _bad_link() -> Response:
-    with force_locale("en"):
-        in_english = speak("link.bad_link")
+    in_english = render("link.bad_link", None, "en")
     body, status = _page("vi", 400, message="link.bad_link", message_en=in_english)
     return Response(body, status, mimetype="text/html")
 

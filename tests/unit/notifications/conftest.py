@@ -9,25 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization
-from matchmaker.i18n import init_babel
 from matchmaker.matching.service import RankingState
-from matchmaker.settings import NotificationSettings, Settings, SmtpSettings
-
-
-@pytest.fixture(autouse=True)
-def _babel(settings: Settings) -> Iterator[None]:
-    """Emails are said through the app's Babel, in each recipient's language."""
-    app = Flask(__name__)
-    init_babel(app, settings.notifications.timezone)
-    with app.app_context():
-        yield
+from matchmaker.settings import NotificationSettings, SmtpSettings
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """Every word of an email is said in the recipient's language, with its dates and numbers, and
-a match's reasons are said in it too, whatever language the sending process runs in."""
+a match's reasons are said in it too, whatever language the sending process runs in (a worker
+builds emails without any app or request)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.i18n import init_babel
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState
 from matchmaker.notifications.alerts import alert_for_requirement
@@ -36,7 +39,9 @@ def test_a_reminder_to_a_vietnamese_reader_is_in_vietnamese_with_its_date(
     db: Session, config: NotificationSettings
 ) -> None:
     # The process runs in English: the recipient's language wins.
-    with force_locale("en"):
+    app = Flask(__name__)
+    init_babel(app, "UTC")
+    with app.app_context(), force_locale("en"):
         text = _certificate_email(db, config, "vi")
     assert "Chứng nhận OCOP của “Mật ong rừng” hết hạn sau 30 ngày" in text
     assert "Xin chào HTX Ong vi," in text

@@ -25,7 +25,7 @@ from matchmaker.settings import NotificationSettings
 from .conftest import Side, SmtpServer, make_buyer, make_producer
 
 LINKS = Links("secret", "https://matchmaker.example.vn", timedelta(days=60))
-BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn")
+BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn", "Asia/Ho_Chi_Minh")
 
 
 def _matched(db: Session, ranking: RankingState) -> tuple[Side, Side, Match]:
