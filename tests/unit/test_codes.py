@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import matchmaker
-from matchmaker.i18n import TRANSLATIONS
 from matchmaker.texts import MESSAGES
+from matchmaker.translations import CATALOGS as TRANSLATIONS
 
 PACKAGE = Path(matchmaker.__file__).resolve().parent
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
