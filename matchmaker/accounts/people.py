@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Organization
+from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 
 MANAGED_ROLES = ("producer", "buyer")
@@ -64,6 +65,7 @@ def list_users(session: Session, officer: User, *, q: str = "", page: int = 1) -
     return People(list(users), total, page, pages)
 
 
+@transaction
 def set_active(session: Session, officer: User, user_id: int, active: bool) -> User:
     """Suspends or restores an account; a suspended user cannot sign in."""
     user = session.get(User, user_id)

@@ -103,6 +103,18 @@ def update_offer(
 
 
 @transaction
+def remove_offer_photo(
+    session: Session, user: User, offer_id: int, remove: Callable[[Offer], None]
+) -> Offer:
+    """Takes a photo off the producer's own offer (``remove`` deletes it from the store)."""
+    offer = read_offer(session, user, offer_id)
+    if not can.can_manage_offer(user, offer):
+        raise Forbidden("offer.not_owner")
+    remove(offer)
+    return offer
+
+
+@transaction
 def archive_offer(
     session: Session, user: User, offer_id: int, expected_version: int | None
 ) -> Offer:

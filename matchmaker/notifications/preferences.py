@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from matchmaker.db import utcnow
+from matchmaker.db import transaction, utcnow
 from matchmaker.errors import Invalid, field_error
 from matchmaker.notifications.models import FREQUENCIES, Notification, NotificationPreference
 
@@ -24,6 +24,7 @@ def _stored(session: Session, user_id: int) -> NotificationPreference:
     return preference
 
 
+@transaction
 def set_frequency(session: Session, user_id: int, frequency: str) -> NotificationPreference:
     if frequency not in FREQUENCIES:
         raise Invalid(
@@ -37,6 +38,7 @@ def set_frequency(session: Session, user_id: int, frequency: str) -> Notificatio
     return preference
 
 
+@transaction
 def unsubscribe(session: Session, user_id: int) -> NotificationPreference:
     """Stops all email at once: what is still waiting to go out is cancelled too."""
     preference = _stored(session, user_id)

@@ -18,11 +18,11 @@ from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from matchmaker.accounts.models import User
-from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid
+from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from matchmaker.explanations import say_explanation
 from matchmaker.extensions import db_session, get_notifier, get_settings
 from matchmaker.i18n import say, say_error, say_fields
-from matchmaker.matching.feedback import record_feedback
+from matchmaker.matching.access import give_feedback
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications import preferences
@@ -91,20 +91,18 @@ def _said(error: DomainError, user: User) -> str:
 
 def _match_action(action: str, feedback: str, token: str, done_key: str) -> tuple[str, int]:
     claims, user = _resolve(action, token)
-    session = db_session()
-    match = session.get(Match, claims.match_id)
-    if match is None:
+    if claims.match_id is None:
         abort(_bad_link())
+    match: Match | None = None
     try:
-        record_feedback(session, user, match, feedback)
-    except Forbidden:
+        match = give_feedback(db_session(), user, claims.match_id, feedback, None)
+    except (NotFound, Forbidden):
         abort(_bad_link())
     except Conflict as exc:
+        match = db_session().get(Match, claims.match_id)
         if action != "view":  # looking again at an answered match is fine
-            session.rollback()
             return _page(_language(user), 409, message="link.conflict",
                          params={"detail": _said(exc, user)}, match=match)  # fmt: skip
-    session.commit()
     return _page(_language(user), message=done_key, match=match)
 
 
@@ -129,18 +127,15 @@ def decline(token: str) -> tuple[str, int]:
     if request.method == "GET":
         return _page(language, message="link.decline_ask", match=match, decline_form=True)
     try:
-        record_feedback(session, user, match, "declined", request.form.get("reason"))
+        give_feedback(session, user, match.id, "declined", request.form.get("reason"))
     except Invalid as exc:
-        session.rollback()
         return _page(language, 422, message="link.decline_ask", error=exc,
                      match=match, decline_form=True)  # fmt: skip
     except Conflict as exc:
-        session.rollback()
         return _page(language, 409, message="link.conflict",
                      params={"detail": _said(exc, user)}, match=match)  # fmt: skip
-    except Forbidden:
+    except (NotFound, Forbidden):
         abort(_bad_link())
-    session.commit()
     return _page(language, message="link.declined", match=match)
 
 
@@ -149,7 +144,6 @@ def unsubscribe(token: str) -> tuple[str, int]:
     """GET from the email's link; POST from mail clients' one-click button (RFC 8058)."""
     _claims, user = _resolve("unsubscribe", token)
     preferences.unsubscribe(db_session(), user.id)
-    db_session().commit()
     return _page(_language(user), message="link.unsubscribed")
 
 
@@ -161,7 +155,6 @@ def choose_frequency(token: str) -> tuple[str, int]:
     message = "link.preferences"
     if request.method == "POST":
         preferences.set_frequency(session, user.id, request.form.get("frequency", ""))
-        session.commit()
         message = "link.preferences_saved"
     current = preferences.get_preference(session, user.id)
     return _page(language, message=message, frequencies=FREQUENCIES,

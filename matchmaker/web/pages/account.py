@@ -146,7 +146,6 @@ def notifications() -> str | Response:
             preferences.unsubscribe(session, user.id)
         else:
             preferences.set_frequency(session, user.id, form.frequency.data or "")
-        session.commit()
         flash(_("Your email preferences are saved."), "success")
         return redirect(url_for("account.notifications"))  # type: ignore[return-value]
     return render_template("account/notifications.html", form=form)

@@ -125,9 +125,7 @@ def set_active(user_id: int) -> Response:
     form = UserStateForm()
     if not form.validate_on_submit():
         abort(400)
-    db = db_session()
-    person = people.set_active(db, signed_in_user(), user_id, form.active.data == "1")
-    db.commit()
+    person = people.set_active(db_session(), signed_in_user(), user_id, form.active.data == "1")
     message = (
         _("%(name)s can sign in again.", name=person.name)
         if person.is_active

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from matchmaker.accounts import permissions as can
 from matchmaker.catalog import access
 from matchmaker.catalog.models import OFFER_STATUSES, Offer
 from matchmaker.catalog.services import OfferFilters, PageRequest
@@ -129,12 +128,12 @@ def edit_product(offer_id: int) -> str | Response:
 @bp.post("/products/<int:offer_id>/photos/<name>/delete")
 @role_required("producer")
 def delete_photo(offer_id: int, name: str) -> Response:
-    user = signed_in_user()
-    offer = access.read_offer(db_session(), user, offer_id)
-    if not can.can_manage_offer(user, offer):
-        abort(403)
-    photos.remove_photo(_store(), offer.id, name)
-    db_session().commit()
+    access.remove_offer_photo(
+        db_session(),
+        signed_in_user(),
+        offer_id,
+        lambda o: photos.remove_photo(_store(), o.id, name),
+    )
     flash(_("The photo is removed."), "success")
     return redirect(url_for("producer.edit_product", offer_id=offer_id))  # type: ignore[return-value]
 
