@@ -38,6 +38,11 @@ MESSAGES: dict[str, str] = {
     "request.invalid": N_("The request has invalid fields: %(fields)s."),
     # --- accounts -------------------------------------------------------------------------
     "account.invalid": N_("The account has invalid fields."),
+    "account.staff_manage_accounts": N_("Only officers and admins manage accounts."),
+    "account.user_not_found": N_("This user does not exist."),
+    "account.suspend_self": N_("You cannot suspend your own account."),
+    "auth.token_missing": N_("Sign in: send 'Authorization: Bearer <token>'."),
+    "auth.token_invalid": N_("The token is unknown, expired or revoked; get a new one."),
     "account.email_taken": N_("An account with the email %(email)s already exists."),
     "account.not_found": N_("No account has the email %(email)s."),
     "account.password_too_short": N_("The password is too short."),
@@ -227,6 +232,7 @@ MESSAGES: dict[str, str] = {
     "schedule.table_taken": N_("Request %(id)s and %(other)s share one table in one slot."),
     "schedule.double_booked": N_("Request %(id)s and %(other)s book one firm twice in one slot."),
     # --- notifications --------------------------------------------------------------------
+    "preferences.invalid": N_("Choose how often you want to hear from us."),
     "email.hello": N_("Hello %(name)s,"),
     "email.intro_producer": N_("Buyers are looking for products like yours:"),
     "email.intro_buyer": N_("Producers fit your requirement:"),

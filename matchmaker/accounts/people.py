@@ -38,7 +38,7 @@ def list_users(session: Session, officer: User, *, q: str = "", page: int = 1) -
     """Accounts the officer looks after, by organization then name; ``q`` finds a name,
     an email or an organization."""
     if officer.role not in ("officer", "admin"):
-        raise Forbidden("Only officers and admins manage accounts.")
+        raise Forbidden("account.staff_manage_accounts")
     query = select(User).join(Organization, Organization.id == User.organization_id)
     if not can.is_admin(officer):
         query = query.where(User.role.in_(MANAGED_ROLES))
@@ -70,9 +70,9 @@ def set_active(session: Session, officer: User, user_id: int, active: bool) -> U
     """Suspends or restores an account; a suspended user cannot sign in."""
     user = session.get(User, user_id)
     if user is None or not _in_scope(officer, user):
-        raise NotFound(f"User {user_id} does not exist.")
+        raise NotFound("account.user_not_found", user_id=user_id)
     if user.id == officer.id:
-        raise Forbidden("You cannot suspend your own account.")
+        raise Forbidden("account.suspend_self")
     user.is_active = active
     session.flush()
     return user

@@ -30,10 +30,10 @@ def current_user() -> User:
         return user
     raw = bearer_token()
     if raw is None:
-        raise Unauthorized("Sign in: send 'Authorization: Bearer <token>'.")
+        raise Unauthorized("auth.token_missing")
     user = user_for_token(db_session(), raw)
     if user is None:
-        raise Unauthorized("The token is unknown, expired or revoked; get a new one.")
+        raise Unauthorized("auth.token_invalid")
     g.api_user = user
     return user
 

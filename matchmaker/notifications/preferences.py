@@ -28,8 +28,8 @@ def _stored(session: Session, user_id: int) -> NotificationPreference:
 def set_frequency(session: Session, user_id: int, frequency: str) -> NotificationPreference:
     if frequency not in FREQUENCIES:
         raise Invalid(
-            f"Unknown frequency {frequency!r}.",
-            errors=[field_error("frequency", "unknown", allowed=list(FREQUENCIES))],
+            "preferences.invalid",
+            errors=[field_error("frequency", "field.choice", allowed=list(FREQUENCIES))],
         )
     preference = _stored(session, user_id)
     preference.frequency = frequency

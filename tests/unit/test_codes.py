@@ -55,8 +55,9 @@ def _error_classes(trees: list[tuple[Path, ast.Module]]) -> set[str]:
         found |= more
 
 
-def codes_in_source() -> dict[str, str]:
-    """Each literal code given to an error or a field problem, with where it is written."""
+def codes_in_source(*, shaped: bool = True) -> dict[str, str]:
+    """Each literal code given to an error or a field problem, with where it is written (with
+    ``shaped=False``, the literals that do not look like a code: prose)."""
     trees = list(_trees())
     errors = _error_classes(trees)
     found: dict[str, str] = {}
@@ -70,10 +71,14 @@ def codes_in_source() -> dict[str, str]:
                 continue
             argument = node.args[position]
             literal = isinstance(argument, ast.Constant) and isinstance(argument.value, str)
-            if literal and CODE.match(argument.value):  # type: ignore[attr-defined]
+            if literal and bool(CODE.match(argument.value)) == shaped:  # type: ignore[attr-defined]
                 where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
                 found.setdefault(argument.value, where)  # type: ignore[attr-defined]
     return found
+
+
+def test_no_error_is_made_with_prose() -> None:
+    assert codes_in_source(shaped=False) == {}
 
 
 def test_the_walk_finds_the_codes_of_every_area() -> None:
