@@ -33,10 +33,7 @@ Day = Annotated[
     AfterValidator(_plausible_day),
     Field(description="A date from 1990-01-01 to 2100-12-31."),
 ]
-Stars = Annotated[int, Field(ge=3, le=5, description="OCOP stars: 3, 4 or 5")]
-Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 PriceVnd = Annotated[int, Field(ge=0, le=10**13)]
-Days = Annotated[int, Field(ge=1, le=36_500)]
 
 _SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
