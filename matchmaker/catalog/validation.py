@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -20,10 +20,12 @@ from matchmaker.catalog.inputs import (
     REQUIREMENT_FIELDS,
     CatalogInput,
     OfferChanges,
+    OfferFieldsInput,
     OfferInput,
     OrganizationChanges,
     OrganizationInput,
     RequirementChanges,
+    RequirementFieldsInput,
     RequirementInput,
     certificate_expiry,
     offer_problems,
@@ -45,8 +47,11 @@ __all__ = [
     "clean_offer",
     "clean_organization",
     "clean_requirement",
+    "read",
     "refuse",
 ]
+
+Model = TypeVar("Model", bound=CatalogInput)
 
 
 def refuse(code: str, problems: list[FieldProblem]) -> None:
@@ -70,10 +75,8 @@ def _values(
         return model.model_validate(data, context=context).values(), []
     except ValidationError as error:
         problems = field_problems(error)
-    failed = {p.field.split(".")[0] for p in problems}
-    rest = {name: value for name, value in data.items() if name not in failed}
     try:
-        return changes.model_validate(rest, context=context).values(), problems
+        return changes.model_validate(_without(data, problems), context=context).values(), problems
     except ValidationError:
         return {}, problems
 
@@ -119,3 +122,27 @@ def clean_requirement(
         requirement_problems,
         {"today": today or date.today()},
     )
+
+
+def read(model: type[Model], data: Mapping[str, Any]) -> Model:
+    """What a form holds, as the use case's input model; refused, every problem is named at once,
+    the rules across fields checked on the fields that broke none (the use case checks them
+    again on the record as it will be)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = field_problems(error)
+    rest = _without(data, problems)
+    if issubclass(model, OfferFieldsInput):
+        values, _ = _values(OfferChanges, OfferChanges, rest)
+        refuse("offer.invalid", problems + offer_problems(values))
+    elif issubclass(model, RequirementFieldsInput):
+        values, _ = _values(RequirementChanges, RequirementChanges, rest)
+        refuse("requirement.invalid", problems + requirement_problems(values))
+    refuse("organization.invalid", problems)
+    raise AssertionError("unreachable: a refused input has problems")
+
+
+def _without(data: Mapping[str, Any], problems: list[FieldProblem]) -> dict[str, Any]:
+    failed = {p.field.split(".")[0] for p in problems}
+    return {name: value for name, value in data.items() if name not in failed}
