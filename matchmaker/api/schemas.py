@@ -255,6 +255,8 @@ class RequirementPatch(_Versioned, inputs.RequirementChanges):
 class OrganizationFields(Schema, inputs.OrganizationFieldsInput):
     """An organization's profile: the fields to change."""
 
+    model_config = inputs.CHANGES
+
     name: inputs.ChangedTitle = None
 
 

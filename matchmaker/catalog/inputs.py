@@ -324,6 +324,16 @@ class Changes:
     """Marks an input as a change: the fields left out stay as they are."""
 
 
+def without_defaults(schema: dict[str, Any]) -> None:
+    """A change's document shows no defaults: a field left out keeps its value, and a client
+    that sent the defaults would undo what it did not mean to change."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+CHANGES = ConfigDict(extra="forbid", json_schema_extra=without_defaults)
+
+
 class Located(CatalogInput):
     """A record with a province: the text as typed is kept when it is not the code."""
 
@@ -394,6 +404,8 @@ class OfferInput(OfferFieldsInput):
 
 class OfferChanges(Changes, OfferFieldsInput):
     """The fields of an offer to change."""
+
+    model_config = CHANGES
 
     title: ChangedTitle = None
     category: ChangedCategory = None
@@ -480,6 +492,8 @@ class RequirementInput(RequirementFieldsInput):
 class RequirementChanges(Changes, RequirementFieldsInput):
     """The fields of a requirement to change."""
 
+    model_config = CHANGES
+
     title: ChangedTitle = None
 
 
@@ -551,6 +565,8 @@ class OrganizationInput(OrganizationFieldsInput):
 
 class OrganizationChanges(Changes, OrganizationFieldsInput):
     """The fields of an organization to change (its kind cannot change)."""
+
+    model_config = CHANGES
 
     kind: Annotated[
         str | None, BeforeValidator(_kind), Field(json_schema_extra=_enum(ORGANIZATION_KINDS))
