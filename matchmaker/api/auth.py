@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Response, request
 from flask_openapi3 import APIBlueprint, Tag
@@ -38,7 +39,7 @@ def build() -> APIBlueprint:
             password=body.password,
             name=body.name,
             role=body.role,
-            organization=body.organization.model_dump(exclude_unset=True),
+            organization=_organization(body.organization),
             secret=get_settings().secret_key,
         )
         code = accounts.invite_code(user.organization_id, get_settings().secret_key)
@@ -84,3 +85,10 @@ def build() -> APIBlueprint:
         return json(user_out(current_user()))
 
     return api
+
+
+def _organization(given: s.NewOrganization | s.JoinOrganization) -> dict[str, Any]:
+    """The organization's fields as the client typed them (the account's role is its kind)."""
+    if isinstance(given, s.NewOrganization):
+        return given.typed()
+    return given.model_dump(exclude_unset=True)

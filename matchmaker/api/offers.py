@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, expected_version, json, province_code
+from matchmaker.api.common import Responses, expected_version, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_out, requirement_match
 from matchmaker.catalog import access
@@ -53,7 +53,7 @@ def build() -> APIBlueprint:
     def create_offer(body: s.OfferCreate) -> Response:
         """Post a product (producers). Only title, category and unit are required; the
         province defaults to the producer's."""
-        offer = access.create_offer(db_session(), current_user(), changes(body))
+        offer = access.create_offer(db_session(), current_user(), body)
         return json(offer_out(offer), 201, version=offer.version)
 
     @api.get("/<int:offer_id>", responses={200: s.OfferOut, **ERRORS})
@@ -72,7 +72,7 @@ def build() -> APIBlueprint:
             db_session(),
             current_user(),
             path.offer_id,
-            changes(body, exclude={"version"}),
+            body,
             expected_version(header.if_match, body.version),
         )
         return json(offer_out(offer), version=offer.version)

@@ -8,7 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import invite_code
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, json, province_code
+from matchmaker.api.common import Responses, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import organization_out
 from matchmaker.catalog import access
@@ -67,7 +67,7 @@ def build() -> APIBlueprint:
     def update_organization(path: s.OrganizationPath, body: s.OrganizationFields) -> Response:
         """Change your organization's profile."""
         user = current_user()
-        org = access.update_organization(db_session(), user, path.organization_id, changes(body))
+        org = access.update_organization(db_session(), user, path.organization_id, body)
         return json(_out(org, user))
 
     return api

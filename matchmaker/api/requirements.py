@@ -6,7 +6,7 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.api import schemas as s
-from matchmaker.api.common import Responses, changes, expected_version, json, province_code
+from matchmaker.api.common import Responses, expected_version, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_match, pool_out, requirement_out
 from matchmaker.catalog import access
@@ -57,7 +57,7 @@ def build() -> APIBlueprint:
     def create_requirement(body: s.RequirementCreate) -> Response:
         """Post a need (buyers). Only the title is required; every other field narrows the
         matches."""
-        requirement = access.create_requirement(db_session(), current_user(), changes(body))
+        requirement = access.create_requirement(db_session(), current_user(), body)
         return json(requirement_out(requirement), 201, version=requirement.version)
 
     @api.get("/<int:requirement_id>", responses={200: s.RequirementOut, **ERRORS})
@@ -78,7 +78,7 @@ def build() -> APIBlueprint:
             db_session(),
             current_user(),
             path.requirement_id,
-            changes(body, exclude={"version"}),
+            body,
             expected_version(header.if_match, body.version),
         )
         return json(requirement_out(requirement), version=requirement.version)

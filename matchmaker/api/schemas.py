@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from matchmaker import reference
+from matchmaker.catalog import inputs
 
 
 def _plausible_day(value: date) -> date:
@@ -32,10 +33,7 @@ Day = Annotated[
     AfterValidator(_plausible_day),
     Field(description="A date from 1990-01-01 to 2100-12-31."),
 ]
-Stars = Annotated[int, Field(ge=3, le=5, description="OCOP stars: 3, 4 or 5")]
-Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
 PriceVnd = Annotated[int, Field(ge=0, le=10**13)]
-Days = Annotated[int, Field(ge=1, le=36_500)]
 
 _SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
@@ -208,7 +206,7 @@ class ReferenceList(Schema):
     items: list[ReferenceItem]
 
 
-# --- write models ---------------------------------------------------------------------------
+# --- write models: the catalog's own input models, documented -----------------------------
 
 Province = Annotated[
     str, Field(description="Code or any spelling of a current or pre-2025 name.", max_length=120)
@@ -216,114 +214,56 @@ Province = Annotated[
 
 
 def _listed(items: Sequence[Any]) -> dict[str, Any]:
-    """The codes of a reference list, for the document (the catalog checks them itself and
-    names the allowed ones in its 422): generated clients get them as enumerations."""
+    """The codes of a reference list, for the document: generated clients get them as
+    enumerations."""
     return {"enum": [item.code for item in items]}
 
 
 CategoryCode = Annotated[
     str, Field(max_length=64, json_schema_extra=_listed(reference.categories()))
 ]
-UnitCode = Annotated[str, Field(max_length=64, json_schema_extra=_listed(reference.units()))]
 CertificationCode = Annotated[
     str, Field(max_length=64, json_schema_extra=_listed(reference.certifications()))
 ]
 
 
-class OfferFields(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str | None = Field(None, max_length=10_000)
-    ocop_stars: Stars | None = None
-    ocop_potential_five_star: bool | None = None
-    ocop_certified_on: Day | None = None
-    ocop_certified_until: Day | None = None
-    ocop_decision_number: str | None = Field(None, max_length=120)
-    certifications: list[CertificationCode] | None = Field(None, max_length=30)
-    province: Province | None = None
-    monthly_capacity: Quantity | None = None
-    min_order_quantity: Quantity | None = None
-    unit_price_vnd: PriceVnd | None = None
-    shelf_life_days: Days | None = None
-    export_markets: list[Annotated[str, Field(max_length=2)]] | None = Field(None, max_length=250)
-    traceability_url: str | None = Field(None, max_length=1000)
-    status: Literal["active", "paused", "archived"] | None = None
-
-
-class OfferCreate(OfferFields):
-    title: str = Field(..., min_length=1, max_length=300)
-    category: CategoryCode
-    unit: UnitCode
-
-
-class OfferPatch(OfferFields):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    category: CategoryCode | None = None
-    unit: UnitCode | None = None
+class _Versioned(Schema):
     version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
 
-
-class RequirementFields(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    description: str | None = Field(None, max_length=10_000)
-    category: CategoryCode | None = None
-    min_ocop_stars: Stars | None = None
-    required_certifications: list[CertificationCode] | None = Field(None, max_length=30)
-    unit: UnitCode | None = None
-    quantity_per_month: Quantity | None = None
-    max_unit_price_vnd: PriceVnd | None = None
-    delivery_provinces: list[Province] | None = Field(None, max_length=34)
-    min_shelf_life_days: Days | None = None
-    needed_by: Day | None = None
-    valid_until: Day | None = None
-    status: Literal["open", "paused", "closed"] | None = None
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = super().values()  # type: ignore[misc]
+        values.pop("version", None)
+        return values
 
 
-class RequirementCreate(RequirementFields):
-    title: str = Field(..., min_length=1, max_length=300)
+class OfferCreate(Schema, inputs.OfferInput):
+    """A new offer. Only title, category and unit are required."""
 
 
-class RequirementPatch(RequirementFields):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    version: Id | None = Field(None, description="The version you edited; 409 if it changed.")
+class OfferPatch(_Versioned, inputs.OfferChanges):
+    """The fields of an offer to change."""
 
 
-class OrganizationFields(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(None, min_length=1, max_length=300)
-    entity_type: Literal["enterprise", "cooperative", "cooperative_group", "household"] | None = (
-        None
-    )
-    buyer_type: (
-        Literal[
-            "supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca"
-        ]
-        | None
-    ) = None
-    province: Province | None = None
-    address: str | None = Field(None, max_length=500)
-    contact_email: str | None = Field(None, max_length=320)
-    phone: str | None = Field(None, max_length=40)
-    preferred_language: Literal["vi", "en"] | None = None
-    serves_provinces: list[Province] | None = Field(
-        None, max_length=34, description="Producers: where you deliver (empty: nationwide)."
-    )
-    wanted_buyer_types: (
-        list[
-            Literal[
-                "supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca"
-            ]
-        ]
-        | None
-    ) = Field(None, max_length=6, description="Producers: the buyers you want (empty: any).")
+class RequirementCreate(Schema, inputs.RequirementInput):
+    """A new requirement."""
 
 
-class NewOrganization(OrganizationFields):
+class RequirementPatch(_Versioned, inputs.RequirementChanges):
+    """The fields of a requirement to change."""
+
+
+class OrganizationFields(Schema, inputs.OrganizationFieldsInput):
+    """An organization's profile: the fields to change."""
+
+    model_config = inputs.CHANGES
+
+    name: inputs.ChangedTitle = None
+
+
+class NewOrganization(Schema, inputs.OrganizationFieldsInput):
     """Register with a new organization."""
 
-    name: str = Field(..., min_length=1, max_length=300)
+    name: inputs.Title
 
 
 class JoinOrganization(Schema):

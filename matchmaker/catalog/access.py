@@ -18,6 +18,13 @@ from sqlalchemy.orm.util import identity_key
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog import services
+from matchmaker.catalog.inputs import (
+    OfferChanges,
+    OfferInput,
+    OrganizationFieldsInput,
+    RequirementChanges,
+    RequirementInput,
+)
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
@@ -69,7 +76,7 @@ def list_offers(
 def create_offer(
     session: Session,
     user: User,
-    data: Mapping[str, Any],
+    data: OfferInput | Mapping[str, Any],
     *,
     save_photos: Callable[[Offer], None] | None = None,
 ) -> Offer:
@@ -88,7 +95,7 @@ def update_offer(
     session: Session,
     user: User,
     offer_id: int,
-    changes: Mapping[str, Any],
+    changes: OfferChanges | Mapping[str, Any],
     expected_version: int | None,
     *,
     save_photos: Callable[[Offer], None] | None = None,
@@ -151,7 +158,9 @@ def list_requirements(
 
 
 @transaction
-def create_requirement(session: Session, user: User, data: Mapping[str, Any]) -> Requirement:
+def create_requirement(
+    session: Session, user: User, data: RequirementInput | Mapping[str, Any]
+) -> Requirement:
     if user.role != "buyer":
         raise Forbidden("requirement.buyers_only")
     return services.create_requirement(session, user.organization, data)
@@ -162,7 +171,7 @@ def update_requirement(
     session: Session,
     user: User,
     requirement_id: int,
-    changes: Mapping[str, Any],
+    changes: RequirementChanges | Mapping[str, Any],
     expected_version: int | None,
 ) -> Requirement:
     requirement = read_requirement(session, user, requirement_id)
@@ -192,7 +201,10 @@ def read_organization(session: Session, user: User, organization_id: int) -> Org
 
 @transaction
 def update_organization(
-    session: Session, user: User, organization_id: int, changes: Mapping[str, Any]
+    session: Session,
+    user: User,
+    organization_id: int,
+    changes: OrganizationFieldsInput | Mapping[str, Any],
 ) -> Organization:
     org = read_organization(session, user, organization_id)
     if not can.can_manage_organization(user, org):

@@ -13,6 +13,14 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from matchmaker import outbox
+from matchmaker.catalog.inputs import (
+    OfferChanges,
+    OfferInput,
+    OrganizationFieldsInput,
+    OrganizationInput,
+    RequirementChanges,
+    RequirementInput,
+)
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.catalog.validation import (
     OFFER_FIELDS,
@@ -69,7 +77,9 @@ class RequirementFilters:
 # --- organizations --------------------------------------------------------------------------
 
 
-def create_organization(session: Session, data: Mapping[str, Any]) -> Organization:
+def create_organization(
+    session: Session, data: OrganizationInput | Mapping[str, Any]
+) -> Organization:
     values = clean_organization(data)
     org = Organization(**values, name_key=fold_key(values["name"]))
     session.add(org)
@@ -78,7 +88,9 @@ def create_organization(session: Session, data: Mapping[str, Any]) -> Organizati
 
 
 def update_organization(
-    session: Session, organization: Organization, changes: Mapping[str, Any]
+    session: Session,
+    organization: Organization,
+    changes: OrganizationFieldsInput | Mapping[str, Any],
 ) -> Organization:
     values = clean_organization(changes, partial=True)
     if "kind" in values and values["kind"] != organization.kind:
@@ -122,7 +134,9 @@ def _require_kind(org: Organization, kind: str) -> None:
         )
 
 
-def create_offer(session: Session, producer: Organization, data: Mapping[str, Any]) -> Offer:
+def create_offer(
+    session: Session, producer: Organization, data: OfferInput | Mapping[str, Any]
+) -> Offer:
     _require_kind(producer, "producer")
     values = clean_offer(data)
     if "province" not in values:
@@ -151,7 +165,7 @@ def offer_values(offer: Offer) -> dict[str, Any]:
 def update_offer(
     session: Session,
     offer: Offer,
-    changes: Mapping[str, Any],
+    changes: OfferChanges | Mapping[str, Any],
     *,
     expected_version: int | None = None,
 ) -> Offer:
@@ -232,7 +246,11 @@ def list_offers(session: Session, filters: OfferFilters, page: PageRequest) -> P
 
 
 def create_requirement(
-    session: Session, buyer: Organization, data: Mapping[str, Any], *, today: date | None = None
+    session: Session,
+    buyer: Organization,
+    data: RequirementInput | Mapping[str, Any],
+    *,
+    today: date | None = None,
 ) -> Requirement:
     _require_kind(buyer, "buyer")
     values = clean_requirement(data, today=today)
@@ -250,7 +268,7 @@ def requirement_values(requirement: Requirement) -> dict[str, Any]:
 def update_requirement(
     session: Session,
     requirement: Requirement,
-    changes: Mapping[str, Any],
+    changes: RequirementChanges | Mapping[str, Any],
     *,
     expected_version: int | None = None,
     today: date | None = None,

@@ -10,82 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-)
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from matchmaker import reference
-from matchmaker.errors import FieldProblem, Invalid, field_error
-
-M = TypeVar("M", bound=BaseModel)
-
-
-# --- turning pydantic's complaints into coded field errors ----------------------------------
-
-
-def _problem(item: Mapping[str, Any]) -> FieldProblem:
-    field = ".".join(str(part) for part in item["loc"]) or "body"
-    kind: str = item["type"]
-    ctx: dict[str, Any] = dict(item.get("ctx") or {})
-    if "." in kind:  # our own rule (PydanticCustomError): its type is the code
-        return field_error(field, kind, **ctx)
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
-        return field_error(field, "field.required")
-    if kind == "too_short" and ctx.get("min_length") == 1:
-        return field_error(field, "field.required")
-    simple = {
-        "string_too_short": ("field.min_length", "min", "min_length"),
-        "string_too_long": ("field.max_length", "max", "max_length"),
-        "too_long": ("event.too_many", "max", "max_length"),
-        "too_short": ("field.at_least", "min", "min_length"),
-        "greater_than_equal": ("field.at_least", "min", "ge"),
-        "less_than_equal": ("field.at_most", "max", "le"),
-    }
-    if kind in simple:
-        code, name, key = simple[kind]
-        return field_error(field, code, **{name: ctx.get(key)})
-    if kind == "greater_than":
-        return (
-            field_error(field, "field.positive")
-            if ctx.get("gt") == 0
-            else field_error(field, "field.at_least", min=ctx.get("gt"))
-        )
-    if kind.startswith("int_"):
-        return field_error(field, "field.whole_number")
-    if kind.startswith(("float_", "decimal_")):
-        return field_error(field, "field.number")
-    if kind.startswith("datetime_") or kind.startswith("timezone_"):
-        return field_error(field, "event.moment")
-    if kind.startswith("date_"):
-        return field_error(field, "field.date")
-    if kind == "string_pattern_mismatch":
-        return field_error(field, "event.clock")
-    if kind in ("literal_error", "enum"):
-        return field_error(field, "field.choice")
-    if kind.startswith("string_"):
-        return field_error(field, "field.text")
-    return field_error(field, "field.invalid")
-
-
-def field_problems(error: ValidationError) -> list[FieldProblem]:
-    """Each field pydantic refused, with the code of the rule it broke."""
-    return [_problem(item) for item in error.errors(include_url=False, include_input=False)]
+from matchmaker.inputs import M, coded
+from matchmaker.inputs import parse as parse_input
 
 
 def parse(model: type[M], data: Mapping[str, Any], code: str = "event.invalid") -> M:
     """``data`` as the model, or :class:`Invalid` naming each offending field by code."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise Invalid(code, errors=field_problems(error)) from None
+    return parse_input(model, data, code)
 
 
 # --- field types ----------------------------------------------------------------------------
@@ -113,9 +50,14 @@ EntityId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 EventDate = Annotated[
     date, AfterValidator(_plausible_day), Field(description="A date from 1990 to 2100.")
 ]
-Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
+Clock = Annotated[
+    str,
+    Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local"),
+    coded("event.clock"),
+]
 Moment = Annotated[
     AwareDatetime,
+    coded("event.moment"),
     AfterValidator(_plausible_moment),
     Field(description="With a time zone; between 1990 and 2100."),
 ]

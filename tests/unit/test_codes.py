@@ -22,7 +22,7 @@ from matchmaker.translations import CATALOGS as TRANSLATIONS
 PACKAGE = Path(matchmaker.__file__).resolve().parent
 CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # Calls that take a code: (function name, position of the code among the arguments).
-CODE_ARGUMENT = {"field_error": 1, "fail": 1, "row_problem": 1, "FieldProblem": 1,
+CODE_ARGUMENT = {"field_error": 1, "fail": 1, "_fail": 0, "row_problem": 1, "FieldProblem": 1,
                  "say": 0, "done": 0}  # fmt: skip
 
 

@@ -10,6 +10,8 @@ from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
 from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.catalog import access
+from matchmaker.catalog.inputs import OrganizationChanges
+from matchmaker.catalog.validation import read
 from matchmaker.errors import Conflict, Invalid, Unauthorized
 from matchmaker.extensions import db_session, get_settings, login_throttle
 from matchmaker.notifications import preferences
@@ -124,7 +126,8 @@ def organization() -> str | Response:
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
         try:
-            access.update_organization(db_session(), user, org.id, form.data_for(org.kind))
+            changes = read(OrganizationChanges, form.data_for(org.kind))
+            access.update_organization(db_session(), user, org.id, changes)
         except Invalid as error:
             apply_errors(form, error)
         else:

@@ -13,8 +13,10 @@ from werkzeug.wrappers import Response
 from matchmaker import reference
 from matchmaker.catalog import access
 from matchmaker.catalog import shortlist as shortlists
+from matchmaker.catalog.inputs import RequirementChanges, RequirementInput
 from matchmaker.catalog.models import REQUIREMENT_STATUSES, Requirement
 from matchmaker.catalog.services import PageRequest, RequirementFilters
+from matchmaker.catalog.validation import read
 from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
 from matchmaker.i18n import say, say_error, say_fields
@@ -61,7 +63,9 @@ def new_requirement() -> str | Response:
     if form.validate_on_submit():
         try:
             requirement = access.create_requirement(
-                db_session(), signed_in_user(), form.requirement_data()
+                db_session(),
+                signed_in_user(),
+                read(RequirementInput, form.requirement_data()),
             )
         except Invalid as error:
             apply_errors(form, error)
@@ -152,7 +156,8 @@ def edit_requirement(requirement_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             access.update_requirement(
-                db, user, requirement_id, form.requirement_data(),
+                db, user, requirement_id,
+                read(RequirementChanges, form.requirement_data()),
                 request.form.get("version", type=int),
             )  # fmt: skip
         except Invalid as error:

@@ -8,8 +8,10 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from matchmaker.catalog import access
+from matchmaker.catalog.inputs import OfferChanges, OfferInput
 from matchmaker.catalog.models import OFFER_STATUSES, Offer
 from matchmaker.catalog.services import OfferFilters, PageRequest
+from matchmaker.catalog.validation import read
 from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking, get_settings
 from matchmaker.files import photos
@@ -62,7 +64,10 @@ def new_product() -> str | Response:
     if form.validate_on_submit():
         try:
             offer = access.create_offer(
-                db_session(), user, form.offer_data(), save_photos=lambda o: _save_photos(form, o)
+                db_session(),
+                user,
+                read(OfferInput, form.offer_data()),
+                save_photos=lambda o: _save_photos(form, o),
             )
         except Invalid as error:
             apply_errors(form, error)
@@ -105,7 +110,8 @@ def edit_product(offer_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             access.update_offer(
-                session, user, offer_id, form.offer_data(), version,
+                session, user, offer_id,
+                read(OfferChanges, form.offer_data()), version,
                 save_photos=lambda o: _save_photos(form, o),
             )  # fmt: skip
         except Invalid as error:
