@@ -16,10 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from matchmaker import reference, samples
+from matchmaker import samples
 from matchmaker.catalog.importer import import_offers
 from matchmaker.db import make_engine, make_session_factory
 from matchmaker.migrations import upgrade
+from matchmaker.ranking import reference
 
 HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Tỉnh", "Nhóm", "Phân nhóm", "Hạng sao",
           "Số quyết định", "Ngày cấp", "Ngày hết hạn", "Đơn vị tính", "Giá bán (VNĐ)",

@@ -19,7 +19,7 @@ from typing import Any
 from babel import dates, numbers
 from babel.support import Translations
 
-from matchmaker import reference
+from matchmaker.ranking import reference
 from matchmaker.texts import message_id
 
 DEFAULT_LOCALE = "vi"

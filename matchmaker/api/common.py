@@ -9,9 +9,9 @@ from typing import Any
 from flask import Response
 from pydantic import BaseModel
 
-from matchmaker import reference
 from matchmaker.errors import DomainError, Invalid, field_error
 from matchmaker.extensions import db_session
+from matchmaker.ranking import reference
 
 # The documented responses of a route, as flask-openapi3 takes them.
 Responses = dict[str | int | HTTPStatus, type[BaseModel] | dict[Any, Any] | None]

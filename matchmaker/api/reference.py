@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from matchmaker import reference as ref
 from matchmaker.api.schemas import ReferenceList, ReferencePath
 from matchmaker.api.security import api_blueprint
+from matchmaker.ranking import reference as ref
 
 TAG = Tag(name="reference", description="Codes with Vietnamese and English names")
 

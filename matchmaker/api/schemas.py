@@ -17,8 +17,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from matchmaker import reference
 from matchmaker.catalog import inputs
+from matchmaker.ranking import reference
 
 
 def _plausible_day(value: date) -> date:

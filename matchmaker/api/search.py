@@ -7,7 +7,6 @@ from typing import cast
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
-from matchmaker import reference
 from matchmaker.api import schemas as s
 from matchmaker.api.common import json, province_code
 from matchmaker.api.security import api_blueprint, current_user
@@ -15,6 +14,7 @@ from matchmaker.api.serializers import offer_out
 from matchmaker.errors import Invalid, field_error
 from matchmaker.extensions import db_session, get_ranking
 from matchmaker.matching import search as supplier_search
+from matchmaker.ranking import reference
 
 TAG = Tag(name="search", description="Supplier search")
 

@@ -22,12 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchmaker import reference
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, offer_values
 from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
 from matchmaker.catalog.validation import certificate_expiry, clean_offer
 from matchmaker.errors import FieldProblem, Invalid, field_error
+from matchmaker.ranking import reference
 from matchmaker.ranking.text import fold_key
 
 __all__ = ["ImportReport", "UnreadableFile", "import_offers"]

@@ -30,7 +30,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from matchmaker import reference
 from matchmaker.catalog.models import (
     BUYER_TYPES,
     ENTITY_TYPES,
@@ -40,6 +39,7 @@ from matchmaker.catalog.models import (
     REQUIREMENT_STATUSES,
 )
 from matchmaker.errors import FieldProblem, field_error
+from matchmaker.ranking import reference
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")

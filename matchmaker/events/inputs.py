@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from matchmaker import reference
 from matchmaker.inputs import M, coded
 from matchmaker.inputs import parse as parse_input
+from matchmaker.ranking import reference
 
 
 def parse(model: type[M], data: Mapping[str, Any], code: str = "event.invalid") -> M:

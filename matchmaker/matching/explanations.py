@@ -13,7 +13,7 @@ from typing import Any
 
 from babel import Locale
 
-from matchmaker import reference
+from matchmaker.ranking import reference
 from matchmaker.translations import language, money, number, render
 
 # Parameters that are an amount of the explanation's ``unit``, and prices per that unit.

@@ -14,10 +14,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from matchmaker import reference
 from matchmaker.catalog.models import Offer
 from matchmaker.errors import Invalid, field_error
 from matchmaker.matching.state import RankingState
+from matchmaker.ranking import reference
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import OfferRecord
 from matchmaker.ranking.text import fold, normalize

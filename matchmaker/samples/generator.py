@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from matchmaker.reference import Province, get_certification, get_province, get_unit
-from matchmaker.reference import certifications as reference_certifications
+from matchmaker.ranking.reference import Province, get_certification, get_province, get_unit
+from matchmaker.ranking.reference import certifications as reference_certifications
 from matchmaker.samples.models import (
     SampleOffer,
     SampleOrganization,
@@ -325,7 +325,7 @@ def _buyers(seed: int, count: int) -> tuple[_Buyer, ...]:
 
 @cache
 def _all_province_codes() -> tuple[str, ...]:
-    from matchmaker.reference import provinces
+    from matchmaker.ranking.reference import provinces
 
     return tuple(province.code for province in provinces())
 

@@ -29,9 +29,9 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from matchmaker import reference
 from matchmaker.errors import DomainError
 from matchmaker.i18n import say, say_error
+from matchmaker.ranking import reference
 from matchmaker.web import i18n
 from matchmaker.web.forms import LocalDateField, MultiCheckboxField, NumberField, options
 

@@ -32,10 +32,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matchmaker import reference
 from matchmaker.catalog.models import BUYER_TYPES, ENTITY_TYPES
 from matchmaker.errors import Invalid
 from matchmaker.i18n import say
+from matchmaker.ranking import reference
 from matchmaker.web import i18n
 
 ENTITY_LABELS = {

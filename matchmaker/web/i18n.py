@@ -9,10 +9,10 @@ from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
-from matchmaker import reference
 from matchmaker.explanations import say_explanation
 from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang, say_located
 from matchmaker.matching.fit import fit_percent
+from matchmaker.ranking import reference
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "lang"]
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}

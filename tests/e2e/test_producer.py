@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from matchmaker import reference
+from matchmaker.ranking import reference
 
 from .conftest import Journey
 

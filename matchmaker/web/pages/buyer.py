@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from matchmaker import reference
 from matchmaker.catalog import access
 from matchmaker.catalog import shortlist as shortlists
 from matchmaker.catalog.inputs import RequirementChanges, RequirementInput
@@ -30,6 +29,7 @@ from matchmaker.matching.search import (
     check_filters,
     search_offers,
 )
+from matchmaker.ranking import reference
 from matchmaker.web.forms import FeedbackForm, RequirementForm, ShortlistForm, apply_errors
 from matchmaker.web.i18n import category_name, certification_name, number, province_name, vnd
 from matchmaker.web.pages import blueprint

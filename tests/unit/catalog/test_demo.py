@@ -3,10 +3,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matchmaker import reference
 from matchmaker.accounts.models import User
 from matchmaker.catalog.demo import DEMO_LOGINS, load_demo
 from matchmaker.catalog.models import BUYER_TYPES, Offer, Organization, Requirement
+from matchmaker.ranking import reference
 
 
 def test_demo_data_looks_like_the_programme(db: Session) -> None:

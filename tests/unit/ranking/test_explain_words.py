@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from matchmaker import reference
-from matchmaker.ranking import OfferIndex, propose_pools
+from matchmaker.ranking import OfferIndex, propose_pools, reference
 from matchmaker.ranking.evalset import offer_from_sample, requirement_from_sample
 from matchmaker.ranking.explain import explain
 from matchmaker.ranking.features import PairFacts

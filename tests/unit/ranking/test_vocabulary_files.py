@@ -13,8 +13,8 @@ from importlib import resources
 
 import pytest
 
+from matchmaker.ranking.reference import categories
 from matchmaker.ranking.text import normalize
-from matchmaker.reference import categories
 
 MIN_PRODUCT_PAIRS = 1_000
 MIN_PAIRS_PER_SUBGROUP = 25

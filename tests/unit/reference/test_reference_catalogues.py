@@ -3,7 +3,7 @@ from importlib import resources
 
 import pytest
 
-from matchmaker.reference import (
+from matchmaker.ranking.reference import (
     UnknownReference,
     categories,
     certifications,

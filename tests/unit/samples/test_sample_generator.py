@@ -3,8 +3,7 @@ from itertools import islice
 
 import pytest
 
-from matchmaker.ranking.text import fold
-from matchmaker.reference import (
+from matchmaker.ranking.reference import (
     categories,
     get_category,
     get_certification,
@@ -12,6 +11,7 @@ from matchmaker.reference import (
     get_unit,
     resolve_province,
 )
+from matchmaker.ranking.text import fold
 from matchmaker.samples import (
     BUYER_TYPES,
     ENTITY_TYPES,

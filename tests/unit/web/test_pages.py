@@ -10,11 +10,11 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker import reference
 from matchmaker.accounts.models import User
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer
 from matchmaker.notifications.preferences import get_preference
+from matchmaker.ranking import reference
 
 from .conftest import PASSWORD, MakeUser, post_form, sign_in
 

@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from matchmaker import reference
 from matchmaker.catalog import services
+from matchmaker.ranking import reference
 
 from .conftest import MakeUser, sign_in
 
