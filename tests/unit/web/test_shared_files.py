@@ -15,13 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.app import create_app
-from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer
 from matchmaker.extensions import get_database
 from matchmaker.settings import Settings
 from tests.unit.files.test_store import phone_photo
 
-from .conftest import MakeUser, csrf_token, post_form, sign_in
+from .conftest import MakeUser, csrf_token, edit_honey_offer, post_form, sign_in
 
 
 @pytest.fixture
@@ -49,15 +48,8 @@ def _same_visitor(client: FlaskClient, other_app: Flask) -> FlaskClient:
 def test_a_photo_uploaded_through_one_process_is_served_by_another_without_its_position(
     client: FlaskClient, other_app: Flask, make_user: MakeUser, db: Session, settings: Settings
 ) -> None:
-    producer = make_user("producer")
-    offer = services.create_offer(
-        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
-    )
-    db.commit()
-    sign_in(client, producer)
-    path = f"/producer/products/{offer.id}/edit"
-    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
-            "status": "active", "version": str(offer.version)}  # fmt: skip
+    edited = edit_honey_offer(client, make_user, db)
+    offer, path, form = edited.offer, edited.path, edited.form
     taken = phone_photo()
     response = post_form(client, path, {**form, "photos": (io.BytesIO(taken), "IMG_0420.jpg")},
                          content_type="multipart/form-data")  # fmt: skip
