@@ -34,7 +34,8 @@ def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) ->
     now = "2025-01-01 00:00:00"
     org = ("INSERT INTO organizations (id, kind, name, name_key, province, phone, "
            "preferred_language, serves_provinces, wanted_buyer_types, created_at, updated_at) "
-           "VALUES (:id, :kind, :name, :key, '80', :phone, 'vi', '[]', '[]', :now, :now)")  # fmt: skip
+           "VALUES (:id, :kind, :name, :key, '80', :phone, 'vi', '[]', '[]', :now, :now)"
+           )  # fmt: skip
     offer = ("INSERT INTO offers (id, organization_id, title, title_key, description, category, "
              "ocop_potential_five_star, certifications, province, unit, export_markets, status, "
              "version, created_at, updated_at) VALUES (:id, :org, :title, :key, '', "
@@ -46,8 +47,9 @@ def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) ->
             conn.execute(text(org), {"id": id_, "kind": kind, "name": name, "now": now,
                                      "key": "htx banh trang", "phone": phone})  # fmt: skip
         for id_, org_id, status in ((10, 1, "active"), (11, 2, "active"), (12, 2, "archived")):
-            conn.execute(text(offer), {"id": id_, "org": org_id, "title": "Bánh tráng",
-                                       "key": "banh trang", "status": status, "now": now})  # fmt: skip
+            values = {"id": id_, "org": org_id, "title": "Bánh tráng", "key": "banh trang",
+                      "status": status, "now": now}  # fmt: skip
+            conn.execute(text(offer), values)
         conn.execute(text(
             "INSERT INTO requirements (id, organization_id, title, description, "
             "required_certifications, delivery_provinces, status, version, created_at, "
