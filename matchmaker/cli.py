@@ -201,14 +201,34 @@ def import_group() -> None:
 @click.option("--province", default=None, help="Province for rows that name none.")
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first).")
 @click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@click.option(
+    "--as",
+    "actor",
+    default=None,
+    metavar="EMAIL",
+    help="Import as this officer (only their province's rows) or admin; the offers' history "
+    "names them. Default: the operator, for any province.",
+)
 @with_appcontext
 def import_offers_command(
-    file: Path, province: str | None, sheet: str | None, dry_run: bool
+    file: Path, province: str | None, sheet: str | None, dry_run: bool, actor: str | None
 ) -> None:
     """Create or update producers and offers from a province's OCOP list (CSV or XLSX)."""
+    from matchmaker.accounts.services import find_user
     from matchmaker.catalog.importer import UnreadableFile, import_offers
+    from matchmaker.errors import DomainError
     from matchmaker.extensions import get_database
 
+    actor_id = None
+    if actor is not None:
+        with get_database().sessions() as session:
+            try:
+                user = find_user(session, actor)
+            except DomainError as exc:
+                raise click.ClickException(explain(exc)) from None
+            actor_id = user.id
+            if province is None and user.role == "officer":
+                province = user.organization.province
     try:
         with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
@@ -223,8 +243,9 @@ def import_offers_command(
                 sheet=sheet,
                 dry_run=dry_run,
                 progress=progress,
+                actor_id=actor_id,
             )
-    except UnreadableFile as exc:
+    except (UnreadableFile, DomainError) as exc:
         raise click.ClickException(f"Nothing was imported: {explain(exc)}") from None
     click.echo(render_report(report))
     if report.rejected:
@@ -245,6 +266,7 @@ def render_report(report: ImportReport) -> str:
         f"  unchanged:         {report.unchanged}",
         f"  rejected:          {len(report.rejected)}",
         f"  new producers:     {report.producers_created}",
+        f"  producers emailed: {report.producers_notified}",
     ]
     if report.encoding:
         lines.insert(1, f"  encoding:          {report.encoding}")

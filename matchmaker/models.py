@@ -1,7 +1,7 @@
 """Imports every model module so that ``Base.metadata`` knows every table."""
 
 from matchmaker.accounts.models import ApiToken, User
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.events.models import (
     Event,
@@ -24,6 +24,7 @@ from matchmaker.outbox import OutboxMessage
 __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
     "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
+    "OfferChange",
     "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
     "User", "WorkerHeartbeat",
 ]  # fmt: skip

@@ -96,6 +96,38 @@ MESSAGES: dict[str, str] = {
     ),
     "offer.potential_five_star": N_("Only a 4-star product can be a potential 5-star product."),
     "offer.stars_required": N_("Choose the star rating the certificate gives."),
+    "offer.duplicate_title": N_("You already list a product named “%(title)s”."),
+    "organization.producer_exists": N_(
+        "A producer named %(name)s is already listed in this province. Ask its members for "
+        "their invitation code, or the province's OCOP office."
+    ),
+    # An offer's history: each field by its name, who changed it, and its values.
+    "offer.history_forbidden": N_(
+        "Only the producer and the officers of its province see this product's history."
+    ),
+    "offer.field.title": N_("Product name"),
+    "offer.field.description": N_("Description"),
+    "offer.field.category": N_("Product group"),
+    "offer.field.unit": N_("Unit"),
+    "offer.field.ocop_stars": N_("OCOP stars"),
+    "offer.field.ocop_potential_five_star": N_("Potential 5-star"),
+    "offer.field.ocop_certified_on": N_("OCOP certificate issued"),
+    "offer.field.ocop_certified_until": N_("OCOP certificate expires"),
+    "offer.field.ocop_decision_number": N_("Decision number"),
+    "offer.field.certifications": N_("Certifications"),
+    "offer.field.province": N_("Province/city"),
+    "offer.field.monthly_capacity": N_("Monthly capacity"),
+    "offer.field.min_order_quantity": N_("Minimum order"),
+    "offer.field.unit_price_vnd": N_("Price"),
+    "offer.field.shelf_life_days": N_("Shelf life (days)"),
+    "offer.field.export_markets": N_("Export markets"),
+    "offer.field.traceability_url": N_("Traceability link (QR code)"),
+    "offer.field.status": N_("Status"),
+    "history.none": N_("(none)"),
+    "history.yes": N_("Yes"),
+    "history.no": N_("No"),
+    "history.by_import": N_("import of %(file)s"),
+    "history.by_user_import": N_("%(user)s, import of %(file)s"),
     "requirement.invalid": N_("The requirement has invalid fields."),
     "requirement.not_found": N_("Requirement %(requirement_id)s does not exist."),
     "requirement.buyers_only": N_("Only buyers post requirements."),
@@ -158,6 +190,17 @@ MESSAGES: dict[str, str] = {
     "import.certificate_expired": N_(
         "OCOP certificate expired on %(day)s; imported, but the rating does not count"
     ),
+    "import.outside_province": N_(
+        "this row is in %(province)s; you import for %(scope_province)s only"
+    ),
+    "import.kept_producer_fields": N_(
+        "the producer keeps these itself (it has an account), so they were left as they are: "
+        "%(columns)s"
+    ),
+    "import.write_conflict": N_(
+        "another import wrote this product at the same moment; import the file again"
+    ),
+    "import.staff_only": N_("Only officers and admins import the province's lists."),
     # --- matching and search --------------------------------------------------------------
     "match.invalid": N_("The answer has invalid fields."),
     "match.not_found": N_("Match %(match_id)s does not exist."),
@@ -274,6 +317,16 @@ MESSAGES: dict[str, str] = {
     "email.intro_accepted_by_colleague": N_(
         "%(person)s in your organization accepted this match. Here is how to reach %(org)s "
         "directly; they have received your details too."
+    ),
+    "email.subject_ocop_changes": N_("The province's OCOP list updated %(count)s of your products"),
+    "email.intro_ocop_changes": N_(
+        "Your province's OCOP office imported its list of OCOP products (%(file)s). The province "
+        "is the authority for these OCOP facts of your products; your prices, capacity, "
+        "descriptions and links stay as you keep them:"
+    ),
+    "email.ocop_added": N_("newly listed"),
+    "email.ocop_changes_after": N_(
+        "If something is not right, contact your province's OCOP office."
     ),
     "email.contact": N_("Contact"),
     "email.contact_email": N_("Email"),

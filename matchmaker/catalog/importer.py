@@ -13,6 +13,8 @@ A row's problems are coded (:class:`~matchmaker.errors.FieldProblem`), each nami
 from __future__ import annotations
 
 import re
+import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,13 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker import outbox
+from matchmaker.accounts.models import User
+from matchmaker.catalog.history import OCOP_FACTS, ChangedBy, record_changes, stored
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, offer_values
 from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
 from matchmaker.catalog.validation import certificate_expiry, clean_offer
-from matchmaker.errors import FieldProblem, Invalid, field_error
+from matchmaker.db import begin_writing
+from matchmaker.errors import Conflict, FieldProblem, Forbidden, Invalid, field_error
+from matchmaker.notifications.ocop_changes import tell_producers
 from matchmaker.ranking import reference
 from matchmaker.ranking.text import fold_key
 
@@ -197,6 +206,8 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     encoding: str | None = None
     dry_run: bool = False
+    # Producers (with an account) emailed that the list changed their products' OCOP facts.
+    producers_notified: int = 0
 
 
 @dataclass
@@ -241,7 +252,10 @@ def import_offers(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    actor_id: int | None = None,
 ) -> ImportReport:
+    """Imports a province's list; ``actor_id`` is the officer (confined to their province) or
+    admin who imports it, None for the command line's operator (anywhere)."""
     table = read_table(path, sheet=sheet)
     report = ImportReport(file=path.name, encoding=table.encoding, dry_run=dry_run)
     if not any(any(c not in (None, "") for c in cells) for _, cells in table.rows):
@@ -292,7 +306,7 @@ def import_offers(
         report.warnings += [RowProblem(number, [w], row.offer["title"]) for w in row.warnings]
         parsed.append(row)
 
-    _write(sessions, parsed, report, dry_run=dry_run, progress=progress)
+    _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id)
     report.rejected.sort(key=lambda p: p.row)
     return report
 
@@ -311,25 +325,90 @@ def _write(
     *,
     dry_run: bool,
     progress: Callable[[int, int], None] | None,
+    actor_id: int | None = None,
 ) -> None:
+    """Writes the parsed rows in batches, one savepoint a row.
+
+    Each batch is one transaction that first takes the lock of its provinces (imports of one
+    province are serialised: on SQLite by its write lock, on PostgreSQL by an advisory lock)
+    and then reads what is stored of them, so that two imports of one file at once never
+    write a producer or an offer twice; should another writer still insert one first (a unique
+    key says so), the row is read again and updated.
+    """
+    written = _Written(uuid.uuid4().hex, report.file)
     with sessions() as session:
-        producers = _ProducerCache(session)
-        offers = _OfferCache(session)
-        for done, row in enumerate(rows, start=1):
-            try:
-                with session.begin_nested():
-                    _upsert(session, row, producers, offers, report)
-            except Invalid as exc:
-                producers.forget_new()
-                report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
-            if done % BATCH_SIZE == 0:
-                _finish_batch(session, dry_run)
-                producers.keep_new()
-            if progress:
-                progress(done, len(rows))
-        _finish_batch(session, dry_run)
+        scope, written.by = _actor(session, actor_id, report.file)
+        session.rollback()
+        todo = []
+        for row in rows:
+            province = row.producer["province_code"]
+            if scope is not None and province != scope:
+                report.rejected.append(
+                    row_problem(row.row, "import.outside_province", row.offer.get("title"),
+                                province=province, scope_province=scope)
+                )  # fmt: skip
+            else:
+                todo.append(row)
+        done = 0
+        for start in range(0, len(todo), BATCH_SIZE):
+            batch = todo[start : start + BATCH_SIZE]
+            provinces = sorted({row.producer["province_code"] for row in batch})
+            _begin_batch(session, provinces)
+            producers = _ProducerCache(session, provinces)
+            offers = _OfferCache(session, producers)
+            for row in batch:
+                _write_row(session, row, producers, offers, report, written)
+                done += 1
+                if progress:
+                    progress(done, len(todo))
+            _finish_batch(session, dry_run)
         if dry_run:
             session.rollback()
+        elif written.notices:
+            _begin_batch(session, [])
+            told = tell_producers(
+                session, written.notices, import_key=written.key, file=report.file
+            )
+            report.producers_notified = len({n.payload["organization_id"] for n in told})
+            session.commit()
+
+
+@dataclass
+class _Written:
+    """What an import wrote so far that outlives its batches."""
+
+    key: str
+    file: str
+    by: ChangedBy = field(default_factory=ChangedBy)
+    # By producer (with an account): its offers whose OCOP facts the list set, for its email.
+    notices: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _actor(session: Session, actor_id: int | None, file: str) -> tuple[str | None, ChangedBy]:
+    """The province an import is confined to (None: anywhere) and who the history names."""
+    if actor_id is None:
+        return None, ChangedBy(import_file=file)
+    user = session.get(User, actor_id)
+    if user is None or not user.is_active or user.role not in ("officer", "admin"):
+        raise Forbidden("import.staff_only")
+    scope = None if user.role == "admin" else user.organization.province
+    return scope, ChangedBy(user_id=user.id, import_file=file)
+
+
+# Namespace of the advisory locks that serialise imports, one lock per province.
+_IMPORT_LOCKS = 0x0C0F
+
+
+def _begin_batch(session: Session, provinces: list[str]) -> None:
+    if not session.in_transaction():
+        begin_writing(session)
+    if session.get_bind().dialect.name == "postgresql":
+        for province in provinces:  # always in one order: two imports never wait on each other
+            key = zlib.crc32(province.encode()) & 0x7FFFFFFF
+            session.execute(
+                sql("SELECT pg_advisory_xact_lock(:space, :key)"),
+                {"space": _IMPORT_LOCKS, "key": key},
+            )
 
 
 def _finish_batch(session: Session, dry_run: bool) -> None:
@@ -339,48 +418,153 @@ def _finish_batch(session: Session, dry_run: bool) -> None:
         session.commit()
 
 
-class _ProducerCache:
-    """Producers of this file by (folded name, province): one query instead of one per row."""
+def _write_row(
+    session: Session,
+    row: ParsedRow,
+    producers: _ProducerCache,
+    offers: _OfferCache,
+    report: ImportReport,
+    written: _Written,
+) -> None:
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                outcome = _upsert(session, row, producers, offers, written.by)
+        except Invalid as exc:
+            producers.forget_new()
+            report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
+            return
+        except (IntegrityError, Conflict):
+            # Another writer stored this producer or offer a moment ago: read it, try again.
+            producers.forget_new()
+            producers.reload(row.producer)
+            offers.reload(producers.find(row.producer))
+            if attempt == 2:
+                report.rejected.append(
+                    row_problem(row.row, "import.write_conflict", row.offer.get("title"))
+                )
+            continue
+        outcome.count(report, row)
+        if outcome.notice is not None:
+            written.notices.setdefault(outcome.producer_id, []).append(outcome.notice)
+        return
 
-    def __init__(self, session: Session) -> None:
+
+class _ProducerCache:
+    """Producers of the batch's provinces by (folded name, province): one query, not one a row.
+
+    ``accounts`` holds those whose members keep their own offers (see catalog.history)."""
+
+    def __init__(self, session: Session, provinces: list[str]) -> None:
         self.session = session
         self.by_key: dict[tuple[str, str | None], Organization] = {}
         self.new: list[tuple[str, str | None]] = []
-        for org in session.scalars(select(Organization).where(Organization.kind == "producer")):
+        query = select(Organization).where(
+            Organization.kind == "producer", Organization.province.in_(provinces)
+        )
+        for org in session.scalars(query.order_by(Organization.id)):
             self.by_key.setdefault((org.name_key, org.province), org)
+        self.accounts = _with_accounts(session, [org.id for org in self.by_key.values()])
 
-    def get_or_create(self, data: dict[str, Any], report: ImportReport) -> Organization:
-        key = (fold_key(data["name"]), data["province_code"])
+    @staticmethod
+    def key(data: dict[str, Any]) -> tuple[str, str | None]:
+        return fold_key(data["name"]), data["province_code"]
+
+    def find(self, data: dict[str, Any]) -> Organization | None:
+        return self.by_key.get(self.key(data))
+
+    def get_or_create(self, data: dict[str, Any]) -> tuple[Organization, bool]:
+        key = self.key(data)
         org = self.by_key.get(key)
         if org is None:
             fields = {k: v for k, v in data.items() if k != "province_code" and v is not None}
             org = create_organization(self.session, {"kind": "producer", **fields})
             self.by_key[key] = org
             self.new.append(key)
-            report.producers_created += 1
-        else:
+            return org, True
+        if org.id not in self.accounts:
+            # A producer without an account: the list is the only source of its details.
             for name in ("address", "phone", "contact_email", "entity_type"):
                 if data.get(name) and getattr(org, name) is None:
                     setattr(org, name, data[name])
-        return org
+        return org, False
+
+    def reload(self, data: dict[str, Any]) -> None:
+        name_key, province = self.key(data)
+        org = self.session.scalars(
+            select(Organization)
+            .where(
+                Organization.kind == "producer",
+                Organization.name_key == name_key,
+                Organization.province == province,
+            )
+            .limit(1)
+        ).first()
+        if org is not None:
+            self.by_key[(name_key, province)] = org
+            self.accounts |= _with_accounts(self.session, [org.id])
 
     def forget_new(self) -> None:
         """A rolled-back row may have created a producer that no longer exists."""
         for key in self.new:
-            org = self.by_key[key]
-            if org.id is None or org not in self.session:
+            org = self.by_key.get(key)
+            if org is not None and (org.id is None or org not in self.session):
                 del self.by_key[key]
-
-    def keep_new(self) -> None:
         self.new.clear()
 
 
+def _with_accounts(session: Session, organization_ids: list[int]) -> set[int]:
+    """Those of the organizations that have members (any user, even one signed out for good)."""
+    found: set[int] = set()
+    for start in range(0, len(organization_ids), 1000):
+        chunk = organization_ids[start : start + 1000]
+        found |= set(
+            session.scalars(select(User.organization_id).where(User.organization_id.in_(chunk)))
+        )
+    return found
+
+
 class _OfferCache:
-    def __init__(self, session: Session) -> None:
+    """The live offers of the cached producers, by (producer, folded title)."""
+
+    def __init__(self, session: Session, producers: _ProducerCache) -> None:
         self.session = session
         self.by_key: dict[tuple[int, str], Offer] = {}
-        for offer in session.scalars(select(Offer).where(Offer.status != "archived")):
-            self.by_key.setdefault((offer.organization_id, offer.title_key), offer)
+        ids = [org.id for org in producers.by_key.values()]
+        for start in range(0, len(ids), 1000):
+            query = select(Offer).where(
+                Offer.organization_id.in_(ids[start : start + 1000]), Offer.status != "archived"
+            )
+            for offer in session.scalars(query.order_by(Offer.id)):
+                self.by_key.setdefault((offer.organization_id, offer.title_key), offer)
+
+    def reload(self, producer: Organization | None) -> None:
+        if producer is None:
+            return
+        query = select(Offer).where(
+            Offer.organization_id == producer.id, Offer.status != "archived"
+        )
+        for offer in self.session.scalars(query):
+            self.by_key[(offer.organization_id, offer.title_key)] = offer
+
+
+@dataclass
+class _Outcome:
+    """What writing one row did; counted once its savepoint is released."""
+
+    producer_id: int
+    producer_created: bool
+    action: str  # created | updated | unchanged
+    kept: list[str]
+    notice: dict[str, Any] | None = None
+
+    def count(self, report: ImportReport, row: ParsedRow) -> None:
+        report.producers_created += self.producer_created
+        setattr(report, self.action, getattr(report, self.action) + 1)
+        if self.kept:
+            columns = list(dict.fromkeys(OFFER_COLUMNS.get(name, name) for name in self.kept))
+            kept = field_error("", "import.kept_producer_fields", columns=columns)
+            report.warnings.append(RowProblem(row.row, [kept], row.offer.get("title")))
 
 
 def _upsert(
@@ -388,28 +572,43 @@ def _upsert(
     row: ParsedRow,
     producers: _ProducerCache,
     offers: _OfferCache,
-    report: ImportReport,
-) -> None:
-    producer = producers.get_or_create(row.producer, report)
+    by: ChangedBy,
+) -> _Outcome:
+    producer, producer_created = producers.get_or_create(row.producer)
+    has_account = producer.id in producers.accounts
     existing = offers.by_key.get((producer.id, fold_key(row.offer["title"])))
     if existing is None:
         offer = create_offer(session, producer, row.offer)
         offers.by_key[(producer.id, offer.title_key)] = offer
-        report.created += 1
-        return
+        after = offer_values(offer)
+        record_changes(session, offer.id, {}, after, by)
+        facts = [[n, None, stored(after[n])] for n in OCOP_FACTS if after[n] not in (None, False)]
+        notice = _notice(offer, facts, added=True) if has_account else None
+        return _Outcome(producer.id, producer_created, "created", [], notice)
     current = offer_values(existing)
     changes = {
         name: value
         for name, value in clean_offer(row.offer, current=current).items()
         if name != "province_text" and current.get(name) != value
     }
+    kept: list[str] = []
+    if has_account:
+        kept = [name for name in changes if name not in OCOP_FACTS]
+        changes = {name: value for name, value in changes.items() if name in OCOP_FACTS}
     if not changes:
-        report.unchanged += 1
-        return
+        return _Outcome(producer.id, producer_created, "unchanged", kept)
     for name, value in changes.items():
         setattr(existing, name, value)
     session.flush()
-    report.updated += 1
+    outbox.offer_changed(session, existing.id)
+    record_changes(session, existing.id, current, changes, by)
+    facts = [[n, stored(current[n]), stored(v)] for n, v in changes.items() if n in OCOP_FACTS]
+    notice = _notice(existing, facts, added=False) if has_account and facts else None
+    return _Outcome(producer.id, producer_created, "updated", kept, notice)
+
+
+def _notice(offer: Offer, facts: list[list[Any]], *, added: bool) -> dict[str, Any]:
+    return {"offer_id": offer.id, "title": offer.title, "added": added, "changes": facts}
 
 
 # --- parsing one row ------------------------------------------------------------------------

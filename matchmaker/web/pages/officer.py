@@ -41,12 +41,17 @@ def _store() -> FileStore:
 
 def _run(upload: uploads.Upload, *, dry_run: bool) -> ImportReport:
     province = _scope()
+    actor_id = signed_in_user().id
     # The import writes in batches through sessions of its own: the page's session lets go
     # of the database first (on SQLite it would hold the write lock).
     db_session().commit()
     with uploads.local_copy(upload) as path:
         return import_offers(
-            get_database().sessions, path, default_province=province, dry_run=dry_run
+            get_database().sessions,
+            path,
+            default_province=province,
+            dry_run=dry_run,
+            actor_id=actor_id,
         )
 
 
