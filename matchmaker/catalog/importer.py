@@ -502,7 +502,7 @@ _FOOTER = re.compile(
     r"giam doc|pho giam doc|truong phong|noi nhan|xac nhan)\b"
 )
 # "I. Nhóm thực phẩm", "A - THỰC PHẨM", "1) Đồ uống", "Nhóm 2: Đồ uống", "Huyện Châu Thành".
-_SECTION_NUMBER = re.compile(r"^\s*(?:[ivxlc]+|[a-z]|\d+)\s*[.):\-]\s*")
+_SECTION_NUMBER = re.compile(r"^\s*(?:[ivxlc]+|[a-z]|\d+)(?:\s*[.):\-]\s*|\s+)")
 _SECTION_WORDS = re.compile(
     r"^(?:nhom san pham|nhom nganh|nhom|bo san pham|nganh hang|nganh|phan nhom|san pham)"
     r"\s*(?:\d+)?\s*[:.\-]?\s*"
