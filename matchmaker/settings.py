@@ -68,7 +68,7 @@ class ImportSettings(BaseModel):
     max_file_mb: float = 20.0
     # XLSX is a zip: the sum of its members' sizes once unpacked, and the unpacked/packed
     # ratio (a zip bomb's is in the thousands, a real workbook's below 30).
-    max_uncompressed_mb: float = 200.0
+    max_uncompressed_mb: float = 100.0
     max_compression_ratio: float = 200.0
     max_rows: int = 50_000
     max_columns: int = 200

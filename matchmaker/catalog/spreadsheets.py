@@ -233,10 +233,11 @@ def _read_xlsx(path: Path, sheet: str | None, bounds: ImportSettings, every: boo
     _check_zip(path, bounds)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except DefusedXmlException as exc:
-        raise UnreadableFile("import.unsafe_xlsx") from exc
     except (InvalidFileException, OSError, KeyError, ValueError, ParseError,
             zipfile.BadZipFile) as exc:  # fmt: skip
+        # openpyxl wraps what defusedxml refused in a ValueError of its own.
+        if _caused_by(exc, DefusedXmlException):
+            raise UnreadableFile("import.unsafe_xlsx") from exc
         raise UnreadableFile("import.bad_xlsx", reason=str(exc)) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
@@ -258,9 +259,9 @@ def _read_xlsx(path: Path, sheet: str | None, bounds: ImportSettings, every: boo
                 found = _bounded(
                     enumerate(rows, start=1), bounds, name=worksheet.title, read_before=read
                 )
-            except DefusedXmlException as exc:
-                raise UnreadableFile("import.unsafe_xlsx") from exc
             except (ParseError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+                if _caused_by(exc, DefusedXmlException):
+                    raise UnreadableFile("import.unsafe_xlsx") from exc
                 raise UnreadableFile("import.bad_xlsx", reason=str(exc)) from exc
             read += len(found.rows)
             sheets.append(found)
@@ -269,6 +270,17 @@ def _read_xlsx(path: Path, sheet: str | None, bounds: ImportSettings, every: boo
     if not sheets:
         raise UnreadableFile("import.no_rows")
     return sheets
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _cell(value: Any) -> Cell:
