@@ -147,6 +147,7 @@ MESSAGES: dict[str, str] = {
     "import.column.decision": N_("Decision number"),
     "import.column.certified_on": N_("Issue date"),
     "import.column.certified_until": N_("Expiry date"),
+    "import.column.recognised_year": N_("Year recognised"),
     "import.column.entity_type": N_("Type of entity"),
     "import.column.unit": N_("Unit"),
     "import.column.price": N_("Price"),
@@ -167,6 +168,25 @@ MESSAGES: dict[str, str] = {
     "import.empty_file": N_("The file is empty."),
     "import.xlsx_named_wrong": N_("This is an Excel workbook; give it a .xlsx name."),
     "import.bad_xlsx": N_("This is not a readable .xlsx workbook."),
+    "import.unsafe_xlsx": N_(
+        "This workbook declares XML entities, which a spreadsheet never needs; it is not read."
+    ),
+    "import.binary_file": N_(
+        "This file is not text: save the list as CSV (UTF-8) or as an Excel .xlsx workbook."
+    ),
+    "import.file_too_large": N_(
+        "The file is %(size_mb)s MB; a list may be at most %(max_mb)s MB. Split it into parts."
+    ),
+    "import.unpacked_too_large": N_(
+        "The workbook unpacks to %(size_mb)s MB, more than a list can hold (at most "
+        "%(max_mb)s MB); it is not read."
+    ),
+    "import.too_many_rows": N_(
+        "The list has more than %(max_rows)s rows; split it into parts and import each."
+    ),
+    "import.too_many_columns": N_(
+        "A row has more than %(max_columns)s columns; keep only the columns of the list."
+    ),
     "import.no_sheet": N_("There is no sheet named %(sheet)s; the sheets are %(sheets)s."),
     "import.no_rows": N_("The file has no rows."),
     "import.missing_column": N_(
@@ -177,6 +197,12 @@ MESSAGES: dict[str, str] = {
     ),
     "import.bad_row": N_("The row has invalid cells."),
     "import.empty_row": N_("empty row"),
+    "import.not_a_product": N_("a heading, total or signature line, not a product"),
+    "import.cell_too_long": N_("a cell is longer than %(max_chars)s characters"),
+    "import.control_characters_removed": N_(
+        "control characters (such as NUL) removed from the row's cells"
+    ),
+    "import.bad_year": N_("%(value)s is not a year"),
     "import.cell_empty": N_("is empty"),
     "import.bad_stars": N_("%(value)s is not 3, 4 or 5 stars"),
     "import.unknown_group": N_("unknown product group %(value)s"),
@@ -187,6 +213,10 @@ MESSAGES: dict[str, str] = {
     "import.bad_number": N_("%(value)s is not a number"),
     "import.duplicate_row": N_("same product as row %(row)s"),
     "import.unknown_certification": N_("certification %(value)s not recognised; left out"),
+    "import.group_needs_review": N_(
+        "no product group given and the name does not make it clear: %(category)s taken; "
+        "also likely: %(other_category)s; please check"
+    ),
     "import.certificate_expired": N_(
         "OCOP certificate expired on %(day)s; imported, but the rating does not count"
     ),

@@ -30,8 +30,8 @@ def test_a_list_missing_a_column_is_refused_in_vietnamese(
     page = _upload(client, HEADER)
 
     assert (
-        "Không thể nhập gì từ tệp này: Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao, "
-        "Nhóm sản phẩm. Các cột nhận ra được: Tỉnh/thành phố, Tên sản phẩm."
+        "Không thể nhập gì từ tệp này: Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao. "
+        "Các cột nhận ra được: Tỉnh/thành phố, Tên sản phẩm."
     ) in page
     for english in ("missing required column", "Recognised columns", "Required columns",
                     "Producer", "Product group"):  # fmt: skip
