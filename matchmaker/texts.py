@@ -155,6 +155,10 @@ MESSAGES: dict[str, str] = {
     "import.bad_number": N_("%(value)s is not a number"),
     "import.duplicate_row": N_("same product as row %(row)s"),
     "import.unknown_certification": N_("certification %(value)s not recognised; left out"),
+    "import.group_needs_review": N_(
+        "no product group given and the name does not make it clear: %(category)s taken; "
+        "also likely: %(other_category)s; please check"
+    ),
     "import.certificate_expired": N_(
         "OCOP certificate expired on %(day)s; imported, but the rating does not count"
     ),

@@ -6,6 +6,15 @@ cannot be read at all raises :class:`UnreadableFile` before anything is written.
 same file twice changes nothing: producers are recognised by name (in any spelling) and
 province, offers by producer and product name.
 
+A list with no group column, or a row whose group cells are blank, gets the OCOP sub-group
+inferred from the product's and producer's names (:mod:`matchmaker.ranking.grouping`). A row
+whose best suggestion is below the confidence threshold is not refused: it is imported with
+that suggestion, marked "needs review" with the three best suggestions (on the parsed row and
+in :attr:`ImportReport.inferred`), and the officer's choice for it, passed back as
+``overrides`` (row number -> sub-group), is taken on the next run (the confirmation of a
+preview). When the province gives only the group ("Thực phẩm"), the sub-group is inferred
+within that group and taken only when confident; otherwise the group itself is kept.
+
 A row's problems are coded (:class:`~matchmaker.errors.FieldProblem`), each naming the column
 (its field here, e.g. ``stars``) that the edge shows in the officer's language.
 """
@@ -13,7 +22,7 @@ A row's problems are coded (:class:`~matchmaker.errors.FieldProblem`), each nami
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,11 +37,13 @@ from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
 from matchmaker.catalog.validation import certificate_expiry, clean_offer
 from matchmaker.errors import FieldProblem, Invalid, field_error
 from matchmaker.ranking import reference
+from matchmaker.ranking.grouping import Suggestion, shipped_model
 from matchmaker.ranking.text import fold_key
 
-__all__ = ["ImportReport", "UnreadableFile", "import_offers"]
+__all__ = ["ImportReport", "InferredGroup", "UnreadableFile", "import_offers"]
 
 BATCH_SIZE = 500
+TOP_SUGGESTIONS = 3
 HEADER_SCAN_ROWS = 20
 
 # Column headers as provinces write them (folded: no accents, lower case), by field.
@@ -152,7 +163,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "phone", "telephone"),
     "email": ("email", "e mail", "thu dien tu"),
 }
-REQUIRED = ("title", "producer", "stars", "group")
+# The group is not required: a row without one gets it inferred from its names.
+REQUIRED = ("title", "producer", "stars")
 # A province's list rarely says the unit of sale; these are the usual ones per group.
 DEFAULT_UNIT = {"food": "kg", "beverage": "bottle", "herbal": "box", "textile": "piece",
                 "handicraft": "piece", "tourism": "set"}  # fmt: skip
@@ -185,6 +197,18 @@ def row_problem(number: int, code: str, product: str | None = None, /, **params:
 
 
 @dataclass
+class InferredGroup:
+    """A row whose sub-group was inferred (no group given, or only the group)."""
+
+    row: int
+    product: str
+    producer: str
+    category: str  # what the row is imported with: the best suggestion or the group given
+    suggestions: list[Suggestion]  # the three likeliest sub-groups, best first
+    needs_review: bool  # the best suggestion is below the confidence threshold
+
+
+@dataclass
 class ImportReport:
     file: str
     rows: int = 0
@@ -197,6 +221,12 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     encoding: str | None = None
     dry_run: bool = False
+    # Rows whose group was inferred, in row order; ``review`` are those an officer should check.
+    inferred: list[InferredGroup] = field(default_factory=list)
+
+    @property
+    def review(self) -> list[InferredGroup]:
+        return [row for row in self.inferred if row.needs_review]
 
 
 @dataclass
@@ -205,6 +235,9 @@ class ParsedRow:
     producer: dict[str, Any]
     offer: dict[str, Any]
     warnings: list[FieldProblem]
+    # The sub-group suggestions when the group was inferred (empty when the list gave it).
+    suggestions: list[Suggestion] = field(default_factory=list)
+    needs_review: bool = False
 
 
 def find_header(rows: list[tuple[int, list[Cell]]]) -> tuple[int, dict[int, str]]:
@@ -241,7 +274,10 @@ def import_offers(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    overrides: Mapping[int, str] | None = None,
 ) -> ImportReport:
+    """Import a province's list; ``overrides`` maps a row number (as the report gives it) to
+    the sub-group (code or name) the officer chose for it, over the list and any inference."""
     table = read_table(path, sheet=sheet)
     report = ImportReport(file=path.name, encoding=table.encoding, dry_run=dry_run)
     if not any(any(c not in (None, "") for c in cells) for _, cells in table.rows):
@@ -265,16 +301,29 @@ def import_offers(
     body = table.rows[header_index + 1 :]
     filled = [i for i, (_, cells) in enumerate(body) if any(c not in (None, "") for c in cells)]
     body = body[: filled[-1] + 1] if filled else []
-    parsed: list[ParsedRow] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    entries: list[tuple[int, dict[str, Cell]]] = []
     for number, cells in body:
         values = {name: cells[pos] if pos < len(cells) else None for pos, name in columns.items()}
         if all(v in (None, "") for v in values.values()):
             report.skipped.append(row_problem(number, "import.empty_row"))
             continue
+        entries.append((number, values))
+    chosen = overrides or {}
+    suggestions = _infer_groups([(n, v) for n, v in entries if n not in chosen])
+
+    parsed: list[ParsedRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, values in entries:
         report.rows += 1
         try:
-            row = _parse_row(number, values, fallback_province, today or date.today())
+            row = _parse_row(
+                number,
+                values,
+                fallback_province,
+                today or date.today(),
+                suggestions=suggestions.get(number, []),
+                override=chosen.get(number),
+            )
         except Invalid as exc:
             report.rejected.append(RowProblem(number, _problems(exc), _text(values.get("title"))))
             continue
@@ -290,11 +339,47 @@ def import_offers(
             continue
         seen[identity] = number
         report.warnings += [RowProblem(number, [w], row.offer["title"]) for w in row.warnings]
+        if row.suggestions:
+            report.inferred.append(
+                InferredGroup(
+                    number,
+                    row.offer["title"],
+                    row.producer["name"],
+                    row.offer["category"],
+                    row.suggestions,
+                    row.needs_review,
+                )
+            )
         parsed.append(row)
 
     _write(sessions, parsed, report, dry_run=dry_run, progress=progress)
     report.rejected.sort(key=lambda p: p.row)
     return report
+
+
+def _infer_groups(entries: list[tuple[int, dict[str, Cell]]]) -> dict[int, list[Suggestion]]:
+    """Sub-group suggestions for the rows whose list gives no sub-group, by row number; the
+    model is loaded (scikit-learn imported) only when there is such a row."""
+    wanted = [
+        (number, _text(values.get("title")) or "", _text(values.get("producer")) or "")
+        for number, values in entries
+        if _text(values.get("title"))
+        and _parse_category(values.get("subgroup"), None) is None
+        and (_text(values.get("group")) is None or _parse_group_only(values.get("group")))
+    ]
+    if not wanted:
+        return {}
+    # Every sub-group, so that a group given by the list can pick the best of its own.
+    found = shipped_model().suggest_many(
+        [(title, producer) for _, title, producer in wanted], top=100
+    )
+    return {number: found[i] for i, (number, _, _) in enumerate(wanted)}
+
+
+def _parse_group_only(value: Cell) -> bool:
+    """Whether the cell names a group ("Thực phẩm") and not one of its sub-groups."""
+    category = _parse_category(None, value)
+    return category is not None and "." not in category
 
 
 def _problems(exc: Invalid) -> list[FieldProblem]:
@@ -416,7 +501,13 @@ def _upsert(
 
 
 def _parse_row(
-    number: int, values: dict[str, Cell], fallback_province: str | None, today: date
+    number: int,
+    values: dict[str, Cell],
+    fallback_province: str | None,
+    today: date,
+    *,
+    suggestions: list[Suggestion] | None = None,
+    override: str | None = None,
 ) -> ParsedRow:
     errors: list[FieldProblem] = []
     warnings: list[FieldProblem] = []
@@ -437,13 +528,22 @@ def _parse_row(
     elif stars is None:
         fail("stars", "import.cell_empty")
 
-    category = _parse_category(values.get("subgroup"), values.get("group"))
+    category, inferred, needs_review = _row_category(values, suggestions or [], override)
     if category is None:
-        shown = values.get("subgroup") or values.get("group")
+        shown = override or values.get("subgroup") or values.get("group")
         if shown:
             fail("group", "import.unknown_group", value=str(shown))
         else:
             fail("group", "import.cell_empty")
+    elif needs_review:
+        warnings.append(
+            field_error(
+                "group",
+                "import.group_needs_review",
+                category=category,
+                other_category=[s.category for s in inferred[1:]],
+            )
+        )
 
     province = None
     province_text = _text(values.get("province"))
@@ -539,7 +639,30 @@ def _parse_row(
         "contact_email": _text(values.get("email")),
         "entity_type": _entity_type(_text(values.get("entity_type")), producer_name),
     }
-    return ParsedRow(number, producer, offer, warnings)
+    return ParsedRow(number, producer, offer, warnings, inferred, needs_review)
+
+
+def _row_category(
+    values: dict[str, Cell], suggestions: list[Suggestion], override: str | None
+) -> tuple[str | None, list[Suggestion], bool]:
+    """The row's category, the (top three) suggestions it was inferred from, and whether it
+    needs an officer's review."""
+    if override is not None:
+        found = reference.resolve_category(override)
+        return (found.code if found else None), [], False
+    given = _parse_category(values.get("subgroup"), values.get("group"))
+    if not suggestions:
+        return given, [], False
+    if given is None:
+        if _text(values.get("subgroup")) or _text(values.get("group")):
+            return None, [], False  # a group the list names but nobody knows: refused
+        best = suggestions[0]
+        return best.category, suggestions[:TOP_SUGGESTIONS], not best.confident()
+    # The list gives the group only: its likeliest sub-group when confident, else the group.
+    within = [s for s in suggestions if s.group == given]
+    if within and within[0].confident():
+        return within[0].category, within[:TOP_SUGGESTIONS], False
+    return given, within[:TOP_SUGGESTIONS], False
 
 
 def _text(value: Cell) -> str | None:
