@@ -40,7 +40,7 @@ from matchmaker.ranking import reference
 from matchmaker.ranking.grouping import Suggestion, shipped_model
 from matchmaker.ranking.text import fold_key
 
-__all__ = ["ImportReport", "InferredGroup", "UnreadableFile", "import_offers"]
+__all__ = ["ImportReport", "InferredGroup", "RowOutcome", "UnreadableFile", "import_offers"]
 
 BATCH_SIZE = 500
 TOP_SUGGESTIONS = 3
@@ -209,6 +209,29 @@ class InferredGroup:
 
 
 @dataclass
+class RowOutcome:
+    """What one row does (in a preview) or did: ``new``, ``update`` (each changed field with
+    its old and new value), ``unchanged`` or ``rejected`` (with its problems). A row whose
+    group was inferred carries the suggestions, and ``needs_review`` when they are unsure."""
+
+    row: int
+    title: str | None
+    producer: str | None
+    action: str
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+    category: str | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    needs_review: bool = False
+
+    @classmethod
+    def of(cls, row: ParsedRow, action: str, **more: Any) -> RowOutcome:
+        return cls(row.row, row.offer.get("title"), row.producer.get("name"), action,
+                   category=row.offer.get("category"), suggestions=row.suggestions,
+                   needs_review=row.needs_review, **more)  # fmt: skip
+
+
+@dataclass
 class ImportReport:
     file: str
     rows: int = 0
@@ -223,6 +246,8 @@ class ImportReport:
     dry_run: bool = False
     # Rows whose group was inferred, in row order; ``review`` are those an officer should check.
     inferred: list[InferredGroup] = field(default_factory=list)
+    # Every row read, in row order, with what it does (a preview) or did.
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def review(self) -> list[InferredGroup]:
@@ -325,7 +350,9 @@ def import_offers(
                 override=chosen.get(number),
             )
         except Invalid as exc:
-            report.rejected.append(RowProblem(number, _problems(exc), _text(values.get("title"))))
+            problem = RowProblem(number, _problems(exc), _text(values.get("title")))
+            report.rejected.append(problem)
+            report.outcomes.append(_rejected(problem, values.get("producer")))
             continue
         identity = (
             fold_key(row.producer["name"]),
@@ -333,9 +360,11 @@ def import_offers(
             fold_key(row.offer["title"]),
         )
         if identity in seen:
-            report.rejected.append(
-                row_problem(number, "import.duplicate_row", row.offer["title"], row=seen[identity])
+            problem = row_problem(
+                number, "import.duplicate_row", row.offer["title"], row=seen[identity]
             )
+            report.rejected.append(problem)
+            report.outcomes.append(_rejected(problem, row.producer["name"]))
             continue
         seen[identity] = number
         report.warnings += [RowProblem(number, [w], row.offer["title"]) for w in row.warnings]
@@ -354,6 +383,7 @@ def import_offers(
 
     _write(sessions, parsed, report, dry_run=dry_run, progress=progress)
     report.rejected.sort(key=lambda p: p.row)
+    report.outcomes.sort(key=lambda o: o.row)
     return report
 
 
@@ -382,6 +412,11 @@ def _parse_group_only(value: Cell) -> bool:
     return category is not None and "." not in category
 
 
+def _rejected(problem: RowProblem, producer: Cell) -> RowOutcome:
+    return RowOutcome(problem.row, problem.product, _text(producer), "rejected",
+                      problems=problem.problems)  # fmt: skip
+
+
 def _problems(exc: Invalid) -> list[FieldProblem]:
     """A refused row's problems, each naming the column of the field it speaks of."""
     if not exc.errors:
@@ -406,7 +441,9 @@ def _write(
                     _upsert(session, row, producers, offers, report)
             except Invalid as exc:
                 producers.forget_new()
-                report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
+                problem = RowProblem(row.row, _problems(exc), row.offer.get("title"))
+                report.rejected.append(problem)
+                report.outcomes.append(RowOutcome.of(row, "rejected", problems=problem.problems))
             if done % BATCH_SIZE == 0:
                 _finish_batch(session, dry_run)
                 producers.keep_new()
@@ -481,6 +518,7 @@ def _upsert(
         offer = create_offer(session, producer, row.offer)
         offers.by_key[(producer.id, offer.title_key)] = offer
         report.created += 1
+        report.outcomes.append(RowOutcome.of(row, "new"))
         return
     current = offer_values(existing)
     changes = {
@@ -490,11 +528,14 @@ def _upsert(
     }
     if not changes:
         report.unchanged += 1
+        report.outcomes.append(RowOutcome.of(row, "unchanged"))
         return
     for name, value in changes.items():
         setattr(existing, name, value)
     session.flush()
     report.updated += 1
+    changed = {name: (current.get(name), value) for name, value in changes.items()}
+    report.outcomes.append(RowOutcome.of(row, "update", changes=changed))
 
 
 # --- parsing one row ------------------------------------------------------------------------
