@@ -162,6 +162,36 @@ MESSAGES: dict[str, str] = {
     "import.certificate_expired": N_(
         "OCOP certificate expired on %(day)s; imported, but the rating does not count"
     ),
+    # --- import jobs: the officer's imports, their progress, preview and report ----------
+    "import.officers_only": N_("Only officers and administrators import lists."),
+    "import.not_found": N_("This import does not exist."),
+    "import.row_not_found": N_("Row %(row)s is not in this preview."),
+    "import.not_previewed": N_("This import is not waiting for a confirmation."),
+    "import.invalid_choice": N_("The choice of product group is not valid."),
+    "import.file_gone": N_("The uploaded file is no longer kept; upload it again."),
+    "import.failed": N_(
+        "The import stopped on an unexpected error. Try again, or tell the administrator."
+    ),
+    "import.by_command_line": N_("command line"),
+    "import.state.queued": N_("waiting to start"),
+    "import.state.previewing": N_("checking the rows"),
+    "import.state.previewed": N_("preview ready"),
+    "import.state.importing": N_("importing"),
+    "import.state.done": N_("done"),
+    "import.state.failed": N_("failed"),
+    "import.action.new": N_("new"),
+    "import.action.update": N_("update"),
+    "import.action.unchanged": N_("unchanged"),
+    "import.action.rejected": N_("rejected"),
+    "import.action.review": N_("needs review"),
+    "import.export.sheet": N_("Import report"),
+    "import.export.row": N_("Row"),
+    "import.export.action": N_("Outcome"),
+    "import.export.product": N_("Product"),
+    "import.export.producer": N_("Producer"),
+    "import.export.group": N_("Product group"),
+    "import.export.details": N_("Details"),
+    "import.export.changed": N_("%(field)s: %(old)s → %(new)s"),
     # --- matching and search --------------------------------------------------------------
     "match.invalid": N_("The answer has invalid fields."),
     "match.not_found": N_("Match %(match_id)s does not exist."),
