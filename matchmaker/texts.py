@@ -173,6 +173,7 @@ MESSAGES: dict[str, str] = {
         "The import stopped on an unexpected error. Try again, or tell the administrator."
     ),
     "import.by_command_line": N_("command line"),
+    "import.when": N_("%(moment)s"),
     "import.state.queued": N_("waiting to start"),
     "import.state.previewing": N_("checking the rows"),
     "import.state.previewed": N_("preview ready"),
