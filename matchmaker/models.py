@@ -23,8 +23,8 @@ from matchmaker.notifications.models import (
 from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
-    "ImportJob", "ImportRow", "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
-    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
-    "User", "WorkerHeartbeat",
+    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
+    "Match", "MatchAlert", "MatchEvent", "Meeting", "MeetingRequest", "Notification",
+    "NotificationPreference", "Offer", "Organization", "OutboxMessage", "Requirement",
+    "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
 ]  # fmt: skip
