@@ -50,7 +50,14 @@ from matchmaker.ranking.grouping import Suggestion, shipped_model
 from matchmaker.ranking.text import fold_key
 from matchmaker.settings import ImportSettings
 
-__all__ = ["ImportReport", "InferredGroup", "RowKey", "UnreadableFile", "import_offers"]
+__all__ = [
+    "ImportReport",
+    "InferredGroup",
+    "RowKey",
+    "RowOutcome",
+    "UnreadableFile",
+    "import_offers",
+]
 
 BATCH_SIZE = 500
 TOP_SUGGESTIONS = 3
@@ -265,6 +272,35 @@ class InferredGroup:
 
 
 @dataclass
+class RowOutcome:
+    """What one row does (in a preview) or did: ``new``, ``update`` (each changed field with
+    its old and new value), ``unchanged`` or ``rejected`` (with its problems). A row whose
+    group was inferred carries the suggestions, and ``needs_review`` when they are unsure."""
+
+    row: int
+    title: str | None
+    producer: str | None
+    action: str
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+    category: str | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    needs_review: bool = False
+    sheet: str | None = None  # set when several sheets were read
+
+    @property
+    def key(self) -> RowKey:
+        """What ``overrides`` of :func:`import_offers` take for this row."""
+        return self.row if self.sheet is None else (self.sheet, self.row)
+
+    @classmethod
+    def of(cls, row: ParsedRow, action: str, **more: Any) -> RowOutcome:
+        return cls(row.row, row.offer.get("title"), row.producer.get("name"), action,
+                   category=row.offer.get("category"), suggestions=row.suggestions,
+                   needs_review=row.needs_review, sheet=row.sheet, **more)  # fmt: skip
+
+
+@dataclass
 class ImportReport:
     file: str
     rows: int = 0
@@ -281,6 +317,8 @@ class ImportReport:
     producers_notified: int = 0
     # Rows whose group was inferred, in row order; ``review`` are those an officer should check.
     inferred: list[InferredGroup] = field(default_factory=list)
+    # Every row read, in row order, with what it does (a preview) or did.
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def review(self) -> list[InferredGroup]:
@@ -444,10 +482,9 @@ def import_offers(
                 override=chosen.get(key),
             )
         except Invalid as exc:
-            problems = _problems(exc)
-            report.rejected.append(
-                RowProblem(number, problems, _text(values.get("title")), entry.sheet)
-            )
+            problem = RowProblem(number, _problems(exc), _text(values.get("title")), entry.sheet)
+            report.rejected.append(problem)
+            report.outcomes.append(_rejected(problem, values.get("producer")))
             continue
         row.sheet = entry.sheet
         if entry.cleaned:
@@ -463,6 +500,7 @@ def import_offers(
             )
             duplicate.sheet = entry.sheet
             report.rejected.append(duplicate)
+            report.outcomes.append(_rejected(duplicate, row.producer["name"]))
             continue
         seen[identity] = number
         report.warnings += [
@@ -485,6 +523,7 @@ def import_offers(
     _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id)
     order = {table.name: index for index, (table, _, _) in enumerate(usable)}
     report.rejected.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
+    report.outcomes.sort(key=lambda o: (order.get(o.sheet, 0), o.row))
     return report
 
 
@@ -636,6 +675,18 @@ def _parse_group_only(value: Cell) -> bool:
     return category is not None and "." not in category
 
 
+def _rejected(problem: RowProblem, producer: Cell) -> RowOutcome:
+    return RowOutcome(problem.row, problem.product, _text(producer), "rejected",
+                      problems=problem.problems, sheet=problem.sheet)  # fmt: skip
+
+
+def _reject(report: ImportReport, row: ParsedRow, problem: RowProblem) -> None:
+    """A parsed row refused when written: in the report's rejections and its row outcomes."""
+    problem.sheet = row.sheet
+    report.rejected.append(problem)
+    report.outcomes.append(RowOutcome.of(row, "rejected", problems=problem.problems))
+
+
 def _problems(exc: Invalid) -> list[FieldProblem]:
     """A refused row's problems, each naming the column of the field it speaks of."""
     if not exc.errors:
@@ -668,10 +719,9 @@ def _write(
         for row in rows:
             province = row.producer["province_code"]
             if scope is not None and province != scope:
-                report.rejected.append(
-                    row_problem(row.row, "import.outside_province", row.offer.get("title"),
-                                province=province, scope_province=scope)
-                )  # fmt: skip
+                outside = row_problem(row.row, "import.outside_province", row.offer.get("title"),
+                                      province=province, scope_province=scope)  # fmt: skip
+                _reject(report, row, outside)
             else:
                 todo.append(row)
         done = 0
@@ -757,7 +807,7 @@ def _write_row(
                 outcome = _upsert(session, row, producers, offers, written.by)
         except Invalid as exc:
             producers.forget_new()
-            report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
+            _reject(report, row, RowProblem(row.row, _problems(exc), row.offer.get("title")))
             return
         except (IntegrityError, Conflict):
             # Another writer stored this producer or offer a moment ago: read it, try again.
@@ -765,8 +815,10 @@ def _write_row(
             producers.reload(row.producer)
             offers.reload(producers.find(row.producer))
             if attempt == 2:
-                report.rejected.append(
-                    row_problem(row.row, "import.write_conflict", row.offer.get("title"))
+                _reject(
+                    report,
+                    row,
+                    row_problem(row.row, "import.write_conflict", row.offer.get("title")),
                 )
             continue
         outcome.count(report, row)
@@ -882,14 +934,18 @@ class _Outcome:
     action: str  # created | updated | unchanged
     kept: list[str]
     notice: dict[str, Any] | None = None
+    # Of an update: each changed field, old and new.
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def count(self, report: ImportReport, row: ParsedRow) -> None:
         report.producers_created += self.producer_created
         setattr(report, self.action, getattr(report, self.action) + 1)
+        shown = {"created": "new", "updated": "update"}.get(self.action, self.action)
+        report.outcomes.append(RowOutcome.of(row, shown, changes=self.changes))
         if self.kept:
             columns = list(dict.fromkeys(OFFER_COLUMNS.get(name, name) for name in self.kept))
             kept = field_error("", "import.kept_producer_fields", columns=columns)
-            report.warnings.append(RowProblem(row.row, [kept], row.offer.get("title")))
+            report.warnings.append(RowProblem(row.row, [kept], row.offer.get("title"), row.sheet))
 
 
 def _upsert(
@@ -929,7 +985,8 @@ def _upsert(
     record_changes(session, existing.id, current, changes, by)
     facts = [[n, stored(current[n]), stored(v)] for n, v in changes.items() if n in OCOP_FACTS]
     notice = _notice(existing, facts, added=False) if has_account and facts else None
-    return _Outcome(producer.id, producer_created, "updated", kept, notice)
+    changed = {name: (current.get(name), value) for name, value in changes.items()}
+    return _Outcome(producer.id, producer_created, "updated", kept, notice, changed)
 
 
 def _notice(offer: Offer, facts: list[list[Any]], *, added: bool) -> dict[str, Any]:
