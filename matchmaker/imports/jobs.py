@@ -43,7 +43,7 @@ from matchmaker.settings import ImportSettings
 log = logging.getLogger(__name__)
 
 # The task that runs a job (on the maintenance queue: it is neither matching nor email).
-RUN_IMPORT = "maintenance.run_import"
+RUN_IMPORT = "imports.run"
 KEY_PREFIX = "import-jobs/"
 # Progress is written at most this often (and once at the end).
 PROGRESS_EVERY_SECONDS = 0.5
