@@ -23,6 +23,7 @@ API_VERSION = "1.0.0"
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
+    settings.refuse_unsafe_production()
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     app = MatchmakerOpenAPI(
         __name__,

@@ -285,8 +285,8 @@ MESSAGES: dict[str, str] = {
     ),
     "link.viewed": N_("This is the match you chose to view."),
     "link.accepted": N_(
-        "Noted: you are interested in this match. Both sides are emailed each other's contact "
-        "details."
+        "Noted: you are interested in this match. The other side is told, and contact details "
+        "are emailed as soon as both sides may have them."
     ),
     "link.declined": N_("Noted: this match is not a fit. Thank you for saying why."),
     "link.decline_ask": N_("Why is this match not a fit? Your reason improves future ones."),
@@ -296,6 +296,17 @@ MESSAGES: dict[str, str] = {
     "link.preferences_saved": N_("Your choice is saved."),
     "link.save": N_("Save"),
     "link.bad_link": N_("This link is not valid or has expired."),
+    "link.expired": N_(
+        "This link has expired. Sign in to choose which emails you receive, on the Email page."
+    ),
+    "link.accept_ask": N_(
+        "Do you want to accept this match? Your contact details will be shared as the match"
+        " goes ahead."
+    ),
+    "link.accept_submit": N_("Accept this match"),
+    "link.decline_link": N_("Not a fit"),
+    "link.unsubscribe_ask": N_("Do you want to stop receiving email from us?"),
+    "link.unsubscribe_submit": N_("Unsubscribe"),
     "link.conflict": N_("This cannot be done: %(detail)s"),
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),

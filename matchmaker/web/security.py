@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
+
+from matchmaker.settings import Settings
 
 # Pages use only their own stylesheet and images (QR codes and charts are inline SVG). Other
 # packages' pages (Swagger UI, the email landing pages) carry inline styles and scripts, so
@@ -21,7 +23,11 @@ PAGE_POLICY = "; ".join(
 )
 
 
-def init_security(app: Flask, page_blueprints: frozenset[str]) -> None:
+def init_security(app: Flask, page_blueprints: frozenset[str], settings: Settings) -> None:
+    # In production every response, whatever scheme the app sees: behind a proxy that ends
+    # TLS the request reaches the app as http.
+    hsts = settings.is_production or settings.base_url.startswith("https://")
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -33,8 +39,15 @@ def init_security(app: Flask, page_blueprints: frozenset[str]) -> None:
         unrouted = request.blueprint is None and not request.path.startswith("/api/")
         if request.blueprint in page_blueprints or unrouted:
             response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        if request.is_secure:
+        if hsts or request.is_secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        # What a signed-in person sees, and every API answer, stays out of shared and browser
+        # caches (a shared computer's back button, a proxy); a response that states its own
+        # rule (a listed product's photo) keeps it.
+        private = request.path.startswith("/api/") or "user_id" in session
+        if private and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
         return response
