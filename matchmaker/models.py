@@ -1,6 +1,6 @@
 """Imports every model module so that ``Base.metadata`` knows every table."""
 
-from matchmaker.accounts.models import ApiToken, User
+from matchmaker.accounts.models import ApiToken, PageSession, User
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.events.models import (
@@ -24,6 +24,6 @@ from matchmaker.outbox import OutboxMessage
 __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
     "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
-    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
+    "Organization", "OutboxMessage", "PageSession", "Requirement", "ScheduleRun", "StoredFile",
     "User", "WorkerHeartbeat",
 ]  # fmt: skip

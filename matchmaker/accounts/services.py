@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import ApiToken, User
+from matchmaker.accounts.page_sessions import end_every_page_session
 from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
@@ -84,6 +85,7 @@ def sign_out_everywhere(session: Session, user: User) -> int:
         )
         .values(revoked_at=now)
     )
+    end_every_page_session(session, user, now=now)
     user.signed_out_at = now
     session.flush()
     return int(revoked.rowcount)  # type: ignore[attr-defined]
