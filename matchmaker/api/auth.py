@@ -14,7 +14,13 @@ from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, json
 from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
-from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.extensions import (
+    db_session,
+    get_settings,
+    login_throttle,
+    remember_device,
+    sign_in_attempt,
+)
 
 TAG = Tag(name="auth", description="Registration and bearer tokens")
 ERRORS: Responses = {401: s.Problem, 422: s.Problem, 429: s.Problem}
@@ -55,10 +61,14 @@ def build() -> APIBlueprint:
 
     @api.post("/token", responses={200: s.TokenOut, **ERRORS})
     def issue_token(body: s.TokenRequest) -> Response:
-        """Exchange an email and password for a bearer token."""
-        login_throttle().hit(f"ip:{request.remote_addr}", f"email:{body.email.strip().lower()}")
+        """Exchange an email and password for a bearer token. Attempts are limited per client
+        address and per account; a client that keeps the ``ocop_device`` cookie of an earlier
+        sign-in to the account is counted on its own, so others' failures never lock it out."""
+        sign_in_attempt(body.email)
         raw, token = tokens.sign_in_for_token(db_session(), body.email, body.password, ttl=_ttl())
-        return json(s.TokenOut(token=raw, expires_at=token.expires_at))
+        response = json(s.TokenOut(token=raw, expires_at=token.expires_at))
+        remember_device(response, body.email)  # a client that keeps cookies is then known
+        return response
 
     @api.delete("/token", security=BEARER, responses={204: None, 401: s.Problem})
     def revoke_token() -> Response:

@@ -13,7 +13,13 @@ from matchmaker.catalog import access
 from matchmaker.catalog.inputs import OrganizationChanges
 from matchmaker.catalog.validation import read
 from matchmaker.errors import Conflict, Invalid, Unauthorized
-from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.extensions import (
+    db_session,
+    get_settings,
+    login_throttle,
+    remember_device,
+    sign_in_attempt,
+)
 from matchmaker.notifications import preferences
 from matchmaker.web.forms import (
     NotificationForm,
@@ -48,7 +54,7 @@ def signin() -> str | Response:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         try:
-            login_throttle().hit(f"ip:{request.remote_addr}", f"email:{email}")
+            sign_in_attempt(email)
             user = tokens.authenticate(db_session(), email, form.password.data or "")
         except Unauthorized:
             form.password.errors = [_("The email or password is wrong.")]
@@ -56,7 +62,9 @@ def signin() -> str | Response:
             form.password.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
             sign_in(user)
-            return redirect(safe_next(request.args.get("next"), _home()))
+            response = redirect(safe_next(request.args.get("next"), _home()))
+            remember_device(response, email)
+            return response
     return render_template("account/signin.html", form=form)
 
 
