@@ -44,6 +44,16 @@ MESSAGES: dict[str, str] = {
     "auth.token_missing": N_("Sign in: send 'Authorization: Bearer <token>'."),
     "auth.token_invalid": N_("The token is unknown, expired or revoked; get a new one."),
     "account.email_taken": N_("An account with the email %(email)s already exists."),
+    "account.registration_refused": N_(
+        "This email cannot be used to register. If you already have an account, sign in."
+    ),
+    "account.weak_password": N_(
+        "This password is too easy to guess (a common password, a name, a date or a simple "
+        "pattern). Choose a longer one, such as a few words that do not go together."
+    ),
+    "account.kind_for_role": N_(
+        "The organization's kind must be the role you register with (or leave it out)."
+    ),
     "account.not_found": N_("No account has the email %(email)s."),
     "account.password_too_short": N_("The password is too short."),
     "account.wrong_password": N_("This is not your current password."),

@@ -86,7 +86,9 @@ def signup() -> str | Response:
         except Invalid as error:
             apply_errors(form, error, aliases={"name": "person_name"})
         except Conflict:
-            form.email.errors = [_("An account with this email already exists. Sign in instead.")]
+            form.email.errors = [
+                _("This email cannot be used to register. If you already have an account, sign in.")
+            ]
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
