@@ -102,8 +102,9 @@ def _match_action(action: str, feedback: str, token: str, done_key: str) -> tupl
         abort(_bad_link())
     except Conflict as exc:
         match = db_session().get(Match, claims.match_id)
-        return _page(_language(user), 409, message="link.conflict",
-                     params={"detail": _said(exc, user)}, match=match)  # fmt: skip
+        if action != "view":  # looking again at an answered match is fine
+            return _page(_language(user), 409, message="link.conflict",
+                         params={"detail": _said(exc, user)}, match=match)  # fmt: skip
     return _page(_language(user), message=done_key, match=match)
 
 

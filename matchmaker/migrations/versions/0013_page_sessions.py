@@ -28,9 +28,11 @@ def upgrade() -> None:
         sa.Column("expires_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_page_sessions_user_id_users"),
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_page_sessions_user_id_users"),
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_sessions")),
         sa.UniqueConstraint("digest", name=op.f("uq_page_sessions_digest")),
     )
