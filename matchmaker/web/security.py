@@ -31,7 +31,11 @@ def init_security(app: Flask, page_blueprints: frozenset[str], settings: Setting
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # An email link's address holds its token: no page it leads to is told it.
+        email_link = request.path.startswith("/notifications/")
+        response.headers.setdefault(
+            "Referrer-Policy", "no-referrer" if email_link else "same-origin"
+        )
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
@@ -43,10 +47,10 @@ def init_security(app: Flask, page_blueprints: frozenset[str], settings: Setting
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        # What a signed-in person sees, and every API answer, stays out of shared and browser
-        # caches (a shared computer's back button, a proxy); a response that states its own
-        # rule (a listed product's photo) keeps it.
-        private = request.path.startswith("/api/") or "user_id" in session
+        # What a signed-in person sees, every API answer and an email link's page (a match,
+        # contact details) stay out of shared and browser caches (a shared computer's back
+        # button, a proxy); a response that states its own rule (a listed photo) keeps it.
+        private = request.path.startswith(("/api/", "/notifications/")) or "user_id" in session
         if private and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")

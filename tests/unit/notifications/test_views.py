@@ -116,8 +116,12 @@ def test_a_mail_scanner_fetching_the_links_changes_nothing(
     assert _answers(db, match_id) == before
     assert db.get(NotificationPreference, producer.user.id) is None
 
-    page = client.get(_path(links.url("accept", producer.user.id, match_id))).get_data(True)
+    response = client.get(_path(links.url("accept", producer.user.id, match_id)))
+    page = response.get_data(True)
     assert '<form method="post">' in page and "Chấp nhận kết nối này" in page
+    # The page is kept by no cache, and tells no other site its address (the token).
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_accepting_from_the_email_acts_on_post_once(
