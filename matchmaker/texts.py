@@ -272,6 +272,12 @@ MESSAGES: dict[str, str] = {
         "Your requirement “%(title)s” expires on %(date)s. Extend it if you still need it, to "
         "keep receiving suggested producers."
     ),
+    "email.subject_registration_attempt": N_("Someone tried to register with your email"),
+    "email.body_registration_attempt": N_(
+        "Someone tried to open an OCOP Matchmaker account with this email address, which "
+        "already has one. If it was you, sign in at %(url)s (or ask us to reset your "
+        "password). If it was not, you need do nothing: no account was made."
+    ),
     "email.subject_accepted_by_other": N_("%(org)s is interested in “%(title)s” — contact details"),
     "email.subject_accepted_by_us": N_("Contact details of %(org)s for “%(title)s”"),
     "email.intro_accepted_by_other": N_(

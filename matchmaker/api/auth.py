@@ -14,6 +14,7 @@ from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, json
 from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
+from matchmaker.errors import Conflict
 from matchmaker.extensions import (
     db_session,
     get_settings,
@@ -21,6 +22,7 @@ from matchmaker.extensions import (
     remember_device,
     sign_in_attempt,
 )
+from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 
 TAG = Tag(name="auth", description="Registration and bearer tokens")
 ERRORS: Responses = {401: s.Problem, 422: s.Problem, 429: s.Problem}
@@ -38,16 +40,23 @@ def build() -> APIBlueprint:
         """Register a producer or buyer with a new organization (or join one with its invite
         code). Officer and admin accounts are made with the command line."""
         login_throttle().hit(f"ip:{request.remote_addr}")
-        user, raw, token = tokens.register_for_token(
-            db_session(),
-            ttl=_ttl(),
-            email=body.email,
-            password=body.password,
-            name=body.name,
-            role=body.role,
-            organization=_organization(body.organization),
-            secret=get_settings().secret_key,
-        )
+        try:
+            user, raw, token = tokens.register_for_token(
+                db_session(),
+                ttl=_ttl(),
+                email=body.email,
+                password=body.password,
+                name=body.name,
+                role=body.role,
+                organization=_organization(body.organization),
+                secret=get_settings().secret_key,
+            )
+        except Conflict:
+            # The email has an account: its owner is told, the answer names nothing.
+            tell_owner_of_registration_attempt(
+                db_session(), body.email, get_settings().notifications
+            )
+            raise
         code = accounts.invite_code(user.organization_id, get_settings().secret_key)
         return json(
             s.RegistrationOut(

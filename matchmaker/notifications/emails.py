@@ -119,6 +119,9 @@ class EmailBuilder:
             rendered = self._matches(session, user, notification, context, voice)
         elif notification.kind == "match_accepted":
             rendered = self._accepted(session, user, notification, context, voice)
+        elif notification.kind == "registration_attempt":
+            context["body"] = voice.say("email.body_registration_attempt", url=self._base_url)
+            rendered = voice.say("email.subject_registration_attempt"), "reminder"
         elif notification.kind == "certificate_expiry":
             rendered = self._certificate(session, notification, context, voice)
         else:

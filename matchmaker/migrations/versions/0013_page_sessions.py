@@ -1,4 +1,5 @@
-"""page sessions: a signed-in browser's session kept server-side, so that signing out ends it
+"""page sessions: a signed-in browser's session kept server-side, so that signing out ends it;
+and the email that tells an account's owner someone tried to register with their address
 
 Revision ID: 0013
 Revises: 0012
@@ -17,8 +18,18 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+KINDS_BEFORE = ("match", "digest", "certificate_expiry", "requirement_expiry", "match_accepted")
+KINDS_AFTER = (*KINDS_BEFORE, "registration_attempt")
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return f"kind IN ({', '.join(repr(k) for k in kinds)})"
+
 
 def upgrade() -> None:
+    with op.batch_alter_table("notifications") as batch_op:
+        batch_op.drop_constraint(op.f("ck_notifications_kind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_notifications_kind"), _kinds(KINDS_AFTER))
     op.create_table(
         "page_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,3 +55,7 @@ def downgrade() -> None:
     with op.batch_alter_table("page_sessions") as batch_op:
         batch_op.drop_index(batch_op.f("ix_page_sessions_user_id"))
     op.drop_table("page_sessions")
+    op.execute("DELETE FROM notifications WHERE kind = 'registration_attempt'")
+    with op.batch_alter_table("notifications") as batch_op:
+        batch_op.drop_constraint(op.f("ck_notifications_kind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_notifications_kind"), _kinds(KINDS_BEFORE))

@@ -21,6 +21,7 @@ from matchmaker.extensions import (
     sign_in_attempt,
 )
 from matchmaker.notifications import preferences
+from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 from matchmaker.web.forms import (
     NotificationForm,
     OrganizationForm,
@@ -86,6 +87,10 @@ def signup() -> str | Response:
         except Invalid as error:
             apply_errors(form, error, aliases={"name": "person_name"})
         except Conflict:
+            # The email has an account: its owner is told, the page names nothing.
+            tell_owner_of_registration_attempt(
+                db_session(), form.email.data or "", get_settings().notifications
+            )
             form.email.errors = [
                 _("This email cannot be used to register. If you already have an account, sign in.")
             ]

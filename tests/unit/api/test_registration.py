@@ -7,6 +7,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matchmaker.extensions import get_notifier
+from matchmaker.notifications.models import Notification
 
 from .conftest import Caller
 
@@ -36,7 +41,7 @@ def test_easy_passwords_are_refused_in_the_reader_s_language(
 
 
 def test_an_existing_email_is_not_named_and_nothing_is_made(
-    client: FlaskClient, producer: Caller
+    client: FlaskClient, db: Session, producer: Caller
 ) -> None:
     email = producer.user.email
     response = _register(client, email.upper())
@@ -47,6 +52,23 @@ def test_an_existing_email_is_not_named_and_nothing_is_made(
     assert email.upper() not in response.get_data(as_text=True)
     organizations = client.get("/api/v1/organizations?limit=100", headers=producer.headers)
     assert "HTX Ong" not in [o["name"] for o in organizations.get_json()["items"]]
+
+    # The owner is told instead, once a day however often it is tried, in their language.
+    assert _register(client, email).status_code == 409
+    (notice,) = db.scalars(
+        select(Notification).where(
+            Notification.user_id == producer.user.id, Notification.kind == "registration_attempt"
+        )
+    )
+    email_out = get_notifier(client.application).builder.build(db, notice)
+    assert email_out is not None and email_out.to == email
+    assert email_out.subject == "Có người thử đăng ký bằng email của bạn"
+    assert "không có tài khoản nào được tạo" in email_out.text
+
+
+def test_a_registration_with_a_new_email_tells_no_one(client: FlaskClient, db: Session) -> None:
+    assert _register(client, "new@htx.vn").status_code == 201
+    assert db.scalar(select(func.count()).select_from(Notification)) == 0
 
 
 def test_the_organization_s_kind_is_accepted_when_it_agrees_with_the_role(
