@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import PageSession, User
@@ -50,6 +50,16 @@ def end_page_session(session: Session, raw: str) -> None:
         .where(PageSession.digest == _digest(raw), PageSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def purge_page_sessions(session: Session, before: datetime) -> int:
+    """Deletes the sessions that ended or expired before ``before``; how many."""
+    deleted = session.execute(
+        delete(PageSession).where(
+            or_(PageSession.expires_at < before, PageSession.revoked_at < before)
+        )
+    )
+    return int(deleted.rowcount)  # type: ignore[attr-defined]
 
 
 def end_every_page_session(session: Session, user: User, *, now: datetime) -> None:

@@ -92,7 +92,7 @@ def build() -> APIBlueprint:
         session end, so that a device that had it is signed out; the answer carries a new
         token. Attempts count toward the sign-in limit."""
         user = current_user()
-        login_throttle().hit(f"email:{user.email}")
+        sign_in_attempt(user.email)
         raw, token = tokens.change_password_for_token(
             db_session(), user, body.current_password, body.new_password, ttl=_ttl()
         )

@@ -118,7 +118,7 @@ def password() -> str | Response:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            login_throttle().hit(f"email:{user.email}")
+            sign_in_attempt(user.email)
             accounts.change_password(
                 db_session(), user, form.current_password.data or "", form.new_password.data or ""
             )

@@ -7,10 +7,19 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matchmaker.accounts.models import PageSession
+from matchmaker.accounts.page_sessions import (
+    end_page_session,
+    page_session_user,
+    purge_page_sessions,
+    start_page_session,
+)
 from matchmaker.accounts.services import sign_out_everywhere
 from matchmaker.accounts.tokens import issue_token
+from matchmaker.db import utcnow
 from tests.unit.web.conftest import MakeUser, post_form, sign_in
 
 
@@ -70,3 +79,15 @@ def test_a_revoked_api_token_no_longer_works(
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
     assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_ended_and_expired_page_sessions_are_purged(db: Session, make_user: MakeUser) -> None:
+    user = make_user("buyer")
+    live = start_page_session(db, user, lifetime=timedelta(days=14))
+    ended = start_page_session(db, user, lifetime=timedelta(days=14))
+    end_page_session(db, ended)
+    expired = start_page_session(db, user, lifetime=timedelta(seconds=-1))
+    assert purge_page_sessions(db, utcnow() + timedelta(seconds=1)) == 2
+    assert page_session_user(db, live) is not None
+    assert db.scalar(select(func.count()).select_from(PageSession)) == 1
+    assert page_session_user(db, expired) is None
