@@ -1,8 +1,8 @@
 """page sessions: a signed-in browser's session kept server-side, so that signing out ends it;
 and the email that tells an account's owner someone tried to register with their address
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-04
 """
 
@@ -13,12 +13,15 @@ from alembic import op
 
 from matchmaker.db import UTCDateTime
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KINDS_BEFORE = ("match", "digest", "certificate_expiry", "requirement_expiry", "match_accepted")
+KINDS_BEFORE = (
+    "match", "digest", "certificate_expiry", "requirement_expiry", "match_accepted",
+    "ocop_changes",
+)  # fmt: skip
 KINDS_AFTER = (*KINDS_BEFORE, "registration_attempt")
 
 
