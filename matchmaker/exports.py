@@ -9,6 +9,10 @@ numbers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,3 +27,13 @@ def safe_cell(value: object) -> object:
 
 def safe_row(values: Iterable[object]) -> list[object]:
     return [safe_cell(value) for value in values]
+
+
+def texts_as_texts(workbook: Workbook) -> None:
+    """Marks every text cell of the workbook as a text: openpyxl would otherwise store one
+    starting with ``=`` as a formula."""
+    for worksheet in workbook.worksheets:
+        for line in worksheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer
 from matchmaker.events.models import STAGES, Event, Meeting
-from matchmaker.exports import safe_row
+from matchmaker.exports import safe_row, texts_as_texts
 
 # Stages at or past which a meeting counts as an MoU, a contract.
 MOU_OR_MORE = set(STAGES[STAGES.index("mou") :])
@@ -212,12 +212,7 @@ def to_xlsx(report: EventReport, say: Say) -> bytes:
         summary.append(
             safe_row([say("export.total", None), *(getattr(report.totals, n) for n in names)])
         )
-    # Every text is a text: openpyxl would otherwise store one starting with "=" as a formula.
-    for worksheet in workbook.worksheets:
-        for line in worksheet.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+    texts_as_texts(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
