@@ -108,9 +108,7 @@ class EventForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.session_errors: list[str] = []
-        self.target_provinces.choices = options(
-            sorted(((p.code, i18n.localized(p)) for p in reference.provinces()), key=lambda c: c[1])
-        )
+        self.target_provinces.choices = options(i18n.province_pairs())
         self.target_categories.choices = options(
             (c.code, i18n.localized(c)) for c in reference.categories() if c.is_group
         )
