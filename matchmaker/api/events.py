@@ -21,7 +21,7 @@ from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_cs
 from matchmaker.events.schedule import agenda_lines
 from matchmaker.events.slots import event_slots
 from matchmaker.extensions import db_session, get_ranking, get_settings
-from matchmaker.i18n import say
+from matchmaker.i18n import lang, say
 
 TAG = Tag(name="events", description="Connection events and their 1:1 meetings")
 ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
@@ -356,9 +356,9 @@ def build() -> APIBlueprint:
         )
         if query.format == "ics":
             event = participant.event
-            host = get_settings().base_url.split("//")[-1].split("/")[0] or "ocop-matchmaker"
             lines = agenda_lines(db_session(), participant)
-            response = make_response(agenda_calendar(event, participant, lines, host))
+            calendar = agenda_calendar(event, participant, lines, get_settings().base_url, lang())
+            response = make_response(calendar)
             response.headers["Content-Type"] = "text/calendar; charset=utf-8"
             response.headers["Content-Disposition"] = (
                 f'attachment; filename="agenda-{event.id}.ics"'

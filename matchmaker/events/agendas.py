@@ -37,7 +37,7 @@ from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.settings import NotificationSettings
 from matchmaker.texts import N_
-from matchmaker.translations import Voice, gettext, language
+from matchmaker.translations import Voice, gettext, language, reference_name
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,13 @@ WORDS: dict[str, str] = {
         "update the outcome on OCOP Matchmaker."
     ),
     "meeting_summary": N_("Meet %(org)s — %(event)s"),
+    "with_whom": N_("With %(org)s (%(side)s)"),
+    "side_buyer": N_("buyer"),
+    "side_producer": N_("producer"),
+    "about_offer": N_("Product: %(offer)s"),
+    "about_requirement": N_("Need: %(requirement)s"),
+    "contact": N_("Contact: %(contact)s"),
+    "details": N_("Agenda and details: %(url)s"),
 }
 
 
@@ -99,11 +106,19 @@ def templates() -> Environment:
 
 
 def agenda_calendar(
-    event: Event, participant: EventParticipant, lines: Sequence[AgendaLine], host: str
+    event: Event,
+    participant: EventParticipant,
+    lines: Sequence[AgendaLine],
+    base_url: str,
+    locale: str | None = None,
 ) -> bytes:
-    """The participant's meetings as an iCalendar file (one VEVENT per meeting), in the
-    participant's language."""
-    t = Words(Voice(language(participant.organization.preferred_language))).say
+    """The participant's meetings as an iCalendar file (one VEVENT per meeting) in ``locale``
+    (the reader's; the participant's language when not given). Each entry says whom to meet,
+    at which table, about which product and need, how to reach them, and links to the agenda."""
+    words = Words(Voice(language(locale or participant.organization.preferred_language)))
+    t = words.say
+    host = urlsplit(base_url).hostname or "ocop-matchmaker"
+    agenda_url = f"{base_url.rstrip('/')}/events/{event.id}/agenda"
     calendar = Calendar()
     calendar.add("prodid", "-//OCOP Matchmaker//Connection events//VI")
     calendar.add("version", "2.0")
@@ -119,9 +134,29 @@ def agenda_calendar(
         entry.add("dtend", line.ends_at)
         entry.add("summary", t("meeting_summary", org=line.other, event=event.name))
         entry.add("location", f"{event.venue} — {t('table', table=line.table_no)}")
+        entry.add(
+            "description", _description(words, line, f"{agenda_url}#meeting-{line.meeting_id}")
+        )
+        entry.add("url", agenda_url)
         entry.add("sequence", int(stamp.timestamp()))
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def _description(words: Words, line: AgendaLine, url: str) -> str:
+    t = words.say
+    side = t("side_buyer") if line.other_side == "buyer" else t("side_producer")
+    province = line.other_province
+    where = f", {reference_name('province', province, words.voice.locale)}" if province else ""
+    parts = [t("with_whom", org=line.other, side=side) + where, t("table", table=line.table_no)]
+    if line.offer:
+        parts.append(t("about_offer", offer=line.offer))
+    if line.requirement:
+        parts.append(t("about_requirement", requirement=line.requirement))
+    if line.contact:
+        parts.append(t("contact", contact=" · ".join(line.contact)))
+    parts.append(t("details", url=url))
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -195,7 +230,7 @@ class EventEmailBuilder:
                 Attachment(
                     f"agenda-{event.id}.ics",
                     "text/calendar",
-                    agenda_calendar(event, participant, lines, self._host),
+                    agenda_calendar(event, participant, lines, self._base_url, voice.locale),
                 ),
             )
         else:

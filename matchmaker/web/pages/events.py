@@ -532,8 +532,10 @@ def agenda(event_id: int) -> str:
 @role_required(*EVERYONE)
 def agenda_ics(event_id: int) -> Response:
     participant, lines = _agenda_of(event_id)
-    host = get_settings().base_url.split("//")[-1].split("/")[0] or "ocop-matchmaker"
-    response = make_response(agenda_calendar(participant.event, participant, lines, host))
+    calendar = agenda_calendar(
+        participant.event, participant, lines, get_settings().base_url, i18n.lang()
+    )
+    response = make_response(calendar)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="agenda-{event_id}.ics"'
     return response
