@@ -203,6 +203,15 @@ MESSAGES: dict[str, str] = {
     "participant.withdrew": N_("The firm withdrew its registration."),
     "participant.not_yours": N_("Choose only your own organization's items."),
     "participant.window_order": N_("A time when you can meet must end after it starts."),
+    "participant.unknown_firms": N_("Some of the chosen firms are not producers or buyers here."),
+    "participant.list_too_long": N_("A list of firms has at most %(limit)s lines."),
+    "participant.unreadable": N_("This file cannot be read: send an .xlsx or a UTF-8 .csv file."),
+    "invitation.invalid": N_("Some of the invitation's details need fixing."),
+    "invitation.no_email": N_("Give at least one email address."),
+    "invitation.bad_link": N_(
+        "This invitation link is broken or was made for another event. Ask the organizers "
+        "for a new one."
+    ),
     "meeting.invalid": N_("The meeting request needs fixing."),
     "meeting.not_found": N_("This meeting does not exist."),
     "meeting.request_not_found": N_("This meeting request does not exist."),

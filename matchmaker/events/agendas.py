@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
+from matchmaker.events.invitations import InvitationLinks
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
 from matchmaker.events.schedule import SEND_EVENT_EMAILS, AgendaLine, agenda_lines
 from matchmaker.notifications import delivery
@@ -37,7 +38,14 @@ from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.settings import NotificationSettings
 from matchmaker.texts import N_
-from matchmaker.translations import Voice, gettext, language, reference_name
+from matchmaker.translations import (
+    Voice,
+    day,
+    gettext,
+    language,
+    moment,
+    reference_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,21 @@ WORDS: dict[str, str] = {
         "update the outcome on OCOP Matchmaker."
     ),
     "meeting_summary": N_("Meet %(org)s — %(event)s"),
+    "subject_invitation": N_("Invitation: %(event)s"),
+    "hello_invitee": N_("Hello,"),
+    "body_invitation": N_(
+        "%(agency)s invites your firm to %(event)s, a supply-demand connection event at "
+        "%(venue)s on %(days)s. Producers and buyers meet one to one at tables, on a schedule "
+        "made for them."
+    ),
+    "how_to_register": N_(
+        "Register by %(deadline)s with the link below (you can create an account on the way): "
+        "say which products you bring or what you need to buy."
+    ),
+    "register": N_("Register for the event"),
+    "footer_invitation": N_(
+        "You receive this email because an officer of %(agency)s invited this address."
+    ),
     "with_whom": N_("With %(org)s (%(side)s)"),
     "side_buyer": N_("buyer"),
     "side_producer": N_("producer"),
@@ -195,15 +218,20 @@ class EmailWithAttachments(OutgoingEmail):
 
 
 class EventEmailBuilder:
-    def __init__(self, links: Links, base_url: str) -> None:
+    def __init__(
+        self, links: Links, base_url: str, invitations: InvitationLinks | None = None
+    ) -> None:
         self._links = links
         self._base_url = base_url
         self._host = urlsplit(base_url).hostname or "ocop-matchmaker"
+        self._invitations = invitations
 
     def build(self, session: Session, email: EventEmail) -> OutgoingEmail | None:
         """The email for ``email`` in its recipient's language, or None when there is nothing
         to send any more."""
-        user = session.get(User, email.user_id)
+        if email.kind == "invitation":
+            return self._invitation(session, email)
+        user = session.get(User, email.user_id) if email.user_id is not None else None
         event = session.get(Event, email.event_id)
         if user is None or not user.is_active or event is None or event.cancelled_at:
             return None
@@ -255,6 +283,33 @@ class EventEmailBuilder:
             message_id=f"<{digest}@{self._host}>",
             language=voice.locale,
             attachments=attachments,
+        )
+
+    def _invitation(self, session: Session, email: EventEmail) -> OutgoingEmail | None:
+        event = session.get(Event, email.event_id)
+        if event is None or event.cancelled_at or self._invitations is None or not email.to_email:
+            return None
+        voice = Voice(language(email.payload.get("language")), ZoneInfo(event.timezone))
+        t = Words(voice).say
+        subject = t("subject_invitation", event=event.name)
+        days = ", ".join(
+            sorted({day(date.fromisoformat(d["date"]), voice.locale) for d in event.days})
+        )
+        context: dict[str, Any] = {
+            "t": t, "language": voice.locale, "event": event, "subject": subject,
+            "agency": event.organization.name, "days": days,
+            "deadline": moment(event.registration_deadline, voice.locale, voice.zone),
+            "register_url": self._invitations.url(event.id, email.to_email),
+        }  # fmt: skip
+        env = templates()
+        digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
+        return EmailWithAttachments(
+            to=email.to_email,
+            subject=subject,
+            text=env.get_template("email/invitation.txt").render(context),
+            html=env.get_template("email/invitation.html").render(context),
+            message_id=f"<{digest}@{self._host}>",
+            language=voice.locale,
         )
 
 

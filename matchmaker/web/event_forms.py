@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -239,3 +240,32 @@ class OutcomeForm(FlaskForm):
         if self.order_value_vnd.number is not None:
             data["order_value_vnd"] = self.order_value_vnd.number
         return data
+
+
+class InviteForm(FlaskForm):
+    emails = TextAreaField(
+        _l("Email addresses"),
+        description=_l("One a line, or separated by commas or spaces."),
+    )
+    language = SelectField(
+        _l("Language of the invitation"),
+        choices=options((("vi", "Tiếng Việt"), ("en", "English"))),
+        description=_l("Firms with an account get it in their own language."),
+    )
+    force_language = BooleanField(_l("Use this language for everybody"))
+
+    def invitation_data(self) -> dict[str, Any]:
+        text = (self.emails.data or "").replace(",", " ").replace(";", " ")
+        return {
+            "emails": text.split(),
+            "language": self.language.data,
+            "force_language": bool(self.force_language.data),
+        }
+
+
+class FirmListForm(FlaskForm):
+    spreadsheet = FileField(
+        _l("A list of firms (XLSX or CSV)"),
+        description=_l("One firm a line: its email or its name, in the first column."),
+        validators=[FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))],
+    )
