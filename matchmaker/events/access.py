@@ -255,11 +255,11 @@ def invite(
 def firms_to_add(
     session: Session, user: User, event_id: int, *, q: str, side: str | None
 ) -> tuple[list[Organization], dict[int, Profile]]:
-    """Producers and buyers of the catalogue the officer may add (their own province's), with
-    what each would bring, by organization id."""
+    """Producers and buyers of the catalogue the officer may add (those of their own province
+    first), with what each would bring, by organization id."""
     event = managed_event(session, user, event_id)
-    scope = None if can.is_admin(user) else can.officer_scope(user)
-    firms = invitations.firms_to_add(session, event, q=q, side=side, scope=scope)
+    home = None if can.is_admin(user) else can.officer_scope(user)
+    firms = invitations.firms_to_add(session, event, q=q, side=side, home=home)
     return firms, firm_profiles(session, firms, today=local_today(event, utcnow()))
 
 

@@ -20,7 +20,7 @@ from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.catalog.inputs import EMAIL
 from matchmaker.catalog.models import Offer, Organization, Requirement
-from matchmaker.collation import sorted_by_name
+from matchmaker.collation import sort_key
 from matchmaker.errors import Invalid, field_error
 from matchmaker.events.inputs import Invitations
 from matchmaker.events.models import Event, EventEmail, EventParticipant
@@ -100,15 +100,14 @@ def invite(session: Session, event: Event, data: Invitations, *, now: datetime) 
 
 
 def firms_to_add(
-    session: Session, event: Event, *, q: str = "", side: str | None = None, scope: str | None
+    session: Session, event: Event, *, q: str = "", side: str | None = None, home: str | None = None
 ) -> list[Organization]:
-    """Producers and buyers of the catalogue not yet in the event, by name, email or province
-    words (diacritics optional), in alphabet order; within the officer's province if any."""
+    """Producers and buyers of the catalogue not yet in the event (from the provinces it is
+    for, if it names any), by name or email words (diacritics optional): the officer's own
+    province (``home``) first, each group in alphabet order."""
     query = select(Organization).where(Organization.kind.in_(("producer", "buyer")))
     if side in ("producer", "buyer"):
         query = query.where(Organization.kind == side)
-    if scope:
-        query = query.where(Organization.province == scope)
     if event.target_provinces:
         query = query.where(Organization.province.in_(event.target_provinces))
     taken = select(EventParticipant.organization_id).where(EventParticipant.event_id == event.id)
@@ -119,7 +118,8 @@ def firms_to_add(
         text = fold_key(f"{organization.name} {organization.contact_email or ''}")
         if all(word in text for word in words):
             found.append(organization)
-    return sorted_by_name(found, lambda o: o.name)[:PICK_LIMIT]
+    found.sort(key=lambda o: (o.province != home, sort_key(o.name)))
+    return found[:PICK_LIMIT]
 
 
 def add_participants(

@@ -100,14 +100,18 @@ def test_firms_added_from_the_catalogue_take_part_at_once_with_what_they_offer(
 ) -> None:
     names = ["Hợp tác xã Huế", "HTX Hà Nội", "Cơ sở Cà Mau", "Công ty Cao Bằng"]
     firms = [_firm(db, "producer", n) for n in names] + [_firm(db, "buyer", "Đại lý Đà Nẵng")]
-    found = invitations.firms_to_add(db, event, scope=None)
+    found = invitations.firms_to_add(db, event)
     assert [o.name for o in found] == [
         "Công ty Cao Bằng", "Cơ sở Cà Mau", "Đại lý Đà Nẵng", "Hợp tác xã Huế", "HTX Hà Nội",
     ]  # fmt: skip
-    assert [o.name for o in invitations.firms_to_add(db, event, q="hue", scope=None)] == [
-        "Hợp tác xã Huế"
-    ]
-    assert invitations.firms_to_add(db, event, side="buyer", scope="01") == []
+    assert [o.name for o in invitations.firms_to_add(db, event, q="hue")] == ["Hợp tác xã Huế"]
+    assert [o.name for o in invitations.firms_to_add(db, event, side="buyer")] == ["Đại lý Đà Nẵng"]
+    hanoi = catalog.create_organization(
+        db, {"kind": "producer", "name": "Xưởng Hà Nội", "province": "Hà Nội"}
+    )
+    # The officer's own province first; the event may be for firms from further away.
+    assert invitations.firms_to_add(db, event, home=hanoi.province)[0].id == hanoi.id
+    assert invitations.firms_to_add(db, event, home="80")[-1].id == hanoi.id
 
     ids = [f.organization_id for f in firms]
     added = invitations.add_participants(db, event, ids, now=NOW)
@@ -116,7 +120,7 @@ def test_firms_added_from_the_catalogue_take_part_at_once_with_what_they_offer(
     assert len(producer.offer_ids) == 1
     assert next(p for p in added if p.side == "buyer").requirement_ids
     assert invitations.add_participants(db, event, ids, now=NOW) == []  # already in
-    assert invitations.firms_to_add(db, event, scope=None) == []
+    assert [o.id for o in invitations.firms_to_add(db, event)] == [hanoi.id]
     with pytest.raises(Invalid):
         invitations.add_participants(db, event, [event.organization_id], now=NOW)
 
