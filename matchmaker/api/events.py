@@ -256,6 +256,23 @@ def build() -> APIBlueprint:
         )
         return json(participant_out(participant))
 
+    @api.post("/<int:event_id>/invitations", responses={201: e.InvitationsOut, **WRITE_ERRORS})
+    def invite(path: e.EventPath, body: e.InvitationCreate) -> Response:
+        """Email firms an invitation to register (organizers)."""
+        done = access.invite(db_session(), current_user(), path.event_id, body, now=utcnow())
+        return json(e.InvitationsOut(sent=done.sent, already=done.already), 201)
+
+    @api.post(
+        "/<int:event_id>/participants/batch", responses={201: e.ParticipantList, **WRITE_ERRORS}
+    )
+    def add_participants(path: e.EventPath, body: e.ParticipantsAdd) -> Response:
+        """Add producers and buyers of the catalogue, approved at once (organizers); the answer
+        lists the participants made (none for firms already in)."""
+        added = access.add_participants(
+            db_session(), current_user(), path.event_id, body, now=utcnow()
+        )
+        return json(e.ParticipantList(items=[participant_out(p) for p in added]), 201)
+
     @api.get("/<int:event_id>/suggestions", responses={200: e.SuggestionList, **ERRORS})
     def meeting_suggestions(path: e.EventPath, query: e.SuggestionQuery) -> Response:
         """Participants of the other side worth meeting, best first, from the ranking."""
