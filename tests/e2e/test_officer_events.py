@@ -30,7 +30,7 @@ TEXT = {
         "invite": "Mời", "send": "Gửi thư mời", "sent": "Đã gửi thư mời",
         "add": "Thêm đơn vị", "add_chosen": "Thêm các đơn vị đã chọn", "added": "Đã thêm",
         "side": "Bên", "schedule": "Lịch gặp", "run": "Xếp lịch gặp", "with": "Với ",
-        "table": "Bàn ",
+        "table": "Bàn ", "meetings": "Cuộc gặp và kết quả", "report": "Báo cáo",
     },
     "en": {
         "signin": "Sign in", "password": "Password", "last_quarter": "Last quarter",
@@ -39,7 +39,7 @@ TEXT = {
         "invite": "Invite", "send": "Send the invitations", "sent": "Invitations sent",
         "add": "Add firms", "add_chosen": "Add the chosen firms", "added": "Firms added",
         "side": "Side", "schedule": "Schedule", "run": "Run the scheduler", "with": "With ",
-        "table": "Table ",
+        "table": "Table ", "meetings": "Meetings and outcomes", "report": "Report",
     },
 }  # fmt: skip
 
@@ -141,6 +141,14 @@ def test_officer_reports_a_quarter_and_runs_an_event(journey: Journey, live_serv
     page.get_by_role("button", name=t["run"]).click()
     expect(page.locator(".flash")).to_contain_text("6")
     journey.shoot("schedule")
+
+    # Meetings and the report fit a phone too (the value tile included).
+    page.get_by_role("link", name=t["meetings"], exact=True).click()
+    expect(page.locator("ul.cards li.card")).to_have_count(6)
+    journey.shoot("meetings")
+    page.get_by_role("link", name=t["report"], exact=True).click()
+    expect(page.locator(".kpi.money")).to_be_visible()
+    journey.shoot("report")
 
     # The buyer's agenda as a calendar file, in the reader's language, naming the counterpart.
     page.goto(f"{live_server.url}/events/{event_id}/agenda?participant={buyer}")

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from matchmaker.accounts.services import user_by_email
 from matchmaker.catalog import access as catalog
 from matchmaker.catalog.services import OfferFilters, PageRequest, RequirementFilters
+from matchmaker.collation import sort_key
 from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, DomainError, Invalid
 from matchmaker.events import access
@@ -404,18 +405,21 @@ def report(event_id: int) -> str:
     found = access.managed_event(session, user, event_id)
     figures = access.report(session, user, _report_filters(event_id))
 
-    def rows(breakdown: dict[str, Any]) -> list[tuple[str, int]]:
-        return sorted(((k, f.meetings) for k, f in breakdown.items()), key=lambda r: -r[1])
-
     def named(name: Any) -> Any:
-        return lambda code: _("Not stated") if code == "unknown" else name(code)
+        return lambda code: _("Not stated") if code == "unknown" else str(name(code))
 
+    def rows(breakdown: dict[str, Any], label: Any) -> list[tuple[str, int]]:
+        """Most meetings first; equal counts in the alphabet order of their names."""
+        counts = [(k, f.meetings) for k, f in breakdown.items()]
+        return sorted(counts, key=lambda r: (-r[1], sort_key(label(r[0]))))
+
+    province, group, buyer = (named(i18n.province_name), named(i18n.category_name),
+                              named(BUYER_LABELS.get))  # fmt: skip
     charts = [
-        (_("Meetings by province"), rows(figures.by_province), named(i18n.province_name),
-         _("Province")),
-        (_("Meetings by product group"), rows(figures.by_product_group),
-         named(i18n.category_name), _("Group")),
-        (_("Meetings by buyer type"), rows(figures.by_buyer_type), named(BUYER_LABELS.get),
+        (_("Meetings by province"), rows(figures.by_province, province), province, _("Province")),
+        (_("Meetings by product group"), rows(figures.by_product_group, group), group,
+         _("Group")),
+        (_("Meetings by buyer type"), rows(figures.by_buyer_type, buyer), buyer,
          _("Buyer type")),
     ]  # fmt: skip
     return render_template("events/report.html", event=found, report=figures, charts=charts)
