@@ -140,12 +140,25 @@ def read_participant(
 
 @transaction
 def register(
-    session: Session, user: User, event_id: int, data: Registration, *, now: datetime
+    session: Session,
+    user: User,
+    event_id: int,
+    data: Registration,
+    *,
+    now: datetime,
+    invited_email: str | None = None,
 ) -> EventParticipant:
+    """Registers the user's organization. A firm the organizers invited (``invited_email``,
+    from a signed invitation link, is the user's or their organization's address) is approved
+    at once: the organizers chose it."""
     if user.role not in ("producer", "buyer"):
         raise Forbidden("participant.firms_only")
     event = read_event(session, user, event_id)
-    return registration.register(session, event, user.organization, data, now=now)
+    participant = registration.register(session, event, user.organization, data, now=now)
+    addresses = {user.email.lower(), (user.organization.contact_email or "").lower()}
+    if invited_email and invited_email.lower() in addresses and participant.status == "pending":
+        registration.decide(session, participant, True)
+    return participant
 
 
 @transaction

@@ -478,11 +478,16 @@ def register(event_id: int) -> str | Response:
             data = parse(
                 Registration, form.registration_data(_sessions(found)), "participant.invalid"
             )
-            access.register(session, user, event_id, data, now=utcnow())
+            saved = access.register(
+                session, user, event_id, data, now=utcnow(), invited_email=_invited(event_id)
+            )
         except (Invalid, Conflict) as error:
             show_problems(form, error)
         else:
-            flash(_("Your registration is sent. The organizers will approve it."), "success")
+            if saved.status == "approved":
+                flash(_("Your registration is saved."), "success")
+            else:
+                flash(_("Your registration is sent. The organizers will approve it."), "success")
             return _redirect("events.event", event_id=event_id)
     return render_template("events/register.html", event=found, form=form, mine=mine)
 
@@ -653,16 +658,29 @@ def add_firm_list(event_id: int) -> str | Response:
     return _redirect("events.add_firms", event_id=event_id)
 
 
+def _invitation_links() -> InvitationLinks:
+    return InvitationLinks(get_settings().secret_key, get_settings().base_url)
+
+
+def _invited(event_id: int) -> str | None:
+    """The address the invitation the visitor came with was made for, if any."""
+    token = request.args.get("invitation")
+    try:
+        return _invitation_links().load(event_id, token) if token else None
+    except BadInvitation:
+        return None
+
+
 @bp.get("/<int:event_id>/join/<token>")
 def join(event_id: int, token: str) -> Response:
-    """An invitation's link: to the registration, through signing up or in when need be."""
-    links = InvitationLinks(get_settings().secret_key, get_settings().base_url)
+    """An invitation's link: to the registration, through signing up or in when need be; the
+    invitation goes along, so that the invited firm's registration is approved at once."""
     try:
-        email = links.load(event_id, token)
+        email = _invitation_links().load(event_id, token)
     except BadInvitation:
         flash(say("invitation.bad_link"), "error")
         return _redirect("events.index")
-    register_url = url_for("events.register", event_id=event_id)
+    register_url = url_for("events.register", event_id=event_id, invitation=token)
     user = current_user()
     if user is not None:
         return redirect(register_url)  # type: ignore[return-value]

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services as catalog
 from matchmaker.events.inputs import EventDay, NewEvent
+from matchmaker.events.invitations import InvitationLinks
 from matchmaker.events.models import Event, EventEmail, EventParticipant
 from matchmaker.events.registration import create_event
 from matchmaker.extensions import get_settings
 
-from .conftest import MakeUser, csrf_token, post_form, sign_in
+from .conftest import PASSWORD, MakeUser, csrf_token, post_form, sign_in
 
 
 def _event(db: Session, officer: object) -> Event:
@@ -53,8 +54,6 @@ def test_invitations_and_the_invitees_way_in(
     sent = db.scalars(select(EventEmail).where(EventEmail.kind == "invitation")).all()
     assert sorted(e.to_email for e in sent) == ["htx1@example.vn", "htx2@example.vn"]  # type: ignore[type-var]
     assert {e.payload["language"] for e in sent} == {"en"}
-
-    from matchmaker.events.invitations import InvitationLinks
 
     settings = get_settings(app)
     token = InvitationLinks(settings.secret_key, settings.base_url).token(
@@ -107,3 +106,39 @@ def test_firms_from_the_catalogue_and_from_a_spreadsheet(
     assert len(db.scalars(select(EventParticipant)).all()) == 4
     manage = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert 'class="data stack"' in manage and "Mật ong" in manage
+
+
+def test_an_invited_firm_signs_in_and_its_registration_is_approved_at_once(
+    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    officer = make_user("officer")
+    event = _event(db, officer)
+    invited, other = make_user("producer"), make_user("producer")
+    for firm in (invited, other):
+        catalog.create_offer(db, firm.organization, {"title": "Mật ong rừng", "category": "food",
+                                                     "unit": "kg"})  # fmt: skip
+    db.commit()
+    settings = get_settings(app)
+    token = InvitationLinks(settings.secret_key, settings.base_url).token(event.id, invited.email)
+
+    joined = client.get(f"/events/{event.id}/join/{token}")
+    assert "/signin?next=" in joined.location
+    signed = post_form(client, joined.location,
+                       {"email": invited.email, "password": PASSWORD})  # fmt: skip
+    assert f"/events/{event.id}/register?invitation=" in signed.location
+    offer_id = invited.organization.offers[0].id
+    done = post_form(client, signed.location, {"offer_ids": str(offer_id)})
+    assert done.status_code == 302
+    mine = db.scalars(select(EventParticipant).where(
+        EventParticipant.organization_id == invited.organization_id)).one()  # fmt: skip
+    assert mine.status == "approved"
+
+    # Someone else's invitation approves nobody.
+    other_client = app.test_client()
+    sign_in(other_client, other)
+    page = f"/events/{event.id}/register?invitation={token}"
+    offer_id = other.organization.offers[0].id
+    assert post_form(other_client, page, {"offer_ids": str(offer_id)}).status_code == 302
+    theirs = db.scalars(select(EventParticipant).where(
+        EventParticipant.organization_id == other.organization_id)).one()  # fmt: skip
+    assert theirs.status == "pending"
