@@ -61,6 +61,20 @@ class StorageSettings(BaseModel):
     photo_max_side: int = 2048
 
 
+class ImportSettings(BaseModel):
+    """Bounds on a province's list (CSV or XLSX) read by the import: a file beyond one is
+    refused with a coded message before it can take the memory or time of a worker."""
+
+    max_file_mb: float = 20.0
+    # XLSX is a zip: the sum of its members' sizes once unpacked, and the unpacked/packed
+    # ratio (a zip bomb's is in the thousands, a real workbook's below 30).
+    max_uncompressed_mb: float = 100.0
+    max_compression_ratio: float = 200.0
+    max_rows: int = 50_000
+    max_columns: int = 200
+    max_cell_chars: int = 5_000
+
+
 class WorkerSettings(BaseModel):
     concurrency: int = 2
     # The embedded worker that ``matchmaker serve`` starts next to the web app.
@@ -127,6 +141,7 @@ class Settings(BaseSettings):
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    imports: ImportSettings = Field(default_factory=ImportSettings)
 
     @classmethod
     def settings_customise_sources(

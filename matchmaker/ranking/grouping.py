@@ -19,6 +19,7 @@ The model file is a joblib (pickle) file: load only the shipped file or one you 
 from __future__ import annotations
 
 import csv
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -216,6 +217,13 @@ class GroupModel:
                 [Suggestion(categories[i], group_of(categories[i]), float(row[i])) for i in best]
             )
         return suggestions
+
+
+@functools.cache
+def shipped_model() -> GroupModel:
+    """The model shipped with the package, loaded once per process on first use (an import
+    of a list with a group column never loads scikit-learn)."""
+    return GroupModel.load()
 
 
 @dataclass(frozen=True)
