@@ -112,6 +112,11 @@ def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[key] = value
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+# Addresses a server listens on that no browser can be sent to.
+_ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MATCHMAKER_", env_nested_delimiter="__", extra="ignore"
@@ -122,7 +127,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     secret_key: str = "dev-only-change-me"
-    base_url: str = "http://127.0.0.1:5000"
+    # How links in emails reach the site; in development, left at this default, it follows
+    # the host and port ``matchmaker serve`` was given (see :meth:`served_at`).
+    base_url: str = DEFAULT_BASE_URL
     log_level: str = "INFO"
     max_request_bytes: int = 2 * 1024 * 1024
     token_ttl_hours: int = 24 * 30
@@ -180,6 +187,14 @@ class Settings(BaseSettings):
     def files_directory(self) -> Path:
         """The directory backend's root."""
         return self.storage.directory or self.instance_path / "files"
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a development server on ``host:port``: links in emails lead
+        there unless a base URL was configured. Production keeps its configured one."""
+        if self.environment != "development" or self.base_url != DEFAULT_BASE_URL:
+            return self
+        host = _ANY_ADDRESS.get(host, f"[{host}]" if ":" in host else host)
+        return self.model_copy(update={"base_url": f"http://{host}:{port}"})
 
     @property
     def is_production(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from matchmaker.catalog.inputs import EMAIL
 from matchmaker.inputs import M, coded
 from matchmaker.inputs import parse as parse_input
 from matchmaker.ranking import reference
@@ -185,3 +186,36 @@ class Outcome(Strict):
     stage: Literal["none", "mou", "contract", "first_order", "repeat_order"] | None = None
     order_value_vnd: Money | None = None
     notes: str | None = Field(None, max_length=5000)
+
+
+# --- invitations and participants an officer adds -------------------------------------------
+
+
+def _emails(values: list[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+    if not cleaned:
+        raise PydanticCustomError("invitation.no_email", "Give at least one email address.")
+    for value in cleaned:
+        if not EMAIL.match(value):
+            raise PydanticCustomError("field.email", "Not an email address.", {"email": value})
+    return cleaned
+
+
+class Invitations(Strict):
+    """Firms an officer invites to register, by email."""
+
+    emails: Annotated[
+        list[Annotated[str, Field(max_length=320)]],
+        Field(max_length=500),
+        AfterValidator(_emails),
+    ]
+    # The email's language when the address is not a known account's (whose own one wins).
+    language: Literal["vi", "en"] = "vi"
+    # Whatever the invitee's own language, write in ``language``.
+    force_language: bool = False
+
+
+class NewParticipants(Strict):
+    """Firms from the catalogue an officer adds to an event, approved at once."""
+
+    organization_ids: list[EntityId] = Field(..., min_length=1, max_length=2500)

@@ -223,6 +223,14 @@ def test_a_generated_client_runs_a_connection_event(
     assert report.totals.contracts == 1 and report.totals.value_vnd == 50_000_000
     assert _call(generated, "events.period_report", officer).totals.contracts == 1
     assert [e.id for e in _call(generated, "events.list_events", producer).items] == [event.id]
+    invitation = _model(generated, "InvitationCreate", {"emails": ["htx@example.vn"]})
+    invited = _call(generated, "events.invite", officer, **ids, body=invitation)
+    assert invited.sent == ["htx@example.vn"]
+    late = make_caller("producer")
+    added = _call(generated, "events.add_participants", officer, **ids,
+                  body=_model(generated, "ParticipantsAdd",
+                              {"organization_ids": [late.organization_id]}))  # fmt: skip
+    assert [p.status for p in added.items] == ["approved"]
     moved = {"venue": "Trung tâm hội nghị"}
     renamed = _call(generated, "events.update_event", officer, **ids,
                     body=_model(generated, "EventPatch", moved))  # fmt: skip

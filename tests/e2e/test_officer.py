@@ -80,7 +80,8 @@ def test_officer_imports_a_list_and_sees_the_dashboard_updated(
     page.get_by_role("button", name=t["signin"]).click()
 
     expect(page.locator("figure.chart", has_text=t["funnel"])).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile(t["household"]))).to_be_visible()
+    reach = page.locator("section[aria-labelledby=reach]")
+    expect(reach.get_by_role("row", name=re.compile(t["household"]))).to_be_visible()
     before = _listed(journey, t["listed"])
     journey.shoot("dashboard-before")
 

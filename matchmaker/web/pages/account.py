@@ -72,6 +72,8 @@ def signin() -> str | Response:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> str | Response:
     form = SignUpForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:320]  # from an invitation's link
     if form.validate_on_submit():
         try:
             login_throttle().hit(f"ip:{request.remote_addr}")
@@ -99,7 +101,7 @@ def signup() -> str | Response:
         else:
             sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(_home())
+            return redirect(safe_next(request.args.get("next"), _home()))
     return render_template("account/signup.html", form=form)
 
 
