@@ -188,6 +188,13 @@ def test_the_history_names_the_import_and_the_producers_own_edit(
     assert changes[0] == ("unit_price_vnd", 250_000, 260_000, "edit", producer.id, None)
     assert ("ocop_stars", 4, 5, "import", user.id, "list.csv") in changes
     assert access.offer_history(db, user, offer.id)[0].field == "unit_price_vnd"
+    edit, imported = access.describe_offer_history(db, user, offer.id, "vi")[:2]
+    assert edit.author == (
+        f"{producer.name} của HTX Bánh tráng Trảng Bàng, do chính nhà sản xuất sửa"
+    )
+    assert imported.author == "Sở Công Thương, nhập danh sách list.csv"
+    assert ("Hạng sao OCOP", "4", "5") in [(x.field_name, x.old_text, x.new_text)
+                                           for x in imported.lines]  # fmt: skip
     stranger = officer(db, AN_GIANG, email="other@sct.vn")
     with pytest.raises(Forbidden):
         access.offer_history(db, stranger, offer.id)
