@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matchmaker.accounts import claims
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matchmaker.catalog.models import Organization
@@ -184,12 +185,16 @@ def register(
     organization: Mapping[str, Any],
     secret: str,
 ) -> User:
-    """Self-registration of a producer or buyer, creating their organization or joining one."""
+    """Self-registration of a producer or buyer, creating their organization or joining one.
+    A producer the province lists is claimed: the account returned is inactive while the claim
+    waits for an officer."""
     if role not in ("producer", "buyer"):
         raise Invalid(
             "account.self_registration_roles",
             errors=[field_error("role", "field.choice", allowed=["producer", "buyer"])],
         )
+    # A producer the province already lists is claimed rather than made twice (see claims).
+    listed = claims.listed_producer(session, role, organization)
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""
@@ -205,7 +210,12 @@ def register(
                 kind=org.kind,
                 errors=[field_error("role", "account.join_wrong_kind", role=role, kind=org.kind)],
             )
+    elif listed is not None:
+        org = listed
     else:
         data = {k: v for k, v in organization.items() if k != "kind"}
         org = create_organization(session, {**data, "kind": role})
-    return create_user(session, org, email=email, name=name, password=password, role=role)
+    user = create_user(session, org, email=email, name=name, password=password, role=role)
+    if listed is not None:
+        claims.claim(session, listed, user, organization)
+    return user

@@ -368,6 +368,18 @@ class RegistrationOut(Schema):
     expires_at: datetime
 
 
+class ClaimWaitingOut(Schema):
+    """The registration named a producer the province lists: the account waits, without a
+    token, until an officer of its province approves that it is theirs (they are emailed)."""
+
+    status: Literal["waiting_for_approval"] = "waiting_for_approval"
+    user_id: int
+    organization_id: int
+    organization_name: str
+    province: ProvinceOut
+    detail: str
+
+
 class OrganizationPage(Schema):
     items: list[OrganizationOut]
     total: int

@@ -15,6 +15,8 @@ from matchmaker.matching.models import Match
 FREQUENCIES = ("instant", "daily", "weekly")
 # match_accepted: one side accepted a match; both sides get the other's contact details.
 # ocop_changes: the province's list import changed the OCOP facts of a producer's products.
+# claim_request: to the province's officers, someone registered as a producer it lists;
+# claim_decision: to that person, the officer's answer.
 KINDS = (
     "match",
     "digest",
@@ -22,6 +24,8 @@ KINDS = (
     "requirement_expiry",
     "match_accepted",
     "ocop_changes",
+    "claim_request",
+    "claim_decision",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")

@@ -8,12 +8,15 @@ from werkzeug.wrappers import Response
 
 from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
+from matchmaker.accounts.claims import ClaimRefused
+from matchmaker.accounts.models import User
 from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.catalog import access
 from matchmaker.catalog.inputs import OrganizationChanges
 from matchmaker.catalog.validation import read
 from matchmaker.errors import Conflict, Invalid, Unauthorized
 from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.i18n import say, say_error
 from matchmaker.notifications import preferences
 from matchmaker.web.forms import (
     NotificationForm,
@@ -77,15 +80,26 @@ def signup() -> str | Response:
             )
         except Invalid as error:
             apply_errors(form, error, aliases={"name": "person_name"})
+        except ClaimRefused as error:
+            form.name.errors = [say_error(error)]
         except Conflict:
             form.email.errors = [_("An account with this email already exists. Sign in instead.")]
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
+            if not user.is_active:  # a claim on a listed producer, waiting for an officer
+                return _claim_waiting(user)
             sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(_home())
     return render_template("account/signup.html", form=form)
+
+
+def _claim_waiting(user: User) -> str:
+    org = user.organization
+    params = {"name": org.name, "province": org.province}
+    message = say("account.claim_waiting_approval", params)
+    return render_template("account/claim_waiting.html", message=message)
 
 
 @bp.post("/signout")
