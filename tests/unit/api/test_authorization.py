@@ -99,6 +99,7 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 403, 403, 200, 200, 403, 403, 403)),
     "remove from shortlist": ("DELETE", "/api/v1/shortlist/{offer}", None,
                                                                          (401, 403, 403, 204, 204, 403, 403, 403)),
+    "list claims":        ("GET", "/api/v1/claims", None,                (401, 403, 403, 403, 403, 200, 200, 200)),
     "reference codes":    ("GET", "/api/v1/reference/provinces", None,   (200, 200, 200, 200, 200, 200, 200, 200)),
 }  # fmt: skip
 

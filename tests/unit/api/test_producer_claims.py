@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from matchmaker.accounts import claims
 from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.accounts.services import create_staff_user, create_user
+from matchmaker.accounts.tokens import issue_token
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Organization
 from matchmaker.errors import Forbidden
@@ -201,3 +202,32 @@ def test_only_the_officers_and_admins_decide(db: Session, listed: Organization) 
     with pytest.raises(Forbidden) as raised:
         claims.claims_for(db, member)
     assert raised.value.code == "claim.staff_only"
+
+
+def test_an_officer_answers_through_the_api(
+    client: FlaskClient, db: Session, listed: Organization
+) -> None:
+    assert register(client, "lan@example.vn", phone="0909 000 111").status_code == 202
+    mine, theirs = officer(db, "Tây Ninh", "sct@tayninh.gov.vn"), officer(db, "Hà Nội", "x@hn.vn")
+    headers = {}
+    for who in (mine, theirs):
+        raw, _token = issue_token(db, who, ttl=timedelta(hours=1))
+        headers[who.id] = {"Authorization": f"Bearer {raw}"}
+    db.commit()
+
+    assert client.get("/api/v1/claims", headers=headers[theirs.id]).get_json()["waiting"] == []
+    (waiting,) = client.get("/api/v1/claims", headers=headers[mine.id]).get_json()["waiting"]
+    assert (waiting["organization_id"], waiting["claimant_email"], waiting["claimant_phone"]) == (
+        listed.id, "lan@example.vn", "0909 000 111")  # fmt: skip
+    url = f"/api/v1/claims/{waiting['id']}/decision"
+    refused = client.post(url, json={"approve": True}, headers=headers[theirs.id])
+    assert refused.status_code == 403 and refused.get_json()["code"] == "claim.forbidden"
+
+    answered = client.post(url, json={"approve": True}, headers=headers[mine.id])
+    assert answered.status_code == 200
+    assert (answered.get_json()["status"], answered.get_json()["matched_by"]) == ("approved", None)
+    again = client.post(url, json={"approve": False}, headers=headers[mine.id])
+    assert again.status_code == 409 and again.get_json()["code"] == "claim.decided"
+    signed = client.post("/api/v1/auth/token", json={"email": "lan@example.vn",
+                                                     "password": PASSWORD})  # fmt: skip
+    assert signed.status_code == 200
