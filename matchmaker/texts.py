@@ -76,6 +76,14 @@ MESSAGES: dict[str, str] = {
         "Someone has already asked to take over %(name)s in %(province)s, and the province's "
         "OCOP office is deciding. If it was not you, contact the OCOP office of %(province)s."
     ),
+    "account.claim_pending": N_(
+        "%(name)s registered as a producer on the province's list and waits for an answer: "
+        "approve or refuse the request on the producers' requests page."
+    ),
+    "account.claim_refused": N_(
+        "The request of %(name)s to take over a producer on the province's list was refused, "
+        "so this account stays closed."
+    ),
     "claim.not_found": N_("Request %(claim_id)s does not exist."),
     "claim.forbidden": N_("Only the officers of %(province)s and admins decide this request."),
     "claim.staff_only": N_("Only officers and admins decide these requests."),

@@ -12,13 +12,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matchmaker.accounts import claims
+from matchmaker.accounts import claims, people
 from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.accounts.services import create_staff_user, create_user
 from matchmaker.accounts.tokens import issue_token
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Organization
-from matchmaker.errors import Forbidden
+from matchmaker.errors import Conflict, Forbidden
 from matchmaker.notifications.emails import EmailBuilder
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.models import Notification
@@ -129,6 +129,9 @@ def test_otherwise_the_account_waits_for_an_officer_of_the_province(
     assert "already asked to take over HTX Bánh tráng Trảng Bàng" in again.get_json()["detail"]
 
     claim = db.scalars(select(ProducerClaim)).one()
+    with pytest.raises(Conflict) as raised:  # not by restoring the account: by deciding
+        people.set_active(db, tay_ninh, claim.user_id, True)
+    assert raised.value.code == "account.claim_pending"
     with pytest.raises(Forbidden):
         claims.decide(db, other, claim.id, approve=True)
     claims.decide(db, tay_ninh, claim.id, approve=True)

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker.accounts import claims
 from matchmaker.accounts.models import User
-from matchmaker.accounts.services import create_staff_user, create_user
+from matchmaker.accounts.services import create_staff_user, create_user, register
 from matchmaker.catalog import access, services
 from matchmaker.catalog.history import offer_history
 from matchmaker.catalog.importer import ImportReport, import_offers
@@ -168,6 +169,37 @@ def test_a_producer_without_an_account_gets_every_field_from_the_list(
     offer = db.scalars(select(Offer)).one()
     assert (offer.unit_price_vnd, offer.traceability_url) == (25_000, "https://qr.example/1")
     assert db.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_a_claim_keeps_the_producers_fields_only_once_approved(
+    tmp_path: Path, sessions: sessionmaker[Session], db: Session
+) -> None:
+    """Until an officer approves that the claimant represents it, the list stays the listing's
+    only source; then the household keeps its own fields."""
+    user = officer(db, TAY_NINH)
+    db.commit()
+
+    def import_price(price: str) -> Offer:
+        rows = [[*HEADER, *EXTRA], with_extra(GOOD[0], price, "")]
+        import_offers(sessions, write_csv(tmp_path / f"{price}.csv", rows), actor_id=user.id)
+        db.expire_all()
+        return db.scalars(select(Offer)).one()
+
+    import_price("20000")
+    listed = db.scalars(select(Organization).where(Organization.kind == "producer")).one()
+    claimant = register(
+        db, email="lan@example.vn", password="bánh tráng phơi sương 2025", name="Chị Lan",
+        role="producer", secret="s",
+        organization={"name": "HTX Banh trang Trang Bang", "province": "Tây Ninh"},
+    )  # fmt: skip
+    db.commit()
+    assert (claimant.organization_id, claimant.is_active) == (listed.id, False)
+    assert import_price("25000").unit_price_vnd == 25_000, "a waiting claim keeps nothing yet"
+
+    (waiting,) = claims.claims_for(db, user)[0]
+    claims.decide(db, user, waiting.id, approve=True)
+    db.commit()
+    assert import_price("30000").unit_price_vnd == 25_000, "now the household keeps its price"
 
 
 def test_the_history_names_the_import_and_the_producers_own_edit(
