@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts import permissions as can
@@ -90,7 +91,16 @@ def claim(
         details=details,
         decided_at=utcnow() if proof else None,
     )
-    session.add(found)
+    try:
+        with session.begin_nested():
+            session.add(found)
+    except IntegrityError:  # another registration's claim began a moment ago
+        said = {"name": listed.name, "province": listed.province}
+        raise ClaimRefused(
+            "organization.claim_waiting",
+            **said,
+            errors=[field_error("organization.name", "organization.claim_waiting", **said)],
+        ) from None
     if proof:
         _take_over(listed, details)
     else:

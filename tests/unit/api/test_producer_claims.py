@@ -234,3 +234,16 @@ def test_an_officer_answers_through_the_api(
     signed = client.post("/api/v1/auth/token", json={"email": "lan@example.vn",
                                                      "password": PASSWORD})  # fmt: skip
     assert signed.status_code == 200
+
+
+def test_two_claims_at_once_leave_one_waiting(db: Session, listed: Organization) -> None:
+    """The second of two registrations that both passed the check before either wrote."""
+    first = create_user(db, listed, email="a@example.vn", name="A", password=PASSWORD,
+                        role="producer")  # fmt: skip
+    claims.claim(db, listed, first, {"phone": "0909 000 111"})
+    second = create_user(db, listed, email="b@example.vn", name="B", password=PASSWORD,
+                         role="producer")  # fmt: skip
+    with pytest.raises(claims.ClaimRefused) as raised:
+        claims.claim(db, listed, second, {"phone": "0909 000 222"})
+    assert raised.value.code == "organization.claim_waiting"
+    assert [c.user_id for c in db.scalars(select(ProducerClaim))] == [first.id]
