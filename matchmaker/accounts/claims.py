@@ -153,7 +153,7 @@ def decide(session: Session, user: User, claim_id: int, *, approve: bool) -> Pro
     """An officer's (or admin's) answer to a waiting claim; the claimant is emailed it."""
     found = session.get(ProducerClaim, claim_id, options=[joinedload(ProducerClaim.organization)])
     if found is None or not may_decide(user, found):
-        # Another province's claims are not said to exist.
+        # An officer of another province is told whose it is; anyone else, not that it exists.
         if found is not None and user.role in ("officer", "admin"):
             raise Forbidden("claim.forbidden", province=found.organization.province)
         raise NotFound("claim.not_found", claim_id=claim_id)
