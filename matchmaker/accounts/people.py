@@ -65,7 +65,6 @@ def list_users(session: Session, officer: User, *, q: str = "", page: int = 1) -
     return People(list(users), total, page, pages)
 
 
-@transaction
 def _check_no_claim_unapproved(session: Session, user: User) -> None:
     """An account that waits on its claim of a listed producer (or whose claim was refused) is
     opened by deciding the claim, not by restoring it."""
@@ -78,6 +77,7 @@ def _check_no_claim_unapproved(session: Session, user: User) -> None:
         raise Conflict(f"account.claim_{status}", name=user.name)
 
 
+@transaction
 def set_active(session: Session, officer: User, user_id: int, active: bool) -> User:
     """Suspends or restores an account; a suspended user cannot sign in."""
     user = session.get(User, user_id)
