@@ -32,11 +32,13 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (builds the schema from empty)."""
-    from matchmaker.extensions import get_database
+    from matchmaker.extensions import get_database, get_settings
     from matchmaker.migrations import upgrade
 
     engine = get_database().engine
-    upgrade(engine, revision)
+    settings = get_settings()
+    directory = settings.files_directory if settings.storage.backend == "directory" else None
+    upgrade(engine, revision, files_directory=directory)
     click.echo(f"Database at {engine.url.render_as_string(hide_password=True)} is at {revision}.")
 
 

@@ -72,6 +72,32 @@ MESSAGES: dict[str, str] = {
     "account.too_many_attempts": N_(
         "Too many sign-in attempts. Try again in %(retry_after)s seconds."
     ),
+    # A producer the province lists, claimed by the household or firm registering as it.
+    "account.claim_waiting_approval": N_(
+        "%(name)s is on the OCOP list of %(province)s. We have asked the province's OCOP "
+        "office to confirm that you represent it; you can sign in once they approve, and we "
+        "will email you their answer."
+    ),
+    "organization.claimed": N_(
+        "%(name)s in %(province)s already has an account. Ask its members for their "
+        "invitation code, or contact the OCOP office of %(province)s."
+    ),
+    "organization.claim_waiting": N_(
+        "Someone has already asked to take over %(name)s in %(province)s, and the province's "
+        "OCOP office is deciding. If it was not you, contact the OCOP office of %(province)s."
+    ),
+    "account.claim_pending": N_(
+        "%(name)s registered as a producer on the province's list and waits for an answer: "
+        "approve or refuse the request on the producers' requests page."
+    ),
+    "account.claim_refused": N_(
+        "The request of %(name)s to take over a producer on the province's list was refused, "
+        "so this account stays closed."
+    ),
+    "claim.not_found": N_("Request %(claim_id)s does not exist."),
+    "claim.forbidden": N_("Only the officers of %(province)s and admins decide this request."),
+    "claim.staff_only": N_("Only officers and admins decide these requests."),
+    "claim.decided": N_("This request has already been decided."),
     # --- catalog: organizations, offers, requirements -------------------------------------
     "field.list": N_("Give a list."),
     "field.max_items": N_("Give at most %(max)s items."),
@@ -138,6 +164,9 @@ MESSAGES: dict[str, str] = {
     "history.no": N_("No"),
     "history.by_import": N_("import of %(file)s"),
     "history.by_user_import": N_("%(user)s, import of %(file)s"),
+    "history.by_producer": N_("%(user)s of %(organization)s, the producer's own edit"),
+    "history.by_admin": N_("%(user)s, administrator"),
+    "history.by_removed_account": N_("an account since removed"),
     "requirement.invalid": N_("The requirement has invalid fields."),
     "requirement.not_found": N_("Requirement %(requirement_id)s does not exist."),
     "requirement.buyers_only": N_("Only buyers post requirements."),
@@ -450,6 +479,35 @@ MESSAGES: dict[str, str] = {
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),
     "link.frequency.weekly": N_("One email a week"),
+    "email.subject_claim_request": N_("%(person)s asks to take over %(name)s"),
+    "email.intro_claim_request": N_(
+        "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s that "
+        "has no account yet. Their account waits until you approve that they represent it, or "
+        "refuse."
+    ),
+    "email.subject_claim_made": N_("%(person)s took over %(name)s"),
+    "email.intro_claim_made": N_(
+        "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s, with "
+        "the listing's own %(proof)s, so the account joined it at once. If they do not represent "
+        "it, suspend the account on the accounts page."
+    ),
+    "email.claim_proof.email": N_("email address"),
+    "email.claim_proof.phone": N_("phone number"),
+    "email.claim_given": N_("Given at registration"),
+    "email.claim_listed": N_("On the province's list"),
+    "email.claim_open": N_("Decide on the requests page"),
+    "email.claim_accounts": N_("Open the accounts page"),
+    "email.subject_claim_approved": N_("Your account for %(name)s is ready"),
+    "email.intro_claim_approved": N_(
+        "The OCOP office of %(province)s confirmed that you represent %(name)s. Sign in to "
+        "keep its products up to date and meet buyers."
+    ),
+    "email.subject_claim_refused": N_("Your request to take over %(name)s was not approved"),
+    "email.intro_claim_refused": N_(
+        "The OCOP office of %(province)s could not confirm that you represent %(name)s, so your "
+        "account was not opened. If you think this is a mistake, contact the office."
+    ),
+    "email.sign_in": N_("Sign in"),
     # --- files ----------------------------------------------------------------------------
     "photo.not_image": N_("Photos must be JPEG, PNG or WebP images."),
     "photo.too_large": N_("A photo can be at most %(max)s MB."),

@@ -8,6 +8,7 @@ from flask_openapi3 import OpenAPI
 def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
+        claims,
         events,
         matches,
         offers,
@@ -26,6 +27,7 @@ def register(app: OpenAPI) -> None:
         search,
         shortlist,
         organizations,
+        claims,
         reference,
         events,
     ):

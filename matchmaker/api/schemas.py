@@ -190,6 +190,37 @@ class OfferPath(Schema):
     offer_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
+class OfferHistoryLine(Schema):
+    """One field of a change: its code, its name and both values as stored and as said in the
+    language asked for (Accept-Language)."""
+
+    field: str
+    field_name: str
+    old: Any = None
+    new: Any = None
+    old_text: str
+    new_text: str
+
+
+class OfferHistoryEntry(Schema):
+    """One change of an offer: by an officer's list import (``import``, with its file) or by an
+    edit (``edit``: the producer's own, or an admin's); ``author`` says who, in words."""
+
+    changed_at: datetime
+    source: Literal["edit", "import"]
+    import_file: str | None
+    user_id: int | None
+    author: str
+    changes: list[OfferHistoryLine]
+
+
+class OfferHistory(Schema):
+    """The offer's changes, newest first (the latest 200 fields)."""
+
+    offer_id: int
+    items: list[OfferHistoryEntry]
+
+
 class ReferencePath(Schema):
     kind: str = Field(..., pattern="^(provinces|categories|certifications|units)$")
 
@@ -338,6 +369,18 @@ class RegistrationOut(Schema):
     organization: OrganizationOut
     token: str
     expires_at: datetime
+
+
+class ClaimWaitingOut(Schema):
+    """The registration named a producer the province lists: the account waits, without a
+    token, until an officer of its province approves that it is theirs (they are emailed)."""
+
+    status: Literal["waiting_for_approval"] = "waiting_for_approval"
+    user_id: int
+    organization_id: int
+    organization_name: str
+    province: ProvinceOut
+    detail: str
 
 
 class OrganizationPage(Schema):

@@ -19,6 +19,7 @@ def register(app: Flask) -> frozenset[str]:
     from matchmaker.web.pages import (
         account,
         buyer,
+        claims,
         events,
         matches,
         officer,
@@ -27,7 +28,7 @@ def register(app: Flask) -> frozenset[str]:
         public,
     )
 
-    modules = (public, account, producer, buyer, matches, officer, officer_reports, events)
+    modules = (public, account, producer, buyer, matches, officer, officer_reports, claims, events)
     for module in modules:
         app.register_blueprint(module.bp)
     app.register_blueprint(
