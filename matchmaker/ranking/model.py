@@ -30,6 +30,7 @@ import numpy as np
 from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
 from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.learning.reasons import DECLINE_WEIGHT, decline_reason_code
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
@@ -41,19 +42,6 @@ if TYPE_CHECKING:
 # How much a piece of feedback says the match was good (graded gain for NDCG).
 POSITIVE_GAIN = {"accepted": 1.0, "contacted": 1.0, "deal": 2.0}
 NEGATIVE = {"declined"}
-# A decline for a reason outside the match (the buyer found a supplier meanwhile) says little
-# about the offer; a decline for the wrong product says a lot.
-DECLINE_WEIGHT = {
-    "wrong_product": 1.5,
-    "not_relevant": 1.5,
-    "price": 1.0,
-    "capacity": 1.0,
-    "certification": 1.0,
-    "distance": 1.0,
-    "quality": 1.0,
-    "already_supplied": 0.3,
-    "no_longer_needed": 0.3,
-}
 CURRENT_FILE = "CURRENT"
 _MIN_EXAMPLES = 10
 
@@ -78,7 +66,7 @@ class FeedbackExample:
     @property
     def weight(self) -> float:
         if self.action in NEGATIVE:
-            return DECLINE_WEIGHT.get(self.reason or "", 1.0)
+            return DECLINE_WEIGHT.get(decline_reason_code(self.reason) or "", 1.0)
         return 1.0
 
 
