@@ -12,6 +12,8 @@ from matchmaker.events.models import (
     ScheduleRun,
 )
 from matchmaker.files.models import StoredFile
+from matchmaker.matching.answers import MatchAnswer
+from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.notifications.models import (
     MatchAlert,
@@ -22,7 +24,8 @@ from matchmaker.notifications.models import (
 from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
+    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Impression",
+    "Match", "MatchAlert", "MatchAnswer",
     "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
     "OfferChange",
     "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",

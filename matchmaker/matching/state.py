@@ -26,6 +26,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.db import utcnow
+from matchmaker.matching.answers import MatchAnswer
 from matchmaker.matching.models import Match
 from matchmaker.matching.records import offer_record
 from matchmaker.ranking import synonyms
@@ -286,8 +287,14 @@ def _changes_statement() -> CompoundSelect:
 
 
 def producer_responsiveness(session: Session) -> dict[str, float]:
-    """Share of each producer's notified matches that were answered (any feedback at all)."""
-    answered = func.sum(case((Match.status.notin_(("suggested", "notified")), 1), else_=0))
+    """Share of each producer's notified matches that the producer itself answered: the
+    buyer's views and declines are not the producer's answer."""
+    by_producer = (
+        select(MatchAnswer.match_id)
+        .where(MatchAnswer.side == "producer", MatchAnswer.match_id == Match.id)
+        .exists()
+    )
+    answered = func.sum(case((by_producer, 1), else_=0))
     query = (
         select(Offer.organization_id, func.count(Match.id), answered)
         .join(Match, Match.offer_id == Offer.id)

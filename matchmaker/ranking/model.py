@@ -30,6 +30,7 @@ import numpy as np
 from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
 from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
 from matchmaker.ranking.learning.reasons import DECLINE_WEIGHT, decline_reason_code
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 # How much a piece of feedback says the match was good (graded gain for NDCG).
-POSITIVE_GAIN = {"accepted": 1.0, "contacted": 1.0, "deal": 2.0}
+POSITIVE_GAIN = {action: gain for action, gain in GAINS.items() if gain > 0}
 NEGATIVE = {"declined"}
 CURRENT_FILE = "CURRENT"
 _MIN_EXAMPLES = 10
@@ -58,10 +59,17 @@ class FeedbackExample:
     # Features as computed when the match was suggested; recomputed when absent.
     features: Mapping[str, float] | None = None
     responsiveness: float | None = None
+    rank: int | None = None  # where it was shown
+    at: datetime | None = None  # when the answer (or the showing) was, for time splits
+    organization: str | None = None  # whose answers label it
 
     @property
     def gain(self) -> float:
-        return POSITIVE_GAIN.get(self.action, 0.0)
+        return GAINS.get(self.action, 0.0)
+
+    @property
+    def positive(self) -> bool:
+        return GRADES.get(self.action, 0) >= POSITIVE_FROM
 
     @property
     def weight(self) -> float:
@@ -80,6 +88,9 @@ def example_from_dict(data: Mapping[str, Any]) -> FeedbackExample:
         on=date.fromisoformat(on) if on else None,
         features=data.get("features"),
         responsiveness=data.get("responsiveness"),
+        rank=data.get("rank"),
+        at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
+        organization=data.get("organization"),
     )
 
 
@@ -92,6 +103,9 @@ def example_to_dict(example: FeedbackExample) -> dict[str, Any]:
         "on": example.on.isoformat() if example.on else None,
         "features": dict(example.features) if example.features else None,
         "responsiveness": example.responsiveness,
+        "rank": example.rank,
+        "at": example.at.isoformat() if example.at else None,
+        "organization": example.organization,
     }
 
 
@@ -114,7 +128,7 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
     Text similarity is recomputed against all offers in the feedback, so IDF reflects a
     corpus rather than a single pair.
     """
-    usable = [e for e in examples if e.action in POSITIVE_GAIN or e.action in NEGATIVE]
+    usable = [e for e in examples if e.action in GAINS]
     missing = [
         i for i, e in enumerate(usable) if not e.features or "producer_fit" not in e.features
     ]
@@ -152,8 +166,13 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         ),
         producer_fit=np.array([r.get("producer_fit", 1.0) for r in rows]),
         gains=np.array([e.gain for e in usable]),
-        labels=np.array([1 if e.gain > 0 else 0 for e in usable]),
-        weights=np.array([e.weight for e in usable]),
+        labels=np.array([1 if e.positive else 0 for e in usable]),
+        weights=np.array(
+            capped_weights(
+                [e.weight for e in usable],
+                [e.organization or f"requirement:{e.requirement.id}" for e in usable],
+            )
+        ),
         groups=[e.requirement.id for e in usable],
         offer_ids=[e.offer.id for e in usable],
     )

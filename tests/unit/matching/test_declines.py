@@ -10,6 +10,7 @@ from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.matching import access
 from matchmaker.matching.feedback import feedback_examples, record_feedback
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState, rank_offers, rank_requirements
@@ -58,7 +59,10 @@ def test_a_declined_pair_never_returns_after_a_rerank_a_retrain_and_a_restart(
     offers = [_offer(db, _producer(db, f"HTX Ong {i}"), f"Mật ong hoa nhãn {i}") for i in range(14)]
     requirement = _requirement(db, buyer)
     state = RankingState()
-    first = _shown(db, state, requirement)
+    first = {
+        r.offer.id: r.match
+        for r in access.offers_for_requirement(db, state, user, requirement.id, 10)
+    }
     assert len(first) == 10
     for match in first.values():
         record_feedback(db, user, match, "declined", "product: not what we sell")
@@ -69,8 +73,8 @@ def test_a_declined_pair_never_returns_after_a_rerank_a_retrain_and_a_restart(
 
     # Trained on these answers (and some accepted elsewhere), and a fresh process.
     other = _requirement(db, buyer, title="mật ong hoa nhãn")
-    for match in list(_shown(db, state, other).values())[:3]:
-        record_feedback(db, user, match, "accepted")
+    for ranked in access.offers_for_requirement(db, state, user, other.id, 10)[:3]:
+        record_feedback(db, user, ranked.match, "accepted")
     models = tmp_path / "models"
     report = train(list(feedback_examples(db)), models, promote="always")
     assert report.promoted
