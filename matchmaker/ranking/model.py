@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import pickle
-import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,6 +31,13 @@ from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requiremen
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
+from matchmaker.ranking.learning.promotion import (
+    VALIDATION_SHARE,
+    Decision,
+    Evidence,
+    decide,
+    time_split,
+)
 from matchmaker.ranking.learning.reasons import DECLINE_WEIGHT, decline_reason_code
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
@@ -44,6 +51,8 @@ if TYPE_CHECKING:
 POSITIVE_GAIN = {action: gain for action, gain in GAINS.items() if gain > 0}
 NEGATIVE = {"declined"}
 CURRENT_FILE = "CURRENT"
+HISTORY_FILE = "HISTORY"  # every version made current, oldest first
+HAND_SET = "hand-set"
 _MIN_EXAMPLES = 10
 
 
@@ -120,6 +129,8 @@ class FeedbackTable:
     weights: np.ndarray
     groups: list[str]  # requirement id per row
     offer_ids: list[str]
+    # When each answer (or showing) was, as a POSIX time; NaN when unknown.
+    times: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
@@ -175,6 +186,7 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         ),
         groups=[e.requirement.id for e in usable],
         offer_ids=[e.offer.id for e in usable],
+        times=np.array([e.at.timestamp() if e.at else math.nan for e in usable]),
     )
 
 
@@ -237,6 +249,7 @@ class TrainingReport:
     hand: Quality
     path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    decision: Decision | None = None
 
     def as_text(self) -> str:
         lines = [
@@ -250,20 +263,10 @@ class TrainingReport:
         ]:
             lines.append(f"{name:<24} {q.ndcg:<9.4f} {q.recall:<11.4f} {q.groups}")
         lines.append("promoted to current" if self.promoted else "current model kept")
+        if self.decision is not None:
+            lines.append(f"promotion: {self.decision.reason} {json.dumps(self.decision.figures)}")
         lines.extend(self.notes)
         return "\n".join(lines)
-
-
-def _split(
-    groups: Sequence[str], validation_share: float, seed: int
-) -> tuple[list[int], list[int]]:
-    """Split rows by requirement, so no requirement is both learned from and judged on."""
-    train_rows: list[int] = []
-    validation_rows: list[int] = []
-    for i, group in enumerate(groups):
-        bucket = zlib.crc32(f"{seed}:{group}".encode()) % 1000
-        (validation_rows if bucket < validation_share * 1000 else train_rows).append(i)
-    return train_rows, validation_rows
 
 
 def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> Pipeline:
@@ -288,28 +291,36 @@ def train(
     models_dir: Path | None = None,
     *,
     k: int = 10,
-    validation_share: float = 0.25,
+    validation_share: float = VALIDATION_SHARE,
     seed: int = 0,
     promote: str = "if_better",
     source: str = "unspecified",
+    relevance: Callable[[Scorer], float] | None = None,
 ) -> TrainingReport:
-    """Train a ranker on feedback, compare it with the current one, save and maybe promote it.
+    """Train a ranker on feedback, judge it on later feedback, save it and maybe promote it.
 
-    ``promote``: ``if_better`` (validation NDCG@k at least the current model's), ``always``
-    or ``never``. ``source`` names where the feedback came from, for the manifest. The saved
-    model is refitted on all examples once the comparison is made.
+    ``promote``: ``if_better`` (the gate of :mod:`.learning.promotion`: time split, enough
+    evidence, a strict improvement, no loss of relevance on the labelled set), ``always`` or
+    ``never``. A model kept back stays as a candidate version with the reason in its
+    manifest. ``relevance`` gives a scorer's NDCG on the labelled real-listing set (the
+    shipped set by default).
     """
+    del seed  # the split is by time; kept for callers that pass it
     table = feedback_table(examples)
     positives = int(table.labels.sum())
     if len(table.labels) < _MIN_EXAMPLES or positives == 0 or positives == len(table.labels):
         raise ValueError(
             f"not enough feedback to train: {len(table.labels)} examples, {positives} positive"
         )
-    train_rows, validation_rows = _split(table.groups, validation_share, seed)
+    train_rows, validation_rows = time_split(list(table.times), validation_share)
     notes = []
-    if not validation_rows or len(set(table.labels[train_rows])) < 2:
-        train_rows, validation_rows = list(range(len(table.labels))), list(range(len(table.labels)))
-        notes.append("too little feedback for a held-out split: measured on the training data")
+    if not validation_rows:
+        train_rows = list(range(len(table.labels)))
+        notes.append("no feedback later than the training examples: nothing to validate on")
+    if len(set(table.labels[train_rows].tolist())) < 2:
+        train_rows = list(range(len(table.labels)))
+        validation_rows = []
+        notes.append("the earlier feedback has one kind of answer only: nothing to validate on")
     candidate = LearnedScorer(fit(table, train_rows), {"version": "candidate"})
     current = load_scorer(models_dir) if models_dir else HandScorer()
     report = TrainingReport(
@@ -324,9 +335,25 @@ def train(
         hand=feedback_quality(HandScorer(), table, k, validation_rows),
         notes=notes,
     )
+    if promote == "if_better":
+        evidence = Evidence(
+            table.features, table.producer_fit, table.gains, table.labels, table.groups,
+            table.offer_ids,
+        )  # fmt: skip
+        report.decision = decide(
+            candidate,
+            current,
+            evidence,
+            train_rows,
+            validation_rows,
+            relevance or labelled_relevance(k),
+            k=k,
+        )
     if models_dir is None:
         return report
-    model = fit(table)
+    # What is promoted is what was judged; the other choices learn from everything.
+    model = candidate.model if promote == "if_better" else fit(table)
+    promoted = promote == "always" or (report.decision is not None and report.decision.promoted)
     manifest = {
         "features": list(FEATURES),
         "source": source,
@@ -339,16 +366,37 @@ def train(
             "current": {"name": current.name, **report.current.as_dict()},
             "hand": report.hand.as_dict(),
         },
+        "promotion": {
+            "rule": promote,
+            "promoted": promoted,
+            "reason": report.decision.reason if report.decision else promote,
+            "figures": report.decision.figures if report.decision else {},
+        },
         "model": "StandardScaler + LogisticRegression(class_weight=balanced)",
         "scikit_learn": _sklearn_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     report.version, report.path = save_model(model, manifest, models_dir)
-    better = report.candidate.ndcg >= report.current.ndcg
-    if promote == "always" or (promote == "if_better" and better):
+    if promoted:
         set_current(models_dir, report.version)
         report.promoted = True
     return report
+
+
+def labelled_relevance(k: int = 10) -> Callable[[Scorer], float]:
+    """A scorer's NDCG@k on the labelled real-listing set (what ``ranking evaluate`` reads)."""
+    from matchmaker.ranking.evaluation import evaluate, load_eval_set
+
+    eval_set = load_eval_set()
+    kept: dict[int, float] = {}
+
+    def relevance(scorer: Scorer) -> float:
+        if id(scorer) not in kept:
+            report = evaluate(eval_set, k=k, scorers=[scorer], baselines=False)
+            kept[id(scorer)] = report.systems[-1].ndcg
+        return kept[id(scorer)]
+
+    return relevance
 
 
 def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
@@ -371,10 +419,28 @@ def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -
     return version, path
 
 
-def set_current(models_dir: Path, version: str) -> None:
+def set_current(models_dir: Path, version: str | None) -> None:
+    """Makes a version current (None: the hand-set scorer), and notes it in the history."""
     tmp = models_dir / (CURRENT_FILE + ".tmp")
-    tmp.write_text(version + "\n", "utf-8")
+    tmp.write_text((version or "") + "\n", "utf-8")
     tmp.replace(models_dir / CURRENT_FILE)  # atomic: readers see the old or the new name
+    with (models_dir / HISTORY_FILE).open("a", encoding="utf-8") as history:
+        history.write((version or HAND_SET) + "\n")
+
+
+def rollback(models_dir: Path) -> str | None:
+    """Makes current again the version that was current before this one (the hand-set
+    scorer when there was none); the version now current, None for the hand-set scorer."""
+    path = models_dir / HISTORY_FILE
+    history = path.read_text("utf-8").split() if path.exists() else []
+    now = current_version(models_dir) or HAND_SET
+    while history and history[-1] == now:
+        history.pop()
+    before = history[-1] if history else HAND_SET
+    set_current(models_dir, None if before == HAND_SET else before)
+    # The rolled-back version leaves the history, so that a second rollback goes further.
+    path.write_text("".join(f"{v}\n" for v in history), "utf-8")
+    return None if before == HAND_SET else before
 
 
 def current_version(models_dir: Path) -> str | None:

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from click.testing import CliRunner
@@ -41,6 +42,7 @@ def _feedback(make_offer, make_requirement, today):
                     action="deal" if same else "declined",
                     reason=None if same else "wrong_product",
                     on=today,
+                    at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=r),
                 )
             )
     return examples
