@@ -3,9 +3,10 @@
 Layout of a models directory (given by the caller)::
 
     models/
-      CURRENT                    name of the version in use
-      ranker-0001/model.pkl      the scikit-learn pipeline
-      ranker-0001/manifest.json  features, training data size, metrics, checksum
+      CURRENT                    name of the version in use (empty: the hand-set scorer)
+      HISTORY                    every version made current, oldest first (for rollback)
+      ranker-0001/model.txt      the LightGBM model, as text (data, never code)
+      ranker-0001/manifest.json  features, training data, validation, promotion and why
 
 A version is only loaded when its manifest lists the features this code computes and the
 checksum matches; otherwise the hand-set scorer is used, so a stale or tampered file can
@@ -17,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +31,12 @@ from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requiremen
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
+from matchmaker.ranking.learning.lambdamart import (
+    RESIDUAL_CAP,
+    RefinedScorer,
+    fit_refinement,
+    grade_of,
+)
 from matchmaker.ranking.learning.promotion import (
     VALIDATION_SHARE,
     Decision,
@@ -43,14 +49,11 @@ from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
 
-if TYPE_CHECKING:
-    # scikit-learn takes about a second to import: loaded when a model is fitted or read.
-    from sklearn.pipeline import Pipeline
-
 # How much a piece of feedback says the match was good (graded gain for NDCG).
 POSITIVE_GAIN = {action: gain for action, gain in GAINS.items() if gain > 0}
 NEGATIVE = {"declined"}
 CURRENT_FILE = "CURRENT"
+MODEL_FILE = "model.txt"  # LightGBM's text format
 HISTORY_FILE = "HISTORY"  # every version made current, oldest first
 HAND_SET = "hand-set"
 _MIN_EXAMPLES = 10
@@ -131,6 +134,8 @@ class FeedbackTable:
     offer_ids: list[str]
     # When each answer (or showing) was, as a POSIX time; NaN when unknown.
     times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    grades: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 0: unknown
 
 
 def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
@@ -140,8 +145,11 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
     corpus rather than a single pair.
     """
     usable = [e for e in examples if e.action in GAINS]
+    needed = (*FEATURES, "producer_fit")
     missing = [
-        i for i, e in enumerate(usable) if not e.features or "producer_fit" not in e.features
+        i
+        for i, e in enumerate(usable)
+        if not e.features or any(n not in e.features for n in needed)
     ]
     computed: dict[int, dict[str, float]] = {}
     if missing:
@@ -187,19 +195,9 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         groups=[e.requirement.id for e in usable],
         offer_ids=[e.offer.id for e in usable],
         times=np.array([e.at.timestamp() if e.at else math.nan for e in usable]),
+        grades=np.array([grade_of(e.action) for e in usable], dtype=np.int32),
+        ranks=np.array([e.rank or 0 for e in usable], dtype=np.int32),
     )
-
-
-class LearnedScorer:
-    """A trained model behind the same interface as the hand-set scorer."""
-
-    def __init__(self, model: Pipeline, manifest: Mapping[str, Any]) -> None:
-        self.model = model
-        self.manifest = dict(manifest)
-        self.name = str(manifest["version"])
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model.predict_proba(np.asarray(features, dtype=np.float64))[:, 1])
 
 
 @dataclass(slots=True)
@@ -269,21 +267,19 @@ class TrainingReport:
         return "\n".join(lines)
 
 
-def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> Pipeline:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
+def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> str:
+    """A LambdaMART refinement of the hand score learned from ``rows`` (all by default); its
+    model text. Where results were shown is used to discount position when every row has it."""
     rows = list(range(len(table.labels))) if rows is None else list(rows)
-    model = make_pipeline(
-        StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    ranks = table.ranks[rows]
+    return fit_refinement(
+        table.features,
+        table.grades,
+        table.groups,
+        rows,
+        weights=table.weights,
+        positions=table.ranks - 1 if len(ranks) and (ranks > 0).all() else None,
     )
-    model.fit(
-        table.features[rows],
-        table.labels[rows],
-        logisticregression__sample_weight=table.weights[rows],
-    )
-    return model
 
 
 def train(
@@ -321,7 +317,7 @@ def train(
         train_rows = list(range(len(table.labels)))
         validation_rows = []
         notes.append("the earlier feedback has one kind of answer only: nothing to validate on")
-    candidate = LearnedScorer(fit(table, train_rows), {"version": "candidate"})
+    candidate = RefinedScorer(fit(table, train_rows), {"version": "candidate"})
     current = load_scorer(models_dir) if models_dir else HandScorer()
     report = TrainingReport(
         version=None,
@@ -338,7 +334,7 @@ def train(
     if promote == "if_better":
         evidence = Evidence(
             table.features, table.producer_fit, table.gains, table.labels, table.groups,
-            table.offer_ids,
+            table.offer_ids, table.grades != GRADES["shown"],
         )  # fmt: skip
         report.decision = decide(
             candidate,
@@ -352,7 +348,7 @@ def train(
     if models_dir is None:
         return report
     # What is promoted is what was judged; the other choices learn from everything.
-    model = candidate.model if promote == "if_better" else fit(table)
+    model = candidate.booster.model_to_string() if promote == "if_better" else fit(table)
     promoted = promote == "always" or (report.decision is not None and report.decision.promoted)
     manifest = {
         "features": list(FEATURES),
@@ -372,8 +368,9 @@ def train(
             "reason": report.decision.reason if report.decision else promote,
             "figures": report.decision.figures if report.decision else {},
         },
-        "model": "StandardScaler + LogisticRegression(class_weight=balanced)",
-        "scikit_learn": _sklearn_version(),
+        "model": "LightGBM lambdarank residual over the hand-set score (bounded)",
+        "residual_cap": RESIDUAL_CAP,
+        "lightgbm": _lightgbm_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     report.version, report.path = save_model(model, manifest, models_dir)
@@ -399,8 +396,9 @@ def labelled_relevance(k: int = 10) -> Callable[[Scorer], float]:
     return relevance
 
 
-def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
-    """Write a new version directory; never overwrites an existing version."""
+def save_model(model: str, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
+    """Write a new version directory (the model's text and its manifest); never overwrites
+    an existing version."""
     models_dir.mkdir(parents=True, exist_ok=True)
     taken = [
         int(p.name.split("-")[1])
@@ -410,8 +408,8 @@ def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -
     version = f"ranker-{max(taken, default=0) + 1:04d}"
     path = models_dir / version
     path.mkdir()
-    blob = pickle.dumps(model)
-    (path / "model.pkl").write_bytes(blob)
+    blob = model.encode("utf-8")
+    (path / MODEL_FILE).write_bytes(blob)
     full = {"version": version, **manifest, "sha256": hashlib.sha256(blob).hexdigest()}
     (path / "manifest.json").write_text(
         json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8"
@@ -450,21 +448,23 @@ def current_version(models_dir: Path) -> str | None:
     return pointer.read_text("utf-8").strip() or None
 
 
-def load_model(models_dir: Path, version: str) -> LearnedScorer:
+def load_model(models_dir: Path, version: str) -> RefinedScorer:
     """Load one version; ValueError when its manifest does not fit this code or its file."""
     path = models_dir / version
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
     if manifest.get("features") != list(FEATURES):
         raise ValueError(f"{version} was trained on other features")
-    blob = (path / "model.pkl").read_bytes()
+    blob = (path / MODEL_FILE).read_bytes()
     if hashlib.sha256(blob).hexdigest() != manifest.get("sha256"):
         raise ValueError(f"{version}: model file does not match its manifest")
-    # Unpickling runs code: only a checksummed file from the caller's own directory.
-    return LearnedScorer(pickle.loads(blob), manifest)
+    try:
+        return RefinedScorer(blob.decode("utf-8"), manifest)
+    except Exception as error:  # LightGBM says a broken file with its own error class
+        raise ValueError(f"{version}: {error}") from error
 
 
 def load_scorer(models_dir: Path | None) -> Scorer:
-    """The scorer to rank with at start-up: the current learned model, else the hand-set one."""
+    """The scorer to rank with: the current learned model, else the hand-set one."""
     if models_dir is None:
         return HandScorer()
     version = current_version(models_dir)
@@ -472,11 +472,11 @@ def load_scorer(models_dir: Path | None) -> Scorer:
         return HandScorer()
     try:
         return load_model(models_dir, version)
-    except (OSError, ValueError, pickle.UnpicklingError):
+    except (OSError, ValueError):
         return HandScorer()
 
 
-def _sklearn_version() -> str:
-    import sklearn
+def _lightgbm_version() -> str:
+    import lightgbm
 
-    return str(sklearn.__version__)
+    return str(lightgbm.__version__)
