@@ -3,7 +3,7 @@
 Only the buyer's answers label the buyer's side (how good the offer was for the buyer) and only
 the producer's the producer's; an officer's record of an event outcome counts for both. A
 producer cannot say it contacted the buyer or closed a deal before the buyer said yes, and a
-deal needs both sides (or an officer). Answers are appended, never rewritten.
+deal needs both sides (or an officer); a buyer may contact a producer it accepted. Answers are appended, never rewritten.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from matchmaker.ranking.learning.labels import GRADES, best_answer
 from matchmaker.ranking.model import FeedbackExample
 
 ANSWER_SIDES = ("buyer", "producer", "officer")
-# Actions a side may take only once the other side has said yes.
-AFTER_THE_OTHER_SIDE = ("contacted", "deal")
+# Actions a side may take only once the other side has said yes: a buyer's details reach a
+# producer only after the buyer's yes, and a deal takes two.
+AFTER_THE_OTHER_SIDE = {"buyer": ("deal",), "producer": ("contacted", "deal")}
 YES = ("accepted", "contacted", "deal", "mou", "contract", "order", "repeat")
 
 
@@ -62,7 +63,7 @@ def answering_side(user: User, match: Match) -> str:
 def check_answer(session: Session, user: User, match: Match, action: str) -> str:
     """The side the user answers for, once the rules across sides allow the action."""
     side = answering_side(user, match)
-    if side == "officer" or action not in AFTER_THE_OTHER_SIDE:
+    if side == "officer" or action not in AFTER_THE_OTHER_SIDE[side]:
         return side
     other = "producer" if side == "buyer" else "buyer"
     said_yes = session.scalar(
