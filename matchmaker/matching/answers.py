@@ -3,7 +3,8 @@
 Only the buyer's answers label the buyer's side (how good the offer was for the buyer) and only
 the producer's the producer's; an officer's record of an event outcome counts for both. A
 producer cannot say it contacted the buyer or closed a deal before the buyer said yes, and a
-deal needs both sides (or an officer); a buyer may contact a producer it accepted. Answers are appended, never rewritten.
+deal needs both sides (or an officer); a buyer may contact a producer it accepted. Answers
+are appended, never rewritten.
 """
 
 from __future__ import annotations

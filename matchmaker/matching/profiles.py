@@ -1,4 +1,5 @@
-"""Each buyer's own answers, read for its rankings: the pairs it declined and why.
+"""Each buyer's own answers, read for its rankings: the pairs it declined and why, and the
+offers it said yes to.
 
 A decline is the buyer's when one of the buyer organization's users made it; a producer's
 decline of the same match, or an event's no-show, is not the buyer's word on the offer.
@@ -14,6 +15,10 @@ from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.ranking.learning.personal import BuyerProfile, Decline
 from matchmaker.ranking.lookup import category_group
+
+YES = ("accepted", "contacted", "deal")
+# The buyer's latest yeses make its profile: tastes change.
+TAKEN_KEPT = 50
 
 
 def buyer_profile(session: Session, buyer_id: int) -> BuyerProfile:
@@ -47,7 +52,21 @@ def buyer_profile(session: Session, buyer_id: int) -> BuyerProfile:
             category_group=category_group(category),
             reason=reason,
         )
-    return BuyerProfile(tuple(latest.values()))
+    taken = session.execute(
+        select(Match.id, Match.features)
+        .join(MatchEvent, MatchEvent.match_id == Match.id)
+        .join(User, User.id == MatchEvent.user_id)
+        .join(Requirement, Requirement.id == Match.requirement_id)
+        .where(
+            Requirement.organization_id == buyer_id,
+            User.organization_id == buyer_id,
+            MatchEvent.to_status.in_(YES),
+        )
+        .order_by(MatchEvent.id.desc())
+        .limit(TAKEN_KEPT)
+    )
+    liked = {match_id: features for match_id, features in taken if match_id not in latest}
+    return BuyerProfile(tuple(latest.values()), tuple(dict(f or {}) for f in liked.values()))
 
 
 def declined_requirements(session: Session, offer_id: int) -> set[int]:

@@ -3,7 +3,9 @@
 A declined pair never comes back for that requirement; the producer's similar offers (the same
 product group) sink for the buyer; each decline reason lowers, for that buyer, the offers that
 are weak on the feature it names (a buyer who turned offers down for their price sees the
-dearer ones lower).
+dearer ones lower). The offers it said yes to make its implicit profile (the kind of producer,
+the certifications, traceability): offers like them rise a little for that buyer, as in
+reciprocal recommenders.
 """
 
 from __future__ import annotations
@@ -34,11 +36,37 @@ class Decline:
     reason: str | None
 
 
+# What a buyer's yes says about its taste: the kind of producer and what it holds.
+TASTE_FEATURES = (
+    "producer_cooperative",
+    "producer_household",
+    "producer_enterprise",
+    "cert_gap",
+    "cert_organic",
+    "cert_food_safety",
+    "traceability",
+)
+# A taste shows after a few yeses; an offer that has all of it gains this much at most.
+MIN_TAKEN = 2
+TASTE_BOOST = 0.2
+
+
 @dataclass(frozen=True, slots=True)
 class BuyerProfile:
-    """What a buyer's answers so far say about its taste."""
+    """What a buyer's answers so far say about its taste: the pairs it declined, and the
+    features of the offers it said yes to (its implicit profile)."""
 
     declines: tuple[Decline, ...] = ()
+    taken: tuple[Mapping[str, float], ...] = ()
+
+    def taste(self) -> dict[str, float]:
+        """The share of the buyer's yeses that had each taste feature; empty before a few."""
+        if len(self.taken) < MIN_TAKEN:
+            return {}
+        return {
+            name: sum(float(f.get(name, 0.0)) for f in self.taken) / len(self.taken)
+            for name in TASTE_FEATURES
+        }
 
     def excluded(self, requirement_id: str) -> frozenset[str]:
         """The offers this buyer declined for this requirement: never shown for it again."""
@@ -62,9 +90,13 @@ def personal_factor(
     category_group: str,
     similar: Mapping[tuple[str, str], int],
     weights: Mapping[str, float],
+    taste: Mapping[str, float] | None = None,
 ) -> float:
-    """How much of its score an offer keeps for this buyer."""
+    """How much of its score an offer keeps (or gains) for this buyer."""
     factor = SIMILAR_DECLINE_FACTOR ** similar.get((result.producer_id, category_group), 0)
+    if taste and (total := sum(taste.values())) > 0:
+        likeness = sum(w * result.features.get(name, 0.0) for name, w in taste.items()) / total
+        factor *= 1.0 + TASTE_BOOST * likeness
     for feature, weight in weights.items():
         value = result.features.get(feature)
         if value is not None:
@@ -83,7 +115,8 @@ def personalise(
 
     ``category_groups``: each result's offer's product group.
     """
-    if not profile.declines:
+    taste = profile.taste()
+    if not profile.declines and not taste:
         return list(results[:limit])
     excluded = profile.excluded(results[0].requirement_id) if results else frozenset()
     similar = profile.similar_declines()
@@ -92,7 +125,8 @@ def personalise(
     for result in results:
         if result.offer_id in excluded:
             continue
-        factor = personal_factor(result, category_groups.get(result.offer_id, ""), similar, weights)
+        group = category_groups.get(result.offer_id, "")
+        factor = personal_factor(result, group, similar, weights, taste)
         kept.append(dataclasses.replace(result, score=result.score * factor))
     kept.sort(key=lambda r: (r.related, -r.score))
     return [dataclasses.replace(r, rank=rank) for rank, r in enumerate(kept[:limit], start=1)]

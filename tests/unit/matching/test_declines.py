@@ -163,3 +163,34 @@ def test_the_forms_reasons_and_the_older_codes_name_the_same_features() -> None:
     ).feature_weights()
     assert weights["capacity"] == weights["min_order"] == 0.5
     assert "price" not in weights
+
+
+def test_the_offers_a_buyer_said_yes_to_lift_offers_like_them_for_that_buyer(
+    db: Session,
+) -> None:
+    buyer, user = _buyer(db)
+
+    def offer(name: str, kind: str, title: str, **values: object) -> Offer:
+        producer = services.create_organization(
+            db, {"kind": "producer", "name": name, "province": "01", "entity_type": kind}
+        )
+        return _offer(db, producer, title, **values)
+
+    liked = [offer(f"HTX {i}", "cooperative", f"Mật ong hoa nhãn {i}", certifications=["vietgap"])
+             for i in range(2)]  # fmt: skip
+    coop = offer("HTX Ba Vì", "cooperative", "Mật ong rừng", certifications=["vietgap"])
+    firm = offer("Công ty Ong Việt", "enterprise", "Mật ong rừng")
+    first = _requirement(db, buyer)
+    later = _requirement(db, buyer, title="mật ong rừng")
+    state = RankingState()
+    before = {o: m.score for o, m in _shown(db, state, later).items()}
+    assert before[coop.id] == before[firm.id]
+
+    shown = _shown(db, state, first)
+    record_feedback(db, user, shown[liked[0].id], "accepted")
+    assert {o: m.score for o, m in _shown(db, state, later).items()} == before  # one yes: no taste
+    record_feedback(db, user, shown[liked[1].id], "accepted")
+
+    after = {o: m.score for o, m in _shown(db, state, later).items()}
+    assert after[coop.id] > after[firm.id] == before[firm.id]
+    assert after[coop.id] <= 1.2 * before[coop.id] + 1e-5  # bounded
