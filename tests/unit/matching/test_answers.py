@@ -144,7 +144,11 @@ def test_the_impression_log_is_never_rewritten(db: Session) -> None:
     _shown(db, state, buyer, requirement)
     assert db.scalar(select(func.count(Impression.id))) == 2
     bottom = next(m for m in first if m.rank == 2)
-    better = {"ocop_stars": 5, "ocop_certified_on": "2026-01-01", "traceability_url": "https://x.vn"}
+    better = {
+        "ocop_stars": 5,
+        "ocop_certified_on": "2026-01-01",
+        "traceability_url": "https://x.vn",
+    }
     services.update_offer(db, db.get(Offer, bottom.offer_id), better)
     rank_offers(db, state, requirement)
     again = _shown(db, state, buyer, requirement)
