@@ -1,6 +1,6 @@
 """Imports every model module so that ``Base.metadata`` knows every table."""
 
-from matchmaker.accounts.models import ApiToken, User
+from matchmaker.accounts.models import ApiToken, PageSession, User
 from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.events.models import (
@@ -12,6 +12,7 @@ from matchmaker.events.models import (
     ScheduleRun,
 )
 from matchmaker.files.models import StoredFile
+from matchmaker.imports.models import ImportJob, ImportRow
 from matchmaker.matching.answers import MatchAnswer
 from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match, MatchEvent
@@ -24,10 +25,9 @@ from matchmaker.notifications.models import (
 from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Impression",
-    "Match", "MatchAlert", "MatchAnswer",
-    "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
-    "OfferChange",
-    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
+    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
+    "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
+    "MeetingRequest", "Notification", "NotificationPreference", "Offer", "OfferChange",
+    "Organization", "OutboxMessage", "PageSession", "Requirement", "ScheduleRun", "StoredFile",
     "User", "WorkerHeartbeat",
 ]  # fmt: skip

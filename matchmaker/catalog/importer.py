@@ -6,6 +6,15 @@ cannot be read at all raises :class:`UnreadableFile` before anything is written.
 same file twice changes nothing: producers are recognised by name (in any spelling) and
 province, offers by producer and product name.
 
+A list with no group column, or a row whose group cells are blank, gets the OCOP sub-group
+inferred from the product's and producer's names (:mod:`matchmaker.ranking.grouping`). A row
+whose best suggestion is below the confidence threshold is not refused: it is imported with
+that suggestion, marked "needs review" with the three best suggestions (on the parsed row and
+in :attr:`ImportReport.inferred`), and the officer's choice for it, passed back as
+``overrides`` (row number -> sub-group), is taken on the next run (the confirmation of a
+preview). When the province gives only the group ("Thực phẩm"), the sub-group is inferred
+within that group and taken only when confident; otherwise the group itself is kept.
+
 A row's problems are coded (:class:`~matchmaker.errors.FieldProblem`), each naming the column
 (its field here, e.g. ``stars``) that the edge shows in the officer's language.
 """
@@ -15,7 +24,7 @@ from __future__ import annotations
 import re
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,17 +40,27 @@ from matchmaker.accounts.models import User
 from matchmaker.catalog.history import OCOP_FACTS, ChangedBy, record_changes, stored
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, offer_values
-from matchmaker.catalog.spreadsheets import Cell, UnreadableFile, read_table
+from matchmaker.catalog.spreadsheets import Cell, Sheet, UnreadableFile, read_tables
 from matchmaker.catalog.validation import certificate_expiry, clean_offer
 from matchmaker.db import begin_writing
 from matchmaker.errors import Conflict, FieldProblem, Forbidden, Invalid, field_error
 from matchmaker.notifications.ocop_changes import tell_producers
 from matchmaker.ranking import reference
+from matchmaker.ranking.grouping import Suggestion, shipped_model
 from matchmaker.ranking.text import fold_key
+from matchmaker.settings import ImportSettings
 
-__all__ = ["ImportReport", "UnreadableFile", "import_offers"]
+__all__ = [
+    "ImportReport",
+    "InferredGroup",
+    "RowKey",
+    "RowOutcome",
+    "UnreadableFile",
+    "import_offers",
+]
 
 BATCH_SIZE = 500
+TOP_SUGGESTIONS = 3
 HEADER_SCAN_ROWS = 20
 
 # Column headers as provinces write them (folded: no accents, lower case), by field.
@@ -71,6 +90,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "xep hang sao",
         "ket qua xep hang",
         "ket qua danh gia",
+        "phan hang",
+        "phan hang sao",
+        "ket qua phan hang",
+        "ket qua phan hang sao",
+        "xep hang ocop",
+        "hang sao ocop",
+        "so sao dat",
+        "sao",
         "hang",
         "stars",
         "star rating",
@@ -95,6 +122,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "so qd",
         "quyet dinh cong nhan",
         "so quyet dinh cong nhan",
+        "so va ngay quyet dinh",
+        "so ngay quyet dinh",
+        "so ngay quyet dinh cong nhan",
+        "so va ngay quyet dinh cong nhan",
+        "quyet dinh cong nhan so",
+        "quyet dinh so",
         "decision",
         "decision number",
         "decision no",
@@ -105,12 +138,29 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "ngay cong nhan",
         "ngay ky",
         "ngay chung nhan",
+        "quyet dinh cong nhan ngay",
+        "quyet dinh ngay",
         "issue date",
         "issued",
         "issued on",
         "date of issue",
         "certified on",
         "decision date",
+    ),
+    "recognised_year": (
+        "nam cong nhan",
+        "nam duoc cong nhan",
+        "nam dat",
+        "nam dat ocop",
+        "nam chung nhan",
+        "nam cap",
+        "nam danh gia",
+        "nam xep hang",
+        "nam phan hang",
+        "quyet dinh cong nhan nam",
+        "year",
+        "year recognised",
+        "year of recognition",
     ),
     "certified_until": (
         "ngay het han",
@@ -161,7 +211,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "phone", "telephone"),
     "email": ("email", "e mail", "thu dien tu"),
 }
-REQUIRED = ("title", "producer", "stars", "group")
+# The group is not required: a row without one gets it inferred from its names.
+REQUIRED = ("title", "producer", "stars")
 # A province's list rarely says the unit of sale; these are the usual ones per group.
 DEFAULT_UNIT = {"food": "kg", "beverage": "bottle", "herbal": "box", "textile": "piece",
                 "handicraft": "piece", "tourism": "set"}  # fmt: skip
@@ -179,6 +230,10 @@ OFFER_COLUMNS = {
 }  # fmt: skip
 
 
+# A row of the list: its number, or (sheet, number) when several sheets were read.
+RowKey = int | tuple[str, int]
+
+
 @dataclass
 class RowProblem:
     """What is wrong with a row: coded problems, each naming its column (empty: the row)."""
@@ -186,11 +241,63 @@ class RowProblem:
     row: int
     problems: list[FieldProblem]
     product: str | None = None
+    sheet: str | None = None  # set when several sheets were read
+
+    @property
+    def key(self) -> RowKey:
+        return self.row if self.sheet is None else (self.sheet, self.row)
 
 
 def row_problem(number: int, code: str, product: str | None = None, /, **params: Any) -> RowProblem:
     """A problem of the whole row (no column of its own)."""
     return RowProblem(number, [field_error("", code, **params)], product)
+
+
+@dataclass
+class InferredGroup:
+    """A row whose sub-group was inferred (no group given, or only the group)."""
+
+    row: int
+    product: str
+    producer: str
+    category: str  # what the row is imported with: the best suggestion or the group given
+    suggestions: list[Suggestion]  # the three likeliest sub-groups, best first
+    needs_review: bool  # the best suggestion is below the confidence threshold
+    sheet: str | None = None  # set when several sheets were read
+
+    @property
+    def key(self) -> RowKey:
+        """What ``overrides`` of :func:`import_offers` take for this row."""
+        return self.row if self.sheet is None else (self.sheet, self.row)
+
+
+@dataclass
+class RowOutcome:
+    """What one row does (in a preview) or did: ``new``, ``update`` (each changed field with
+    its old and new value), ``unchanged`` or ``rejected`` (with its problems). A row whose
+    group was inferred carries the suggestions, and ``needs_review`` when they are unsure."""
+
+    row: int
+    title: str | None
+    producer: str | None
+    action: str
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+    category: str | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    needs_review: bool = False
+    sheet: str | None = None  # set when several sheets were read
+
+    @property
+    def key(self) -> RowKey:
+        """What ``overrides`` of :func:`import_offers` take for this row."""
+        return self.row if self.sheet is None else (self.sheet, self.row)
+
+    @classmethod
+    def of(cls, row: ParsedRow, action: str, **more: Any) -> RowOutcome:
+        return cls(row.row, row.offer.get("title"), row.producer.get("name"), action,
+                   category=row.offer.get("category"), suggestions=row.suggestions,
+                   needs_review=row.needs_review, sheet=row.sheet, **more)  # fmt: skip
 
 
 @dataclass
@@ -208,6 +315,14 @@ class ImportReport:
     dry_run: bool = False
     # Producers (with an account) emailed that the list changed their products' OCOP facts.
     producers_notified: int = 0
+    # Rows whose group was inferred, in row order; ``review`` are those an officer should check.
+    inferred: list[InferredGroup] = field(default_factory=list)
+    # Every row read, in row order, with what it does (a preview) or did.
+    outcomes: list[RowOutcome] = field(default_factory=list)
+
+    @property
+    def review(self) -> list[InferredGroup]:
+        return [row for row in self.inferred if row.needs_review]
 
 
 @dataclass
@@ -216,24 +331,71 @@ class ParsedRow:
     producer: dict[str, Any]
     offer: dict[str, Any]
     warnings: list[FieldProblem]
+    # The sub-group suggestions when the group was inferred (empty when the list gave it).
+    suggestions: list[Suggestion] = field(default_factory=list)
+    needs_review: bool = False
+    sheet: str | None = None  # set when several sheets were read
 
 
 def find_header(rows: list[tuple[int, list[Cell]]]) -> tuple[int, dict[int, str]]:
-    """The header row (index into ``rows``) and the field each column holds.
+    """The header row (index into ``rows``: its last row) and the field each column holds.
 
     Lists often start with a title block ("DANH SÁCH SẢN PHẨM OCOP ..."), so the first rows
-    are scanned for the one that names the most known columns.
+    are scanned for the one that names the most known columns. A header may take two rows
+    when cells are merged: "Quyết định công nhận" above "Số" | "Ngày" (the merged cell's
+    value is in its first column, the others are blank).
     """
     best: tuple[int, dict[int, str]] = (-1, {})
-    for index, (_number, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
-        columns: dict[int, str] = {}
-        for position, cell in enumerate(cells):
-            name = _header_field(cell)
-            if name and name not in columns.values():
-                columns[position] = name
-        if len(columns) > len(best[1]):
-            best = (index, columns)
+    head = rows[:HEADER_SCAN_ROWS]
+    for index, (_number, cells) in enumerate(head):
+        single = _columns([(cell, None) for cell in cells])
+        if len(single) > len(best[1]):
+            best = (index, single)
+        if index + 1 < len(head):
+            double = _columns(_two_rows(cells, head[index + 1][1]))
+            if len(double) > len(best[1]) and len(double) > len(single):
+                best = (index + 1, double)
     return best
+
+
+def _two_rows(top: list[Cell], bottom: list[Cell]) -> list[tuple[Cell, Cell]]:
+    """(parent, child) header of each column: a merged parent spans the blank cells right
+    of it that have a child below them."""
+    pairs: list[tuple[Cell, Cell]] = []
+    parent: Cell = None
+    for position in range(max(len(top), len(bottom))):
+        above = top[position] if position < len(top) else None
+        below = bottom[position] if position < len(bottom) else None
+        if above not in (None, ""):
+            parent = above
+        elif below in (None, ""):
+            parent = None
+        pairs.append((parent if above in (None, "") and below not in (None, "") else above, below))
+    return pairs
+
+
+# A child header under a parent that speaks of the recognition decision.
+_DECISION_CHILDREN = {"so": "decision", "so qd": "decision", "so quyet dinh": "decision",
+                      "ngay": "certified_on", "ngay ky": "certified_on",
+                      "ngay ban hanh": "certified_on", "nam": "recognised_year"}  # fmt: skip
+
+
+def _columns(headers: list[tuple[Cell, Cell]]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    for position, (parent, child) in enumerate(headers):
+        name = None
+        if isinstance(parent, str) and isinstance(child, str):
+            name = _header_field(f"{parent} {child}")
+            parent_key = fold_key(parent)
+            if name is None and ("quyet dinh" in parent_key or "cong nhan" in parent_key):
+                name = _DECISION_CHILDREN.get(fold_key(child))
+        if name is None and child is not None:
+            name = _header_field(child)
+        if name is None and child is None:
+            name = _header_field(parent)
+        if name and name not in columns.values():
+            columns[position] = name
+    return columns
 
 
 def _header_field(cell: Cell) -> str | None:
@@ -253,20 +415,32 @@ def import_offers(
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
     actor_id: int | None = None,
+    overrides: Mapping[RowKey, str] | None = None,
+    limits: ImportSettings | None = None,
 ) -> ImportReport:
-    """Imports a province's list; ``actor_id`` is the officer (confined to their province) or
-    admin who imports it, None for the command line's operator (anywhere)."""
-    table = read_table(path, sheet=sheet)
-    report = ImportReport(file=path.name, encoding=table.encoding, dry_run=dry_run)
-    if not any(any(c not in (None, "") for c in cells) for _, cells in table.rows):
+    """Import a province's list.
+
+    ``actor_id`` is the officer (confined to their province) or admin who imports it, None
+    for the command line's operator (anywhere). With no ``sheet`` named, every sheet of a
+    workbook whose header names the required columns is read (one sheet per district is
+    common), and a row is then known by ``(sheet, row)``; a CSV file or a single sheet's rows
+    by their row number alone. ``overrides`` maps such a key (as the report gives it:
+    :attr:`RowProblem.key`) to the sub-group (code or name) the officer chose for the row,
+    over the list and any inference. ``limits`` bound what is read (the settings'
+    ``[imports]``; defaults when not given).
+    """
+    bounds = limits or ImportSettings()
+    sheets = read_tables(path, sheet=sheet, limits=bounds)
+    report = ImportReport(file=path.name, encoding=sheets[0].encoding, dry_run=dry_run)
+    if not any(_filled(cells) for table in sheets for _, cells in table.rows):
         raise UnreadableFile("import.no_rows")
-    header_index, columns = find_header(table.rows)
-    missing = [name for name in REQUIRED if name not in columns.values()
-               and not (name == "group" and "subgroup" in columns.values())]  # fmt: skip
-    if missing:
+    headers = [(table, *find_header(table.rows)) for table in sheets]
+    usable = [(t, i, columns) for t, i, columns in headers if not _missing(columns)]
+    if not usable:
+        _, _, columns = max(headers, key=lambda h: len(h[2]))
         raise UnreadableFile(
             "import.missing_column",
-            columns=missing,
+            columns=_missing(columns),
             found_columns=sorted(set(columns.values())),
         )
     fallback_province = None
@@ -276,39 +450,241 @@ def import_offers(
             raise UnreadableFile("import.unknown_default_province", value=default_province)
         fallback_province = match.province.code
 
-    body = table.rows[header_index + 1 :]
-    filled = [i for i, (_, cells) in enumerate(body) if any(c not in (None, "") for c in cells)]
-    body = body[: filled[-1] + 1] if filled else []
+    several = len(usable) > 1
+    entries: list[_Entry] = []
+    for table, header_index, columns in usable:
+        entries += _entries(table, header_index, columns, report, several)
+    chosen = overrides or {}
+    suggestions = _infer_groups([(e.key, e.values) for e in entries if e.key not in chosen])
+
     parsed: list[ParsedRow] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for number, cells in body:
-        values = {name: cells[pos] if pos < len(cells) else None for pos, name in columns.items()}
-        if all(v in (None, "") for v in values.values()):
-            report.skipped.append(row_problem(number, "import.empty_row"))
-            continue
+    for entry in entries:
+        number, values, key = entry.row, entry.values, entry.key
         report.rows += 1
-        try:
-            row = _parse_row(number, values, fallback_province, today or date.today())
-        except Invalid as exc:
-            report.rejected.append(RowProblem(number, _problems(exc), _text(values.get("title"))))
+        if entry.too_long:
+            report.rejected.append(
+                RowProblem(
+                    number,
+                    [field_error("", "import.cell_too_long", max_chars=bounds.max_cell_chars)],
+                    _text(values.get("title")),
+                    entry.sheet,
+                )
+            )
             continue
+        try:
+            row = _parse_row(
+                number,
+                values,
+                fallback_province,
+                today or date.today(),
+                suggestions=suggestions.get(key, []),
+                override=chosen.get(key),
+            )
+        except Invalid as exc:
+            problem = RowProblem(number, _problems(exc), _text(values.get("title")), entry.sheet)
+            report.rejected.append(problem)
+            report.outcomes.append(_rejected(problem, values.get("producer")))
+            continue
+        row.sheet = entry.sheet
+        if entry.cleaned:
+            row.warnings.insert(0, field_error("", "import.control_characters_removed"))
         identity = (
             fold_key(row.producer["name"]),
             row.offer["province"],
             fold_key(row.offer["title"]),
         )
         if identity in seen:
-            report.rejected.append(
-                row_problem(number, "import.duplicate_row", row.offer["title"], row=seen[identity])
+            duplicate = row_problem(
+                number, "import.duplicate_row", row.offer["title"], row=seen[identity]
             )
+            duplicate.sheet = entry.sheet
+            report.rejected.append(duplicate)
+            report.outcomes.append(_rejected(duplicate, row.producer["name"]))
             continue
         seen[identity] = number
-        report.warnings += [RowProblem(number, [w], row.offer["title"]) for w in row.warnings]
+        report.warnings += [
+            RowProblem(number, [w], row.offer["title"], entry.sheet) for w in row.warnings
+        ]
+        if row.suggestions:
+            report.inferred.append(
+                InferredGroup(
+                    number,
+                    row.offer["title"],
+                    row.producer["name"],
+                    row.offer["category"],
+                    row.suggestions,
+                    row.needs_review,
+                    entry.sheet,
+                )
+            )
         parsed.append(row)
 
     _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id)
-    report.rejected.sort(key=lambda p: p.row)
+    order = {table.name: index for index, (table, _, _) in enumerate(usable)}
+    report.rejected.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
+    report.outcomes.sort(key=lambda o: (order.get(o.sheet, 0), o.row))
     return report
+
+
+def _filled(cells: list[Cell]) -> bool:
+    return any(c not in (None, "") for c in cells)
+
+
+def _missing(columns: dict[int, str]) -> list[str]:
+    return [name for name in REQUIRED if name not in columns.values()]
+
+
+@dataclass
+class _Entry:
+    row: int
+    values: dict[str, Cell]
+    sheet: str | None
+    cleaned: bool = False
+    too_long: bool = False  # a cell of the row was longer than the bound
+
+    @property
+    def key(self) -> RowKey:
+        return self.row if self.sheet is None else (self.sheet, self.row)
+
+
+# Lines of a list that are not products: totals, the signatures block, the closing sentence.
+_FOOTER = re.compile(
+    r"^(tong cong|tong so|cong|tong|nguoi lap|nguoi lap bieu|lap bieu|an dinh danh sach|"
+    r"danh sach (nay )?(co|gom)|ky ghi ro|ky ten|ky dong dau|tm |kt |chu tich|pho chu tich|"
+    r"giam doc|pho giam doc|truong phong|noi nhan|xac nhan)\b"
+)
+# "I. Nhóm thực phẩm", "A - THỰC PHẨM", "1) Đồ uống", "Nhóm 2: Đồ uống", "Huyện Châu Thành".
+_SECTION_NUMBER = re.compile(r"^\s*(?:[ivxlc]+|[a-z]|\d+)(?:\s*[.):\-]\s*|\s+)")
+_SECTION_WORDS = re.compile(
+    r"^(?:nhom san pham|nhom nganh|nhom|bo san pham|nganh hang|nganh|phan nhom|san pham)"
+    r"\s*(?:\d+)?\s*[:.\-]?\s*"
+)
+_DISTRICT = re.compile(r"^(?:huyen|thi xa|thanh pho|tp|quan|thi tran|xa|phuong)\b")
+
+
+def _entries(
+    table: Sheet,
+    header_index: int,
+    columns: dict[int, str],
+    report: ImportReport,
+    several: bool,
+) -> list[_Entry]:
+    """The rows under the header that may be products, with the group a section heading
+    ("I. Nhóm thực phẩm") and the district a heading or the sheet's name gives them;
+    headings, totals and the signatures block are skipped (and listed as such)."""
+    sheet = table.name if several else None
+    body = table.rows[header_index + 1 :]
+    filled = [i for i, (_, cells) in enumerate(body) if _filled(cells)]
+    body = body[: filled[-1] + 1] if filled else []
+    section: str | None = None
+    district = _district(table.name)
+    in_footer = False
+    entries: list[_Entry] = []
+
+    def skip(number: int, code: str) -> None:
+        problem = row_problem(number, code)
+        problem.sheet = sheet
+        report.skipped.append(problem)
+
+    for number, cells in body:
+        values = {name: cells[pos] if pos < len(cells) else None for pos, name in columns.items()}
+        texts = [fold_key(str(c)) for c in cells if c not in (None, "")]
+        if not texts or all(v in (None, "") for v in values.values()):
+            skip(number, "import.empty_row")
+            continue
+        has_product = all(_text(values.get(name)) for name in ("producer", "stars"))
+        if not has_product and any(_FOOTER.match(t) for t in texts):
+            in_footer = True
+        if in_footer and not has_product:
+            skip(number, "import.not_a_product")
+            continue
+        if not has_product and len(texts) <= 2:
+            heading = _heading(cells)
+            category = _section_category(heading)
+            if category is not None:
+                section = category
+                skip(number, "import.not_a_product")
+                continue
+            if heading and _DISTRICT.match(fold_key(heading)):
+                district = heading
+                skip(number, "import.not_a_product")
+                continue
+        if section and not _text(values.get("group")) and not _text(values.get("subgroup")):
+            values["group"] = section
+        if district and not _text(values.get("address")):
+            values["address"] = district
+        entries.append(
+            _Entry(
+                number,
+                values,
+                sheet,
+                cleaned=number in table.cleaned,
+                too_long=number in table.too_long,
+            )
+        )
+    return entries
+
+
+def _heading(cells: list[Cell]) -> str:
+    """A heading row's text: "I" and "Nhóm thực phẩm" in two cells, or one merged cell."""
+    return " ".join(str(c).strip() for c in cells if c not in (None, ""))
+
+
+def _section_category(heading: str) -> str | None:
+    key = _SECTION_NUMBER.sub("", fold_key(heading))
+    key = _SECTION_WORDS.sub("", key).strip()
+    if not key or _DISTRICT.match(key):
+        return None
+    found = reference.resolve_category(key)
+    return found.code if found else None
+
+
+def _district(sheet_name: str | None) -> str | None:
+    """A sheet named after a district ("Huyện Trảng Bàng", "TP Tây Ninh") gives its rows
+    their district when their address is blank."""
+    if sheet_name and _DISTRICT.match(fold_key(sheet_name)):
+        return sheet_name.strip()
+    return None
+
+
+def _infer_groups(
+    entries: list[tuple[RowKey, dict[str, Cell]]],
+) -> dict[RowKey, list[Suggestion]]:
+    """Sub-group suggestions for the rows whose list gives no sub-group, by row number; the
+    model is loaded (scikit-learn imported) only when there is such a row."""
+    wanted = [
+        (number, _text(values.get("title")) or "", _text(values.get("producer")) or "")
+        for number, values in entries
+        if _text(values.get("title"))
+        and _parse_category(values.get("subgroup"), None) is None
+        and (_text(values.get("group")) is None or _parse_group_only(values.get("group")))
+    ]
+    if not wanted:
+        return {}
+    # Every sub-group, so that a group given by the list can pick the best of its own.
+    found = shipped_model().suggest_many(
+        [(title, producer) for _, title, producer in wanted], top=100
+    )
+    return {number: found[i] for i, (number, _, _) in enumerate(wanted)}
+
+
+def _parse_group_only(value: Cell) -> bool:
+    """Whether the cell names a group ("Thực phẩm") and not one of its sub-groups."""
+    category = _parse_category(None, value)
+    return category is not None and "." not in category
+
+
+def _rejected(problem: RowProblem, producer: Cell) -> RowOutcome:
+    return RowOutcome(problem.row, problem.product, _text(producer), "rejected",
+                      problems=problem.problems, sheet=problem.sheet)  # fmt: skip
+
+
+def _reject(report: ImportReport, row: ParsedRow, problem: RowProblem) -> None:
+    """A parsed row refused when written: in the report's rejections and its row outcomes."""
+    problem.sheet = row.sheet
+    report.rejected.append(problem)
+    report.outcomes.append(RowOutcome.of(row, "rejected", problems=problem.problems))
 
 
 def _problems(exc: Invalid) -> list[FieldProblem]:
@@ -343,10 +719,9 @@ def _write(
         for row in rows:
             province = row.producer["province_code"]
             if scope is not None and province != scope:
-                report.rejected.append(
-                    row_problem(row.row, "import.outside_province", row.offer.get("title"),
-                                province=province, scope_province=scope)
-                )  # fmt: skip
+                outside = row_problem(row.row, "import.outside_province", row.offer.get("title"),
+                                      province=province, scope_province=scope)  # fmt: skip
+                _reject(report, row, outside)
             else:
                 todo.append(row)
         done = 0
@@ -432,7 +807,7 @@ def _write_row(
                 outcome = _upsert(session, row, producers, offers, written.by)
         except Invalid as exc:
             producers.forget_new()
-            report.rejected.append(RowProblem(row.row, _problems(exc), row.offer.get("title")))
+            _reject(report, row, RowProblem(row.row, _problems(exc), row.offer.get("title")))
             return
         except (IntegrityError, Conflict):
             # Another writer stored this producer or offer a moment ago: read it, try again.
@@ -440,8 +815,10 @@ def _write_row(
             producers.reload(row.producer)
             offers.reload(producers.find(row.producer))
             if attempt == 2:
-                report.rejected.append(
-                    row_problem(row.row, "import.write_conflict", row.offer.get("title"))
+                _reject(
+                    report,
+                    row,
+                    row_problem(row.row, "import.write_conflict", row.offer.get("title")),
                 )
             continue
         outcome.count(report, row)
@@ -557,14 +934,18 @@ class _Outcome:
     action: str  # created | updated | unchanged
     kept: list[str]
     notice: dict[str, Any] | None = None
+    # Of an update: each changed field, old and new.
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def count(self, report: ImportReport, row: ParsedRow) -> None:
         report.producers_created += self.producer_created
         setattr(report, self.action, getattr(report, self.action) + 1)
+        shown = {"created": "new", "updated": "update"}.get(self.action, self.action)
+        report.outcomes.append(RowOutcome.of(row, shown, changes=self.changes))
         if self.kept:
             columns = list(dict.fromkeys(OFFER_COLUMNS.get(name, name) for name in self.kept))
             kept = field_error("", "import.kept_producer_fields", columns=columns)
-            report.warnings.append(RowProblem(row.row, [kept], row.offer.get("title")))
+            report.warnings.append(RowProblem(row.row, [kept], row.offer.get("title"), row.sheet))
 
 
 def _upsert(
@@ -604,7 +985,8 @@ def _upsert(
     record_changes(session, existing.id, current, changes, by)
     facts = [[n, stored(current[n]), stored(v)] for n, v in changes.items() if n in OCOP_FACTS]
     notice = _notice(existing, facts, added=False) if has_account and facts else None
-    return _Outcome(producer.id, producer_created, "updated", kept, notice)
+    changed = {name: (current.get(name), value) for name, value in changes.items()}
+    return _Outcome(producer.id, producer_created, "updated", kept, notice, changed)
 
 
 def _notice(offer: Offer, facts: list[list[Any]], *, added: bool) -> dict[str, Any]:
@@ -615,7 +997,13 @@ def _notice(offer: Offer, facts: list[list[Any]], *, added: bool) -> dict[str, A
 
 
 def _parse_row(
-    number: int, values: dict[str, Cell], fallback_province: str | None, today: date
+    number: int,
+    values: dict[str, Cell],
+    fallback_province: str | None,
+    today: date,
+    *,
+    suggestions: list[Suggestion] | None = None,
+    override: str | None = None,
 ) -> ParsedRow:
     errors: list[FieldProblem] = []
     warnings: list[FieldProblem] = []
@@ -636,13 +1024,22 @@ def _parse_row(
     elif stars is None:
         fail("stars", "import.cell_empty")
 
-    category = _parse_category(values.get("subgroup"), values.get("group"))
+    category, inferred, needs_review = _row_category(values, suggestions or [], override)
     if category is None:
-        shown = values.get("subgroup") or values.get("group")
+        shown = override or values.get("subgroup") or values.get("group")
         if shown:
             fail("group", "import.unknown_group", value=str(shown))
         else:
             fail("group", "import.cell_empty")
+    elif needs_review:
+        warnings.append(
+            field_error(
+                "group",
+                "import.group_needs_review",
+                category=category,
+                other_category=[s.category for s in inferred[1:]],
+            )
+        )
 
     province = None
     province_text = _text(values.get("province"))
@@ -666,6 +1063,17 @@ def _parse_row(
         if parsed is None and raw not in (None, ""):
             fail(key, "import.bad_date", value=str(raw))
         dates[key] = parsed
+    decision, decided_on = _split_decision(_text(values.get("decision")))
+    year = None
+    if values.get("recognised_year") not in (None, ""):
+        year = _parse_year(values["recognised_year"])
+        if year is None:
+            fail("recognised_year", "import.bad_year", value=str(values["recognised_year"]))
+    # The certificate runs from the decision: its date when the list gives it, else the
+    # date in "Số và ngày quyết định", else 1 January of the year of recognition (the
+    # earliest it can be: its expiry, 36 months later, is then never later than the real one).
+    if dates["certified_on"] is None:
+        dates["certified_on"] = decided_on or (date(year, 1, 1) if year else None)
 
     unit = None
     if values.get("unit") not in (None, ""):
@@ -709,7 +1117,7 @@ def _parse_row(
         "ocop_potential_five_star": potential and stars == 4,
         "ocop_certified_on": dates["certified_on"],
         "ocop_certified_until": dates["certified_until"],
-        "ocop_decision_number": _text(values.get("decision")),
+        "ocop_decision_number": decision,
         "certifications": list(dict.fromkeys(certifications))
         if "certifications" in values
         else None,
@@ -738,7 +1146,66 @@ def _parse_row(
         "contact_email": _text(values.get("email")),
         "entity_type": _entity_type(_text(values.get("entity_type")), producer_name),
     }
-    return ParsedRow(number, producer, offer, warnings)
+    return ParsedRow(number, producer, offer, warnings, inferred, needs_review)
+
+
+def _row_category(
+    values: dict[str, Cell], suggestions: list[Suggestion], override: str | None
+) -> tuple[str | None, list[Suggestion], bool]:
+    """The row's category, the (top three) suggestions it was inferred from, and whether it
+    needs an officer's review."""
+    if override is not None:
+        found = reference.resolve_category(override)
+        return (found.code if found else None), [], False
+    given = _parse_category(values.get("subgroup"), values.get("group"))
+    if not suggestions:
+        return given, [], False
+    if given is None:
+        if _text(values.get("subgroup")) or _text(values.get("group")):
+            return None, [], False  # a group the list names but nobody knows: refused
+        best = suggestions[0]
+        return best.category, suggestions[:TOP_SUGGESTIONS], not best.confident()
+    # The list gives the group only: its likeliest sub-group when confident, else the group.
+    within = [s for s in suggestions if s.group == given]
+    if within and within[0].confident():
+        return within[0].category, within[:TOP_SUGGESTIONS], False
+    return given, within[:TOP_SUGGESTIONS], False
+
+
+_DECISION_DATE = re.compile(r"\s*[,;(]?\s*\b(?:ngay|ngày|date|dated)\b\s*", re.IGNORECASE)
+_DECISION_LEAD = re.compile(r"^\s*(?:quyết định|quyet dinh|qđ|qd)?\s*(?:số|so|no\.?)\s*[:.]?\s*",
+                            re.IGNORECASE)  # fmt: skip
+_DATE_IN_TEXT = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\b")
+
+
+def _split_decision(text: str | None) -> tuple[str | None, date | None]:
+    """ "123/QĐ-UBND ngày 05/6/2023" -> ("123/QĐ-UBND", 5 June 2023); a number alone stays."""
+    if not text:
+        return None, None
+    parts = _DECISION_DATE.split(text, maxsplit=1)
+    number = _DECISION_LEAD.sub("", parts[0]).strip(" ,;()") or None
+    found = _DATE_IN_TEXT.search(parts[1] if len(parts) > 1 else text)
+    day = _parse_date(found.group(1)) if found else None
+    if len(parts) > 1 and day is None:
+        day = _parse_date(parts[1].strip(" ,;()"))
+    if day is not None and number is not None and _DATE_IN_TEXT.fullmatch(number):
+        number = None  # the cell held only the date
+    return number, day
+
+
+def _parse_year(value: Cell) -> int | None:
+    """2023, "2023", "Năm 2023", or a date (its year)."""
+    if isinstance(value, datetime | date):
+        return value.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        year = int(value)
+    else:
+        found = re.fullmatch(r"\D*((?:19|20)\d\d)\D*", str(value).strip())
+        if found is None:
+            day = _parse_date(value)
+            return day.year if day else None
+        year = int(found.group(1))
+    return year if 2000 <= year <= 2100 else None
 
 
 def _text(value: Cell) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
+from matchmaker.matching import consent
 from matchmaker.matching.answers import check_answer, record_answer, training_examples
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.ranking.model import FeedbackExample
@@ -52,6 +53,18 @@ def record_feedback(
             errors=[field_error("reason", "match.decline_reason_required")],
         )
     side = check_answer(session, user, match, action)
+    if action == "accepted" and match.status in consent.YES:
+        # The other side said yes first: this side's yes is its own, and may let its contact
+        # details go to the other side now (consent.contact_shared).
+        if user.organization_id in sides and not consent.said_yes(
+            session, match, user.organization_id
+        ):
+            session.add(MatchEvent(match_id=match.id, user_id=user.id,
+                                   from_status=match.status, to_status=action))  # fmt: skip
+            session.flush()
+            outbox.match_accepted(session, match.id, user.id)
+        record_answer(session, match, side, action, user=user)
+        return match
     if match.status == action:
         record_answer(session, match, side, action, user=user, reason=reason)
         return match

@@ -27,7 +27,7 @@ from matchmaker.notifications.links import Links
 from matchmaker.notifications.models import Notification
 from matchmaker.outbox import OutboxMessage
 from matchmaker.ranking import reference
-from tests.conftest import create_database, drop_database
+from tests.conftest import POSTGRES_URL, create_database, drop_database
 from tests.unit.catalog.test_importer import GOOD, HEADER, write_csv
 
 TAY_NINH = reference.resolve_province("Tây Ninh").province.code  # type: ignore[union-attr]
@@ -209,14 +209,12 @@ def test_one_producer_per_name_and_province_and_one_live_offer_per_title(db: Ses
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def own_engine(request: pytest.FixtureRequest, tmp_path: Path, engine: Engine) -> Iterator[Engine]:
+def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database of this test's own: the imports commit for real, from two connections."""
     if request.param == "sqlite":
         own = make_engine(f"sqlite:///{tmp_path / 'race.sqlite'}")
     else:
-        if engine.dialect.name != "postgresql":
-            pytest.skip("run once, beside the PostgreSQL parametrisation of the suite")
-        url = create_database(f"{make_url(engine.url).database}_race")
+        url = create_database(f"{make_url(POSTGRES_URL).database}_race")
         own = make_engine(url)
     upgrade(own)
     yield own
@@ -226,10 +224,8 @@ def own_engine(request: pytest.FixtureRequest, tmp_path: Path, engine: Engine) -
 
 
 def test_two_imports_of_one_file_at_once_leave_no_duplicate(
-    tmp_path: Path, own_engine: Engine, engine: Engine
+    tmp_path: Path, own_engine: Engine
 ) -> None:
-    if own_engine.dialect.name == "sqlite" and engine.dialect.name != "sqlite":
-        pytest.skip("run once, beside the SQLite parametrisation of the suite")
     rows = [[str(i), f"Sản phẩm số {i}", f"HTX số {i % 7}", "", "Tây Ninh", "Thực phẩm",
              "Thực phẩm chế biến", "4", "", "", ""] for i in range(1, 61)]  # fmt: skip
     path = write_csv(tmp_path / "same.csv", [HEADER, *rows])
