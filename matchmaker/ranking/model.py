@@ -49,8 +49,6 @@ from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
 
-# How much a piece of feedback says the match was good (graded gain for NDCG).
-POSITIVE_GAIN = {action: gain for action, gain in GAINS.items() if gain > 0}
 NEGATIVE = {"declined"}
 CURRENT_FILE = "CURRENT"
 MODEL_FILE = "model.txt"  # LightGBM's text format
@@ -65,7 +63,7 @@ class FeedbackExample:
 
     requirement: RequirementRecord
     offer: OfferRecord
-    action: str  # accepted | contacted | deal | declined (others are ignored)
+    action: str  # a graded answer (labels.GRADES): declined, shown, viewed, ... repeat
     reason: str | None = None
     on: date | None = None  # the day the match was suggested
     # Features as computed when the match was suggested; recomputed when absent.
@@ -288,7 +286,6 @@ def train(
     *,
     k: int = 10,
     validation_share: float = VALIDATION_SHARE,
-    seed: int = 0,
     promote: str = "if_better",
     source: str = "unspecified",
     relevance: Callable[[Scorer], float] | None = None,
@@ -301,7 +298,6 @@ def train(
     manifest. ``relevance`` gives a scorer's NDCG on the labelled real-listing set (the
     shipped set by default).
     """
-    del seed  # the split is by time; kept for callers that pass it
     table = feedback_table(examples)
     positives = int(table.labels.sum())
     if len(table.labels) < _MIN_EXAMPLES or positives == 0 or positives == len(table.labels):
