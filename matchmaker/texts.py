@@ -305,6 +305,12 @@ MESSAGES: dict[str, str] = {
     "match.invalid": N_("The answer has invalid fields."),
     "match.not_found": N_("Match %(match_id)s does not exist."),
     "match.not_a_side": N_("Only the buyer and the producer of a match can answer it."),
+    "match.needs_buyer_yes": N_(
+        "The buyer has not said yes to this match yet: contact and a deal wait for their answer."
+    ),
+    "match.needs_producer_yes": N_(
+        "The producer has not said yes to this match yet: a deal waits for their answer."
+    ),
     "match.decline_reason_required": N_(
         "Say why you decline, so that future suggestions fit better."
     ),

@@ -81,6 +81,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "task": "matching.rematch_all",
                 "schedule": crontab(minute=0, hour=2),
             },
+            # After the re-match: the day's answers are in, the workers are quiet.
+            "nightly-training": {
+                "task": "maintenance.train_ranker",
+                "schedule": crontab(minute=30, hour=3),
+            },
             "housekeeping": {
                 "task": "maintenance.housekeeping",
                 "schedule": crontab(minute=0, hour=3),

@@ -26,9 +26,13 @@ def register(app: Flask) -> frozenset[str]:
         officer_reports,
         producer,
         public,
+        ranking,
     )
 
-    modules = (public, account, producer, buyer, matches, officer, officer_reports, claims, events)
+    modules = (
+        public, account, producer, buyer, matches, officer, officer_reports, claims, events,
+        ranking,
+    )  # fmt: skip
     for module in modules:
         app.register_blueprint(module.bp)
     app.register_blueprint(
