@@ -16,8 +16,10 @@ from typing import Any
 import httpx
 import pytest
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from matchmaker.app import create_app
+from matchmaker.catalog import services
 from matchmaker.settings import Settings
 from tests.unit.api.conftest import Caller, MakeCaller
 
@@ -317,6 +319,46 @@ def test_a_generated_client_reaches_the_rest(
     )
     assert _send(generated, "auth.revoke_token", producer).status_code == 204
     assert _send(generated, "auth.get_me", producer).status_code == 401
+
+
+def test_a_generated_client_takes_over_a_listed_producer(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller, db: Session
+) -> None:
+    """A household registers as the producer its province lists; the officer approves; the
+    household signs in and reads its product's history."""
+    listed = services.create_organization(db, {
+        "kind": "producer", "name": "HTX Mắm tôm Gò Dầu", "province": "Tây Ninh",
+        "contact_email": "htx.godau@gmail.com",
+    })  # fmt: skip
+    offer = services.create_offer(db, listed, {"title": "Mắm tôm chua", "category": "food",
+                                               "unit": "kg", "ocop_stars": 4})  # fmt: skip
+    db.commit()
+    transport = httpx.WSGITransport(app=app)
+    anonymous = generated.Client(base_url="http://testserver", httpx_args={"transport": transport})
+    officer_token = make_caller("officer").headers["Authorization"].removeprefix("Bearer ")
+    officer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=officer_token, httpx_args={"transport": transport}
+    )
+    body = _model(generated, "Registration", {
+        "email": "chi.hoa@example.vn", "password": "mắm tôm chua Gò Dầu 1987", "name": "Chị Hoa",
+        "role": "producer", "organization": {"name": "htx mam tom go dau", "province": "Tay Ninh",
+                                             "entity_type": "cooperative"},
+    })  # fmt: skip
+    assert _send(generated, "auth.register_account", anonymous, body=body).status_code == 202
+
+    (waiting,) = _call(generated, "claims.list_claims", officer).waiting
+    decision = _model(generated, "ClaimDecision", {"approve": True})
+    decided = _call(generated, "claims.decide_claim", officer, claim_id=waiting.id, body=decision)
+    assert decided.status == "approved"
+
+    credentials = {"email": "chi.hoa@example.vn", "password": "mắm tôm chua Gò Dầu 1987"}
+    signed = _call(generated, "auth.issue_token", anonymous,
+                   body=_model(generated, "TokenRequest", credentials))  # fmt: skip
+    producer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=signed.token, httpx_args={"transport": transport}
+    )
+    history = _call(generated, "offers.offer_history", producer, offer_id=offer.id)
+    assert history.offer_id == offer.id
 
 
 def test_these_tests_reach_every_operation_of_the_generated_client(generated: ModuleType) -> None:

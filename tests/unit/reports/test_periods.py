@@ -73,7 +73,10 @@ def world(db: Session) -> dict[str, Any]:
     )  # fmt: skip
     db.add(match)
     db.flush()
+    maker = create_user(db, household, email="ban@example.vn", name="Bảy Lụa",
+                        password="bánh tráng phơi sương", role="producer")  # fmt: skip
     record_feedback(db, user, match, "accepted")
+    record_feedback(db, maker, match, "accepted")
     record_feedback(db, user, match, "deal")
     db.execute(update(MatchEvent).values(created_at=_at("2026-09-02")))
     db.commit()
