@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, redirect, url_for
 from flask_openapi3 import Info
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from matchmaker.api.openapi import MatchmakerOpenAPI
@@ -19,6 +21,15 @@ from matchmaker.settings import Settings
 
 API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
+
+
+class RecordId(IntegerConverter):
+    """``<int:…>`` in every route: a whole number a record's id can be. A larger one names no
+    record (404), rather than reaching the database, which cannot compare it with an id."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -48,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             x_proto=settings.trusted_proxies,
             x_host=settings.trusted_proxies,
         )
+    app.url_map.converters["int"] = RecordId
     init_extensions(app, settings)
     init_babel(app, settings.notifications.timezone)
     logging.basicConfig(level=settings.log_level)

@@ -34,6 +34,17 @@ MESSAGES: dict[str, str] = {
     "field.choice": N_("Choose a value from the list."),
     "field.province": N_("Choose a province from the list."),
     "field.invalid": N_("This value is not valid."),
+    "field.control_character": N_(
+        "Remove the invisible control characters (such as a NUL byte) from this text."
+    ),
+    "field.direction_control": N_(
+        "Remove the characters that change the direction of the text (such as U+202E)."
+    ),
+    "field.line_break": N_("Write this on one line."),
+    "field.invisible": N_("Type something visible: this text has only invisible characters."),
+    "field.no_links": N_(
+        "Leave web addresses out of a name: it is shown in emails, where one would become a link."
+    ),
     # --- the API's own checks -------------------------------------------------------------
     "request.invalid": N_("The request has invalid fields: %(fields)s."),
     # --- accounts -------------------------------------------------------------------------

@@ -193,7 +193,10 @@ def register(
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""
-        if org is None or not hmac.compare_digest(code, invite_code(org.id, secret)):
+        # Compared as bytes: compare_digest refuses a str with anything but ASCII in it.
+        if org is None or not hmac.compare_digest(
+            str(code).encode(), invite_code(org.id, secret).encode()
+        ):
             raise Invalid(
                 "account.invite_code_mismatch",
                 errors=[field_error("organization.invite_code", "account.invite_code_mismatch")],
