@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, json, make_response, request
 from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.accounts.throttle import TooManyRequests
@@ -124,6 +125,12 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, TooManyRequests):
             response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(_error: StaleDataError) -> Response:
+        # Two edits of one version at once: both read it, the other's UPDATE came first and
+        # ours matched no row. The loser hears what a late If-Match hears (412, or 409).
+        return _domain(StaleVersion("record.changed_meanwhile"))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

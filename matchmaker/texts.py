@@ -85,6 +85,9 @@ MESSAGES: dict[str, str] = {
         "Someone else changed this meanwhile (version %(current)s; you edited version "
         "%(expected)s). Reload it and make your change again."
     ),
+    "record.changed_meanwhile": N_(
+        "Someone else changed this at the same moment. Reload it and make your change again."
+    ),
     "record.bad_if_match": N_('If-Match must be an ETag this API gave out, like "v3".'),
     "page.invalid": N_("The page number is not valid."),
     "page.bad_cursor": N_("The cursor is not one this API gave out."),

@@ -60,7 +60,10 @@ def create_user(
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    email = normalize_email(email)
+    if not email.isprintable():  # no account has one (and PostgreSQL cannot compare a NUL)
+        return None
+    return session.scalars(select(User).where(User.email == email)).first()
 
 
 def find_user(session: Session, email: str) -> User:
