@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, abort, redirect, url_for
 from flask_openapi3 import Info
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from matchmaker.api.openapi import MatchmakerOpenAPI
@@ -23,13 +22,14 @@ API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
 
 
-class RecordId(IntegerConverter):
-    """``<int:…>`` in every route: a whole number a record's id can be. A larger one names no
-    record (404), rather than reaching the database, which cannot compare it with an id."""
+# The largest id a record can have (PostgreSQL's integer): a larger number in a path names no
+# record, and must not reach the database, which refuses to compare an id with it.
+MAX_ID = 2**31 - 1
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+
+def _ids_a_record_can_have(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -59,7 +59,6 @@ def create_app(settings: Settings | None = None) -> Flask:
             x_proto=settings.trusted_proxies,
             x_host=settings.trusted_proxies,
         )
-    app.url_map.converters["int"] = RecordId
     init_extensions(app, settings)
     init_babel(app, settings.notifications.timezone)
     logging.basicConfig(level=settings.log_level)
@@ -72,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.blueprint)
     celery_init_app(app)
     register_error_handlers(app)
+    app.url_value_preprocessor(_ids_a_record_can_have)
 
     def api_docs() -> Response:
         return redirect(url_for("openapi.openapi"))  # type: ignore[return-value]
