@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +17,9 @@ from hypothesis import HealthCheck, given, settings
 
 from matchmaker.accounts.models import User
 from matchmaker.accounts.tokens import issue_token
-from matchmaker.app import create_app
-from matchmaker.catalog.demo import DEMO_LOGINS, load_demo
+from matchmaker.catalog.demo import DEMO_LOGINS
 from matchmaker.db import unit_of_work
 from matchmaker.extensions import get_database
-from matchmaker.migrations import upgrade
-from matchmaker.settings import Settings
 
 ROLES = ("buyer", "producer", "officer")
 EXAMPLES_PER_OPERATION = 15
@@ -35,29 +31,17 @@ received: Counter[str] = Counter()  # every request the app answered, the checks
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    instance = tmp_path_factory.mktemp("security-fuzz")
-    app = create_app(
-        Settings(
-            environment="testing",
-            instance_path=Path(instance),
-            secret_key="security-fuzz",
-            login_rate_limit="100000/minute",
-        )
-    )
-    database = get_database(app)
-    upgrade(database.engine)
-    with unit_of_work(database.sessions) as session:
-        load_demo(session, seed=11)
-    wsgi = app.wsgi_app
+def fuzz_app(demo_app: Flask) -> Iterator[Flask]:
+    """The demo deployment, counting every request it answers."""
+    wsgi = demo_app.wsgi_app
 
     def counting(environ: dict[str, Any], start_response: Any) -> Any:
         received[environ["REQUEST_METHOD"]] += 1
         return wsgi(environ, start_response)
 
-    app.wsgi_app = counting  # type: ignore[method-assign]
-    yield app
-    database.engine.dispose()
+    demo_app.wsgi_app = counting  # type: ignore[method-assign]
+    yield demo_app
+    demo_app.wsgi_app = wsgi  # type: ignore[method-assign]
 
 
 # Every check, with what this API answers on purpose: a well-formed request can break a rule
