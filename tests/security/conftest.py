@@ -1,5 +1,5 @@
 """Callers of every role, through the API and through the pages; and a deployment with the
-demo data, shared by the suites that send it generated and hostile traffic."""
+demo data for the suites that send it generated and hostile traffic."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from tests.unit.web.conftest import make_user
 __all__ = ["buyer", "make_caller", "make_user", "producer"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The demo data on a database of its own (SQLite), sign-in limits out of the way."""
+    """The demo data on a database of its own (SQLite), sign-in limits out of the way; one per
+    module, so that what one suite leaves behind never changes what another generates."""
     app = create_app(
         Settings(
             environment="testing",
