@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Test processes: a run mostly waits on PostgreSQL, Redis, SMTP and the browser, so more
+# processes than cores still shortens it. A file's tests stay in one process (--dist loadfile).
+TEST_WORKERS ?= 4
 
 .PHONY: run test lint typecheck layers bench clean services translations browser lock
 
@@ -44,7 +47,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -18,7 +18,7 @@ from matchmaker.jobs.commands import COMMANDS as WORKER_COMMANDS
 from matchmaker.ranking.cli import make_ranking_cli
 
 if TYPE_CHECKING:
-    from matchmaker.catalog.importer import ImportReport
+    from matchmaker.imports.models import ImportJob, ImportRow
 
 
 @click.group("db", help="Database schema.")
@@ -201,65 +201,114 @@ def import_group() -> None:
 @click.option("--province", default=None, help="Province for rows that name none.")
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first).")
 @click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@click.option(
+    "--as",
+    "actor",
+    default=None,
+    metavar="EMAIL",
+    help="Import as this officer (only their province's rows) or admin; the offers' history "
+    "names them. Default: the operator, for any province.",
+)
 @with_appcontext
 def import_offers_command(
-    file: Path, province: str | None, sheet: str | None, dry_run: bool
+    file: Path, province: str | None, sheet: str | None, dry_run: bool, actor: str | None
 ) -> None:
-    """Create or update producers and offers from a province's OCOP list (CSV or XLSX)."""
-    from matchmaker.catalog.importer import UnreadableFile, import_offers
-    from matchmaker.extensions import get_database
+    """Create or update producers and offers from a province's OCOP list (CSV or XLSX).
 
-    try:
-        with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+    The import is a job as the officer's page starts one (kept in the import history), run
+    here in this process rather than on the worker."""
+    from matchmaker.accounts.services import find_user
+    from matchmaker.errors import DomainError, Invalid
+    from matchmaker.extensions import get_database, get_settings
+    from matchmaker.files.store import open_store
+    from matchmaker.imports.jobs import all_rows, run_job, start_import
 
-            def progress(done: int, total: int) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
+    settings, sessions = get_settings(), get_database().sessions
+    with sessions() as session:
+        try:
+            user = find_user(session, actor) if actor is not None else None
+            job = start_import(
+                session, open_store(settings, session), user, file_name=file.name,
+                data=file.read_bytes(), province=province, sheet=sheet, preview=dry_run,
+                queue=False,
+            )  # fmt: skip
+        except DomainError as exc:
+            raise click.ClickException(f"Nothing was imported: {explain(exc)}") from None
+        job_id = job.id
+    with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
-            report = import_offers(
-                get_database().sessions,
-                file,
-                default_province=province,
-                sheet=sheet,
-                dry_run=dry_run,
-                progress=progress,
-            )
-    except UnreadableFile as exc:
-        raise click.ClickException(f"Nothing was imported: {explain(exc)}") from None
-    click.echo(render_report(report))
-    if report.rejected:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        finished = run_job(
+            sessions,
+            lambda session: open_store(settings, session),
+            job_id,
+            on_progress=progress,
+            limits=settings.imports,
+        )
+    assert finished is not None
+    if finished.state == "failed":
+        error = Invalid(finished.error_code or "import.failed", **(finished.error_params or {}))
+        raise click.ClickException(f"Nothing was imported: {explain(error)}")
+    with sessions() as session:
+        click.echo(render_report(finished, all_rows(session, finished)))
+    if finished.report and finished.report["rejected"]:
         sys.exit(1)
 
 
-def render_report(report: ImportReport) -> str:
+def render_report(job: ImportJob, rows: list[ImportRow]) -> str:
     """An import's report as the command line prints it (in English)."""
     from flask_babel import force_locale
 
-    from matchmaker.i18n import say_located
+    from matchmaker.i18n import say
+    from matchmaker.imports.exports import action_of, describe
 
+    report = job.report or {}
     lines = [
-        f"Import of {report.file}" + (" (dry run: nothing stored)" if report.dry_run else ""),
-        f"  rows read:         {report.rows}",
-        f"  imported (new):    {report.created}",
-        f"  updated:           {report.updated}",
-        f"  unchanged:         {report.unchanged}",
-        f"  rejected:          {len(report.rejected)}",
-        f"  new producers:     {report.producers_created}",
+        f"Import of {job.file_name} (job {job.id})"
+        + (" (dry run: nothing stored)" if report.get("dry_run") else ""),
+        f"  rows read:         {report.get('rows', 0)}",
+        f"  imported (new):    {report.get('created', 0)}",
+        f"  updated:           {report.get('updated', 0)}",
+        f"  unchanged:         {report.get('unchanged', 0)}",
+        f"  rejected:          {report.get('rejected', 0)}",
+        f"  to review:         {report.get('review', 0)}",
+        f"  new producers:     {report.get('producers_created', 0)}",
+        f"  producers emailed: {report.get('producers_notified', 0)}",
     ]
-    if report.encoding:
-        lines.insert(1, f"  encoding:          {report.encoding}")
+    if report.get("encoding"):
+        lines.insert(1, f"  encoding:          {report['encoding']}")
     with force_locale("en"):
-        for title, problems in (("Rejected rows", report.rejected),
-                                ("Skipped rows", report.skipped),
-                                ("Warnings", report.warnings)):  # fmt: skip
-            if problems:
+        for title, wanted in (("Rejected rows", "rejected"), ("Rows to review", "review")):
+            chosen = [r for r in rows if action_of(r) == wanted]
+            if chosen:
                 lines.append(f"{title}:")
                 lines += [
-                    f"  row {p.row}: {say_located(p.problems)}"
-                    + (f"  [{p.product}]" if p.product else "")
-                    for p in problems
+                    f"  row {r.row}: {describe(r, say)}" + (f"  [{r.title}]" if r.title else "")
+                    for r in chosen
                 ]
+        if report.get("skipped"):
+            lines.append("Skipped rows (empty): " + ", ".join(map(str, report["skipped"])))
+        if report.get("warnings"):
+            lines.append("Warnings:")
+            lines += [
+                f"  row {w['row']}: {_warning(w, say)}"
+                + (f"  [{w['product']}]" if w.get("product") else "")
+                for w in report["warnings"]
+            ]
     return "\n".join(lines)
+
+
+def _warning(warning: dict[str, Any], say: Any) -> str:
+    from matchmaker.imports.jobs import revived
+
+    return "; ".join(
+        (f"{say('import.column.' + p['field'])}: " if p.get("field") else "")
+        + say(p["code"], revived(p.get("params") or {}))
+        for p in warning["problems"]
+    )
 
 
 @click.command("serve")

@@ -1,7 +1,7 @@
 """Imports every model module so that ``Base.metadata`` knows every table."""
 
-from matchmaker.accounts.models import ApiToken, User
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.accounts.models import ApiToken, PageSession, User
+from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.events.models import (
     Event,
@@ -12,6 +12,7 @@ from matchmaker.events.models import (
     ScheduleRun,
 )
 from matchmaker.files.models import StoredFile
+from matchmaker.imports.models import ImportJob, ImportRow
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.notifications.models import (
     MatchAlert,
@@ -22,8 +23,8 @@ from matchmaker.notifications.models import (
 from matchmaker.outbox import OutboxMessage
 
 __all__ = [
-    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "Match", "MatchAlert",
-    "MatchEvent", "Meeting", "MeetingRequest", "Notification", "NotificationPreference", "Offer",
-    "Organization", "OutboxMessage", "Requirement", "ScheduleRun", "StoredFile",
-    "User", "WorkerHeartbeat",
+    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
+    "Match", "MatchAlert", "MatchEvent", "Meeting", "MeetingRequest", "Notification",
+    "NotificationPreference", "Offer", "OfferChange", "Organization", "OutboxMessage",
+    "PageSession", "Requirement", "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
 ]  # fmt: skip

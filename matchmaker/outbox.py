@@ -130,6 +130,11 @@ class Publisher:
                         exc_info=True)  # fmt: skip
 
     def after_commit(self, session: Session) -> None:
+        # SQLAlchemy signals a released SAVEPOINT as a commit too; the rows are not committed
+        # then, and the outer transaction still holds its locks (on SQLite the database's
+        # write lock, which the publisher's own connection would wait for until it times out).
+        if session.in_nested_transaction():
+            return
         pending = session.info.pop(_PENDING, None)
         if pending:
             self.publish(pending)

@@ -55,6 +55,16 @@ MESSAGES: dict[str, str] = {
     "auth.token_missing": N_("Sign in: send 'Authorization: Bearer <token>'."),
     "auth.token_invalid": N_("The token is unknown, expired or revoked; get a new one."),
     "account.email_taken": N_("An account with the email %(email)s already exists."),
+    "account.registration_refused": N_(
+        "This email cannot be used to register. If you already have an account, sign in."
+    ),
+    "account.weak_password": N_(
+        "This password is too easy to guess (a common password, a name, a date or a simple "
+        "pattern). Choose a longer one, such as a few words that do not go together."
+    ),
+    "account.kind_for_role": N_(
+        "The organization's kind must be the role you register with (or leave it out)."
+    ),
     "account.not_found": N_("No account has the email %(email)s."),
     "account.password_too_short": N_("The password is too short."),
     "account.wrong_password": N_("This is not your current password."),
@@ -110,6 +120,38 @@ MESSAGES: dict[str, str] = {
     ),
     "offer.potential_five_star": N_("Only a 4-star product can be a potential 5-star product."),
     "offer.stars_required": N_("Choose the star rating the certificate gives."),
+    "offer.duplicate_title": N_("You already list a product named “%(title)s”."),
+    "organization.producer_exists": N_(
+        "A producer named %(name)s is already listed in this province. Ask its members for "
+        "their invitation code, or the province's OCOP office."
+    ),
+    # An offer's history: each field by its name, who changed it, and its values.
+    "offer.history_forbidden": N_(
+        "Only the producer and the officers of its province see this product's history."
+    ),
+    "offer.field.title": N_("Product name"),
+    "offer.field.description": N_("Description"),
+    "offer.field.category": N_("Product group"),
+    "offer.field.unit": N_("Unit"),
+    "offer.field.ocop_stars": N_("OCOP stars"),
+    "offer.field.ocop_potential_five_star": N_("Potential 5-star"),
+    "offer.field.ocop_certified_on": N_("OCOP certificate issued"),
+    "offer.field.ocop_certified_until": N_("OCOP certificate expires"),
+    "offer.field.ocop_decision_number": N_("Decision number"),
+    "offer.field.certifications": N_("Certifications"),
+    "offer.field.province": N_("Province/city"),
+    "offer.field.monthly_capacity": N_("Monthly capacity"),
+    "offer.field.min_order_quantity": N_("Minimum order"),
+    "offer.field.unit_price_vnd": N_("Price"),
+    "offer.field.shelf_life_days": N_("Shelf life (days)"),
+    "offer.field.export_markets": N_("Export markets"),
+    "offer.field.traceability_url": N_("Traceability link (QR code)"),
+    "offer.field.status": N_("Status"),
+    "history.none": N_("(none)"),
+    "history.yes": N_("Yes"),
+    "history.no": N_("No"),
+    "history.by_import": N_("import of %(file)s"),
+    "history.by_user_import": N_("%(user)s, import of %(file)s"),
     "requirement.invalid": N_("The requirement has invalid fields."),
     "requirement.not_found": N_("Requirement %(requirement_id)s does not exist."),
     "requirement.buyers_only": N_("Only buyers post requirements."),
@@ -129,6 +171,7 @@ MESSAGES: dict[str, str] = {
     "import.column.decision": N_("Decision number"),
     "import.column.certified_on": N_("Issue date"),
     "import.column.certified_until": N_("Expiry date"),
+    "import.column.recognised_year": N_("Year recognised"),
     "import.column.entity_type": N_("Type of entity"),
     "import.column.unit": N_("Unit"),
     "import.column.price": N_("Price"),
@@ -149,6 +192,25 @@ MESSAGES: dict[str, str] = {
     "import.empty_file": N_("The file is empty."),
     "import.xlsx_named_wrong": N_("This is an Excel workbook; give it a .xlsx name."),
     "import.bad_xlsx": N_("This is not a readable .xlsx workbook."),
+    "import.unsafe_xlsx": N_(
+        "This workbook declares XML entities, which a spreadsheet never needs; it is not read."
+    ),
+    "import.binary_file": N_(
+        "This file is not text: save the list as CSV (UTF-8) or as an Excel .xlsx workbook."
+    ),
+    "import.file_too_large": N_(
+        "The file is %(size_mb)s MB; a list may be at most %(max_mb)s MB. Split it into parts."
+    ),
+    "import.unpacked_too_large": N_(
+        "The workbook unpacks to %(size_mb)s MB, more than a list can hold (at most "
+        "%(max_mb)s MB); it is not read."
+    ),
+    "import.too_many_rows": N_(
+        "The list has more than %(max_rows)s rows; split it into parts and import each."
+    ),
+    "import.too_many_columns": N_(
+        "A row has more than %(max_columns)s columns; keep only the columns of the list."
+    ),
     "import.no_sheet": N_("There is no sheet named %(sheet)s; the sheets are %(sheets)s."),
     "import.no_rows": N_("The file has no rows."),
     "import.missing_column": N_(
@@ -159,6 +221,12 @@ MESSAGES: dict[str, str] = {
     ),
     "import.bad_row": N_("The row has invalid cells."),
     "import.empty_row": N_("empty row"),
+    "import.not_a_product": N_("a heading, total or signature line, not a product"),
+    "import.cell_too_long": N_("a cell is longer than %(max_chars)s characters"),
+    "import.control_characters_removed": N_(
+        "control characters (such as NUL) removed from the row's cells"
+    ),
+    "import.bad_year": N_("%(value)s is not a year"),
     "import.cell_empty": N_("is empty"),
     "import.bad_stars": N_("%(value)s is not 3, 4 or 5 stars"),
     "import.unknown_group": N_("unknown product group %(value)s"),
@@ -169,9 +237,55 @@ MESSAGES: dict[str, str] = {
     "import.bad_number": N_("%(value)s is not a number"),
     "import.duplicate_row": N_("same product as row %(row)s"),
     "import.unknown_certification": N_("certification %(value)s not recognised; left out"),
+    "import.group_needs_review": N_(
+        "no product group given and the name does not make it clear: %(category)s taken; "
+        "also likely: %(other_category)s; please check"
+    ),
     "import.certificate_expired": N_(
         "OCOP certificate expired on %(day)s; imported, but the rating does not count"
     ),
+    "import.outside_province": N_(
+        "this row is in %(province)s; you import for %(scope_province)s only"
+    ),
+    "import.kept_producer_fields": N_(
+        "the producer keeps these itself (it has an account), so they were left as they are: "
+        "%(columns)s"
+    ),
+    "import.write_conflict": N_(
+        "another import wrote this product at the same moment; import the file again"
+    ),
+    "import.staff_only": N_("Only officers and admins import the province's lists."),
+    # --- import jobs: the officer's imports, their progress, preview and report ----------
+    "import.officers_only": N_("Only officers and administrators import lists."),
+    "import.not_found": N_("This import does not exist."),
+    "import.row_not_found": N_("Row %(row)s is not in this preview."),
+    "import.not_previewed": N_("This import is not waiting for a confirmation."),
+    "import.invalid_choice": N_("The choice of product group is not valid."),
+    "import.file_gone": N_("The uploaded file is no longer kept; upload it again."),
+    "import.failed": N_(
+        "The import stopped on an unexpected error. Try again, or tell the administrator."
+    ),
+    "import.by_command_line": N_("command line"),
+    "import.when": N_("%(moment)s"),
+    "import.state.queued": N_("waiting to start"),
+    "import.state.previewing": N_("checking the rows"),
+    "import.state.previewed": N_("preview ready"),
+    "import.state.importing": N_("importing"),
+    "import.state.done": N_("done"),
+    "import.state.failed": N_("failed"),
+    "import.action.new": N_("new"),
+    "import.action.update": N_("update"),
+    "import.action.unchanged": N_("unchanged"),
+    "import.action.rejected": N_("rejected"),
+    "import.action.review": N_("needs review"),
+    "import.export.sheet": N_("Import report"),
+    "import.export.row": N_("Row"),
+    "import.export.action": N_("Outcome"),
+    "import.export.product": N_("Product"),
+    "import.export.producer": N_("Producer"),
+    "import.export.group": N_("Product group"),
+    "import.export.details": N_("Details"),
+    "import.export.changed": N_("%(field)s: %(old)s → %(new)s"),
     # --- matching and search --------------------------------------------------------------
     "match.invalid": N_("The answer has invalid fields."),
     "match.not_found": N_("Match %(match_id)s does not exist."),
@@ -276,6 +390,12 @@ MESSAGES: dict[str, str] = {
         "Your requirement “%(title)s” expires on %(date)s. Extend it if you still need it, to "
         "keep receiving suggested producers."
     ),
+    "email.subject_registration_attempt": N_("Someone tried to register with your email"),
+    "email.body_registration_attempt": N_(
+        "Someone tried to open an OCOP Matchmaker account with this email address, which "
+        "already has one. If it was you, sign in at %(url)s (or ask us to reset your "
+        "password). If it was not, you need do nothing: no account was made."
+    ),
     "email.subject_accepted_by_other": N_("%(org)s is interested in “%(title)s” — contact details"),
     "email.subject_accepted_by_us": N_("Contact details of %(org)s for “%(title)s”"),
     "email.intro_accepted_by_other": N_(
@@ -289,6 +409,16 @@ MESSAGES: dict[str, str] = {
         "%(person)s in your organization accepted this match. Here is how to reach %(org)s "
         "directly; they have received your details too."
     ),
+    "email.subject_ocop_changes": N_("The province's OCOP list updated %(count)s of your products"),
+    "email.intro_ocop_changes": N_(
+        "Your province's OCOP office imported its list of OCOP products (%(file)s). The province "
+        "is the authority for these OCOP facts of your products; your prices, capacity, "
+        "descriptions and links stay as you keep them:"
+    ),
+    "email.ocop_added": N_("newly listed"),
+    "email.ocop_changes_after": N_(
+        "If something is not right, contact your province's OCOP office."
+    ),
     "email.contact": N_("Contact"),
     "email.contact_email": N_("Email"),
     "email.contact_phone": N_("Phone"),
@@ -299,8 +429,8 @@ MESSAGES: dict[str, str] = {
     ),
     "link.viewed": N_("This is the match you chose to view."),
     "link.accepted": N_(
-        "Noted: you are interested in this match. Both sides are emailed each other's contact "
-        "details."
+        "Noted: you are interested in this match. The other side is told, and contact details "
+        "are emailed as soon as both sides may have them."
     ),
     "link.declined": N_("Noted: this match is not a fit. Thank you for saying why."),
     "link.decline_ask": N_("Why is this match not a fit? Your reason improves future ones."),
@@ -310,6 +440,17 @@ MESSAGES: dict[str, str] = {
     "link.preferences_saved": N_("Your choice is saved."),
     "link.save": N_("Save"),
     "link.bad_link": N_("This link is not valid or has expired."),
+    "link.expired": N_(
+        "This link has expired. Sign in to choose which emails you receive, on the Email page."
+    ),
+    "link.accept_ask": N_(
+        "Do you want to accept this match? Your contact details will be shared as the match"
+        " goes ahead."
+    ),
+    "link.accept_submit": N_("Accept this match"),
+    "link.decline_link": N_("Not a fit"),
+    "link.unsubscribe_ask": N_("Do you want to stop receiving email from us?"),
+    "link.unsubscribe_submit": N_("Unsubscribe"),
     "link.conflict": N_("This cannot be done: %(detail)s"),
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),

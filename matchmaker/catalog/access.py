@@ -17,7 +17,7 @@ from sqlalchemy.orm.util import identity_key
 
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
-from matchmaker.catalog import services
+from matchmaker.catalog import history, services
 from matchmaker.catalog.inputs import (
     OfferChanges,
     OfferInput,
@@ -25,7 +25,7 @@ from matchmaker.catalog.inputs import (
     RequirementChanges,
     RequirementInput,
 )
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
 from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 
@@ -85,6 +85,9 @@ def create_offer(
     if user.role != "producer":
         raise Forbidden("offer.producers_only")
     offer = services.create_offer(session, user.organization, data)
+    history.record_changes(
+        session, offer.id, {}, services.offer_values(offer), history.ChangedBy(user.id)
+    )
     if save_photos is not None:
         save_photos(offer)
     return offer
@@ -103,7 +106,11 @@ def update_offer(
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
         raise Forbidden("offer.not_owner")
+    before = services.offer_values(offer)
     offer = services.update_offer(session, offer, changes, expected_version=expected_version)
+    history.record_changes(
+        session, offer.id, before, services.offer_values(offer), history.ChangedBy(user.id)
+    )
     if save_photos is not None:
         save_photos(offer)
     return offer
@@ -128,7 +135,24 @@ def archive_offer(
     offer = read_offer(session, user, offer_id)
     if not can.can_manage_offer(user, offer):
         raise Forbidden("offer.not_owner")
-    return services.archive_offer(session, offer, expected_version=expected_version)
+    before = offer.status
+    offer = services.archive_offer(session, offer, expected_version=expected_version)
+    history.record_changes(
+        session, offer.id, {"status": before}, {"status": offer.status}, history.ChangedBy(user.id)
+    )
+    return offer
+
+
+def offer_history(session: Session, user: User, offer_id: int) -> list[OfferChange]:
+    """Who changed what of an offer: for its producer, the officers of its province, admins."""
+    offer = read_offer(session, user, offer_id)
+    if not may_see_offer_history(user, offer):
+        raise Forbidden("offer.history_forbidden")
+    return history.offer_history(session, offer.id)
+
+
+def may_see_offer_history(user: User, offer: Offer) -> bool:
+    return can.can_manage_offer(user, offer) or can.oversees_offer(user, offer)
 
 
 def read_requirement(session: Session, user: User, requirement_id: int) -> Requirement:
@@ -151,9 +175,9 @@ def list_requirements(
         if set(filters.status) - {"open"}:
             return services.Page(items=[], total=0)
     elif user.role == "officer" and (scope := can.officer_scope(user)):
-        if filters.province not in (None, scope):
-            return services.Page(items=[], total=0)
-        filters = replace(filters, province=scope)
+        # The same rule as reading one (permissions.oversees_requirement); the province
+        # filter, when given, still narrows to those that deliver there.
+        filters = replace(filters, concerning=scope)
     return services.list_requirements(session, filters, page)
 
 

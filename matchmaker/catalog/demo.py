@@ -14,6 +14,7 @@ from matchmaker.accounts.services import create_staff_user, create_user
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, create_requirement
 from matchmaker.db import transaction
+from matchmaker.ranking.text import fold_key
 
 DEMO_PASSWORD = "ocop-demo-2025"
 DEMO_LOGINS = {
@@ -68,7 +69,14 @@ def load_demo(
     for sample in data.organizations:
         organizations[sample.key] = create_organization(session, _values(sample, _ORG_FIELDS))
         report.organizations += 1
+    listed: set[tuple[str, str]] = set()
     for offer in data.offers:
+        # A producer lists a product once: the generator's rare repeat of a name is left out.
+        key = (offer.producer_key, fold_key(offer.title))
+        if key in listed and offer.status != "archived":
+            continue
+        if offer.status != "archived":
+            listed.add(key)
         create_offer(session, organizations[offer.producer_key], _values(offer, _OFFER_FIELDS))
         report.offers += 1
     for requirement in data.requirements:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,6 +30,8 @@ BUYER_TYPES = ("supermarket", "ecommerce", "introduction_point", "exporter", "wh
 LANGUAGES = ("vi", "en")
 OFFER_STATUSES = ("active", "paused", "archived")
 REQUIREMENT_STATUSES = ("open", "paused", "closed")
+# Who changed an offer: its producer (or an admin) editing it, or an officer's list import.
+OFFER_CHANGE_SOURCES = ("edit", "import")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -57,6 +61,15 @@ class Organization(ChangeTrackedMixin, Base):
         CheckConstraint(f"buyer_type IS NULL OR {_in('buyer_type', BUYER_TYPES)}", name="buyer"),
         CheckConstraint(_in("preferred_language", LANGUAGES), name="language"),
         Index("ix_organizations_kind_name_key", "kind", "name_key"),
+        # One producer per name (in any spelling) and province: imports find it, never repeat it.
+        Index(
+            "uq_organizations_producer_name_key_province",
+            "name_key",
+            "province",
+            unique=True,
+            sqlite_where=text("kind = 'producer'"),
+            postgresql_where=text("kind = 'producer'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -94,6 +107,15 @@ class Offer(ChangeTrackedMixin, Base):
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life"),
         Index("ix_offers_producer_title_key", "organization_id", "title_key"),
         Index("ix_offers_status_updated_at", "status", "updated_at"),
+        # One live offer per product name (in any spelling) and producer; archived ones may repeat.
+        Index(
+            "uq_offers_producer_title_key",
+            "organization_id",
+            "title_key",
+            unique=True,
+            sqlite_where=text("status != 'archived'"),
+            postgresql_where=text("status != 'archived'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +183,15 @@ class Requirement(ChangeTrackedMixin, Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
 
+def requirement_concerns(
+    province: str, buyer_province: str | None, delivery_provinces: Sequence[str]
+) -> bool:
+    """Whether a requirement is a province's business (an officer's scope): its buyer is there
+    or it names the province among those it delivers to. A nationwide requirement (no
+    delivery provinces) of a buyer elsewhere is not: it is the buyer's province's."""
+    return buyer_province == province or province in delivery_provinces
+
+
 class ShortlistEntry(Base):
     """An offer a buyer saved while comparing suppliers; shared by the buyer's colleagues."""
 
@@ -178,3 +209,25 @@ class ShortlistEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     offer: Mapped[Offer] = relationship()
+
+
+class OfferChange(Base):
+    """One field of an offer changed: when, by whom (a user, an import of a file, or both) and
+    from what to what. Values are kept as JSON (dates as ISO text)."""
+
+    __tablename__ = "offer_changes"
+    __table_args__ = (
+        CheckConstraint(_in("source", OFFER_CHANGE_SOURCES), name="source"),
+        Index("ix_offer_changes_offer_id_changed_at", "offer_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept when the account is removed: the import's file still says where it came from.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(8))
+    import_file: Mapped[str | None] = mapped_column(String(300))
+    field: Mapped[str] = mapped_column(String(64))
+    old: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    new: Mapped[Any] = mapped_column(JSONType, nullable=True)

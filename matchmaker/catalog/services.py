@@ -21,7 +21,7 @@ from matchmaker.catalog.inputs import (
     RequirementChanges,
     RequirementInput,
 )
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement, requirement_concerns
 from matchmaker.catalog.validation import (
     OFFER_FIELDS,
     REQUIREMENT_FIELDS,
@@ -31,7 +31,7 @@ from matchmaker.catalog.validation import (
     clean_requirement,
 )
 from matchmaker.db import utcnow
-from matchmaker.errors import Invalid, NotFound, StaleVersion, field_error
+from matchmaker.errors import Conflict, Invalid, NotFound, StaleVersion, field_error
 from matchmaker.ranking.text import fold_key
 
 T = TypeVar("T")
@@ -71,6 +71,9 @@ class RequirementFilters:
     province: str | None = None
     organization_id: int | None = None
     updated_since: datetime | None = None
+    # An officer's province: only the requirements that are its business (see
+    # :func:`~matchmaker.catalog.models.requirement_concerns`).
+    concerning: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -81,7 +84,10 @@ def create_organization(
     session: Session, data: OrganizationInput | Mapping[str, Any]
 ) -> Organization:
     values = clean_organization(data)
-    org = Organization(**values, name_key=fold_key(values["name"]))
+    name_key = fold_key(values["name"])
+    if values["kind"] == "producer":
+        _check_producer_free(session, name_key, values.get("province"), values["name"])
+    org = Organization(**values, name_key=name_key)
     session.add(org)
     session.flush()
     return org
@@ -97,12 +103,37 @@ def update_organization(
         raise Invalid(
             "organization.invalid", errors=[field_error("kind", "organization.kind_fixed")]
         )
+    if organization.kind == "producer" and ("name" in values or "province" in values):
+        name = values.get("name", organization.name)
+        province = values.get("province", organization.province)
+        _check_producer_free(session, fold_key(name), province, name, organization.id)
     for name, value in values.items():
         setattr(organization, name, value)
     if "name" in values:
         organization.name_key = fold_key(values["name"])
     session.flush()
     return organization
+
+
+def _check_producer_free(
+    session: Session, name_key: str, province: str | None, name: str, own_id: int | None = None
+) -> None:
+    """One producer per name (in any spelling) and province: the unique key, said first."""
+    if province is None:
+        return
+    query = select(Organization.id).where(
+        Organization.kind == "producer",
+        Organization.name_key == name_key,
+        Organization.province == province,
+    )
+    if own_id is not None:
+        query = query.where(Organization.id != own_id)
+    if session.scalar(query.limit(1)) is not None:
+        raise Conflict(
+            "organization.producer_exists",
+            name=name,
+            errors=[field_error("name", "organization.producer_exists", name=name)],
+        )
 
 
 def get_organization(session: Session, organization_id: int) -> Organization:
@@ -146,7 +177,10 @@ def create_offer(
             )
         values["province"] = producer.province
     _fill_certificate_expiry(values)
-    offer = Offer(**values, organization_id=producer.id, title_key=fold_key(values["title"]))
+    title_key = fold_key(values["title"])
+    if values.get("status") != "archived":
+        _check_title_free(session, producer.id, title_key, values["title"])
+    offer = Offer(**values, organization_id=producer.id, title_key=title_key)
     session.add(offer)
     session.flush()
     outbox.offer_changed(session, offer.id)
@@ -156,6 +190,25 @@ def create_offer(
 def _fill_certificate_expiry(values: dict[str, Any]) -> None:
     if values.get("ocop_certified_until") is None and values.get("ocop_certified_on"):
         values["ocop_certified_until"] = certificate_expiry(values)
+
+
+def _check_title_free(
+    session: Session, producer_id: int, title_key: str, title: str, own_id: int | None = None
+) -> None:
+    """One live offer per product name (in any spelling) and producer: the unique key."""
+    query = select(Offer.id).where(
+        Offer.organization_id == producer_id,
+        Offer.title_key == title_key,
+        Offer.status != "archived",
+    )
+    if own_id is not None:
+        query = query.where(Offer.id != own_id)
+    if session.scalar(query.limit(1)) is not None:
+        raise Conflict(
+            "offer.duplicate_title",
+            title=title,
+            errors=[field_error("title", "offer.duplicate_title", title=title)],
+        )
 
 
 def offer_values(offer: Offer) -> dict[str, Any]:
@@ -175,6 +228,10 @@ def update_offer(
         values["archived_at"] = offer.archived_at or utcnow()
     elif "status" in values:
         values["archived_at"] = None
+    title = values.get("title", offer.title)
+    reopened = offer.status == "archived" and values.get("status", "archived") != "archived"
+    if (reopened or fold_key(title) != offer.title_key) and values.get("status") != "archived":
+        _check_title_free(session, offer.organization_id, fold_key(title), title, offer.id)
     for name, value in values.items():
         setattr(offer, name, value)
     if "title" in values:
@@ -343,6 +400,20 @@ def list_requirements(
                 query.with_only_columns(Requirement.id, Requirement.delivery_provinces)
             )
             if not provinces or filters.province in provinces
+        ]
+        query = query.where(Requirement.id.in_(ids))
+    if filters.concerning:
+        scope = filters.concerning
+        ids = [
+            rid
+            for rid, buyer_province, provinces in session.execute(
+                query.join(
+                    Organization, Organization.id == Requirement.organization_id
+                ).with_only_columns(
+                    Requirement.id, Organization.province, Requirement.delivery_provinces
+                )
+            )
+            if requirement_concerns(scope, buyer_province, provinces)
         ]
         query = query.where(Requirement.id.in_(ids))
     return paginate(session, query, Requirement.id, page)

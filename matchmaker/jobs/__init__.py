@@ -12,4 +12,4 @@ everyone else sends tasks by name through the outbox. The application never impo
 QUEUES = ("matching", "email", "maintenance")
 
 # The modules that define the tasks, imported by a worker when it starts.
-TASK_MODULES = ("workers.tasks", "workers.event_tasks")
+TASK_MODULES = ("workers.tasks", "workers.event_tasks", "workers.import_tasks")

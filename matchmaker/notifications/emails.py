@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts.models import User
+from matchmaker.catalog.history import say_field, say_value
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.matching import consent
 from matchmaker.matching.explanations import explain
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
@@ -118,8 +120,13 @@ class EmailBuilder:
             rendered = self._matches(session, user, notification, context, voice)
         elif notification.kind == "match_accepted":
             rendered = self._accepted(session, user, notification, context, voice)
+        elif notification.kind == "registration_attempt":
+            context["body"] = voice.say("email.body_registration_attempt", url=self._base_url)
+            rendered = voice.say("email.subject_registration_attempt"), "reminder"
         elif notification.kind == "certificate_expiry":
             rendered = self._certificate(session, notification, context, voice)
+        elif notification.kind == "ocop_changes":
+            rendered = self._ocop_changes(session, notification, context, voice)
         else:
             rendered = self._requirement(session, notification, context, voice)
         if rendered is None:
@@ -198,6 +205,8 @@ class EmailBuilder:
             return None  # declined since: no introduction
         producer_side = user.organization_id == match.offer.organization_id
         other = match.requirement.buyer if producer_side else match.offer.producer
+        if not consent.contact_shared(session, match, other.id):
+            return None  # the buyer has not said yes: its details stay its own
         title = match.offer.title if producer_side else match.requirement.title
         acceptor = session.get(User, notification.payload["accepted_by_id"])
         theirs = acceptor if acceptor and acceptor.organization_id == other.id else None
@@ -256,6 +265,39 @@ class EmailBuilder:
             "email.body_certificate", stars=offer.ocop_stars, title=offer.title, date=expires_on
         )
         return voice.say("email.subject_certificate", title=offer.title, days=days), "reminder"
+
+    def _ocop_changes(
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        offers = []
+        for item in notification.payload.get("offers", []):
+            offer = session.get(Offer, item["offer_id"])
+            offers.append(
+                {
+                    "title": offer.title if offer is not None else item["title"],
+                    "added": item.get("added", False),
+                    "url": f"{self._base_url.rstrip('/')}/products/{offer.id}" if offer else None,
+                    "lines": [
+                        {
+                            "field": say_field(name, voice.locale),
+                            "old": say_value(name, old, voice.locale),
+                            "new": say_value(name, new, voice.locale),
+                        }
+                        for name, old, new in item.get("changes", [])
+                    ],
+                }
+            )
+        if not offers:
+            return None
+        context.update(
+            offers=offers,
+            intro=voice.say("email.intro_ocop_changes", file=notification.payload.get("file")),
+        )
+        return voice.say("email.subject_ocop_changes", count=len(offers)), "ocop_changes"
 
     def _requirement(
         self,

@@ -412,7 +412,11 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    upload = StringField(validators=[required()])
+    """Confirms a previewed import (the form carries only its CSRF token)."""
+
+
+class ChooseGroupForm(FlaskForm):
+    category = StringField(validators=[required()])
 
 
 class UserStateForm(FlaskForm):

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from matchmaker.accounts import people
 from matchmaker.accounts import permissions as can
-from matchmaker.catalog.importer import ImportReport, UnreadableFile, import_offers
-from matchmaker.db import utcnow
-from matchmaker.extensions import db_session, get_database, get_settings
-from matchmaker.files import uploads
+from matchmaker.extensions import db_session, get_settings
 from matchmaker.files.store import FileStore, open_store
-from matchmaker.i18n import say_error
+from matchmaker.i18n import say
+from matchmaker.imports import exports, jobs
+from matchmaker.imports.exports import action_of, describe
+from matchmaker.imports.jobs import revived
+from matchmaker.ranking import reference
 from matchmaker.reports import dashboard as build_dashboard
-from matchmaker.web.forms import ConfirmImportForm, ImportForm, UserStateForm
+from matchmaker.web.forms import ChooseGroupForm, ConfirmImportForm, ImportForm, UserStateForm
+from matchmaker.web.i18n import category_name
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import role_required, signed_in_user
 
@@ -39,74 +41,92 @@ def _store() -> FileStore:
     return open_store(get_settings(), db_session())
 
 
-def _run(upload: uploads.Upload, *, dry_run: bool) -> ImportReport:
-    province = _scope()
-    # The import writes in batches through sessions of its own: the page's session lets go
-    # of the database first (on SQLite it would hold the write lock).
-    db_session().commit()
-    with uploads.local_copy(upload) as path:
-        return import_offers(
-            get_database().sessions, path, default_province=province, dry_run=dry_run
-        )
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*STAFF)
-def import_list() -> str:
+def import_list() -> str | Response:
     form = ImportForm()
     if form.validate_on_submit() and form.spreadsheet.data:
         file = form.spreadsheet.data
-        store = _store()
-        uploads.forget_old_uploads(store, now=utcnow())
-        # Kept where every web process sees it: the confirmation may reach another one.
-        upload = uploads.keep_upload(
-            store,
-            file.filename or "",
-            file.stream.read(),
-            file.mimetype or "application/octet-stream",
-        )
-        try:
-            report = _run(upload, dry_run=True)
-        except UnreadableFile as error:
-            uploads.forget_upload(_store(), upload.token)
-            db_session().commit()
-            form.spreadsheet.errors = [
-                _("Nothing can be imported from this file: %(reason)s", reason=say_error(error))
-            ]
-        else:
-            session["imports"] = [*session.get("imports", [])[-4:], upload.token]
-            return render_template(
-                "officer/import_preview.html",
-                report=report,
-                confirm=ConfirmImportForm(upload=upload.token),
-            )
-    elif form.is_submitted() and not form.spreadsheet.errors:
+        job = jobs.start_import(
+            db_session(), _store(), signed_in_user(), file_name=file.filename or "",
+            data=file.stream.read(), content_type=file.mimetype or "application/octet-stream",
+        )  # fmt: skip
+        return redirect(url_for("officer.import_job", job_id=job.id))
+    if form.is_submitted() and not form.spreadsheet.errors:
         form.spreadsheet.errors = [_("Choose the file to import.")]
     return render_template("officer/import.html", form=form)
 
 
-@bp.post("/import/confirm")
+@bp.get("/imports")
 @role_required(*STAFF)
-def confirm_import() -> str | Response:
-    form = ConfirmImportForm()
-    token = form.upload.data or ""
-    # Only the officer who uploaded the file may confirm it.
-    mine = form.validate_on_submit() and token in session.get("imports", [])
-    upload = uploads.find_upload(_store(), token) if mine else None
-    if upload is None:
-        flash(_("That preview has expired. Choose the file again."), "error")
-        return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
-    try:
-        report = _run(upload, dry_run=False)
-    except UnreadableFile as error:
-        reason = say_error(error)
-        flash(_("Nothing can be imported from this file: %(reason)s", reason=reason), "error")
-        return redirect(url_for("officer.import_list"))  # type: ignore[return-value]
-    finally:
-        uploads.forget_upload(_store(), token)
-        db_session().commit()
-        session["imports"] = [t for t in session.get("imports", []) if t != token]
-    return render_template("officer/import_report.html", report=report)
+def import_history() -> str:
+    found = jobs.list_jobs(db_session(), signed_in_user())
+    return render_template("officer/imports.html", jobs=found, say=say)
+
+
+@bp.get("/imports/<int:job_id>")
+@role_required(*STAFF)
+def import_job(job_id: int) -> str:
+    job = jobs.visible_job(db_session(), signed_in_user(), job_id)
+    show = request.args.get("show") or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = jobs.job_rows(db_session(), job, page=page, action=show)
+    return render_template(
+        "officer/import_job.html", job=job, rows=rows, total=total, page=page, show=show,
+        pages=max((total + jobs.ROWS_PER_PAGE - 1) // jobs.ROWS_PER_PAGE, 1),
+        error=say(job.error_code, revived(job.error_params or {})) if job.error_code else None,
+        choose=ChooseGroupForm(), confirm=ConfirmImportForm(),
+        action_of=action_of, describe=lambda row: describe(row, say),
+        category_choices=_subgroups(), say=say,
+    )  # fmt: skip
+
+
+def _subgroups() -> list[tuple[str, str]]:
+    return sorted(
+        ((c.code, category_name(c.code)) for c in reference.categories() if not c.is_group),
+        key=lambda pair: pair[1],
+    )
+
+
+@bp.post("/imports/<int:job_id>/rows/<int:row_id>")
+@role_required(*STAFF)
+def choose_group(job_id: int, row_id: int) -> Response:
+    form = ChooseGroupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    item = jobs.choose_group(
+        db_session(), signed_in_user(), job_id, row_id, form.category.data or ""
+    )
+    flash(_("Row %(row)s will be imported in the group you chose.", row=item.row), "success")
+    back = url_for("officer.import_job", job_id=job_id, page=request.args.get("page"),
+                   show=request.args.get("show"))  # fmt: skip
+    return redirect(f"{back}#row-{row_id}")  # type: ignore[return-value]
+
+
+@bp.post("/imports/<int:job_id>/confirm")
+@role_required(*STAFF)
+def confirm_import(job_id: int) -> Response:
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
+    jobs.confirm_import(db_session(), signed_in_user(), job_id)
+    return redirect(url_for("officer.import_job", job_id=job_id))  # type: ignore[return-value]
+
+
+@bp.get("/imports/<int:job_id>/report.<any(csv, xlsx):kind>")
+@role_required(*STAFF)
+def import_report(job_id: int, kind: str) -> Response:
+    job = jobs.visible_job(db_session(), signed_in_user(), job_id)
+    rows = jobs.all_rows(db_session(), job)
+    name = f"import-{job.id}.{kind}"
+    if kind == "csv":
+        body: str | bytes = exports.to_csv(rows, say)
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(rows, say)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/users")

@@ -40,7 +40,7 @@ def test_import_of_an_unreadable_file_says_why(app: Flask, tmp_path: Path) -> No
     path.write_text("Tên sản phẩm,Tỉnh\nGạo,Sóc Trăng\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(matchmaker, args=["import", "offers", str(path)])
     assert result.exit_code != 0
-    missing = "Required columns are missing: Producer, Stars, Product group."
+    missing = "Required columns are missing: Producer, Stars."
     assert f"Nothing was imported: {missing}" in result.output
 
 

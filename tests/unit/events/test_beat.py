@@ -5,7 +5,6 @@ then the tasks it queued (through the outbox) run as the worker would."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -26,29 +25,15 @@ from matchmaker.extensions import get_database, get_notifier, get_settings
 from matchmaker.notifications.mail import OutgoingEmail, SmtpMailer, TransientMailError
 from matchmaker.outbox import Envelope, relay_once
 from matchmaker.settings import NotificationSettings
-from tests.unit.notifications.conftest import SmtpServer
+from tests.unit.conftest import SmtpServer
 
 from .conftest import NOW, Firm, MakeFirm
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = SmtpServer(port)
-    controller = Controller(server, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield server
-    controller.stop()
-
-
-@pytest.fixture
-def worker(app: Flask, smtp: SmtpServer) -> Iterator[Flask]:
+def worker(app: Flask, smtp_server: SmtpServer) -> Iterator[Flask]:
     """The app as a worker process has it: its mailer talks to the SMTP server."""
-    mailer = SmtpMailer(smtp.settings)
+    mailer = SmtpMailer(smtp_server.settings)
     get_notifier(app).mailer = mailer
     app.extensions["celery"].loader.import_default_modules()
     yield app
@@ -78,8 +63,8 @@ def beat(app: Flask, entry: str) -> None:
     relay_emails(app)
 
 
-def received(smtp: SmtpServer) -> list[EmailMessage]:
-    return [message_from_bytes(e.content, policy=policy.default) for e in smtp.received]  # type: ignore[misc]
+def received(smtp_server: SmtpServer) -> list[EmailMessage]:
+    return [message_from_bytes(e.content, policy=policy.default) for e in smtp_server.received]  # type: ignore[misc]
 
 
 def _meeting(db: Session, event: Event, make_firm: MakeFirm) -> tuple[Firm, Firm, Meeting]:
@@ -96,7 +81,7 @@ def test_a_deal_follow_up_falls_due_and_beat_sends_it(
     db: Session,
     event: Event,
     make_firm: MakeFirm,
-    smtp: SmtpServer,
+    smtp_server: SmtpServer,
     officer: User,
 ) -> None:
     buyer, producer, meeting = _meeting(db, event, make_firm)
@@ -108,7 +93,7 @@ def test_a_deal_follow_up_falls_due_and_beat_sends_it(
 
     beat(worker, "event-housekeeping")
 
-    mails = received(smtp)
+    mails = received(smtp_server)
     assert sorted(m["To"] for m in mails) == sorted([buyer.user.email, producer.user.email])
     assert all("MoU" in m.get_body(("plain",)).get_content() for m in mails)  # type: ignore[union-attr]
     db.expire_all()
@@ -116,32 +101,32 @@ def test_a_deal_follow_up_falls_due_and_beat_sends_it(
     assert {e.state for e in emails} == {"sent"} and len(emails) == 2
 
     beat(worker, "event-housekeeping")  # asked once per step: nothing more
-    assert len(smtp.received) == 2
+    assert len(smtp_server.received) == 2
 
 
 def test_an_agenda_a_server_turned_away_is_sent_by_a_later_beat_run(
-    worker: Flask, db: Session, event: Event, make_firm: MakeFirm, smtp: SmtpServer
+    worker: Flask, db: Session, event: Event, make_firm: MakeFirm, smtp_server: SmtpServer
 ) -> None:
     buyer, producer, _ = _meeting(db, event, make_firm)
     services.publish_schedule(db, event, now=NOW)
     db.commit()
-    smtp.reply = "451 4.3.0 Try again later"
+    smtp_server.reply = "451 4.3.0 Try again later"
     relay_emails(worker)
-    assert smtp.received == []
+    assert smtp_server.received == []
     db.expire_all()
     waiting = db.scalars(select(EventEmail)).all()
     assert {(e.state, e.attempts) for e in waiting} == {("pending", 1)}
     assert all("451" in (e.last_error or "") and e.enqueued_at is None for e in waiting)
 
     beat(worker, "event-housekeeping")  # the retry is not due yet
-    assert smtp.received == [] and {e.attempts for e in waiting} == {1}
+    assert smtp_server.received == [] and {e.attempts for e in waiting} == {1}
 
-    smtp.reply = None  # the server is back; the backoff has run out
+    smtp_server.reply = None  # the server is back; the backoff has run out
     db.execute(update(EventEmail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
     db.commit()
     beat(worker, "event-housekeeping")
 
-    mails = received(smtp)
+    mails = received(smtp_server)
     assert sorted(m["To"] for m in mails) == sorted([buyer.user.email, producer.user.email])
     assert all(m.get_content_type() == "multipart/mixed" for m in mails)  # with the .ics file
     db.expire_all()

@@ -1,7 +1,10 @@
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
+from matchmaker.db import make_engine
 from matchmaker.migrations import downgrade, upgrade
 from matchmaker.models import Base
 
@@ -23,3 +26,51 @@ def test_downgrade_to_base_and_back(engine: Engine) -> None:
     assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
     upgrade(engine)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0012")
+    now = "2025-01-01 00:00:00"
+    org = ("INSERT INTO organizations (id, kind, name, name_key, province, phone, "
+           "preferred_language, serves_provinces, wanted_buyer_types, created_at, updated_at) "
+           "VALUES (:id, :kind, :name, :key, '80', :phone, 'vi', '[]', '[]', :now, :now)"
+           )  # fmt: skip
+    offer = ("INSERT INTO offers (id, organization_id, title, title_key, description, category, "
+             "ocop_potential_five_star, certifications, province, unit, export_markets, status, "
+             "version, created_at, updated_at) VALUES (:id, :org, :title, :key, '', "
+             "'food.processed', 0, '[]', '80', 'kg', '[]', :status, 1, :now, :now)")  # fmt: skip
+    with engine.begin() as conn:
+        for id_, kind, name, phone in ((1, "producer", "HTX Bánh tráng", None),
+                                       (2, "producer", "HTX Banh trang", "0276 123"),
+                                       (3, "buyer", "Co.op", None)):  # fmt: skip
+            conn.execute(text(org), {"id": id_, "kind": kind, "name": name, "now": now,
+                                     "key": "htx banh trang", "phone": phone})  # fmt: skip
+        for id_, org_id, status in ((10, 1, "active"), (11, 2, "active"), (12, 2, "archived")):
+            values = {"id": id_, "org": org_id, "title": "Bánh tráng", "key": "banh trang",
+                      "status": status, "now": now}  # fmt: skip
+            conn.execute(text(offer), values)
+        conn.execute(text(
+            "INSERT INTO requirements (id, organization_id, title, description, "
+            "required_certifications, delivery_provinces, status, version, created_at, "
+            "updated_at) VALUES (1, 3, 'Bánh tráng', '', '[]', '[]', 'open', 1, :now, :now)"
+        ), {"now": now})  # fmt: skip
+        for match_id, offer_id in ((100, 11),):
+            conn.execute(text(
+                "INSERT INTO matches (id, requirement_id, offer_id, score, rank, reasons, gaps, "
+                "features, model_version, status, related, created_at, updated_at, "
+                "last_ranked_at) VALUES (:id, 1, :offer, 0.9, 1, '[]', '[]', '{}', '', "
+                "'accepted', 0, :now, :now, :now)"
+            ), {"id": match_id, "offer": offer_id, "now": now})  # fmt: skip
+
+    upgrade(engine)
+
+    with engine.connect() as conn:
+        producers = conn.execute(text(
+            "SELECT id, phone FROM organizations WHERE kind = 'producer'")).all()  # fmt: skip
+        offers = conn.execute(text("SELECT id, organization_id, status FROM offers")).all()
+        matches = conn.execute(text("SELECT id, offer_id FROM matches")).all()
+    assert [tuple(p) for p in producers] == [(1, "0276 123")]
+    assert sorted(tuple(o) for o in offers) == [(10, 1, "active"), (12, 1, "archived")]
+    assert [tuple(m) for m in matches] == [(100, 10)], "the accepted match follows its offer"
+    engine.dispose()

@@ -15,8 +15,9 @@ from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import SmtpMailer
 from matchmaker.notifications.models import Notification
 from matchmaker.settings import NotificationSettings
+from tests.unit.conftest import SmtpServer
 
-from .conftest import SmtpServer, make_buyer, make_producer
+from .conftest import make_buyer, make_producer
 
 LINKS = Links("secret", "https://matchmaker.example.vn", timedelta(days=60))
 BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn", "Asia/Ho_Chi_Minh")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
@@ -15,6 +16,7 @@ from werkzeug.test import TestResponse
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
+from matchmaker.catalog.models import Offer
 
 PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -59,3 +61,25 @@ def make_user(db: Session) -> MakeUser:
 def sign_in(client: FlaskClient, user: User) -> None:
     response = post_form(client, "/signin", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@dataclass
+class EditedOffer:
+    """A producer's offer with its edit page open: the page's path and its form as shown."""
+
+    offer: Offer
+    path: str
+    form: dict[str, str]
+
+
+def edit_honey_offer(client: FlaskClient, make_user: MakeUser, db: Session) -> EditedOffer:
+    """A producer signed in on the edit page of its "Mật ong" offer."""
+    producer = make_user("producer")
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
+    )
+    db.commit()
+    sign_in(client, producer)
+    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
+            "status": "active", "version": str(offer.version)}  # fmt: skip
+    return EditedOffer(offer, f"/producer/products/{offer.id}/edit", form)

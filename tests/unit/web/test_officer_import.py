@@ -1,14 +1,29 @@
-"""An officer importing a province's list reads every refusal in the page's language."""
+"""An officer imports a province's list as a job: the upload returns at once, the job page
+shows rows done of total, then the preview of every row, a row to review fixed in place, the
+confirmation, the report and its download, all in the page's language."""
 
 from __future__ import annotations
 
 import io
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from matchmaker.catalog.models import Offer
+from matchmaker.extensions import get_database, get_settings
+from matchmaker.files.store import open_store
+from matchmaker.imports.jobs import run_job
+from matchmaker.imports.models import ImportJob, ImportRow
 from tests.unit.web.conftest import MakeUser, post_form, sign_in
 
-HEADER = "STT,Tên sản phẩm,Tỉnh\n1,Gạo ST25,Sóc Trăng\n"
+NO_GROUP = (
+    "STT,Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Năm công nhận\n"
+    "1,Chè Shan tuyết Suối Giàng,HTX Chè Suối Giàng,Văn Chấn,4 sao,2024\n"
+    "2,Xq zzv kkk,Hộ kinh doanh Zzv,Trảng Bàng,3 sao,2024\n"
+    "3,Mật ong bạc hà,HTX Ong mật,Trảng Bàng,7 sao,2024\n"
+)
 
 
 def _upload(client: FlaskClient, content: str) -> str:
@@ -18,34 +33,83 @@ def _upload(client: FlaskClient, content: str) -> str:
         {"spreadsheet": (io.BytesIO(content.encode()), "danh-sach.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+    assert response.status_code == 302
+    return response.headers["Location"]
 
 
-def test_a_list_missing_a_column_is_refused_in_vietnamese(
-    client: FlaskClient, make_user: MakeUser
+def _work(app: Flask, db: Session) -> None:
+    """What the worker does with the queued job."""
+    settings = get_settings(app)
+    for job_id in db.scalars(
+        select(ImportJob.id).where(ImportJob.state.in_(("queued", "importing")))
+    ):
+        with app.app_context():
+            run_job(get_database(app).sessions, lambda s: open_store(settings, s), job_id)
+
+
+def test_a_list_without_a_group_column_is_previewed_fixed_confirmed_and_reported(
+    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
     sign_in(client, make_user("officer"))
+    page_url = _upload(client, NO_GROUP)
 
-    page = _upload(client, HEADER)
+    waiting = client.get(page_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in waiting and "0 trên 0 dòng" in waiting
+
+    _work(app, db)
+    preview = client.get(page_url).get_data(as_text=True)
+    assert "Chưa có gì được lưu." in preview and "cần xem lại" in preview
+    assert "Xq zzv kkk" in preview and "7 sao không phải 3, 4 hoặc 5 sao" in preview
+    assert db.scalar(select(Offer).where(Offer.title == "Xq zzv kkk")) is None
+
+    row = db.scalar(select(ImportRow).where(ImportRow.title == "Xq zzv kkk"))
+    assert row is not None and row.needs_review
+    chosen = post_form(client, f"{page_url}/rows/{row.id}", {"category": "food.processed"},
+                       page=page_url)  # fmt: skip
+    assert chosen.status_code == 302
+    confirmed = post_form(client, f"{page_url}/confirm", {}, page=page_url)
+    assert confirmed.status_code == 302
+    _work(app, db)
+
+    report = client.get(page_url).get_data(as_text=True)
+    assert "Đã nhập xong danh-sach.csv." in report and "Tải báo cáo" in report
+    offer = db.scalar(select(Offer).where(Offer.title == "Xq zzv kkk"))
+    assert offer is not None and offer.category == "food.processed"
+    tea = db.scalar(select(Offer).where(Offer.title == "Chè Shan tuyết Suối Giàng"))
+    assert tea is not None and tea.category == "food.tea"
+
+    csv = client.get(f"{page_url}/report.csv").get_data(as_text=True)
+    assert csv.startswith("\ufeffDòng,Kết quả") and "bị từ chối" in csv
+    history = client.get("/officer/imports").get_data(as_text=True)
+    assert "danh-sach.csv" in history and "xong" in history
+
+
+def test_a_list_missing_a_column_fails_with_the_reason_in_vietnamese(
+    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    sign_in(client, make_user("officer"))
+    page_url = _upload(client, "STT,Tên sản phẩm,Tỉnh\n1,Gạo ST25,Sóc Trăng\n")
+    _work(app, db)
+
+    page = client.get(page_url).get_data(as_text=True)
 
     assert (
-        "Không thể nhập gì từ tệp này: Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao, "
-        "Nhóm sản phẩm. Các cột nhận ra được: Tỉnh/thành phố, Tên sản phẩm."
+        "Không thể nhập gì từ tệp này: Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao. "
+        "Các cột nhận ra được: Tỉnh/thành phố, Tên sản phẩm."
     ) in page
     for english in ("missing required column", "Recognised columns", "Required columns",
                     "Producer", "Product group"):  # fmt: skip
         assert english not in page
 
 
-def test_a_refused_row_is_explained_in_vietnamese(client: FlaskClient, make_user: MakeUser) -> None:
+def test_an_officer_sees_only_the_imports_of_their_province(
+    app: Flask, client: FlaskClient, make_user: MakeUser
+) -> None:
     sign_in(client, make_user("officer"))
-    content = (
-        "Tên sản phẩm,Chủ thể,Tỉnh,Nhóm,Hạng sao\n"
-        "Mật ong bạc hà,HTX Ong mật Hà Giang,Atlantis,Thực phẩm,6\n"
-    )
+    page_url = _upload(client, NO_GROUP)
+    client.post("/signout", data={})
+    other = app.test_client()
+    sign_in(other, make_user("officer", province="Hà Nội"))
 
-    page = _upload(client, content)
-
-    assert "Hạng sao: 6 không phải 3, 4 hoặc 5 sao" in page
-    assert "Atlantis" in page and "unknown province" not in page
+    assert other.get(page_url).status_code == 404
+    assert "danh-sach.csv" not in other.get("/officer/imports").get_data(as_text=True)

@@ -16,7 +16,7 @@ from matchmaker.catalog.models import Offer
 from matchmaker.notifications.preferences import get_preference
 from matchmaker.ranking import reference
 
-from .conftest import PASSWORD, MakeUser, post_form, sign_in
+from .conftest import PASSWORD, MakeUser, edit_honey_offer, post_form, sign_in
 
 DONG_THAP = reference.resolve_province("Đồng Tháp").province.code  # type: ignore[union-attr]
 
@@ -168,15 +168,8 @@ def test_prices_are_read_and_shown_the_local_way(
 def test_photos_must_be_images_and_show_on_the_public_page(
     client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
-    producer = make_user("producer")
-    offer = services.create_offer(
-        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
-    )
-    db.commit()
-    sign_in(client, producer)
-    path = f"/producer/products/{offer.id}/edit"
-    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
-            "status": "active", "version": str(offer.version)}  # fmt: skip
+    edited = edit_honey_offer(client, make_user, db)
+    offer, path, form = edited.offer, edited.path, edited.form
     bad = post_form(client, path, {**form, "photos": (io.BytesIO(b"MZ not an image"), "a.jpg")},
                     content_type="multipart/form-data")  # fmt: skip
     assert "Ảnh phải là tệp JPEG, PNG hoặc WebP." in bad.get_data(as_text=True)
@@ -195,15 +188,8 @@ def test_photos_must_be_images_and_show_on_the_public_page(
 def test_phone_photos_larger_than_an_api_request_are_accepted(
     client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
-    producer = make_user("producer")
-    offer = services.create_offer(
-        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
-    )
-    db.commit()
-    sign_in(client, producer)
-    path = f"/producer/products/{offer.id}/edit"
-    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
-            "status": "active", "version": str(offer.version)}  # fmt: skip
+    edited = edit_honey_offer(client, make_user, db)
+    path, form = edited.path, edited.form
     photo = PNG + b"\0" * (5 * 1024 * 1024)
     response = post_form(client, path, {**form, "photos": (io.BytesIO(photo), "IMG_0001.png")},
                          content_type="multipart/form-data")  # fmt: skip

@@ -15,13 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.app import create_app
-from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer
 from matchmaker.extensions import get_database
 from matchmaker.settings import Settings
 from tests.unit.files.test_store import phone_photo
 
-from .conftest import MakeUser, csrf_token, post_form, sign_in
+from .conftest import MakeUser, csrf_token, edit_honey_offer, post_form, sign_in
 
 
 @pytest.fixture
@@ -49,15 +48,8 @@ def _same_visitor(client: FlaskClient, other_app: Flask) -> FlaskClient:
 def test_a_photo_uploaded_through_one_process_is_served_by_another_without_its_position(
     client: FlaskClient, other_app: Flask, make_user: MakeUser, db: Session, settings: Settings
 ) -> None:
-    producer = make_user("producer")
-    offer = services.create_offer(
-        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
-    )
-    db.commit()
-    sign_in(client, producer)
-    path = f"/producer/products/{offer.id}/edit"
-    form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
-            "status": "active", "version": str(offer.version)}  # fmt: skip
+    edited = edit_honey_offer(client, make_user, db)
+    offer, path, form = edited.offer, edited.path, edited.form
     taken = phone_photo()
     response = post_form(client, path, {**form, "photos": (io.BytesIO(taken), "IMG_0420.jpg")},
                          content_type="multipart/form-data")  # fmt: skip
@@ -95,26 +87,33 @@ def _ocop_list() -> bytes:
 def test_a_list_previewed_in_one_process_is_confirmed_in_another(
     client: FlaskClient, other_app: Flask, make_user: MakeUser, db: Session
 ) -> None:
+    from matchmaker.extensions import get_database, get_settings
+    from matchmaker.files.store import open_store
+    from matchmaker.imports.jobs import run_job
+    from matchmaker.imports.models import ImportJob
+
+    def work() -> None:  # the worker, a process of its own
+        settings = get_settings(other_app)
+        for job_id in db.scalars(select(ImportJob.id)):
+            run_job(get_database(other_app).sessions, lambda s: open_store(settings, s), job_id)
+
     sign_in(client, make_user("officer", province="Tây Ninh"))
     preview = post_form(client, "/officer/import",
                         {"spreadsheet": (io.BytesIO(_ocop_list()), "ocop-tay-ninh.csv")},
                         content_type="multipart/form-data")  # fmt: skip
-    page = preview.get_data(as_text=True)
-    token = re.search(r'name="upload" required type="hidden" value="(\w+)"', page)
-    assert preview.status_code == 200 and token, page
+    assert preview.status_code == 302
+    page_url = preview.headers["Location"]
     before = db.scalar(select(func.count()).select_from(Offer))
+    work()
 
     other = _same_visitor(client, other_app)
-    confirmed = other.post("/officer/import/confirm", data={
-        "csrf_token": csrf_token(other, "/officer/import"), "upload": token.group(1),
-    })  # fmt: skip
-    assert confirmed.status_code == 200, confirmed.headers.get("Location")
+    confirmed = other.post(f"{page_url}/confirm", data={"csrf_token": csrf_token(other, page_url)})
+    assert confirmed.status_code == 302
+    work()
     assert db.scalar(select(func.count()).select_from(Offer)) == (before or 0) + 2
     titles = set(db.scalars(select(Offer.title)))
     assert {"Bánh tráng phơi sương Trảng Bàng", "Muối tôm Tây Ninh"} <= titles
 
-    # Confirmed once: the kept file is gone, so a second confirmation finds no preview.
-    twice = client.post("/officer/import/confirm", data={
-        "csrf_token": csrf_token(client, "/officer/import"), "upload": token.group(1),
-    })  # fmt: skip
-    assert twice.status_code == 302
+    # Confirmed once: a second confirmation is refused (the job is no longer a preview).
+    twice = client.post(f"{page_url}/confirm", data={"csrf_token": csrf_token(client, page_url)})
+    assert twice.status_code == 409
