@@ -15,17 +15,13 @@ from matchmaker.api.schemas import Problem
 from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
 from matchmaker.i18n import init_babel
+from matchmaker.inputs import MAX_ID
 from matchmaker.jobs.celery_app import celery_init_app
 from matchmaker.redaction import RedactingFilter
 from matchmaker.settings import Settings
 
 API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
-
-
-# The largest id a record can have (PostgreSQL's integer): a larger number in a path names no
-# record, and must not reach the database, which refuses to compare an id with it.
-MAX_ID = 2**31 - 1
 
 
 def _ids_a_record_can_have(_endpoint: str | None, values: dict[str, Any] | None) -> None:

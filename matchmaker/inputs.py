@@ -30,6 +30,18 @@ from matchmaker.errors import FieldProblem, Invalid, field_error
 
 M = TypeVar("M", bound=BaseModel)
 
+# The largest id a record can have (PostgreSQL's integer): a larger number names no record,
+# and must not reach the database, which refuses to compare an id with it.
+MAX_ID = 2**31 - 1
+
+
+def record_id(text: str | None) -> int | None:
+    """The id typed into a form or a link, or None when it cannot be one."""
+    if not text or not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
 # pydantic's error type -> the field code it means (types with a limit are worked out below).
 _PLAIN: Mapping[str, str] = {
     "missing": "field.required",

@@ -163,6 +163,6 @@ def test_hostile_values_in_every_field_of_every_page_form(demo_app: Flask, role:
                 seen.append((f"POST {path} {value!r}", response.status_code))
     statuses = Counter(status for _, status in seen)
     # Forms took the values in and answered with their messages (the token was good).
-    assert statuses[200] + statuses[302] > 50, statuses
+    assert statuses[200] + statuses[302] > 20, statuses
     assert len(seen) > 100
     assert _failures(seen) == []
