@@ -39,8 +39,12 @@ class NotificationSettings(BaseModel):
     max_attempts: int = 8
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
-    # A claimed email or a published task not finished within this long is taken up again.
+    # A published task not finished within this long is published again.
     lease_seconds: float = 600.0
+    # A claimed email not sent within this long is taken up by another sender. A live sender
+    # renews its claim every half of it (and SMTP gives up on a send sooner), so only a dead
+    # sender's emails wait, and for under a minute.
+    sending_lease_seconds: float = 50.0
     relay_interval_seconds: float = 1.0
     link_max_age_days: int = 60
     # Unsubscribe and preferences links; an expired one's page says to sign in instead.

@@ -34,6 +34,17 @@ MESSAGES: dict[str, str] = {
     "field.choice": N_("Choose a value from the list."),
     "field.province": N_("Choose a province from the list."),
     "field.invalid": N_("This value is not valid."),
+    "field.control_character": N_(
+        "Remove the invisible control characters (such as a NUL byte) from this text."
+    ),
+    "field.direction_control": N_(
+        "Remove the characters that change the direction of the text (such as U+202E)."
+    ),
+    "field.line_break": N_("Write this on one line."),
+    "field.invisible": N_("Type something visible: this text has only invisible characters."),
+    "field.no_links": N_(
+        "Leave web addresses out of a name: it is shown in emails, where one would become a link."
+    ),
     # --- the API's own checks -------------------------------------------------------------
     "request.invalid": N_("The request has invalid fields: %(fields)s."),
     # --- accounts -------------------------------------------------------------------------
@@ -109,6 +120,9 @@ MESSAGES: dict[str, str] = {
     "record.stale_version": N_(
         "Someone else changed this meanwhile (version %(current)s; you edited version "
         "%(expected)s). Reload it and make your change again."
+    ),
+    "record.changed_meanwhile": N_(
+        "Someone else changed this at the same moment. Reload it and make your change again."
     ),
     "record.bad_if_match": N_('If-Match must be an ETag this API gave out, like "v3".'),
     "page.invalid": N_("The page number is not valid."),

@@ -67,7 +67,10 @@ def create_user(
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    email = normalize_email(email)
+    if not email.isprintable():  # no account has one (and PostgreSQL cannot compare a NUL)
+        return None
+    return session.scalars(select(User).where(User.email == email)).first()
 
 
 def find_user(session: Session, email: str) -> User:
@@ -230,7 +233,10 @@ def register(
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""
-        if org is None or not hmac.compare_digest(code, invite_code(org.id, secret)):
+        # Compared as bytes: compare_digest refuses a str with anything but ASCII in it.
+        if org is None or not hmac.compare_digest(
+            str(code).encode(), invite_code(org.id, secret).encode()
+        ):
             raise Invalid(
                 "account.invite_code_mismatch",
                 errors=[field_error("organization.invite_code", "account.invite_code_mismatch")],

@@ -326,7 +326,7 @@ def deliver(
     email)."""
     report = DeliveryReport()
     with unit_of_work(sessions) as session:
-        claimed_until = utcnow() + timedelta(seconds=config.lease_seconds)
+        claimed_until = utcnow() + timedelta(seconds=config.sending_lease_seconds)
         emails: dict[int, OutgoingEmail] = {}
         for email in delivery.claim(session, EventEmail, email_ids):
             outgoing = builder.build(session, email)
