@@ -23,11 +23,12 @@ from matchmaker.notifications.models import (
     WorkerHeartbeat,
 )
 from matchmaker.outbox import OutboxMessage
+from matchmaker.quotes.models import Quote, QuoteRevision
 
 __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
     "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
     "MeetingRequest", "Notification", "NotificationPreference", "Offer", "OfferChange",
-    "Organization", "OutboxMessage", "PageSession", "Requirement", "ScheduleRun", "StoredFile",
+    "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision", "Requirement", "ScheduleRun", "StoredFile",
     "User", "WorkerHeartbeat",
 ]  # fmt: skip
