@@ -195,11 +195,13 @@ MESSAGES: dict[str, str] = {
     "quote.producers_only": N_("Only producers quote on requirements."),
     "quote.producer_only": N_("Only the producer that made the quote can change it."),
     "quote.buyer_only": N_("Only the buyer of the requirement can accept or decline its quotes."),
-    "quote.requirement_not_open": N_("The requirement is %(status)s: it takes no more quotes."),
+    "quote.requirement_not_open": N_("The requirement is no longer open: it takes no more quotes."),
     "quote.not_your_offer": N_("Choose one of your own products."),
     "quote.offer_not_active": N_("The product is not on sale: make it active first."),
     "quote.exists": N_("You already quoted this product on this requirement: revise that quote."),
-    "quote.not_open": N_("The quote is %(status)s: it can no longer be changed."),
+    "quote.not_open": N_(
+        "The quote was withdrawn or already answered: it can no longer be changed."
+    ),
     "quote.expired": N_("The quote's price held until %(valid_until)s; ask for a new one."),
     "quote.decline_reason_required": N_("Say why you decline the quote."),
     "quote.provinces_need_delivery": N_(

@@ -26,12 +26,13 @@ def register(app: Flask) -> frozenset[str]:
         officer_reports,
         producer,
         public,
+        quotes,
         ranking,
     )
 
     modules = (
         public, account, producer, buyer, matches, officer, officer_reports, claims, events,
-        ranking,
+        ranking, quotes,
     )  # fmt: skip
     for module in modules:
         app.register_blueprint(module.bp)

@@ -1,0 +1,78 @@
+"""The producer's quote form and the buyer's comparison page, in Vietnamese and English."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.catalog import services
+from matchmaker.quotes.models import Quote
+
+from .conftest import MakeUser, post_form, sign_in
+
+NOTE = '=HYPERLINK("http://example.com")'
+
+
+def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
+    app: Flask, db: Session, make_user: MakeUser
+) -> None:
+    producer, other, buyer = make_user("producer"), make_user("producer"), make_user("buyer")
+    requirement = services.create_requirement(db, buyer.organization, {
+        "title": "Cần mua mật ong rừng", "unit": "kg", "quantity_per_month": 200,
+    })  # fmt: skip
+    honey = services.create_offer(db, producer.organization,
+                                  {"title": "Mật ong bạc hà", "category": "food.raw_processed", "unit": "liter"})  # fmt: skip
+    rival = services.create_offer(db, other.organization,
+                                  {"title": "Mật ong U Minh", "category": "food.raw_processed", "unit": "ton"})  # fmt: skip
+    db.commit()
+
+    phone = app.test_client()
+    sign_in(phone, producer)
+    form = f"/requirements/{requirement.id}/quote?offer_id={honey.id}"
+    refused = post_form(phone, form, {"unit_price_vnd": "", "unit": "liter"})
+    assert refused.status_code == 200
+    assert db.scalar(select(Quote).where(Quote.offer_id == honey.id)) is None
+    sent = post_form(phone, form, {"unit_price_vnd": "250.000", "unit": "liter",
+                                   "min_order_quantity": "20", "delivery_terms": "ex_works",
+                                   "note": NOTE}, follow_redirects=True)  # fmt: skip
+    assert "Đã gửi báo giá cho bên mua." in sent.get_data(as_text=True)
+    revised = post_form(phone, form, {"unit_price_vnd": "240.000", "unit": "liter",
+                                      "delivery_terms": "ex_works", "note": NOTE},
+                        follow_redirects=True)  # fmt: skip
+    page = revised.get_data(as_text=True)
+    assert "Đã sửa báo giá" in page and "Các lần sửa trước" in page
+
+    rival_phone = app.test_client()
+    sign_in(rival_phone, other)
+    post_form(rival_phone, f"/requirements/{requirement.id}/quote?offer_id={rival.id}",
+              {"unit_price_vnd": "300000000", "unit": "ton", "delivery_terms": "ex_works"})  # fmt: skip
+    # A producer never opens the buyer's comparison.
+    assert rival_phone.get(f"/requirements/{requirement.id}/quotes").status_code == 403
+
+    desk = app.test_client()
+    sign_in(desk, buyer)
+    compared = desk.get(f"/requirements/{requirement.id}/quotes").get_data(as_text=True)
+    assert "Mật ong U Minh" in compared and "Mật ong bạc hà" in compared
+    assert "Không so sánh được" in compared  # litres do not convert to kilograms
+    assert compared.index("Mật ong U Minh") < compared.index("Mật ong bạc hà")
+    desk.get("/lang/en")
+    english = desk.get(f"/requirements/{requirement.id}/quotes").get_data(as_text=True)
+    assert "Not comparable" in english and "Accept this quote" in english
+    desk.get("/lang/vi")
+
+    sheet = desk.get(f"/requirements/{requirement.id}/quotes.xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert "'" + NOTE in [row[-1] for row in rows[2:]]  # a text, never a formula
+    assert len(rows) == 4
+
+    quote = db.scalar(select(Quote).where(Quote.offer_id == rival.id))
+    assert quote is not None
+    accepted = post_form(desk, f"/quotes/{quote.id}/answer", {"action": "accept"},
+                         page=f"/requirements/{requirement.id}/quotes", follow_redirects=True)  # fmt: skip
+    assert "Đã chấp nhận báo giá" in accepted.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Quote, quote.id).status == "accepted"  # type: ignore[union-attr]
