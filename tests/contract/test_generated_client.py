@@ -361,6 +361,54 @@ def test_a_generated_client_takes_over_a_listed_producer(
     assert history.offer_id == offer.id
 
 
+def test_a_generated_client_quotes_compares_and_accepts(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller
+) -> None:
+    """A producer quotes per tonne and revises; the buyer compares per kilogram and accepts;
+    another quote is withdrawn and one declined."""
+    transport = httpx.WSGITransport(app=app)
+
+    def client_of(caller: Caller) -> Any:
+        token = caller.headers["Authorization"].removeprefix("Bearer ")
+        return generated.AuthenticatedClient(
+            base_url="http://testserver", token=token, httpx_args={"transport": transport}
+        )
+
+    producer, buyer = client_of(make_caller("producer")), client_of(make_caller("buyer"))
+    rice = {"title": "Gạo ST25 Sóc Trăng", "category": "food.raw_processed", "unit": "ton"}
+    offers = [
+        _call(generated, "offers.create_offer", producer,
+              body=_model(generated, "OfferCreate", {**rice, "title": title}))
+        for title in ("Gạo ST25 Sóc Trăng", "Gạo Nàng Hoa", "Gạo Một Bụi Đỏ")
+    ]  # fmt: skip
+    need = _call(generated, "requirements.create_requirement", buyer,
+                 body=_model(generated, "RequirementCreate", {
+                     "title": "Cần mua gạo", "quantity_per_month": 2000, "unit": "kg",
+                 }))  # fmt: skip
+    quotes = [
+        _call(generated, "quotes.create_quote", producer, requirement_id=need.id,
+              body=_model(generated, "QuoteCreate", {
+                  "offer_id": o.id, "unit_price_vnd": 30_000_000, "unit": "ton",
+                  "delivery_terms": "delivered", "delivery_provinces": ["Hồ Chí Minh"],
+              }))
+        for o in offers
+    ]  # fmt: skip
+    cheaper = _model(generated, "QuotePatch", {"unit_price_vnd": 28_000_000})
+    revised = _call(generated, "quotes.revise_quote", producer, quote_id=quotes[0].id,
+                    body=cheaper)  # fmt: skip
+    assert [t.unit_price_vnd for t in revised.history] == [30_000_000, 28_000_000]
+    compared = _call(generated, "quotes.compare_quotes", buyer, requirement_id=need.id)
+    assert compared.items[0].price_per_wanted_unit == 28_000
+    assert _call(generated, "quotes.get_quote", buyer, quote_id=quotes[0].id).terms.number == 2
+    accepted = _call(generated, "quotes.accept_quote", buyer, quote_id=quotes[0].id)
+    assert accepted.status == "accepted"
+    reason = _model(generated, "QuoteDecline", {"reason": "Đã đủ nguồn"})
+    declined = _call(generated, "quotes.decline_quote", buyer, quote_id=quotes[1].id, body=reason)
+    assert declined.decline_reason == "Đã đủ nguồn"
+    withdrawn = _call(generated, "quotes.withdraw_quote", producer, quote_id=quotes[2].id)
+    assert withdrawn.status == "withdrawn"
+
+
 def test_these_tests_reach_every_operation_of_the_generated_client(generated: ModuleType) -> None:
     api = Path(generated.__file__).parent / "api"
     operations = {f"{m.parent.name}.{m.stem}" for m in api.glob("*/*.py") if m.stem != "__init__"}

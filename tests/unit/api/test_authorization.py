@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
 from matchmaker.matching.models import Match
+from matchmaker.quotes import services as quotes
+from matchmaker.quotes.inputs import QuoteInput
 
 from .conftest import Caller, MakeCaller
 
@@ -30,6 +32,8 @@ class World:
     requirement_id: int
     match_id: int
     producer_org: int
+    second_offer_id: int
+    quote_id: int
 
 
 @pytest.fixture
@@ -54,10 +58,17 @@ def world(db: Session, make_caller: MakeCaller) -> World:
         db, buyer.user.organization,
         {"title": "Bánh tráng phơi sương", "delivery_provinces": ["Tây Ninh"]},
     )  # fmt: skip
+    second = services.create_offer(
+        db, producer.user.organization,
+        {"title": "Bánh tráng nướng", "category": "food.processed", "unit": "kg"},
+    )  # fmt: skip
     match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.8, rank=1)
     db.add(match)
     db.commit()
-    return World(callers, offer.id, requirement.id, match.id, producer.organization_id)
+    quote = quotes.submit(db, producer.user, requirement.id, QuoteInput.model_validate(
+        {"offer_id": offer.id, "unit_price_vnd": 60_000, "unit": "kg"}))  # fmt: skip
+    return World(callers, offer.id, requirement.id, match.id, producer.organization_id,
+                 second.id, quote.id)  # fmt: skip
 
 
 # (method, path, json body) → expected status per caller, in CALLERS order.
@@ -101,6 +112,19 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 403, 403, 204, 204, 403, 403, 403)),
     "list claims":        ("GET", "/api/v1/claims", None,                (401, 403, 403, 403, 403, 200, 200, 200)),
     "reference codes":    ("GET", "/api/v1/reference/provinces", None,   (200, 200, 200, 200, 200, 200, 200, 200)),
+    "quote":              ("POST", "/api/v1/requirements/{requirement}/quotes",
+                           {"offer_id": "{second_offer}", "unit_price_vnd": 55_000, "unit": "kg"},
+                                                                         (401, 201, 422, 403, 403, 403, 403, 403)),
+    "compare quotes":     ("GET", "/api/v1/requirements/{requirement}/quotes", None,
+                                                                         (401, 200, 200, 200, 404, 200, 404, 200)),
+    "read quote":         ("GET", "/api/v1/quotes/{quote}", None,        (401, 200, 404, 200, 404, 200, 404, 200)),
+    "revise quote":       ("PATCH", "/api/v1/quotes/{quote}", {"unit_price_vnd": 58_000},
+                                                                         (401, 200, 404, 403, 404, 403, 404, 200)),
+    "withdraw quote":     ("DELETE", "/api/v1/quotes/{quote}", None,     (401, 200, 404, 403, 404, 403, 404, 200)),
+    "accept quote":       ("POST", "/api/v1/quotes/{quote}/accept", None,
+                                                                         (401, 403, 404, 200, 404, 403, 404, 200)),
+    "decline quote":      ("POST", "/api/v1/quotes/{quote}/decline", {"reason": "Giá cao"},
+                                                                         (401, 403, 404, 200, 404, 403, 404, 200)),
 }  # fmt: skip
 
 
@@ -108,8 +132,13 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_authorization_matrix(client: FlaskClient, world: World, case: str, caller: str) -> None:
     method, path, body, expected = CASES[case]
-    url = path.format(offer=world.offer_id, requirement=world.requirement_id,
-                      match=world.match_id, producer_org=world.producer_org)  # fmt: skip
+    ids = {"offer": world.offer_id, "requirement": world.requirement_id, "match": world.match_id,
+           "producer_org": world.producer_org, "second_offer": world.second_offer_id,
+           "quote": world.quote_id}  # fmt: skip
+    url = path.format(**ids)
+    if body is not None:  # an id in the body, written "{name}"
+        body = {k: ids[v[1:-1]] if isinstance(v, str) and v[:1] == "{" else v
+                for k, v in body.items()}  # fmt: skip
     who = world.callers[caller]
     response = client.open(url, method=method, json=body, headers=who.headers if who else {})
     want = expected[CALLERS.index(caller)]
