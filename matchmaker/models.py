@@ -29,6 +29,6 @@ __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
     "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
     "MeetingRequest", "Notification", "NotificationPreference", "Offer", "OfferChange",
-    "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision", "Requirement", "ScheduleRun", "StoredFile",
-    "User", "WorkerHeartbeat",
+    "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision", "Requirement",
+    "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
 ]  # fmt: skip

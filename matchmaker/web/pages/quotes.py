@@ -116,7 +116,7 @@ def withdraw(quote_id: int) -> Response:
 @bp.get("/requirements/<int:requirement_id>/quotes")
 @role_required("buyer", "officer", "admin")
 def compare(requirement_id: int) -> str:
-    sort = "stars" if request.args.get("sort") == "stars" else "price"
+    sort: services.Sort = "stars" if request.args.get("sort") == "stars" else "price"
     comparison = services.comparison(db_session(), signed_in_user(), requirement_id, sort)
     return render_template("quotes/compare.html", comparison=comparison, sort=sort, say=say)
 
@@ -127,9 +127,7 @@ def export(requirement_id: int) -> Response:
     comparison = services.comparison(db_session(), signed_in_user(), requirement_id)
     response = make_response(to_xlsx(comparison, say))
     response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="quotes-{requirement_id}.xlsx"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="quotes-{requirement_id}.xlsx"'
     return response
 
 

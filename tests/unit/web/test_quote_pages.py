@@ -21,13 +21,25 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     app: Flask, db: Session, make_user: MakeUser
 ) -> None:
     producer, other, buyer = make_user("producer"), make_user("producer"), make_user("buyer")
-    requirement = services.create_requirement(db, buyer.organization, {
-        "title": "Cần mua mật ong rừng", "unit": "kg", "quantity_per_month": 200,
-    })  # fmt: skip
-    honey = services.create_offer(db, producer.organization,
-                                  {"title": "Mật ong bạc hà", "category": "food.raw_processed", "unit": "liter"})  # fmt: skip
-    rival = services.create_offer(db, other.organization,
-                                  {"title": "Mật ong U Minh", "category": "food.raw_processed", "unit": "ton"})  # fmt: skip
+    requirement = services.create_requirement(
+        db,
+        buyer.organization,
+        {
+            "title": "Cần mua mật ong rừng",
+            "unit": "kg",
+            "quantity_per_month": 200,
+        },
+    )
+    honey = services.create_offer(
+        db,
+        producer.organization,
+        {"title": "Mật ong bạc hà", "category": "food.raw_processed", "unit": "liter"},
+    )
+    rival = services.create_offer(
+        db,
+        other.organization,
+        {"title": "Mật ong U Minh", "category": "food.raw_processed", "unit": "ton"},
+    )
     db.commit()
 
     phone = app.test_client()
@@ -36,20 +48,35 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     refused = post_form(phone, form, {"unit_price_vnd": "", "unit": "liter"})
     assert refused.status_code == 200
     assert db.scalar(select(Quote).where(Quote.offer_id == honey.id)) is None
-    sent = post_form(phone, form, {"unit_price_vnd": "250.000", "unit": "liter",
-                                   "min_order_quantity": "20", "delivery_terms": "ex_works",
-                                   "note": NOTE}, follow_redirects=True)  # fmt: skip
+    sent = post_form(
+        phone,
+        form,
+        {
+            "unit_price_vnd": "250.000",
+            "unit": "liter",
+            "min_order_quantity": "20",
+            "delivery_terms": "ex_works",
+            "note": NOTE,
+        },
+        follow_redirects=True,
+    )
     assert "Đã gửi báo giá cho bên mua." in sent.get_data(as_text=True)
-    revised = post_form(phone, form, {"unit_price_vnd": "240.000", "unit": "liter",
-                                      "delivery_terms": "ex_works", "note": NOTE},
-                        follow_redirects=True)  # fmt: skip
+    revised = post_form(
+        phone,
+        form,
+        {"unit_price_vnd": "240.000", "unit": "liter", "delivery_terms": "ex_works", "note": NOTE},
+        follow_redirects=True,
+    )
     page = revised.get_data(as_text=True)
     assert "Đã sửa báo giá" in page and "Các lần sửa trước" in page
 
     rival_phone = app.test_client()
     sign_in(rival_phone, other)
-    post_form(rival_phone, f"/requirements/{requirement.id}/quote?offer_id={rival.id}",
-              {"unit_price_vnd": "300000000", "unit": "ton", "delivery_terms": "ex_works"})  # fmt: skip
+    post_form(
+        rival_phone,
+        f"/requirements/{requirement.id}/quote?offer_id={rival.id}",
+        {"unit_price_vnd": "300000000", "unit": "ton", "delivery_terms": "ex_works"},
+    )
     # A producer never opens the buyer's comparison.
     assert rival_phone.get(f"/requirements/{requirement.id}/quotes").status_code == 403
 
@@ -71,8 +98,13 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
 
     quote = db.scalar(select(Quote).where(Quote.offer_id == rival.id))
     assert quote is not None
-    accepted = post_form(desk, f"/quotes/{quote.id}/answer", {"action": "accept"},
-                         page=f"/requirements/{requirement.id}/quotes", follow_redirects=True)  # fmt: skip
+    accepted = post_form(
+        desk,
+        f"/quotes/{quote.id}/answer",
+        {"action": "accept"},
+        page=f"/requirements/{requirement.id}/quotes",
+        follow_redirects=True,
+    )
     assert "Đã chấp nhận báo giá" in accepted.get_data(as_text=True)
     db.expire_all()
     assert db.get(Quote, quote.id).status == "accepted"  # type: ignore[union-attr]
