@@ -64,6 +64,9 @@ def quote_form(requirement_id: int) -> str | Response:
     offers: list[Offer] = [o for o in user.organization.offers if o.status == "active"]
     offer_id = record_id(request.values.get("offer_id")) or (offers[0].id if offers else None)
     existing = services.quote_on(db, user, requirement_id, offer_id) if offer_id else None
+    chosen = next((o for o in offers if o.id == offer_id), None)
+    # A price per the buyer's unit compares best; else per the unit the product is sold in.
+    default_unit = requirement.unit or (chosen.unit if chosen else None)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     if existing is not None:
@@ -99,6 +102,7 @@ def quote_form(requirement_id: int) -> str | Response:
         units=reference.units(),
         provinces=reference.provinces(),
         terms=DELIVERY_TERMS,
+        default_unit=default_unit,
         say=say,
     )
 
