@@ -2,7 +2,8 @@
 PostgreSQL, the app served by gunicorn, `wrk` as the load generator.
 
 Prints requests/s and p50/p95/p99 latency of GET /requirements/{id}/matches (each requirement
-asked for once, and the same requirements viewed again) and of GET /search/offers at 1, 8 and
+asked for once, and the same requirements viewed again), of GET /search/offers and of the
+buyer's comparison of 50 quotes on one requirement (GET /requirements/{id}/quotes) at 1, 8 and
 32 concurrent clients. A run of "each requirement once" ends early when its share of the
 requirements is used up, rather than ask for one a second time.
 
@@ -28,11 +29,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from matchmaker import samples
@@ -42,6 +43,7 @@ from matchmaker.accounts.tokens import issue_token
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.db import make_engine, make_session_factory, unit_of_work
 from matchmaker.migrations import upgrade
+from matchmaker.quotes.models import Quote, QuoteRevision
 from matchmaker.ranking.text import fold_key
 
 BENCH_ADMIN = "bench@example.vn"
@@ -233,6 +235,40 @@ def fresh_start(url: str) -> str:
     return token
 
 
+def seed_quotes(url: str, requirement_id: int, count: int = 50) -> None:
+    """``count`` quotes on one requirement, from as many producers' active offers, priced in
+    each offer's own unit (some convert to the requirement's, some do not), two revisions
+    each; the requirement's earlier quotes are replaced."""
+    engine = make_engine(url)
+    rng = random.Random(requirement_id)
+    with engine.begin() as conn:
+        conn.execute(delete(Quote).where(Quote.requirement_id == requirement_id))
+        offers = conn.execute(
+            select(Offer.id, Offer.organization_id, Offer.unit, Offer.unit_price_vnd)
+            .where(Offer.status == "active")
+            .distinct(Offer.organization_id)
+            .order_by(Offer.organization_id, Offer.id)
+            .limit(count)
+        ).all()
+        now = datetime.now(UTC)
+        quote_ids = conn.scalars(
+            insert(Quote).returning(Quote.id),
+            [{"requirement_id": requirement_id, "offer_id": o.id, "organization_id":
+              o.organization_id, "status": "open", "created_at": now, "updated_at": now}
+             for o in offers],
+        ).all()  # fmt: skip
+        conn.execute(insert(QuoteRevision), [
+            {"quote_id": quote_id, "number": number, "unit": o.unit,
+             "unit_price_vnd": (o.unit_price_vnd or 50_000) * (11 - number) // 10,
+             "min_order_quantity": rng.choice([None, 10, 100]), "monthly_volume": 500,
+             "lead_time_days": rng.randint(2, 30), "delivery_terms": "ex_works",
+             "delivery_provinces": [], "samples_available": True, "note": "",
+             "created_at": now}
+            for quote_id, o in zip(quote_ids, offers, strict=True) for number in (1, 2)
+        ])  # fmt: skip
+    engine.dispose()
+
+
 def python_speed() -> float:
     """Seconds for ten million additions in a Python loop, best of three: how fast this
     machine runs Python today, so that runs on differently fast machines (or days) compare."""
@@ -355,6 +391,7 @@ def main() -> None:
               f"{python_speed():.2f} s; loaded {args.offers} offers and "
               f"{args.requirements} requirements in {took:.0f} s")  # fmt: skip
 
+    seed_quotes(args.postgres, 1)
     port = free_port()
     instance = tempfile.mkdtemp(prefix="bench-api-")
     env = {**os.environ, "MATCHMAKER_DATABASE_URL": args.postgres,
@@ -398,6 +435,7 @@ def main() -> None:
             ("matches, each requirement once", lambda k: fresh[k + 1], True),
             ("matches, repeat views", lambda k: repeated, False),
             ("search", lambda k: searches, False),
+            ("quote comparison, 50 quotes", lambda k: ["/api/v1/requirements/1/quotes"], False),
         )
         for name, paths_for, once in runs:
             for k, clients in enumerate(levels):
