@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask_openapi3 import OpenAPI
 
+from matchmaker.errors_http import MULTIPART_ENDPOINTS
+
 
 def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
         events,
+        imports,
         matches,
         offers,
         organizations,
@@ -28,5 +31,7 @@ def register(app: OpenAPI) -> None:
         organizations,
         reference,
         events,
+        imports,
     ):
         app.register_api(module.build())
+    app.extensions[MULTIPART_ENDPOINTS] = frozenset({"api_imports.start_import"})

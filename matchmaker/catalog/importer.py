@@ -432,17 +432,7 @@ def import_offers(
     bounds = limits or ImportSettings()
     sheets = read_tables(path, sheet=sheet, limits=bounds)
     report = ImportReport(file=path.name, encoding=sheets[0].encoding, dry_run=dry_run)
-    if not any(_filled(cells) for table in sheets for _, cells in table.rows):
-        raise UnreadableFile("import.no_rows")
-    headers = [(table, *find_header(table.rows)) for table in sheets]
-    usable = [(t, i, columns) for t, i, columns in headers if not _missing(columns)]
-    if not usable:
-        _, _, columns = max(headers, key=lambda h: len(h[2]))
-        raise UnreadableFile(
-            "import.missing_column",
-            columns=_missing(columns),
-            found_columns=sorted(set(columns.values())),
-        )
+    usable = _usable_sheets(sheets)
     fallback_province = None
     if default_province:
         match = reference.resolve_province(default_province)
@@ -525,6 +515,33 @@ def import_offers(
     report.rejected.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
     report.outcomes.sort(key=lambda o: (order.get(o.sheet, 0), o.row))
     return report
+
+
+def check_list(
+    path: Path, *, sheet: str | None = None, limits: ImportSettings | None = None
+) -> None:
+    """Refuses at once a file the import could not read at all (too large, not a
+    spreadsheet, a hostile workbook, no header naming the required columns), with the coded
+    reason an import would give, reading no more than the first rows of each sheet."""
+    sheets = read_tables(path, sheet=sheet, limits=limits, head=HEADER_SCAN_ROWS + 1)
+    _usable_sheets(sheets)
+
+
+def _usable_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, int, dict[int, str]]]:
+    """The sheets whose header names the required columns, with the header's row and its
+    columns; the file is refused when there is none."""
+    if not any(_filled(cells) for table in sheets for _, cells in table.rows):
+        raise UnreadableFile("import.no_rows")
+    headers = [(table, *find_header(table.rows)) for table in sheets]
+    usable = [(t, i, columns) for t, i, columns in headers if not _missing(columns)]
+    if not usable:
+        _, _, columns = max(headers, key=lambda h: len(h[2]))
+        raise UnreadableFile(
+            "import.missing_column",
+            columns=_missing(columns),
+            found_columns=sorted(set(columns.values())),
+        )
+    return usable
 
 
 def _filled(cells: list[Cell]) -> bool:

@@ -32,7 +32,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
-from matchmaker.catalog.importer import ImportReport, RowKey, RowOutcome, import_offers
+from matchmaker.catalog.importer import (
+    ImportReport,
+    RowKey,
+    RowOutcome,
+    check_list,
+    import_offers,
+)
 from matchmaker.db import make_engine, make_session_factory, transaction, unit_of_work, utcnow
 from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, field_error
 from matchmaker.files.store import FileStore
@@ -87,11 +93,14 @@ def start_import(
     sheet: str | None = None,
     preview: bool = True,
     queue: bool = True,
+    limits: ImportSettings | None = None,
 ) -> ImportJob:
     """Keeps the file and queues its preview (or, with ``preview=False``, its import).
 
     ``user`` None is the command line, which may name the ``province`` of rows that name
-    none; an officer's province is their own, whatever they ask."""
+    none; an officer's province is their own, whatever they ask. A file the import could not
+    read at all (over a limit, not a spreadsheet, no header with the required columns) is
+    refused here, from its first rows, with the coded reason; nothing is kept then."""
     if user is not None:
         _staff(user)
         province = _scope(user)
@@ -101,6 +110,8 @@ def start_import(
             raise Invalid("import.unknown_default_province", value=province)
         province = match.province.code
     name = _file_name(file_name)
+    with _local_copy(name, data) as path:
+        check_list(path, sheet=sheet, limits=limits)
     key = f"{KEY_PREFIX}{secrets.token_hex(12)}/{name}"
     store.put(key, data, content_type)
     job = ImportJob(
@@ -134,14 +145,25 @@ def visible_job(session: Session, user: User, job_id: int) -> ImportJob:
 
 def list_jobs(session: Session, user: User, *, limit: int = 100) -> list[ImportJob]:
     """Past and running imports, newest first: an officer's province's, or all for an admin."""
+    return job_history(session, user, per_page=limit)[0]
+
+
+def job_history(
+    session: Session, user: User, *, page: int = 1, per_page: int = 100
+) -> tuple[list[ImportJob], int]:
+    """One page of :func:`list_jobs`, and how many there are in all."""
     _staff(user)
-    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)
+    query = select(ImportJob)
     if not can.is_admin(user):
         scope = _scope(user)
         query = query.where(
             ImportJob.province.is_(None) if scope is None else ImportJob.province == scope
         )
-    return list(session.scalars(query))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = session.scalars(
+        query.order_by(ImportJob.id.desc()).offset((max(page, 1) - 1) * per_page).limit(per_page)
+    )
+    return list(found), total
 
 
 def job_rows(
