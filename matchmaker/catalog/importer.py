@@ -417,6 +417,7 @@ def import_offers(
     actor_id: int | None = None,
     overrides: Mapping[RowKey, str] | None = None,
     limits: ImportSettings | None = None,
+    committed: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a province's list.
 
@@ -427,7 +428,8 @@ def import_offers(
     by their row number alone. ``overrides`` maps such a key (as the report gives it:
     :attr:`RowProblem.key`) to the sub-group (code or name) the officer chose for the row,
     over the list and any inference. ``limits`` bound what is read (the settings'
-    ``[imports]``; defaults when not given).
+    ``[imports]``; defaults when not given). ``progress`` hears of every row written,
+    ``committed`` of the rows done each time a batch is committed (and no lock is held).
     """
     bounds = limits or ImportSettings()
     sheets = read_tables(path, sheet=sheet, limits=bounds)
@@ -510,7 +512,8 @@ def import_offers(
             )
         parsed.append(row)
 
-    _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id)
+    _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id,
+           committed=committed)  # fmt: skip
     order = {table.name: index for index, (table, _, _) in enumerate(usable)}
     report.rejected.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
     report.outcomes.sort(key=lambda o: (order.get(o.sheet, 0), o.row))
@@ -719,6 +722,7 @@ def _write(
     dry_run: bool,
     progress: Callable[[int, int], None] | None,
     actor_id: int | None = None,
+    committed: Callable[[int, int], None] | None = None,
 ) -> None:
     """Writes the parsed rows in batches, one savepoint a row.
 
@@ -754,6 +758,8 @@ def _write(
                 if progress:
                     progress(done, len(todo))
             _finish_batch(session, dry_run)
+            if committed:
+                committed(done, len(todo))
         if dry_run:
             session.rollback()
         elif written.notices:
