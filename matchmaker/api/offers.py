@@ -49,7 +49,7 @@ def build() -> APIBlueprint:
             )
         )
 
-    @api.post("", responses={201: s.OfferOut, **ERRORS})
+    @api.post("", responses={201: s.OfferOut, 409: s.Problem, **ERRORS})
     def create_offer(body: s.OfferCreate) -> Response:
         """Post a product (producers). Only title, category and unit are required; the
         province defaults to the producer's."""
