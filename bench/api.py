@@ -20,6 +20,7 @@ import json
 import math
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -358,7 +359,10 @@ def main() -> None:
     instance = tempfile.mkdtemp(prefix="bench-api-")
     env = {**os.environ, "MATCHMAKER_DATABASE_URL": args.postgres,
            "MATCHMAKER_INSTANCE_PATH": instance, "MATCHMAKER_ENVIRONMENT": "production",
-           "MATCHMAKER_SECRET_KEY": "bench", "GUNICORN_BIND": f"127.0.0.1:{port}"}  # fmt: skip
+           # Production refuses a short key and a base URL that is not https.
+           "MATCHMAKER_SECRET_KEY": secrets.token_urlsafe(32),
+           "MATCHMAKER_BASE_URL": "https://bench.example.vn",
+           "GUNICORN_BIND": f"127.0.0.1:{port}"}  # fmt: skip
     env.pop("MATCHMAKER_REDIS_URL", None)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config/gunicorn.conf.py"),

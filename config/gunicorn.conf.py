@@ -8,6 +8,10 @@ are served by threads within each worker.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from matchmaker.redaction import redact
+
 wsgi_app = "matchmaker.app:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
@@ -23,4 +27,18 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
 max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """The access log without the tokens of one-click email links (in the request line, the
+    path, the query string or a Referer)."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        return {
+            key: redact(value) if isinstance(value, str) else value
+            for key, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = RedactingLogger
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -15,6 +15,7 @@ from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
 from matchmaker.i18n import init_babel
 from matchmaker.jobs.celery_app import celery_init_app
+from matchmaker.redaction import RedactingFilter
 from matchmaker.settings import Settings
 
 API_TITLE = "OCOP Matchmaker API"
@@ -23,6 +24,7 @@ API_VERSION = "1.0.0"
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings()
+    settings.refuse_unsafe_production()
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     app = MatchmakerOpenAPI(
         __name__,
@@ -51,6 +53,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_extensions(app, settings)
     init_babel(app, settings.notifications.timezone)
     logging.basicConfig(level=settings.log_level)
+    # The development server's request log (``matchmaker serve``) keeps no email link tokens;
+    # gunicorn's access log is redacted by its logger class (config/gunicorn.conf.py).
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactingFilter())
 
     from matchmaker import api, health
     from matchmaker.web import init_web

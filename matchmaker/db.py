@@ -64,6 +64,9 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the per-backend settings this application relies on."""
+    # A database error's message never carries the statement's values (an email, a password
+    # hash), in any environment: they would end up in the logs.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         connect_args = kwargs.pop("connect_args", {})

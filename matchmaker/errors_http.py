@@ -13,6 +13,7 @@ from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.errors import DomainError, StaleVersion, Unauthorized
 from matchmaker.i18n import say, say_error
 from matchmaker.inputs import invalid
+from matchmaker.redaction import redact
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -121,7 +122,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.path))
         if not _wants_problem():
             return _page(500)
         return problem(500, "Internal Server Error", "Something went wrong on our side.")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
 
+from matchmaker.accounts import devices
+from matchmaker.accounts.devices import KnownDevices
 from matchmaker.accounts.throttle import LoginThrottle
 from matchmaker.db import begin_writing, make_engine, make_session_factory
 from matchmaker.matching.state import RankingState
@@ -29,6 +32,7 @@ def init_extensions(app: Flask, settings: Settings) -> None:
         settings.redis_url or "memory://", settings.login_rate_limit
     )
     app.extensions["matchmaker.notifications"] = make_notifier(settings)
+    app.extensions["matchmaker.known_devices"] = KnownDevices(settings.secret_key)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -61,6 +65,27 @@ def reset_notifier(app: Flask) -> None:
 
 def login_throttle() -> LoginThrottle:
     return current_app.extensions["matchmaker.login_throttle"]  # type: ignore[no-any-return]
+
+
+def known_devices() -> KnownDevices:
+    return current_app.extensions["matchmaker.known_devices"]  # type: ignore[no-any-return]
+
+
+def sign_in_attempt(email: str) -> None:
+    """Counts a sign-in attempt for ``email`` from this request's client (its address, or its
+    known-device cookie: :mod:`matchmaker.accounts.devices`); raises when over the limit."""
+    device = known_devices().read(request.cookies.get(devices.COOKIE))
+    login_throttle().hit(*devices.sign_in_keys(request.remote_addr, email, device))
+
+
+def remember_device(response: Response, email: str) -> None:
+    """Marks this client as a known device of the account that just signed in."""
+    value = known_devices().remember(request.cookies.get(devices.COOKIE), email)
+    secure = bool(current_app.config.get("SESSION_COOKIE_SECURE")) or get_settings().is_production
+    response.set_cookie(
+        devices.COOKIE, value, max_age=devices.MAX_AGE_SECONDS, httponly=True, secure=secure,
+        samesite="Lax",
+    )  # fmt: skip
 
 
 def db_session() -> Session:

@@ -1,6 +1,6 @@
 """Imports every model module so that ``Base.metadata`` knows every table."""
 
-from matchmaker.accounts.models import ApiToken, User
+from matchmaker.accounts.models import ApiToken, PageSession, User
 from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
 from matchmaker.db import Base
 from matchmaker.events.models import (
@@ -26,5 +26,5 @@ __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
     "Match", "MatchAlert", "MatchEvent", "Meeting", "MeetingRequest", "Notification",
     "NotificationPreference", "Offer", "OfferChange", "Organization", "OutboxMessage",
-    "Requirement", "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
+    "PageSession", "Requirement", "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
 ]  # fmt: skip

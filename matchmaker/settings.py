@@ -43,6 +43,8 @@ class NotificationSettings(BaseModel):
     lease_seconds: float = 600.0
     relay_interval_seconds: float = 1.0
     link_max_age_days: int = 60
+    # Unsubscribe and preferences links; an expired one's page says to sign in instead.
+    preferences_link_max_age_days: int = 90
     certificate_reminder_days: tuple[int, ...] = (60, 30, 7)
     requirement_reminder_days: tuple[int, ...] = (7, 1)
     digest_hour: int = 7
@@ -133,6 +135,9 @@ class Settings(BaseSettings):
     # clients, not the proxy. 0 (direct): those headers are ignored, as anyone could send them.
     trusted_proxies: int = Field(default=0, ge=0)
     models_path: Path | None = None
+    # Shows /healthz's workers, pids and queue lengths to a monitor that sends it as a bearer
+    # token (admins see them with their own API token). Empty: only admins see them.
+    health_token: str = ""
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
@@ -182,3 +187,49 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unsafe to serve the public with (empty when none).
+
+        The secret key signs session cookies, email links and invite codes: a known or short
+        one lets anyone sign an administrator's session. Links in emails and the cookies must
+        travel over https only."""
+        problems = []
+        if self.secret_key in KNOWN_SECRET_KEYS:
+            problems.append(
+                "MATCHMAKER_SECRET_KEY is not set (or is the example's): set a long random "
+                "secret, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        elif len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            problems.append(
+                f"MATCHMAKER_SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+            )
+        if not self.base_url.startswith("https://"):
+            problems.append(
+                f"MATCHMAKER_BASE_URL must start with https:// in production (is {self.base_url!r})"
+            )
+        if self.health_token and len(self.health_token) < MIN_SECRET_KEY_LENGTH:
+            problems.append(
+                f"MATCHMAKER_HEALTH_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+            )
+        return problems
+
+    def refuse_unsafe_production(self) -> None:
+        """Raises :class:`UnsafeSettings` naming every unsafe setting, in production."""
+        if self.is_production and (problems := self.production_problems()):
+            raise UnsafeSettings(problems)
+
+
+# The development default and the example file's placeholder: public, so never a secret.
+KNOWN_SECRET_KEYS = frozenset({"", "dev-only-change-me", "set-a-long-random-secret"})
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class UnsafeSettings(RuntimeError):
+    """Production settings the app refuses to start with; the message names each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            "Refusing to start in production with unsafe settings:\n- " + "\n- ".join(problems)
+        )
+        self.problems = problems

@@ -44,6 +44,16 @@ MESSAGES: dict[str, str] = {
     "auth.token_missing": N_("Sign in: send 'Authorization: Bearer <token>'."),
     "auth.token_invalid": N_("The token is unknown, expired or revoked; get a new one."),
     "account.email_taken": N_("An account with the email %(email)s already exists."),
+    "account.registration_refused": N_(
+        "This email cannot be used to register. If you already have an account, sign in."
+    ),
+    "account.weak_password": N_(
+        "This password is too easy to guess (a common password, a name, a date or a simple "
+        "pattern). Choose a longer one, such as a few words that do not go together."
+    ),
+    "account.kind_for_role": N_(
+        "The organization's kind must be the role you register with (or leave it out)."
+    ),
     "account.not_found": N_("No account has the email %(email)s."),
     "account.password_too_short": N_("The password is too short."),
     "account.wrong_password": N_("This is not your current password."),
@@ -376,6 +386,12 @@ MESSAGES: dict[str, str] = {
         "Your requirement “%(title)s” expires on %(date)s. Extend it if you still need it, to "
         "keep receiving suggested producers."
     ),
+    "email.subject_registration_attempt": N_("Someone tried to register with your email"),
+    "email.body_registration_attempt": N_(
+        "Someone tried to open an OCOP Matchmaker account with this email address, which "
+        "already has one. If it was you, sign in at %(url)s (or ask us to reset your "
+        "password). If it was not, you need do nothing: no account was made."
+    ),
     "email.subject_accepted_by_other": N_("%(org)s is interested in “%(title)s” — contact details"),
     "email.subject_accepted_by_us": N_("Contact details of %(org)s for “%(title)s”"),
     "email.intro_accepted_by_other": N_(
@@ -409,8 +425,8 @@ MESSAGES: dict[str, str] = {
     ),
     "link.viewed": N_("This is the match you chose to view."),
     "link.accepted": N_(
-        "Noted: you are interested in this match. Both sides are emailed each other's contact "
-        "details."
+        "Noted: you are interested in this match. The other side is told, and contact details "
+        "are emailed as soon as both sides may have them."
     ),
     "link.declined": N_("Noted: this match is not a fit. Thank you for saying why."),
     "link.decline_ask": N_("Why is this match not a fit? Your reason improves future ones."),
@@ -420,6 +436,17 @@ MESSAGES: dict[str, str] = {
     "link.preferences_saved": N_("Your choice is saved."),
     "link.save": N_("Save"),
     "link.bad_link": N_("This link is not valid or has expired."),
+    "link.expired": N_(
+        "This link has expired. Sign in to choose which emails you receive, on the Email page."
+    ),
+    "link.accept_ask": N_(
+        "Do you want to accept this match? Your contact details will be shared as the match"
+        " goes ahead."
+    ),
+    "link.accept_submit": N_("Accept this match"),
+    "link.decline_link": N_("Not a fit"),
+    "link.unsubscribe_ask": N_("Do you want to stop receiving email from us?"),
+    "link.unsubscribe_submit": N_("Unsubscribe"),
     "link.conflict": N_("This cannot be done: %(detail)s"),
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from celery import chord, shared_task
 
 from matchmaker import outbox
+from matchmaker.accounts.page_sessions import purge_page_sessions
 from matchmaker.catalog.services import open_requirement_ids
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_notifier, get_ranking, get_settings
@@ -130,5 +131,7 @@ def send_reminders() -> int:
 def housekeeping() -> int:
     with unit_of_work(get_database().sessions) as session:
         purged = outbox.purge_completed(session, utcnow() - timedelta(days=7))
-    log.info("housekeeping: %d finished outbox row(s) purged", purged)
+        sessions = purge_page_sessions(session, utcnow() - timedelta(days=1))
+    log.info("housekeeping: %d finished outbox row(s), %d ended page session(s) purged",
+             purged, sessions)  # fmt: skip
     return purged

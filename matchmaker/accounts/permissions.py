@@ -7,7 +7,7 @@ everything in their province (a national officer's agency has no province); admi
 from __future__ import annotations
 
 from matchmaker.accounts.models import User
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement, requirement_concerns
 
 
 def is_admin(user: User) -> bool:
@@ -40,8 +40,13 @@ def oversees_offer(user: User, offer: Offer) -> bool:
 
 
 def oversees_requirement(user: User, requirement: Requirement) -> bool:
-    """An officer whose province the buyer is in or the requirement delivers to."""
-    return _officer_sees(user, requirement.buyer.province, *requirement.delivery_provinces)
+    """An officer whose province the buyer is in or the requirement delivers to by name."""
+    if user.role != "officer":
+        return False
+    scope = officer_scope(user)
+    return scope is None or requirement_concerns(
+        scope, requirement.buyer.province, requirement.delivery_provinces
+    )
 
 
 def can_read_offer(user: User, offer: Offer) -> bool:

@@ -12,7 +12,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import ApiToken, User
-from matchmaker.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from matchmaker.accounts.page_sessions import end_every_page_session
+from matchmaker.accounts.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    too_guessable,
+    verify_password,
+)
 from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import create_organization
 from matchmaker.catalog.validation import EMAIL, clean_organization
@@ -70,6 +76,17 @@ def find_user(session: Session, email: str) -> User:
     return user
 
 
+def check_password(password: str, *, field: str, about: tuple[str, ...] = ()) -> None:
+    """Refuses a password a person chose that is too short or too easy to guess."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            "account.password_too_short",
+            errors=[field_error(field, "field.min_length", min=MIN_PASSWORD_LENGTH)],
+        )
+    if too_guessable(password, about=about):
+        raise Invalid("account.weak_password", errors=[field_error(field, "account.weak_password")])
+
+
 @transaction
 def sign_out_everywhere(session: Session, user: User) -> int:
     """Revokes every live API token of the user and ends their page sessions (those begun
@@ -84,6 +101,7 @@ def sign_out_everywhere(session: Session, user: User) -> int:
         )
         .values(revoked_at=now)
     )
+    end_every_page_session(session, user, now=now)
     user.signed_out_at = now
     session.flush()
     return int(revoked.rowcount)  # type: ignore[attr-defined]
@@ -115,6 +133,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> int
             "account.same_password",
             errors=[field_error("new_password", "account.same_password")],
         )
+    check_password(new, field="new_password", about=(user.email, user.name))
     return set_password(session, user, new, field="new_password")
 
 
@@ -190,6 +209,19 @@ def register(
             "account.self_registration_roles",
             errors=[field_error("role", "field.choice", allowed=["producer", "buyer"])],
         )
+    given_kind = organization.get("kind")
+    if given_kind is not None and given_kind != role:
+        raise Invalid(
+            "account.kind_for_role",
+            errors=[field_error("organization.kind", "account.kind_for_role")],
+        )
+    about = (email, name, str(organization.get("name") or ""))
+    check_password(password, field="password", about=about)
+    if user_by_email(session, email) is not None:
+        # The answer names no email, and takes as long as making an account would (hashing
+        # the password is the slow part). It is still a refusal: see the README's Security.
+        hash_password(password)
+        raise Conflict("account.registration_refused")
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""

@@ -14,7 +14,15 @@ from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, json
 from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
 from matchmaker.api.serializers import organization_out, user_out
-from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.errors import Conflict
+from matchmaker.extensions import (
+    db_session,
+    get_settings,
+    login_throttle,
+    remember_device,
+    sign_in_attempt,
+)
+from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 
 TAG = Tag(name="auth", description="Registration and bearer tokens")
 ERRORS: Responses = {401: s.Problem, 422: s.Problem, 429: s.Problem}
@@ -32,16 +40,23 @@ def build() -> APIBlueprint:
         """Register a producer or buyer with a new organization (or join one with its invite
         code). Officer and admin accounts are made with the command line."""
         login_throttle().hit(f"ip:{request.remote_addr}")
-        user, raw, token = tokens.register_for_token(
-            db_session(),
-            ttl=_ttl(),
-            email=body.email,
-            password=body.password,
-            name=body.name,
-            role=body.role,
-            organization=_organization(body.organization),
-            secret=get_settings().secret_key,
-        )
+        try:
+            user, raw, token = tokens.register_for_token(
+                db_session(),
+                ttl=_ttl(),
+                email=body.email,
+                password=body.password,
+                name=body.name,
+                role=body.role,
+                organization=_organization(body.organization),
+                secret=get_settings().secret_key,
+            )
+        except Conflict:
+            # The email has an account: its owner is told, the answer names nothing.
+            tell_owner_of_registration_attempt(
+                db_session(), body.email, get_settings().notifications
+            )
+            raise
         code = accounts.invite_code(user.organization_id, get_settings().secret_key)
         return json(
             s.RegistrationOut(
@@ -55,10 +70,14 @@ def build() -> APIBlueprint:
 
     @api.post("/token", responses={200: s.TokenOut, **ERRORS})
     def issue_token(body: s.TokenRequest) -> Response:
-        """Exchange an email and password for a bearer token."""
-        login_throttle().hit(f"ip:{request.remote_addr}", f"email:{body.email.strip().lower()}")
+        """Exchange an email and password for a bearer token. Attempts are limited per client
+        address and per account; a client that keeps the ``ocop_device`` cookie of an earlier
+        sign-in to the account is counted on its own, so others' failures never lock it out."""
+        sign_in_attempt(body.email)
         raw, token = tokens.sign_in_for_token(db_session(), body.email, body.password, ttl=_ttl())
-        return json(s.TokenOut(token=raw, expires_at=token.expires_at))
+        response = json(s.TokenOut(token=raw, expires_at=token.expires_at))
+        remember_device(response, body.email)  # a client that keeps cookies is then known
+        return response
 
     @api.delete("/token", security=BEARER, responses={204: None, 401: s.Problem})
     def revoke_token() -> Response:
@@ -73,7 +92,7 @@ def build() -> APIBlueprint:
         session end, so that a device that had it is signed out; the answer carries a new
         token. Attempts count toward the sign-in limit."""
         user = current_user()
-        login_throttle().hit(f"email:{user.email}")
+        sign_in_attempt(user.email)
         raw, token = tokens.change_password_for_token(
             db_session(), user, body.current_password, body.new_password, ttl=_ttl()
         )

@@ -264,6 +264,9 @@ class NewOrganization(Schema, inputs.OrganizationFieldsInput):
     """Register with a new organization."""
 
     name: inputs.Title
+    kind: Literal["producer", "buyer", "agency"] | None = Field(
+        None, description="The organization's kind: when given, the same as the role."
+    )
 
 
 class JoinOrganization(Schema):

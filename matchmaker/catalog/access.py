@@ -175,9 +175,9 @@ def list_requirements(
         if set(filters.status) - {"open"}:
             return services.Page(items=[], total=0)
     elif user.role == "officer" and (scope := can.officer_scope(user)):
-        if filters.province not in (None, scope):
-            return services.Page(items=[], total=0)
-        filters = replace(filters, province=scope)
+        # The same rule as reading one (permissions.oversees_requirement); the province
+        # filter, when given, still narrows to those that deliver there.
+        filters = replace(filters, concerning=scope)
     return services.list_requirements(session, filters, page)
 
 

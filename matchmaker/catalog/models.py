@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -180,6 +181,15 @@ class Requirement(ChangeTrackedMixin, Base):
     buyer: Mapped[Organization] = relationship(back_populates="requirements")
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+def requirement_concerns(
+    province: str, buyer_province: str | None, delivery_provinces: Sequence[str]
+) -> bool:
+    """Whether a requirement is a province's business (an officer's scope): its buyer is there
+    or it names the province among those it delivers to. A nationwide requirement (no
+    delivery provinces) of a buyer elsewhere is not: it is the buyer's province's."""
+    return buyer_province == province or province in delivery_provinces
 
 
 class ShortlistEntry(Base):

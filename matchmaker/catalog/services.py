@@ -21,7 +21,7 @@ from matchmaker.catalog.inputs import (
     RequirementChanges,
     RequirementInput,
 )
-from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.catalog.models import Offer, Organization, Requirement, requirement_concerns
 from matchmaker.catalog.validation import (
     OFFER_FIELDS,
     REQUIREMENT_FIELDS,
@@ -71,6 +71,9 @@ class RequirementFilters:
     province: str | None = None
     organization_id: int | None = None
     updated_since: datetime | None = None
+    # An officer's province: only the requirements that are its business (see
+    # :func:`~matchmaker.catalog.models.requirement_concerns`).
+    concerning: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -397,6 +400,20 @@ def list_requirements(
                 query.with_only_columns(Requirement.id, Requirement.delivery_provinces)
             )
             if not provinces or filters.province in provinces
+        ]
+        query = query.where(Requirement.id.in_(ids))
+    if filters.concerning:
+        scope = filters.concerning
+        ids = [
+            rid
+            for rid, buyer_province, provinces in session.execute(
+                query.join(
+                    Organization, Organization.id == Requirement.organization_id
+                ).with_only_columns(
+                    Requirement.id, Organization.province, Requirement.delivery_provinces
+                )
+            )
+            if requirement_concerns(scope, buyer_province, provinces)
         ]
         query = query.where(Requirement.id.in_(ids))
     return paginate(session, query, Requirement.id, page)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer
 from matchmaker.events.models import STAGES, Event, Meeting
+from matchmaker.exports import safe_row, texts_as_texts
 
 # Stages at or past which a meeting counts as an MoU, a contract.
 MOU_OR_MORE = set(STAGES[STAGES.index("mou") :])
@@ -174,9 +175,9 @@ def to_csv(report: EventReport, say: Say) -> str:
     """The meetings, one a line, headed and named in the reader's language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([say(f"export.column.{c}", None) for c in COLUMNS])
+    writer.writerow(safe_row(say(f"export.column.{c}", None) for c in COLUMNS))
     for row in report.rows:
-        writer.writerow([_named(say, c, row[c]) for c in COLUMNS])
+        writer.writerow(safe_row(_named(say, c, row[c]) for c in COLUMNS))
     # A BOM, so that Excel opens the Vietnamese names as UTF-8.
     return "\ufeff" + buffer.getvalue()
 
@@ -188,9 +189,9 @@ def to_xlsx(report: EventReport, say: Say) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = say("export.sheet.meetings", None)
-    sheet.append([say(f"export.column.{c}", None) for c in COLUMNS])
+    sheet.append(safe_row(say(f"export.column.{c}", None) for c in COLUMNS))
     for row in report.rows:
-        sheet.append([_named(say, c, row[c]) for c in COLUMNS])
+        sheet.append(safe_row(_named(say, c, row[c]) for c in COLUMNS))
     value_column = COLUMNS.index("order_value_vnd") + 1
     for cells in sheet.iter_rows(min_row=2, min_col=value_column, max_col=value_column):
         for cell in cells:
@@ -202,13 +203,16 @@ def to_xlsx(report: EventReport, say: Say) -> bytes:
         ("by_buyer_type", report.by_buyer_type),
     ):
         summary = workbook.create_sheet(say(f"export.sheet.{title}", None))
-        summary.append(
+        summary.append(safe_row(
             [say("export.column.group", None), *(say(f"export.figure.{n}", None) for n in names)]
-        )
+        ))  # fmt: skip
         named = sorted((_group_name(say, title, key), key) for key in breakdown)
         for name, key in named:
-            summary.append([name, *(getattr(breakdown[key], n) for n in names)])
-        summary.append([say("export.total", None), *(getattr(report.totals, n) for n in names)])
+            summary.append(safe_row([name, *(getattr(breakdown[key], n) for n in names)]))
+        summary.append(
+            safe_row([say("export.total", None), *(getattr(report.totals, n) for n in names)])
+        )
+    texts_as_texts(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

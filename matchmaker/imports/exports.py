@@ -1,4 +1,5 @@
 """An import's report as a spreadsheet (CSV or XLSX) in the reader's language, for audits.
+Titles and names come from the uploaded list: no cell is ever a formula (:mod:`exports`).
 
 As the event reports do, the rows hold codes and the edge's ``say`` names them: each row's
 outcome, what changed (old → new), why it was refused, the groups suggested for a row to review.
@@ -14,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from matchmaker.catalog.importer import OFFER_COLUMNS
+from matchmaker.exports import safe_row, texts_as_texts
 from matchmaker.imports.jobs import revived
 from matchmaker.imports.models import ImportRow
 
@@ -62,9 +64,9 @@ def _line(row: ImportRow, say: Say) -> list[Any]:
 def to_csv(rows: list[ImportRow], say: Say) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([say(f"import.export.{c}", None) for c in COLUMNS])
+    writer.writerow(safe_row(say(f"import.export.{c}", None) for c in COLUMNS))
     for row in rows:
-        writer.writerow(_line(row, say))
+        writer.writerow(safe_row(_line(row, say)))
     # A BOM, so that Excel opens the Vietnamese names as UTF-8.
     return "\ufeff" + buffer.getvalue()
 
@@ -74,9 +76,10 @@ def to_xlsx(rows: list[ImportRow], say: Say) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = say("import.export.sheet", None)[:31]
-    sheet.append([say(f"import.export.{c}", None) for c in COLUMNS])
+    sheet.append(safe_row(say(f"import.export.{c}", None) for c in COLUMNS))
     for row in rows:
-        sheet.append(_line(row, say))
+        sheet.append(safe_row(_line(row, say)))
+    texts_as_texts(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

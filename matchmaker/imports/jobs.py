@@ -49,8 +49,8 @@ from matchmaker.settings import ImportSettings
 log = logging.getLogger(__name__)
 
 # The task that runs a job (on the maintenance queue: it is neither matching nor email).
-RUN_IMPORT = "maintenance.run_import"
-# The beat's look for jobs whose worker died.
+RUN_IMPORT = "imports.run"
+# The beat's look for jobs whose worker died (on the maintenance queue, as periodic tasks are).
 RECOVER_STALLED = "maintenance.recover_stalled_imports"
 KEY_PREFIX = "import-jobs/"
 # Progress is written at most this often (and once at the end).

@@ -12,6 +12,7 @@ from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
+from matchmaker.matching import consent
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.model import FeedbackExample
@@ -69,6 +70,17 @@ def record_feedback(
             "match.decline_reason_required",
             errors=[field_error("reason", "match.decline_reason_required")],
         )
+    if action == "accepted" and match.status in consent.YES:
+        # The other side said yes first: this side's yes is its own, and may let its contact
+        # details go to the other side now (consent.contact_shared).
+        if user.organization_id in sides and not consent.said_yes(
+            session, match, user.organization_id
+        ):
+            session.add(MatchEvent(match_id=match.id, user_id=user.id,
+                                   from_status=match.status, to_status=action))  # fmt: skip
+            session.flush()
+            outbox.match_accepted(session, match.id, user.id)
+        return match
     if match.status == action:
         return match
     if match.status not in TRANSITIONS[action]:

@@ -28,6 +28,7 @@ def make_notifier(settings: Settings) -> Notifier:
         settings.secret_key,
         settings.base_url,
         timedelta(days=settings.notifications.link_max_age_days),
+        timedelta(days=settings.notifications.preferences_link_max_age_days),
     )
     return Notifier(
         make_mailer(settings),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from matchmaker.accounts.models import User
 from matchmaker.catalog.history import say_field, say_value
 from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.matching import consent
 from matchmaker.matching.explanations import explain
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
@@ -119,6 +120,9 @@ class EmailBuilder:
             rendered = self._matches(session, user, notification, context, voice)
         elif notification.kind == "match_accepted":
             rendered = self._accepted(session, user, notification, context, voice)
+        elif notification.kind == "registration_attempt":
+            context["body"] = voice.say("email.body_registration_attempt", url=self._base_url)
+            rendered = voice.say("email.subject_registration_attempt"), "reminder"
         elif notification.kind == "certificate_expiry":
             rendered = self._certificate(session, notification, context, voice)
         elif notification.kind == "ocop_changes":
@@ -201,6 +205,8 @@ class EmailBuilder:
             return None  # declined since: no introduction
         producer_side = user.organization_id == match.offer.organization_id
         other = match.requirement.buyer if producer_side else match.offer.producer
+        if not consent.contact_shared(session, match, other.id):
+            return None  # the buyer has not said yes: its details stay its own
         title = match.offer.title if producer_side else match.requirement.title
         acceptor = session.get(User, notification.payload["accepted_by_id"])
         theirs = acceptor if acceptor and acceptor.organization_id == other.id else None

@@ -1,7 +1,9 @@
-"""Acceptance emails: when either side accepts a match, both sides are introduced by email.
+"""Acceptance emails: when either side accepts a match, the sides are introduced by email.
 
 The other side learns who is interested and how to reach them; the accepting side gets the
-other's contact details in writing. One email per user and match, whatever the retries; sent
+other's contact details in writing. A buyer's details go to the producer only once the buyer
+has said yes (:mod:`matchmaker.matching.consent`): a producer accepting first is emailed when
+the buyer accepts too. One email per user and match, whatever the retries; sent
 right away whatever the digest frequency (it answers a person, it is no suggestion), but never
 to an unsubscribed user, and not at all once the match has been declined.
 """
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import add_new, utcnow
+from matchmaker.matching import consent
 from matchmaker.matching.models import Match
 from matchmaker.notifications.alerts import enqueue_sending, recipients
 from matchmaker.notifications.emails import INTRODUCED_STATUSES
@@ -40,8 +43,12 @@ def introduce(
     )
     if match is None or match.status not in INTRODUCED_STATUSES:
         return []
-    producers = recipients(session, [match.offer.organization_id], "producer")
     buyers = recipients(session, [match.requirement.organization_id], "buyer")
+    producers = (
+        recipients(session, [match.offer.organization_id], "producer")
+        if consent.contact_shared(session, match, match.requirement.organization_id)
+        else {}
+    )
     users = [u for by_org in (producers, buyers) for group in by_org.values() for u in group]
     if not users:
         return []

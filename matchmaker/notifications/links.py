@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 MATCH_ACTIONS = ("view", "accept", "decline")
 USER_ACTIONS = ("preferences", "unsubscribe")
@@ -21,6 +21,10 @@ class BadLink(Exception):
     """The link was tampered with, made for another action, or has expired."""
 
 
+class ExpiredLink(BadLink):
+    """A genuine link, older than links of its kind may be."""
+
+
 @dataclass(frozen=True)
 class LinkClaims:
     action: str
@@ -29,10 +33,17 @@ class LinkClaims:
 
 
 class Links:
-    def __init__(self, secret_key: str, base_url: str, max_age: timedelta) -> None:
+    def __init__(
+        self,
+        secret_key: str,
+        base_url: str,
+        max_age: timedelta,
+        user_max_age: timedelta = timedelta(days=90),
+    ) -> None:
         self._secret_key = secret_key
         self._base_url = base_url.rstrip("/")
         self._max_age = max_age
+        self._user_max_age = user_max_age
 
     def _serializer(self, action: str) -> URLSafeTimedSerializer:
         if action not in ACTIONS:
@@ -46,15 +57,23 @@ class Links:
         return self._serializer(action).dumps(payload)
 
     def url(self, action: str, user_id: int, match_id: int | None = None) -> str:
-        return f"{self._base_url}/notifications/{action}/{self.token(action, user_id, match_id)}"
+        return self._base_url + self.path(action, user_id, match_id)
+
+    def path(self, action: str, user_id: int, match_id: int | None = None) -> str:
+        """The link's path on this site (for a page that links to another action)."""
+        return f"/notifications/{action}/{self.token(action, user_id, match_id)}"
 
     def load(self, action: str, token: str) -> LinkClaims:
-        # Unsubscribing must keep working however old the email is.
-        max_age = None if action in USER_ACTIONS else int(self._max_age.total_seconds())
+        # A leaked link must not work for ever: unsubscribing and preferences links live
+        # longer than a match's (an old email's unsubscribe should still work for a while),
+        # and once expired the page says to sign in and choose there.
+        max_age = self._user_max_age if action in USER_ACTIONS else self._max_age
         try:
-            data = self._serializer(action).loads(token, max_age=max_age)
+            data = self._serializer(action).loads(token, max_age=int(max_age.total_seconds()))
             user_id = int(data["u"])
             match_id = int(data["m"]) if "m" in data else None
+        except SignatureExpired as exc:
+            raise ExpiredLink(str(exc)) from None
         except (BadData, KeyError, TypeError, ValueError) as exc:
             raise BadLink(str(exc)) from None
         if (action in MATCH_ACTIONS) != (match_id is not None):

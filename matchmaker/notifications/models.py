@@ -15,6 +15,8 @@ from matchmaker.matching.models import Match
 FREQUENCIES = ("instant", "daily", "weekly")
 # match_accepted: one side accepted a match; both sides get the other's contact details.
 # ocop_changes: the province's list import changed the OCOP facts of a producer's products.
+# registration_attempt: someone tried to register with the user's email (they are told, the
+# person registering is not).
 KINDS = (
     "match",
     "digest",
@@ -22,6 +24,7 @@ KINDS = (
     "requirement_expiry",
     "match_accepted",
     "ocop_changes",
+    "registration_attempt",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")

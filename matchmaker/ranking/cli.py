@@ -238,13 +238,22 @@ def make_ranking_cli(
         default=None,
         help="Model file to write (default: the one shipped in the package).",
     )
-    def train_groups_command(seed: int | None, names: Path | None, out: Path | None) -> None:
+    @click.option(
+        "--cross-validate/--no-cross-validate",
+        default=True,
+        help="Also print the cross-validated accuracy (five more fits) [default: on].",
+    )
+    def train_groups_command(
+        seed: int | None, names: Path | None, out: Path | None, cross_validate: bool
+    ) -> None:
         """Train the OCOP group and sub-group classifier for list imports without a group
         column; prints its accuracy on held-out names and writes the model file."""
         from matchmaker.ranking import grouping
 
         model, report = grouping.train(
-            grouping.load_names(names), seed=grouping.SEED if seed is None else seed
+            grouping.load_names(names),
+            seed=grouping.SEED if seed is None else seed,
+            cross_validate=cross_validate,
         )
         click.echo(report.as_text())
         path = model.save(out)

@@ -27,7 +27,7 @@ from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications import preferences
 from matchmaker.notifications.emails import language_of
-from matchmaker.notifications.links import BadLink, LinkClaims
+from matchmaker.notifications.links import BadLink, ExpiredLink, LinkClaims
 from matchmaker.notifications.models import FREQUENCIES
 from matchmaker.settings import Settings
 from matchmaker.translations import render
@@ -65,6 +65,8 @@ def _page(language: str, status: int = 200, **context: Any) -> tuple[str, int]:
 def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
     try:
         claims = get_notifier().links.load(action, token)
+    except ExpiredLink:
+        abort(_bad_link("link.expired"))
     except BadLink:
         abort(_bad_link())
     user = db_session().get(User, claims.user_id, options=[joinedload(User.organization)])
@@ -73,9 +75,9 @@ def _resolve(action: str, token: str) -> tuple[LinkClaims, User]:
     return claims, user
 
 
-def _bad_link() -> Response:
-    in_english = render("link.bad_link", None, "en")
-    body, status = _page("vi", 400, message="link.bad_link", message_en=in_english)
+def _bad_link(code: str = "link.bad_link") -> Response:
+    in_english = render(code, None, "en")
+    body, status = _page("vi", 400, message=code, message_en=in_english)
     return Response(body, status, mimetype="text/html")
 
 
@@ -106,25 +108,52 @@ def _match_action(action: str, feedback: str, token: str, done_key: str) -> tupl
     return _page(_language(user), message=done_key, match=match)
 
 
-@blueprint.get("/view/<token>")
+def _shown_match(action: str, token: str) -> tuple[User, Match]:
+    """The match a link names, for showing only: nothing is recorded."""
+    claims, user = _resolve(action, token)
+    match = db_session().get(Match, claims.match_id) if claims.match_id is not None else None
+    if match is None or (user.role != "admin" and user.organization_id not in _sides(match)):
+        abort(_bad_link())
+    return user, match
+
+
+def _sides(match: Match) -> tuple[int, int]:
+    return match.requirement.organization_id, match.offer.organization_id
+
+
+# A link in an email acts only on POST. Mail scanners and link previews fetch every link of a
+# message (GET, HEAD) before anyone reads it: those see a page with a button and change
+# nothing. The signed token in the address is the authority, so the form needs no CSRF token
+# (a forged POST would need the token, which only the recipient's email holds).
+
+
+@blueprint.route("/view/<token>", methods=["GET", "POST"])
 def view(token: str) -> tuple[str, int]:
-    return _match_action("view", "viewed", token, "link.viewed")
+    if request.method == "POST":
+        return _match_action("view", "viewed", token, "link.viewed")
+    user, match = _shown_match("view", token)
+    links = get_notifier().links
+    return _page(_language(user), message="link.viewed", match=match, answer_links={
+        "accept": links.path("accept", user.id, match.id),
+        "decline": links.path("decline", user.id, match.id),
+    })  # fmt: skip
 
 
-@blueprint.get("/accept/<token>")
+@blueprint.route("/accept/<token>", methods=["GET", "POST"])
 def accept(token: str) -> tuple[str, int]:
-    return _match_action("accept", "accepted", token, "link.accepted")
+    if request.method == "POST":
+        return _match_action("accept", "accepted", token, "link.accepted")
+    user, match = _shown_match("accept", token)
+    return _page(_language(user), message="link.accept_ask", match=match,
+                 confirm="link.accept_submit")  # fmt: skip
 
 
 @blueprint.route("/decline/<token>", methods=["GET", "POST"])
 def decline(token: str) -> tuple[str, int]:
-    claims, user = _resolve("decline", token)
+    user, match = _shown_match("decline", token)
     session = db_session()
-    match = session.get(Match, claims.match_id)
-    if match is None:
-        abort(_bad_link())
     language = _language(user)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, HEAD: only the page
         return _page(language, message="link.decline_ask", match=match, decline_form=True)
     try:
         give_feedback(session, user, match.id, "declined", request.form.get("reason"))
@@ -141,8 +170,12 @@ def decline(token: str) -> tuple[str, int]:
 
 @blueprint.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str) -> tuple[str, int]:
-    """GET from the email's link; POST from mail clients' one-click button (RFC 8058)."""
+    """GET from the email's link asks; POST (the page's button, or a mail client's one-click
+    unsubscribe, RFC 8058) unsubscribes."""
     _claims, user = _resolve("unsubscribe", token)
+    if request.method != "POST":  # GET, HEAD: only the page
+        return _page(_language(user), message="link.unsubscribe_ask",
+                     confirm="link.unsubscribe_submit")  # fmt: skip
     preferences.unsubscribe(db_session(), user.id)
     return _page(_language(user), message="link.unsubscribed")
 

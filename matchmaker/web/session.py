@@ -7,10 +7,14 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from matchmaker.accounts.models import User
-from matchmaker.db import utcnow
+from matchmaker.accounts.page_sessions import (
+    end_page_session,
+    page_session_user,
+    start_page_session,
+)
 from matchmaker.extensions import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,16 +28,13 @@ HOME_FOR_ROLE = {
 
 
 def current_user() -> User | None:
-    """The signed-in, active user, or None. A session begun before the user was signed out
-    everywhere (a password reset, say) no longer counts."""
+    """The signed-in, active user, or None. The cookie names a session kept in the database
+    (:mod:`matchmaker.accounts.page_sessions`): one signed out, or ended when the user was
+    signed out everywhere (a password reset, say), no longer counts."""
     if "web_user" not in g:
-        user_id = session.get("user_id")
-        user = db_session().get(User, user_id) if isinstance(user_id, int) else None
-        if user is not None and user.signed_out_at is not None:
-            began = session.get("signed_in_at")
-            if not isinstance(began, int | float) or began < user.signed_out_at.timestamp():
-                user = None
-        g.web_user = user if user is not None and user.is_active else None
+        sid = session.get("sid")
+        user = page_session_user(db_session(), sid) if isinstance(sid, str) else None
+        g.web_user = user if user is not None and user.id == session.get("user_id") else None
     return g.web_user  # type: ignore[no-any-return]
 
 
@@ -42,14 +43,19 @@ def sign_in(user: User) -> None:
     lang = session.get("lang")
     session.clear()
     session.permanent = True
+    lifetime = current_app.permanent_session_lifetime
+    session["sid"] = start_page_session(db_session(), user, lifetime=lifetime)
     session["user_id"] = user.id
-    session["signed_in_at"] = utcnow().timestamp()
     if lang:
         session["lang"] = lang
     g.web_user = user
 
 
 def sign_out() -> None:
+    """Ends this session in the database too, so that a copy of the cookie is worthless."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        end_page_session(db_session(), sid)
     lang = session.get("lang")
     session.clear()
     if lang:

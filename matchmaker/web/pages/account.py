@@ -13,8 +13,15 @@ from matchmaker.catalog import access
 from matchmaker.catalog.inputs import OrganizationChanges
 from matchmaker.catalog.validation import read
 from matchmaker.errors import Conflict, Invalid, Unauthorized
-from matchmaker.extensions import db_session, get_settings, login_throttle
+from matchmaker.extensions import (
+    db_session,
+    get_settings,
+    login_throttle,
+    remember_device,
+    sign_in_attempt,
+)
 from matchmaker.notifications import preferences
+from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 from matchmaker.web.forms import (
     NotificationForm,
     OrganizationForm,
@@ -48,7 +55,7 @@ def signin() -> str | Response:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         try:
-            login_throttle().hit(f"ip:{request.remote_addr}", f"email:{email}")
+            sign_in_attempt(email)
             user = tokens.authenticate(db_session(), email, form.password.data or "")
         except Unauthorized:
             form.password.errors = [_("The email or password is wrong.")]
@@ -56,7 +63,9 @@ def signin() -> str | Response:
             form.password.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
             sign_in(user)
-            return redirect(safe_next(request.args.get("next"), _home()))
+            response = redirect(safe_next(request.args.get("next"), _home()))
+            remember_device(response, email)
+            return response
     return render_template("account/signin.html", form=form)
 
 
@@ -78,7 +87,13 @@ def signup() -> str | Response:
         except Invalid as error:
             apply_errors(form, error, aliases={"name": "person_name"})
         except Conflict:
-            form.email.errors = [_("An account with this email already exists. Sign in instead.")]
+            # The email has an account: its owner is told, the page names nothing.
+            tell_owner_of_registration_attempt(
+                db_session(), form.email.data or "", get_settings().notifications
+            )
+            form.email.errors = [
+                _("This email cannot be used to register. If you already have an account, sign in.")
+            ]
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
@@ -103,7 +118,7 @@ def password() -> str | Response:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            login_throttle().hit(f"email:{user.email}")
+            sign_in_attempt(user.email)
             accounts.change_password(
                 db_session(), user, form.current_password.data or "", form.new_password.data or ""
             )

@@ -32,7 +32,8 @@ def detail(match_id: int) -> str:
 
 MESSAGES = {
     "accepted": lambda: _(
-        "Accepted. Their contact details are shown below; both of you are emailed them too."
+        "Accepted. The other side is told; contact details are shown below and emailed as soon"
+        " as both sides may have them."
     ),
     "declined": lambda: _("Declined. Thank you: the reason improves future suggestions."),
     "contacted": lambda: _("Marked as contacted."),

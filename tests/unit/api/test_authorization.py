@@ -210,3 +210,36 @@ def test_a_caller_without_a_token_is_told_to_sign_in_before_anything_else(
             )
             assert response.status_code == 401, (method, path, headers, response.get_json())
             assert response.mimetype == "application/problem+json"
+
+
+def test_an_officer_lists_only_requirements_of_their_province(
+    client: FlaskClient, db: Session, make_caller: MakeCaller
+) -> None:
+    """A nationwide requirement (no delivery provinces) of a buyer elsewhere is not the
+    officer's business, whatever its status; one of a buyer in the province, or delivering
+    there by name, is. Listing and reading follow the same rule."""
+    officer = make_caller("officer", province="Tây Ninh")
+    far_buyer = make_caller("buyer", province="Hà Nội").user.organization
+    near_buyer = make_caller("buyer", province="Tây Ninh").user.organization
+    far_nationwide, far_delivering, near_nationwide = (
+        services.create_requirement(db, org, {"title": "Bánh tráng", **extra})
+        for org, extra in (
+            (far_buyer, {}),
+            (far_buyer, {"delivery_provinces": ["Tây Ninh"]}),
+            (near_buyer, {}),
+        )
+    )
+    for requirement in (far_nationwide, far_delivering, near_nationwide):
+        requirement.status = "paused"
+    db.commit()
+    for status in ("paused",):
+        listed = client.get(
+            f"/api/v1/requirements?status={status}&limit=100", headers=officer.headers
+        ).get_json()
+        ids = {r["id"] for r in listed["items"]}
+        assert far_nationwide.id not in ids
+        assert {far_delivering.id, near_nationwide.id} <= ids
+    read = client.get(f"/api/v1/requirements/{far_nationwide.id}", headers=officer.headers)
+    assert read.status_code == 404
+    near = client.get(f"/api/v1/requirements/{near_nationwide.id}", headers=officer.headers)
+    assert near.status_code == 200

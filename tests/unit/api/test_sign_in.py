@@ -106,3 +106,32 @@ def test_changing_ones_password_ends_every_token_and_gives_a_new_one(
         for password in ("correct horse battery", "a brand new one")
     )
     assert (old, new) == (401, 200)
+
+
+def test_ten_bad_attempts_by_others_never_lock_out_a_known_device(
+    client: FlaskClient, buyer: Caller
+) -> None:
+    email = buyer.user.email
+    # The real user signed in on this client before: it keeps the known-device cookie.
+    assert _attempt(client, email, "correct horse battery", "10.0.5.1")[0] == 200
+    assert client.get_cookie("ocop_device") is not None
+    attacker = client.application.test_client()  # the same app and counters, no cookie
+    for n in range(12):
+        status, _, _ = _attempt(attacker, email, "guess", f"10.0.6.{n}")
+        assert status in (401, 429)
+    assert _attempt(attacker, email, "correct horse battery", "10.0.6.99")[0] == 429
+    # The known device still gets in, from any address, with the right password.
+    status, body, _ = _attempt(client, email, "correct horse battery", "10.0.7.1")
+    assert status == 200 and body["token"]
+
+
+def test_a_known_device_cookie_is_bound_to_its_accounts_and_cannot_be_forged(
+    client: FlaskClient, buyer: Caller, producer: Caller
+) -> None:
+    assert _attempt(client, producer.user.email, "correct horse battery", "10.0.8.1")[0] == 200
+    for n in range(10):  # known to the producer's account, not to the buyer's
+        assert _attempt(client, buyer.user.email, "guess", f"10.0.8.{n + 2}")[0] == 401
+    assert _attempt(client, buyer.user.email, "correct horse battery", "10.0.8.50")[0] == 429
+    forged = FlaskClient(client.application)
+    forged.set_cookie("ocop_device", "eyJkIjoieCIsImEiOltdfQ.forged.signature")
+    assert _attempt(forged, buyer.user.email, "correct horse battery", "10.0.8.51")[0] == 429

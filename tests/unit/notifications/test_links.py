@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from matchmaker.notifications.links import BadLink, Links
+from matchmaker.notifications.links import BadLink, ExpiredLink, Links
 
 
 def test_a_link_names_its_user_and_match_and_only_works_for_its_action() -> None:
@@ -20,11 +20,17 @@ def test_a_link_names_its_user_and_match_and_only_works_for_its_action() -> None
         Links("another secret", "https://x", timedelta(days=60)).load("accept", token)
 
 
-def test_match_links_expire_but_unsubscribing_always_works() -> None:
-    old = Links("secret", "https://x", timedelta(days=-1))  # every link is already too old
-    with pytest.raises(BadLink):
+def test_match_links_expire_and_unsubscribe_links_expire_later() -> None:
+    # Every match link is already too old; unsubscribe and preferences links are not yet.
+    old = Links("secret", "https://x", timedelta(days=-1), timedelta(days=90))
+    with pytest.raises(ExpiredLink):
         old.load("view", old.token("view", 7, 42))
     assert old.load("unsubscribe", old.token("unsubscribe", 7)).user_id == 7
+    older = Links("secret", "https://x", timedelta(days=60), timedelta(days=-1))
+    for action in ("unsubscribe", "preferences"):
+        with pytest.raises(ExpiredLink):
+            older.load(action, older.token(action, 7))
+    assert older.load("view", older.token("view", 7, 42)).match_id == 42
 
 
 def test_a_user_link_cannot_carry_a_match() -> None:

@@ -17,6 +17,9 @@ from matchmaker.ranking.text import fold
 REFERENCE = Path(grouping.__file__).parent / "reference" / "data" / "categories.csv"
 REALEVAL = Path(grouping.__file__).parent / "data" / "realeval" / "products.tsv"
 
+# Labels of the real-listing set corrected here (the data README says why).
+RELABELLED = {"p198": "food.tea"}
+
 KNOWN = [
     ("Mật ong hoa cà phê", "HTX Ong mật Krông Năng", "food.raw_processed"),
     ("Rượu cần Tây Nguyên", "", "beverage.alcoholic"),
@@ -99,8 +102,13 @@ def test_the_labelled_names_start_from_the_real_listing_set_and_cite_their_sourc
     copied = {
         r["id"]: (r["title"], r["producer"], r["category"]) for r in rows if r["id"] in realeval
     }
+    for id_, category in RELABELLED.items():
+        title, producer, _ = realeval[id_]
+        realeval[id_] = (title, producer, category)
     assert copied == realeval
-    cited = set(re.findall(r"`(qd-[a-z]+)`", (data.parent / "README.md").read_text("utf-8")))
+    readme = (data.parent / "README.md").read_text("utf-8")
+    assert all(f"`{id_}`" in readme for id_ in RELABELLED)
+    cited = set(re.findall(r"`(qd-[a-z]+)`", readme))
     assert {r["source"] for r in rows} <= cited
 
 
@@ -108,7 +116,7 @@ def test_training_is_reproducible_and_the_shipped_model_is_what_it_gives(
     model: GroupModel, tmp_path: Path
 ) -> None:
     out = tmp_path / "groups.joblib"
-    result = CliRunner().invoke(ranking, ["train-groups", "--out", str(out)])
+    result = CliRunner().invoke(ranking, ["train-groups", "--no-cross-validate", "--out", str(out)])
     assert result.exit_code == 0, result.output
 
     figures = re.search(r"as written: +group ([\d.]+)% +sub-group ([\d.]+)%", result.output)
