@@ -11,7 +11,7 @@ page latency p50/p95/max and the count of 5xx answers and failed requests while 
 beside the same figures with nothing importing.
 
     python bench/import.py [--rows 20000] [--readers 4] [--postgres URL | --no-postgres]
-    [--no-pages]
+    [--no-pages | --pages-only]
 """
 
 from __future__ import annotations
@@ -254,6 +254,7 @@ def main() -> None:
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--pages-only", action="store_true", help="only the import beside pages")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -261,9 +262,11 @@ def main() -> None:
         path = folder / "ocop.csv"
         write_list(path, args.rows, args.seed)
         print(f"generated {args.rows} rows ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
-        (folder / "sqlite").mkdir()
-        run("SQLite", f"sqlite:///{folder / 'sqlite' / 'bench.sqlite'}", path, folder / "sqlite")
-        if not args.no_postgres:
+        if not args.pages_only:
+            (folder / "sqlite").mkdir()
+            sqlite_url = f"sqlite:///{folder / 'sqlite' / 'bench.sqlite'}"
+            run("SQLite", sqlite_url, path, folder / "sqlite")
+        if not args.no_postgres and not args.pages_only:
             admin = make_engine(args.postgres.rsplit("/", 1)[0] + "/postgres")
             database = args.postgres.rsplit("/", 1)[1]
             with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
