@@ -2,7 +2,7 @@
 so that a job whose worker died is found, retried or failed with its reason
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-11
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from matchmaker.db import UTCDateTime
 
 revision: str = "0017"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
