@@ -20,12 +20,14 @@ import argparse
 import csv
 import multiprocessing
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -48,6 +50,7 @@ HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Tỉnh", "
           "Số quyết định", "Ngày cấp", "Ngày hết hạn", "Đơn vị tính", "Giá bán (VNĐ)",
           "Sản lượng/tháng", "Hạn sử dụng (ngày)", "Chứng nhận"]  # fmt: skip
 IDLE_SECONDS = 8.0
+SECRET = "bench-secret-of-at-least-32-characters"
 
 
 def write_list(path: Path, rows: int, seed: int) -> None:
@@ -74,8 +77,8 @@ def write_list(path: Path, rows: int, seed: int) -> None:
 
 
 def make_settings(instance: Path, url: str) -> Settings:
-    return Settings(environment="production", instance_path=instance, database_url=url,
-                    secret_key="bench-secret")  # fmt: skip
+    return Settings(environment="development", instance_path=instance, database_url=url,
+                    secret_key=SECRET)  # fmt: skip
 
 
 def import_once(app: Any, path: Path) -> tuple[float, dict[str, Any]]:
@@ -114,7 +117,7 @@ def run(label: str, url: str, path: Path, instance: Path) -> None:
 
 
 def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: Any,
-               phase: Any, out: Any) -> None:  # fmt: skip
+               phase: Any, out: Any, ready: Any) -> None:  # fmt: skip
     """In a process of its own: ``readers`` threads read pages until ``stop`` is set; each
     answer is recorded with the phase (idle or importing) it began in."""
     import httpx
@@ -140,6 +143,7 @@ def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: 
                     seen.append(("importing" if now else "idle", time.perf_counter() - began,
                                  status))  # fmt: skip
 
+    ready.set()
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(readers)]
     for thread in threads:
         thread.start()
@@ -164,8 +168,8 @@ def served(instance: Path, url: str) -> Iterator[str]:
         **os.environ,
         "MATCHMAKER_DATABASE_URL": url,
         "MATCHMAKER_INSTANCE_PATH": str(instance),
-        "MATCHMAKER_SECRET_KEY": "bench-secret",
-        "MATCHMAKER_ENVIRONMENT": "production",
+        "MATCHMAKER_SECRET_KEY": SECRET,
+        "MATCHMAKER_ENVIRONMENT": "development",
     }
     command = [str(Path(sys.executable).parent / "matchmaker"), "serve", "--no-worker",
                "--port", str(port)]  # fmt: skip
@@ -185,10 +189,16 @@ def served(instance: Path, url: str) -> Iterator[str]:
     finally:
         server.terminate()
         _, errors = server.communicate(timeout=30)
-        tracebacks = errors.decode(errors="replace").count("Traceback")
-        print(f"server log: {tracebacks} traceback(s)"
-              + (f", 'database is locked' x{errors.count(b'database is locked')}"
-                 if b"database is locked" in errors else ""))  # fmt: skip
+        log = errors.decode(errors="replace")
+        print(f"server log: {log.count('Traceback')} traceback(s)"
+              + (f", 'database is locked' x{log.count('database is locked')}"
+                 if "database is locked" in log else ""))  # fmt: skip
+        # Where the app was when it failed: the last frame of the project's code of each.
+        where = Counter(
+            re.findall(r'File "[^"]*/(matchmaker/[^"]+)", line (\d+), in (\w+)\n(?:.*\n)*?\S', log)
+        )
+        for (file, line, function), count in where.most_common(5):
+            print(f"  {count:>4} x {file}:{line} in {function}")
 
 
 def figures(latencies: list[float]) -> str:
@@ -223,9 +233,11 @@ def pages_during_import(path: Path, folder: Path, readers: int) -> None:
                            ).json()["token"]  # fmt: skip
         spawn = multiprocessing.get_context("spawn")
         stop, phase, out = spawn.Event(), spawn.Value("b", 0), spawn.Queue()
-        arguments = (base, token, offer_ids, readers, stop, phase, out)
+        ready = spawn.Event()
+        arguments = (base, token, offer_ids, readers, stop, phase, out, ready)
         reader = spawn.Process(target=read_pages, args=arguments)
         reader.start()
+        ready.wait(300)
         time.sleep(IDLE_SECONDS)
         phase.value = 1
         seconds, report = import_once(app, path)
