@@ -122,7 +122,7 @@ def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: 
     answer is recorded with the phase (idle or importing) it began in."""
     import httpx
 
-    seen: list[tuple[str, float, int]] = []
+    seen: list[tuple[str, float, int, str]] = []
     lock = threading.Lock()
 
     def loop(n: int) -> None:
@@ -141,7 +141,7 @@ def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: 
                     status = 0
                 with lock:
                     seen.append(("importing" if now else "idle", time.perf_counter() - began,
-                                 status))  # fmt: skip
+                                 status, path.split("?")[0].rstrip("0123456789")))  # fmt: skip
 
     ready.set()
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(readers)]
@@ -253,6 +253,11 @@ def pages_during_import(path: Path, folder: Path, readers: int) -> None:
         failed = sum(1 for s in mine if s[2] == 0)
         print(f"  pages {'while importing' if name == 'importing' else 'before, idle'}: "
               f"{figures([s[1] for s in mine])}; 5xx {errors}, failed {failed}")  # fmt: skip
+        for where in sorted({s[3] for s in mine}):
+            here = [s for s in mine if s[3] == where]
+            print(f"    {where:<24} {figures([s[1] for s in here])}; "
+                  f"5xx {sum(1 for s in here if s[2] >= 500)}, "
+                  f"failed {sum(1 for s in here if s[2] == 0)}")  # fmt: skip
     get_database(app).engine.dispose()
 
 
