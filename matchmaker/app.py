@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, abort, redirect, url_for
 from flask_openapi3 import Info
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -14,12 +15,18 @@ from matchmaker.api.schemas import Problem
 from matchmaker.errors_http import register_error_handlers, validation_problem
 from matchmaker.extensions import init_extensions
 from matchmaker.i18n import init_babel
+from matchmaker.inputs import MAX_ID
 from matchmaker.jobs.celery_app import celery_init_app
 from matchmaker.redaction import RedactingFilter
 from matchmaker.settings import Settings
 
 API_TITLE = "OCOP Matchmaker API"
 API_VERSION = "1.0.0"
+
+
+def _ids_a_record_can_have(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -67,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.blueprint)
     celery_init_app(app)
     register_error_handlers(app)
+    app.url_value_preprocessor(_ids_a_record_can_have)
 
     def api_docs() -> Response:
         return redirect(url_for("openapi.openapi"))  # type: ignore[return-value]

@@ -7,6 +7,7 @@ needs it (:mod:`matchmaker.cli_context`), so that ``matchmaker --help`` answers 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,11 +32,13 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (builds the schema from empty)."""
-    from matchmaker.extensions import get_database
+    from matchmaker.extensions import get_database, get_settings
     from matchmaker.migrations import upgrade
 
     engine = get_database().engine
-    upgrade(engine, revision)
+    settings = get_settings()
+    directory = settings.files_directory if settings.storage.backend == "directory" else None
+    upgrade(engine, revision, files_directory=directory)
     click.echo(f"Database at {engine.url.render_as_string(hide_password=True)} is at {revision}.")
 
 
@@ -319,9 +322,20 @@ def _warning(warning: dict[str, Any], say: Any) -> str:
     default=None,
     help="Start a worker beside the web app (default: settings.worker.embedded).",
 )
-@with_appcontext
 def serve(host: str, port: int, worker: bool | None) -> None:
     """Serve the web app and API, with a worker beside it (for production see the README)."""
+    from matchmaker.settings import Settings
+
+    configured = Settings()
+    served = configured.served_at(host, port)
+    if served is not configured:
+        # Read by the app about to be built and by the embedded worker that writes the emails.
+        os.environ["MATCHMAKER_BASE_URL"] = served.base_url
+    click.get_current_context().invoke(_serve, host=host, port=port, worker=worker)
+
+
+@with_appcontext
+def _serve(host: str, port: int, worker: bool | None) -> None:
     import signal
 
     from flask import current_app

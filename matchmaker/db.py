@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -153,6 +153,24 @@ def transaction(
             session.info[_DEPTH] = depth
 
     return run
+
+
+# SQLSTATEs of failures that a second attempt of the same work may not meet: a serialization
+# failure, a deadlock (PostgreSQL chose this transaction as the victim), a lock not granted in
+# time, the server shutting down or the connection lost.
+_TRANSIENT_STATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "08000",
+                               "08003", "08006"})  # fmt: skip
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` is the database's passing trouble rather than the work's fault: worth
+    doing the same work again in a moment (in a new transaction)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return True
+    state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return state in _TRANSIENT_STATES
 
 
 def add_new(session: Session, rows: Sequence[R], fresh: Callable[[R], R]) -> list[R]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, json, make_response, request
 from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.accounts.throttle import TooManyRequests
@@ -62,10 +63,37 @@ def _reject_malformed_json() -> Response | None:
     if not request.is_json:
         return problem(415, "Unsupported Media Type", "Send the body as application/json.")
     try:
-        json.loads(data)
+        body = json.loads(data)
     except ValueError as exc:
         return problem(400, "Malformed JSON", f"The body is not valid JSON: {exc}.")
+    except RecursionError:  # nested deeper than the parser goes
+        body = _TOO_DEEP
+    if body is _TOO_DEEP or _depth(body) > MAX_JSON_DEPTH:
+        return problem(
+            400, "Malformed JSON", f"The body is nested more than {MAX_JSON_DEPTH} levels deep."
+        )
     return None
+
+
+# No request body of the API is nested more than a few levels; a deeper one is an attack on
+# the parser and on the validators that walk it.
+MAX_JSON_DEPTH = 32
+_TOO_DEEP = object()
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            stack.extend(
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
 
 
 def _malformed_id() -> str | None:
@@ -106,6 +134,12 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, TooManyRequests):
             response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(_error: StaleDataError) -> Response:
+        # Two edits of one version at once: both read it, the other's UPDATE came first and
+        # ours matched no row. The loser hears what a late If-Match hears (412, or 409).
+        return _domain(StaleVersion("record.changed_meanwhile"))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +17,8 @@ from matchmaker.db import begin_writing, make_engine, make_session_factory
 from matchmaker.matching.state import RankingState
 from matchmaker.notifications import Notifier, make_notifier
 from matchmaker.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -38,8 +43,16 @@ def init_extensions(app: Flask, settings: Settings) -> None:
     def _close_session(_exc: BaseException | None) -> None:
         g.pop("api_user", None)  # the caller the API found, a row of this session
         session: Session | None = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.close()
+        except Exception:
+            # The answer is made: a connection lost now (killed, the database restarted)
+            # must not turn it into a bare error page. The pool drops the connection.
+            log.warning("the request's database connection was lost at its end", exc_info=True)
+            with contextlib.suppress(Exception):
+                session.invalidate()
 
 
 def get_settings(app: Flask | None = None) -> Settings:

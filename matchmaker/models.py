@@ -13,6 +13,8 @@ from matchmaker.events.models import (
 )
 from matchmaker.files.models import StoredFile
 from matchmaker.imports.models import ImportJob, ImportRow
+from matchmaker.matching.answers import MatchAnswer
+from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.notifications.models import (
     MatchAlert,
@@ -24,7 +26,8 @@ from matchmaker.outbox import OutboxMessage
 
 __all__ = [
     "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
-    "Match", "MatchAlert", "MatchEvent", "Meeting", "MeetingRequest", "Notification",
-    "NotificationPreference", "Offer", "OfferChange", "Organization", "OutboxMessage",
-    "PageSession", "Requirement", "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
+    "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
+    "MeetingRequest", "Notification", "NotificationPreference", "Offer", "OfferChange",
+    "Organization", "OutboxMessage", "PageSession", "Requirement", "ScheduleRun", "StoredFile",
+    "User", "WorkerHeartbeat",
 ]  # fmt: skip

@@ -39,8 +39,12 @@ class NotificationSettings(BaseModel):
     max_attempts: int = 8
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
-    # A claimed email or a published task not finished within this long is taken up again.
+    # A published task not finished within this long is published again.
     lease_seconds: float = 600.0
+    # A claimed email not sent within this long is taken up by another sender. A live sender
+    # renews its claim every half of it (and SMTP gives up on a send sooner), so only a dead
+    # sender's emails wait, and for under a minute.
+    sending_lease_seconds: float = 50.0
     relay_interval_seconds: float = 1.0
     link_max_age_days: int = 60
     # Unsubscribe and preferences links; an expired one's page says to sign in instead.
@@ -115,6 +119,11 @@ def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[key] = value
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+# Addresses a server listens on that no browser can be sent to.
+_ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MATCHMAKER_", env_nested_delimiter="__", extra="ignore"
@@ -125,7 +134,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     secret_key: str = "dev-only-change-me"
-    base_url: str = "http://127.0.0.1:5000"
+    # How links in emails reach the site; in development, left at this default, it follows
+    # the host and port ``matchmaker serve`` was given (see :meth:`served_at`).
+    base_url: str = DEFAULT_BASE_URL
     log_level: str = "INFO"
     max_request_bytes: int = 2 * 1024 * 1024
     token_ttl_hours: int = 24 * 30
@@ -183,6 +194,14 @@ class Settings(BaseSettings):
     def files_directory(self) -> Path:
         """The directory backend's root."""
         return self.storage.directory or self.instance_path / "files"
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a development server on ``host:port``: links in emails lead
+        there unless a base URL was configured. Production keeps its configured one."""
+        if self.environment != "development" or self.base_url != DEFAULT_BASE_URL:
+            return self
+        host = _ANY_ADDRESS.get(host, f"[{host}]" if ":" in host else host)
+        return self.model_copy(update={"base_url": f"http://{host}:{port}"})
 
     @property
     def is_production(self) -> bool:

@@ -34,6 +34,17 @@ MESSAGES: dict[str, str] = {
     "field.choice": N_("Choose a value from the list."),
     "field.province": N_("Choose a province from the list."),
     "field.invalid": N_("This value is not valid."),
+    "field.control_character": N_(
+        "Remove the invisible control characters (such as a NUL byte) from this text."
+    ),
+    "field.direction_control": N_(
+        "Remove the characters that change the direction of the text (such as U+202E)."
+    ),
+    "field.line_break": N_("Write this on one line."),
+    "field.invisible": N_("Type something visible: this text has only invisible characters."),
+    "field.no_links": N_(
+        "Leave web addresses out of a name: it is shown in emails, where one would become a link."
+    ),
     # --- the API's own checks -------------------------------------------------------------
     "request.invalid": N_("The request has invalid fields: %(fields)s."),
     # --- accounts -------------------------------------------------------------------------
@@ -72,6 +83,32 @@ MESSAGES: dict[str, str] = {
     "account.too_many_attempts": N_(
         "Too many sign-in attempts. Try again in %(retry_after)s seconds."
     ),
+    # A producer the province lists, claimed by the household or firm registering as it.
+    "account.claim_waiting_approval": N_(
+        "%(name)s is on the OCOP list of %(province)s. We have asked the province's OCOP "
+        "office to confirm that you represent it; you can sign in once they approve, and we "
+        "will email you their answer."
+    ),
+    "organization.claimed": N_(
+        "%(name)s in %(province)s already has an account. Ask its members for their "
+        "invitation code, or contact the OCOP office of %(province)s."
+    ),
+    "organization.claim_waiting": N_(
+        "Someone has already asked to take over %(name)s in %(province)s, and the province's "
+        "OCOP office is deciding. If it was not you, contact the OCOP office of %(province)s."
+    ),
+    "account.claim_pending": N_(
+        "%(name)s registered as a producer on the province's list and waits for an answer: "
+        "approve or refuse the request on the producers' requests page."
+    ),
+    "account.claim_refused": N_(
+        "The request of %(name)s to take over a producer on the province's list was refused, "
+        "so this account stays closed."
+    ),
+    "claim.not_found": N_("Request %(claim_id)s does not exist."),
+    "claim.forbidden": N_("Only the officers of %(province)s and admins decide this request."),
+    "claim.staff_only": N_("Only officers and admins decide these requests."),
+    "claim.decided": N_("This request has already been decided."),
     # --- catalog: organizations, offers, requirements -------------------------------------
     "field.list": N_("Give a list."),
     "field.max_items": N_("Give at most %(max)s items."),
@@ -83,6 +120,9 @@ MESSAGES: dict[str, str] = {
     "record.stale_version": N_(
         "Someone else changed this meanwhile (version %(current)s; you edited version "
         "%(expected)s). Reload it and make your change again."
+    ),
+    "record.changed_meanwhile": N_(
+        "Someone else changed this at the same moment. Reload it and make your change again."
     ),
     "record.bad_if_match": N_('If-Match must be an ETag this API gave out, like "v3".'),
     "page.invalid": N_("The page number is not valid."),
@@ -138,6 +178,9 @@ MESSAGES: dict[str, str] = {
     "history.no": N_("No"),
     "history.by_import": N_("import of %(file)s"),
     "history.by_user_import": N_("%(user)s, import of %(file)s"),
+    "history.by_producer": N_("%(user)s of %(organization)s, the producer's own edit"),
+    "history.by_admin": N_("%(user)s, administrator"),
+    "history.by_removed_account": N_("an account since removed"),
     "requirement.invalid": N_("The requirement has invalid fields."),
     "requirement.not_found": N_("Requirement %(requirement_id)s does not exist."),
     "requirement.buyers_only": N_("Only buyers post requirements."),
@@ -286,6 +329,12 @@ MESSAGES: dict[str, str] = {
     "match.invalid": N_("The answer has invalid fields."),
     "match.not_found": N_("Match %(match_id)s does not exist."),
     "match.not_a_side": N_("Only the buyer and the producer of a match can answer it."),
+    "match.needs_buyer_yes": N_(
+        "The buyer has not said yes to this match yet: contact and a deal wait for their answer."
+    ),
+    "match.needs_producer_yes": N_(
+        "The producer has not said yes to this match yet: a deal waits for their answer."
+    ),
     "match.decline_reason_required": N_(
         "Say why you decline, so that future suggestions fit better."
     ),
@@ -327,6 +376,15 @@ MESSAGES: dict[str, str] = {
     "participant.withdrew": N_("The firm withdrew its registration."),
     "participant.not_yours": N_("Choose only your own organization's items."),
     "participant.window_order": N_("A time when you can meet must end after it starts."),
+    "participant.unknown_firms": N_("Some of the chosen firms are not producers or buyers here."),
+    "participant.list_too_long": N_("A list of firms has at most %(limit)s lines."),
+    "participant.unreadable": N_("This file cannot be read: send an .xlsx or a UTF-8 .csv file."),
+    "invitation.invalid": N_("Some of the invitation's details need fixing."),
+    "invitation.no_email": N_("Give at least one email address."),
+    "invitation.bad_link": N_(
+        "This invitation link is broken or was made for another event. Ask the organizers "
+        "for a new one."
+    ),
     "meeting.invalid": N_("The meeting request needs fixing."),
     "meeting.not_found": N_("This meeting does not exist."),
     "meeting.request_not_found": N_("This meeting request does not exist."),
@@ -451,6 +509,35 @@ MESSAGES: dict[str, str] = {
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),
     "link.frequency.weekly": N_("One email a week"),
+    "email.subject_claim_request": N_("%(person)s asks to take over %(name)s"),
+    "email.intro_claim_request": N_(
+        "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s that "
+        "has no account yet. Their account waits until you approve that they represent it, or "
+        "refuse."
+    ),
+    "email.subject_claim_made": N_("%(person)s took over %(name)s"),
+    "email.intro_claim_made": N_(
+        "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s, with "
+        "the listing's own %(proof)s, so the account joined it at once. If they do not represent "
+        "it, suspend the account on the accounts page."
+    ),
+    "email.claim_proof.email": N_("email address"),
+    "email.claim_proof.phone": N_("phone number"),
+    "email.claim_given": N_("Given at registration"),
+    "email.claim_listed": N_("On the province's list"),
+    "email.claim_open": N_("Decide on the requests page"),
+    "email.claim_accounts": N_("Open the accounts page"),
+    "email.subject_claim_approved": N_("Your account for %(name)s is ready"),
+    "email.intro_claim_approved": N_(
+        "The OCOP office of %(province)s confirmed that you represent %(name)s. Sign in to "
+        "keep its products up to date and meet buyers."
+    ),
+    "email.subject_claim_refused": N_("Your request to take over %(name)s was not approved"),
+    "email.intro_claim_refused": N_(
+        "The OCOP office of %(province)s could not confirm that you represent %(name)s, so your "
+        "account was not opened. If you think this is a mistake, contact the office."
+    ),
+    "email.sign_in": N_("Sign in"),
     # --- files ----------------------------------------------------------------------------
     "photo.not_image": N_("Photos must be JPEG, PNG or WebP images."),
     "photo.too_large": N_("A photo can be at most %(max)s MB."),
@@ -550,6 +637,37 @@ MESSAGES: dict[str, str] = {
     "export.stage.contract": N_("Contract signed"),
     "export.stage.first_order": N_("First order"),
     "export.stage.repeat_order": N_("Repeat order"),
+    # The officer's report for a period (XLSX).
+    "period.sheet.summary": N_("Summary"),
+    "period.title": N_("OCOP figures from %(start)s to %(end)s"),
+    "period.scope": N_("In %(province)s"),
+    "period.nationwide": N_("Nationwide"),
+    "period.column.figure": N_("Figure"),
+    "period.column.current": N_("%(start)s – %(end)s"),
+    "period.column.previous": N_("Previous period (%(start)s – %(end)s)"),
+    "period.column.change": N_("Change"),
+    "period.column.month": N_("Month"),
+    "period.column.producer_type": N_("Type of producer"),
+    "period.figure.offers": N_("New products"),
+    "period.figure.requirements": N_("New requirements"),
+    "period.figure.suggested": N_("Matches suggested"),
+    "period.figure.accepted": N_("Matches accepted"),
+    "period.figure.contacted": N_("Contacts made"),
+    "period.figure.deals": N_("Deals"),
+    "period.figure.value_vnd": N_("Value of contracts and orders at events (VND)"),
+    "period.sheet.monthly": N_("By month"),
+    "period.sheet.by_group": N_("By product group"),
+    "period.sheet.by_producer_type": N_("By producer type"),
+    "period.sheet.by_buyer_type": N_("By buyer type"),
+    "period.sheet.by_province": N_("By province"),
+    "period.producer_type.enterprise": N_("Enterprise"),
+    "period.producer_type.cooperative": N_("Cooperative"),
+    "period.producer_type.cooperative_group": N_("Cooperative group"),
+    "period.producer_type.household": N_("Household business"),
+    "period.producer_type.unknown": N_("Unknown"),
+    "period.invalid": N_("The period needs fixing."),
+    "period.order": N_("The period must end on or after the day it starts."),
+    "period.too_long": N_("A period spans at most %(days)s days."),
 }
 
 

@@ -72,9 +72,17 @@ def day(value: date, locale: str, format: str = "medium") -> str:
     return str(dates.format_date(value, format, locale=language(locale)))
 
 
-def moment(value: datetime, locale: str, zone: tzinfo, format: str = "medium") -> str:
-    """A date and time on the clock of ``zone`` (a naive one is taken as UTC)."""
-    return str(dates.format_datetime(value, format, tzinfo=zone, locale=language(locale)))
+# How a date and a time of day read together: "Jan 5, 2027, 5:00 PM", "17:00, 5/1/2027".
+_MOMENT = {"en": ("yMMMd", "{date}, {time}"), "vi": ("yMd", "{time}, {date}")}
+
+
+def moment(value: datetime, locale: str, zone: tzinfo) -> str:
+    """A date and time on the clock of ``zone`` (a naive one is taken as UTC), to the minute."""
+    skeleton, pattern = _MOMENT[language(locale)]
+    local = value.replace(tzinfo=value.tzinfo or UTC).astimezone(zone)
+    when = dates.format_skeleton(skeleton, local, locale=language(locale))
+    time = dates.format_time(local, "short", locale=language(locale))
+    return pattern.format(date=when, time=time)
 
 
 def clock(value: datetime, locale: str, zone: tzinfo, format: str = "short") -> str:

@@ -11,6 +11,7 @@ from celery import shared_task
 
 from matchmaker.db import begin_writing, utcnow
 from matchmaker.events import access, agendas
+from matchmaker.events.invitations import InvitationLinks
 from matchmaker.events.schedule import SEND_EVENT_EMAILS
 from matchmaker.extensions import get_database, get_notifier, get_settings
 
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 
 def _builder() -> agendas.EventEmailBuilder:
     settings = get_settings()
-    return agendas.EventEmailBuilder(get_notifier().links, settings.base_url)
+    invitations = InvitationLinks(settings.secret_key, settings.base_url)
+    return agendas.EventEmailBuilder(get_notifier().links, settings.base_url, invitations)
 
 
 @shared_task(name=SEND_EVENT_EMAILS)

@@ -13,6 +13,7 @@ from matchmaker.accounts.page_sessions import purge_page_sessions
 from matchmaker.catalog.services import open_requirement_ids
 from matchmaker.db import unit_of_work, utcnow
 from matchmaker.extensions import get_database, get_notifier, get_ranking, get_settings
+from matchmaker.matching import training
 from matchmaker.notifications import (
     alerts,
     delivery,
@@ -125,6 +126,16 @@ def send_reminders() -> int:
         created = reminders.send_reminders(session, get_settings().notifications, today=_today())
     log.info("reminders: %d", len(created))
     return len(created)
+
+
+@shared_task(name="maintenance.train_ranker")
+def train_ranker() -> str:
+    """The nightly training; a model is promoted only through the gate, and running
+    processes rank with it within a minute."""
+    with unit_of_work(get_database().sessions) as session:
+        run = training.train_nightly(session, get_settings().effective_models_path)
+    log.info("ranker trained on %d example(s): %s (%s)", run.examples, run.reason, run.version)
+    return run.reason
 
 
 @shared_task(name="maintenance.housekeeping")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.catalog.models import Organization, TimestampMixin
-from matchmaker.db import Base, UTCDateTime, utcnow
+from matchmaker.db import Base, JSONType, UTCDateTime, utcnow
 
 ROLES = ("producer", "buyer", "officer", "admin")
 
@@ -66,3 +67,45 @@ class PageSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+# pending: an officer of the producer's province (or an admin) decides; the account waits.
+CLAIM_STATES = ("pending", "approved", "refused")
+# How an automatic claim showed it is the listed producer: the listing's email or phone.
+CLAIM_PROOFS = ("email", "phone")
+
+
+class ProducerClaim(Base):
+    """Someone registering as a producer the province already lists (by name and province),
+    taking over that listing with their new account."""
+
+    __tablename__ = "producer_claims"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'refused')", name="status"),
+        CheckConstraint("matched_by IS NULL OR matched_by IN ('email', 'phone')", name="proof"),
+        # One request at a time per producer: a second registration is told one is waiting.
+        Index(
+            "uq_producer_claims_pending_organization_id",
+            "organization_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    # The claimant's account: inactive until the claim is approved (and after a refusal).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(8))
+    matched_by: Mapped[str | None] = mapped_column(String(8))
+    # What the claimant gave about the producer (phone, address, email), for the officer.
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

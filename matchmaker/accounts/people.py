@@ -8,10 +8,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.accounts import permissions as can
-from matchmaker.accounts.models import User
+from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.catalog.models import Organization
 from matchmaker.db import transaction
-from matchmaker.errors import Forbidden, NotFound
+from matchmaker.errors import Conflict, Forbidden, NotFound
 
 MANAGED_ROLES = ("producer", "buyer")
 PAGE_SIZE = 50
@@ -65,6 +65,18 @@ def list_users(session: Session, officer: User, *, q: str = "", page: int = 1) -
     return People(list(users), total, page, pages)
 
 
+def _check_no_claim_unapproved(session: Session, user: User) -> None:
+    """An account that waits on its claim of a listed producer (or whose claim was refused) is
+    opened by deciding the claim, not by restoring it."""
+    status = session.scalar(
+        select(ProducerClaim.status).where(
+            ProducerClaim.user_id == user.id, ProducerClaim.status != "approved"
+        )
+    )
+    if status is not None:
+        raise Conflict(f"account.claim_{status}", name=user.name)
+
+
 @transaction
 def set_active(session: Session, officer: User, user_id: int, active: bool) -> User:
     """Suspends or restores an account; a suspended user cannot sign in."""
@@ -73,6 +85,8 @@ def set_active(session: Session, officer: User, user_id: int, active: bool) -> U
         raise NotFound("account.user_not_found", user_id=user_id)
     if user.id == officer.id:
         raise Forbidden("account.suspend_self")
+    if active and not user.is_active:
+        _check_no_claim_unapproved(session, user)
     user.is_active = active
     session.flush()
     return user

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matchmaker.accounts import claims
 from matchmaker.accounts.models import ApiToken, User
 from matchmaker.accounts.page_sessions import end_every_page_session
 from matchmaker.accounts.passwords import (
@@ -66,7 +67,10 @@ def create_user(
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    email = normalize_email(email)
+    if not email.isprintable():  # no account has one (and PostgreSQL cannot compare a NUL)
+        return None
+    return session.scalars(select(User).where(User.email == email)).first()
 
 
 def find_user(session: Session, email: str) -> User:
@@ -203,7 +207,9 @@ def register(
     organization: Mapping[str, Any],
     secret: str,
 ) -> User:
-    """Self-registration of a producer or buyer, creating their organization or joining one."""
+    """Self-registration of a producer or buyer, creating their organization or joining one.
+    A producer the province lists is claimed: the account returned is inactive while the claim
+    waits for an officer."""
     if role not in ("producer", "buyer"):
         raise Invalid(
             "account.self_registration_roles",
@@ -222,10 +228,15 @@ def register(
         # the password is the slow part). It is still a refusal: see the README's Security.
         hash_password(password)
         raise Conflict("account.registration_refused")
+    # A producer the province already lists is claimed rather than made twice (see claims).
+    listed = claims.listed_producer(session, role, organization)
     if "id" in organization:
         org = session.get(Organization, organization["id"])
         code = organization.get("invite_code") or ""
-        if org is None or not hmac.compare_digest(code, invite_code(org.id, secret)):
+        # Compared as bytes: compare_digest refuses a str with anything but ASCII in it.
+        if org is None or not hmac.compare_digest(
+            str(code).encode(), invite_code(org.id, secret).encode()
+        ):
             raise Invalid(
                 "account.invite_code_mismatch",
                 errors=[field_error("organization.invite_code", "account.invite_code_mismatch")],
@@ -237,7 +248,12 @@ def register(
                 kind=org.kind,
                 errors=[field_error("role", "account.join_wrong_kind", role=role, kind=org.kind)],
             )
+    elif listed is not None:
+        org = listed
     else:
         data = {k: v for k, v in organization.items() if k != "kind"}
         org = create_organization(session, {**data, "kind": role})
-    return create_user(session, org, email=email, name=name, password=password, role=role)
+    user = create_user(session, org, email=email, name=name, password=password, role=role)
+    if listed is not None:
+        claims.claim(session, listed, user, organization)
+    return user

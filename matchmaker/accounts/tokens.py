@@ -96,9 +96,12 @@ def sign_in_for_token(
 @transaction
 def register_for_token(
     session: Session, *, ttl: timedelta, **registration: Any
-) -> tuple[User, str, ApiToken]:
-    """Self-registration (:func:`~matchmaker.accounts.services.register`) that signs in."""
+) -> tuple[User, str | None, ApiToken | None]:
+    """Self-registration (:func:`~matchmaker.accounts.services.register`) that signs in, unless
+    the account waits for an officer to approve its claim on a listed producer (no token)."""
     user = register(session, **registration)
+    if not user.is_active:
+        return user, None, None
     raw, token = issue_token(session, user, ttl=ttl)
     return user, raw, token
 

@@ -10,6 +10,7 @@ from matchmaker.errors_http import MULTIPART_ENDPOINTS
 def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
+        claims,
         events,
         imports,
         matches,
@@ -29,6 +30,7 @@ def register(app: OpenAPI) -> None:
         search,
         shortlist,
         organizations,
+        claims,
         reference,
         events,
         imports,

@@ -10,6 +10,8 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
+from matchmaker.accounts.claims import ClaimRefused
+from matchmaker.accounts.models import User
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, json
 from matchmaker.api.security import BEARER, api_blueprint, bearer_token, current_user
@@ -22,6 +24,7 @@ from matchmaker.extensions import (
     remember_device,
     sign_in_attempt,
 )
+from matchmaker.i18n import say
 from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 
 TAG = Tag(name="auth", description="Registration and bearer tokens")
@@ -35,10 +38,18 @@ def _ttl() -> timedelta:
 def build() -> APIBlueprint:
     api = api_blueprint("api_auth", __name__, url_prefix="/api/v1/auth", abp_tags=[TAG])
 
-    @api.post("/register", responses={201: s.RegistrationOut, 409: s.Problem, **ERRORS})
+    @api.post(
+        "/register",
+        responses={201: s.RegistrationOut, 202: s.ClaimWaitingOut, 409: s.Problem, **ERRORS},
+    )
     def register_account(body: s.Registration) -> Response:
         """Register a producer or buyer with a new organization (or join one with its invite
-        code). Officer and admin accounts are made with the command line."""
+        code). Officer and admin accounts are made with the command line.
+
+        A producer the province already lists (same name in any spelling, same province) is
+        claimed: with the listing's own email or phone, at once (201); otherwise the account
+        waits for an officer of the province to approve (202, no token; both are emailed).
+        A listed producer that has an account, or a claim waiting, is refused (409)."""
         login_throttle().hit(f"ip:{request.remote_addr}")
         try:
             user, raw, token = tokens.register_for_token(
@@ -51,12 +62,16 @@ def build() -> APIBlueprint:
                 organization=_organization(body.organization),
                 secret=get_settings().secret_key,
             )
+        except ClaimRefused:
+            raise
         except Conflict:
             # The email has an account: its owner is told, the answer names nothing.
             tell_owner_of_registration_attempt(
                 db_session(), body.email, get_settings().notifications
             )
             raise
+        if raw is None or token is None:
+            return json(_claim_waiting(user), 202)
         code = accounts.invite_code(user.organization_id, get_settings().secret_key)
         return json(
             s.RegistrationOut(
@@ -104,6 +119,19 @@ def build() -> APIBlueprint:
         return json(user_out(current_user()))
 
     return api
+
+
+def _claim_waiting(user: User) -> s.ClaimWaitingOut:
+    org = user.organization
+    province = s.ProvinceOut.from_code(org.province)
+    assert province is not None  # a listed producer is listed in a province
+    return s.ClaimWaitingOut(
+        user_id=user.id,
+        organization_id=org.id,
+        organization_name=org.name,
+        province=province,
+        detail=say("account.claim_waiting_approval", {"name": org.name, "province": org.province}),
+    )
 
 
 def _organization(given: s.NewOrganization | s.JoinOrganization) -> dict[str, Any]:

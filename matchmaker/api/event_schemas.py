@@ -104,6 +104,26 @@ class ParticipantPath(Schema):
     participant_id: Id
 
 
+class InvitationCreate(inputs.Invitations, Schema):
+    """Invite firms to register, by email: each address once per event, in the language of its
+    organization when it has an account (or ``language`` for everybody with
+    ``force_language``); the email carries a signed registration link."""
+
+
+class InvitationsOut(Schema):
+    sent: list[str] = Field(description="Addresses an invitation is queued for.")
+    already: list[str] = Field(description="Addresses invited before (nothing sent again).")
+
+
+class ParticipantsAdd(inputs.NewParticipants, Schema):
+    """Producers and buyers of the catalogue to add (organizers): they take part at once with
+    their active offers or open requirements; a firm already registered is left as it is."""
+
+
+class ParticipantList(Schema):
+    items: list[ParticipantOut]
+
+
 class Decision(inputs.Decision, Schema):
     """Approve or reject a registration."""
 

@@ -21,7 +21,7 @@ from matchmaker.events.reports import EventReport, Figures, ReportFilters, to_cs
 from matchmaker.events.schedule import agenda_lines
 from matchmaker.events.slots import event_slots
 from matchmaker.extensions import db_session, get_ranking, get_settings
-from matchmaker.i18n import say
+from matchmaker.i18n import lang, say
 
 TAG = Tag(name="events", description="Connection events and their 1:1 meetings")
 ERRORS: Responses = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
@@ -256,6 +256,23 @@ def build() -> APIBlueprint:
         )
         return json(participant_out(participant))
 
+    @api.post("/<int:event_id>/invitations", responses={201: e.InvitationsOut, **WRITE_ERRORS})
+    def invite(path: e.EventPath, body: e.InvitationCreate) -> Response:
+        """Email firms an invitation to register (organizers)."""
+        done = access.invite(db_session(), current_user(), path.event_id, body, now=utcnow())
+        return json(e.InvitationsOut(sent=done.sent, already=done.already), 201)
+
+    @api.post(
+        "/<int:event_id>/participants/batch", responses={201: e.ParticipantList, **WRITE_ERRORS}
+    )
+    def add_participants(path: e.EventPath, body: e.ParticipantsAdd) -> Response:
+        """Add producers and buyers of the catalogue, approved at once (organizers); the answer
+        lists the participants made (none for firms already in)."""
+        added = access.add_participants(
+            db_session(), current_user(), path.event_id, body, now=utcnow()
+        )
+        return json(e.ParticipantList(items=[participant_out(p) for p in added]), 201)
+
     @api.get("/<int:event_id>/suggestions", responses={200: e.SuggestionList, **ERRORS})
     def meeting_suggestions(path: e.EventPath, query: e.SuggestionQuery) -> Response:
         """Participants of the other side worth meeting, best first, from the ranking."""
@@ -356,9 +373,9 @@ def build() -> APIBlueprint:
         )
         if query.format == "ics":
             event = participant.event
-            host = get_settings().base_url.split("//")[-1].split("/")[0] or "ocop-matchmaker"
             lines = agenda_lines(db_session(), participant)
-            response = make_response(agenda_calendar(event, participant, lines, host))
+            calendar = agenda_calendar(event, participant, lines, get_settings().base_url, lang())
+            response = make_response(calendar)
             response.headers["Content-Type"] = "text/calendar; charset=utf-8"
             response.headers["Content-Disposition"] = (
                 f'attachment; filename="agenda-{event.id}.ics"'

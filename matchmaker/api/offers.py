@@ -8,10 +8,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, expected_version, json, province_code
 from matchmaker.api.security import api_blueprint, current_user
-from matchmaker.api.serializers import offer_out, requirement_match
+from matchmaker.api.serializers import offer_history_out, offer_out, requirement_match
 from matchmaker.catalog import access
 from matchmaker.catalog.services import OfferFilters, PageRequest
 from matchmaker.extensions import db_session, get_ranking
+from matchmaker.i18n import lang
 from matchmaker.matching import access as matching
 
 TAG = Tag(name="offers", description="Producers' products")
@@ -84,6 +85,14 @@ def build() -> APIBlueprint:
             db_session(), current_user(), path.offer_id, expected_version(header.if_match)
         )
         return json(offer_out(offer), version=offer.version)
+
+    @api.get("/<int:offer_id>/history", responses={200: s.OfferHistory, **ERRORS})
+    def offer_history(path: s.OfferPath) -> Response:
+        """Who changed what of the offer, newest first: an officer's import of the province's
+        list (its file) or an edit, each field old → new, in the language of Accept-Language.
+        For the offer's producer, the officers of its province and admins."""
+        entries = access.describe_offer_history(db_session(), current_user(), path.offer_id, lang())
+        return json(offer_history_out(path.offer_id, entries))
 
     @api.get("/<int:offer_id>/matches", responses={200: s.RequirementMatchList, **ERRORS})
     def offer_matches(path: s.OfferPath, query: s.MatchQuery) -> Response:

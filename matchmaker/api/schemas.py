@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from matchmaker.catalog import inputs
+from matchmaker.inputs import MULTILINE, NO_LINKS, VERBATIM, Input
 from matchmaker.ranking import reference
 
 
@@ -74,6 +75,11 @@ class Schema(BaseModel):
         return copy.deepcopy(schema)
 
 
+class Request(Schema, Input):
+    """What a client sends (a body, a query's filters): unknown fields are refused, and every
+    text follows the application's rules on text (:class:`matchmaker.inputs.Input`)."""
+
+
 class Problem(Schema):
     """An RFC 9457 problem document."""
 
@@ -98,9 +104,7 @@ class ProvinceOut(Schema):
         return cls(code=province.code, name=province.name_vi, name_en=province.name_en)
 
 
-class PageQuery(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class PageQuery(Request):
     limit: int = Field(50, ge=1, le=200, description="Items per page (1-200).")
     cursor: str | None = Field(
         None, max_length=64, description="The next_cursor of the previous page."
@@ -190,6 +194,37 @@ class OfferPath(Schema):
     offer_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
+class OfferHistoryLine(Schema):
+    """One field of a change: its code, its name and both values as stored and as said in the
+    language asked for (Accept-Language)."""
+
+    field: str
+    field_name: str
+    old: Any = None
+    new: Any = None
+    old_text: str
+    new_text: str
+
+
+class OfferHistoryEntry(Schema):
+    """One change of an offer: by an officer's list import (``import``, with its file) or by an
+    edit (``edit``: the producer's own, or an admin's); ``author`` says who, in words."""
+
+    changed_at: datetime
+    source: Literal["edit", "import"]
+    import_file: str | None
+    user_id: int | None
+    author: str
+    changes: list[OfferHistoryLine]
+
+
+class OfferHistory(Schema):
+    """The offer's changes, newest first (the latest 200 fields)."""
+
+    offer_id: int
+    items: list[OfferHistoryEntry]
+
+
 class ReferencePath(Schema):
     kind: str = Field(..., pattern="^(provinces|categories|certifications|units)$")
 
@@ -257,49 +292,41 @@ class OrganizationFields(Schema, inputs.OrganizationFieldsInput):
 
     model_config = inputs.CHANGES
 
-    name: inputs.ChangedTitle = None
+    name: inputs.ChangedName = None
 
 
 class NewOrganization(Schema, inputs.OrganizationFieldsInput):
     """Register with a new organization."""
 
-    name: inputs.Title
+    name: inputs.Name
     kind: Literal["producer", "buyer", "agency"] | None = Field(
         None, description="The organization's kind: when given, the same as the role."
     )
 
 
-class JoinOrganization(Schema):
+class JoinOrganization(Request):
     """Join an existing organization with the invite code its members see."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: int = Field(..., ge=1, le=2**31 - 1)
     invite_code: str = Field(..., min_length=1, max_length=64)
 
 
-class Registration(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class Registration(Request):
     email: str = Field(..., max_length=320, json_schema_extra={"format": "email"})
-    password: str = Field(..., min_length=8, max_length=256)
-    name: str = Field(..., min_length=1, max_length=200)
+    password: Annotated[str, VERBATIM] = Field(..., min_length=8, max_length=256)
+    name: Annotated[str, NO_LINKS] = Field(..., min_length=1, max_length=200)
     role: Literal["producer", "buyer"]
     organization: NewOrganization | JoinOrganization
 
 
-class PasswordChange(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    current_password: str = Field(..., max_length=256)
-    new_password: str = Field(..., min_length=8, max_length=256)
+class PasswordChange(Request):
+    current_password: Annotated[str, VERBATIM] = Field(..., max_length=256)
+    new_password: Annotated[str, VERBATIM] = Field(..., min_length=8, max_length=256)
 
 
-class TokenRequest(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TokenRequest(Request):
     email: str = Field(..., max_length=320)
-    password: str = Field(..., max_length=256)
+    password: Annotated[str, VERBATIM] = Field(..., max_length=256)
 
 
 class TokenOut(Schema):
@@ -338,6 +365,18 @@ class RegistrationOut(Schema):
     organization: OrganizationOut
     token: str
     expires_at: datetime
+
+
+class ClaimWaitingOut(Schema):
+    """The registration named a producer the province lists: the account waits, without a
+    token, until an officer of its province approves that it is theirs (they are emailed)."""
+
+    status: Literal["waiting_for_approval"] = "waiting_for_approval"
+    user_id: int
+    organization_id: int
+    organization_name: str
+    province: ProvinceOut
+    detail: str
 
 
 class OrganizationPage(Schema):
@@ -400,9 +439,7 @@ class RequirementPath(Schema):
     requirement_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class MatchQuery(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MatchQuery(Request):
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -493,11 +530,11 @@ class MatchPath(Schema):
     match_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
-class Feedback(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class Feedback(Request):
     action: Literal["viewed", "accepted", "declined", "contacted", "deal"]
-    reason: str | None = Field(None, max_length=500, description="Required when declining.")
+    reason: Annotated[str | None, MULTILINE] = Field(
+        None, max_length=500, description="Required when declining."
+    )
 
 
 class MatchOut(Schema):
@@ -517,9 +554,7 @@ SearchFilterName = Literal[
 ]
 
 
-class SearchQuery(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class SearchQuery(Request):
     q: str | None = Field(None, max_length=300)
     category: CategoryCode | None = None
     province: str | None = None
@@ -577,10 +612,10 @@ class SearchResult(Schema):
     )
 
 
-class ShortlistNote(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    note: str | None = Field(None, max_length=500, description="For the buyer's colleagues.")
+class ShortlistNote(Request):
+    note: Annotated[str | None, MULTILINE] = Field(
+        None, max_length=500, description="For the buyer's colleagues."
+    )
 
 
 class ShortlistEntryOut(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from matchmaker.accounts.models import User
 from matchmaker.api import schemas as s
+from matchmaker.catalog.history import HistoryEntry
 from matchmaker.catalog.models import Offer, Organization, Requirement, ShortlistEntry
 from matchmaker.explanations import explanation_out
 from matchmaker.matching.models import Match
@@ -45,6 +46,33 @@ def offer_out(offer: Offer) -> s.OfferOut:
         version=offer.version,
         created_at=offer.created_at,
         updated_at=offer.updated_at,
+    )
+
+
+def offer_history_out(offer_id: int, entries: list[HistoryEntry]) -> s.OfferHistory:
+    return s.OfferHistory(
+        offer_id=offer_id,
+        items=[
+            s.OfferHistoryEntry(
+                changed_at=entry.changed_at,
+                source=entry.source,  # type: ignore[arg-type]  # checked by the table
+                import_file=entry.import_file,
+                user_id=entry.user_id,
+                author=entry.author,
+                changes=[
+                    s.OfferHistoryLine(
+                        field=line.field,
+                        field_name=line.field_name,
+                        old=line.old,
+                        new=line.new,
+                        old_text=line.old_text,
+                        new_text=line.new_text,
+                    )
+                    for line in entry.lines
+                ],
+            )
+            for entry in entries
+        ],
     )
 
 

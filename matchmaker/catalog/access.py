@@ -151,6 +151,15 @@ def offer_history(session: Session, user: User, offer_id: int) -> list[OfferChan
     return history.offer_history(session, offer.id)
 
 
+def describe_offer_history(
+    session: Session, user: User, offer_id: int, locale: str
+) -> list[history.HistoryEntry]:
+    """The offer's history as its reader sees it: each edit or import, who made it, and each
+    field's old and new value, in ``locale``."""
+    changes = offer_history(session, user, offer_id)
+    return history.describe(session, read_offer(session, user, offer_id), changes, locale)
+
+
 def may_see_offer_history(user: User, offer: Offer) -> bool:
     return can.can_manage_offer(user, offer) or can.oversees_offer(user, offer)
 

@@ -12,15 +12,17 @@ Every change, by an import or by the producer's own edit, is one :class:`OfferCh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matchmaker.accounts.models import User
 from matchmaker.catalog.inputs import OFFER_FIELDS
-from matchmaker.catalog.models import OfferChange
+from matchmaker.catalog.models import Offer, OfferChange
+from matchmaker.db import utcnow
 from matchmaker.translations import day, money, number, reference_name, render
 
 # The province's: an import sets them on every offer.
@@ -70,10 +72,13 @@ def record_changes(
     after: Mapping[str, Any],
     by: ChangedBy,
 ) -> list[OfferChange]:
-    """One history row per field of ``after`` whose value differs from ``before``."""
+    """One history row per field of ``after`` whose value differs from ``before``, all at one
+    moment (so that the history shows them as one change)."""
+    now = utcnow()
     rows = [
         OfferChange(
             offer_id=offer_id,
+            changed_at=now,
             user_id=by.user_id,
             source=by.source,
             import_file=by.import_file,
@@ -100,6 +105,89 @@ def offer_history(session: Session, offer_id: int, limit: int = HISTORY_LIMIT) -
             .limit(limit)
         )
     )
+
+
+# --- the history as a reader sees it: one entry per change, each with its fields -----------
+
+# Rows written by one edit or one import's row within this span are one change.
+_SAME_CHANGE = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    field: str
+    field_name: str
+    old: Any
+    new: Any
+    old_text: str
+    new_text: str
+
+
+@dataclass
+class HistoryEntry:
+    """One change of an offer: when, by whom (said in the reader's language) and its fields."""
+
+    changed_at: datetime
+    source: str
+    import_file: str | None
+    user_id: int | None
+    author: str
+    lines: list[HistoryLine] = field(default_factory=list)
+
+
+def describe(
+    session: Session, offer: Offer, changes: list[OfferChange], locale: str
+) -> list[HistoryEntry]:
+    """The changes (newest first) grouped into the edits and imports that made them, each said
+    in ``locale``: "Sở Công Thương Tây Ninh, import of danh-sach-2025.xlsx", or the producer's
+    own edit, with every field's old and new value."""
+    ids = {c.user_id for c in changes if c.user_id is not None}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    entries: list[HistoryEntry] = []
+    for change in changes:
+        last = entries[-1] if entries else None
+        if (
+            last is None
+            or (last.user_id, last.source, last.import_file)
+            != (change.user_id, change.source, change.import_file)
+            or abs(last.changed_at - change.changed_at) > _SAME_CHANGE
+        ):
+            last = HistoryEntry(
+                changed_at=change.changed_at,
+                source=change.source,
+                import_file=change.import_file,
+                user_id=change.user_id,
+                author=_say_author(change, users.get(change.user_id or 0), offer, locale),
+            )
+            entries.append(last)
+        last.lines.append(
+            HistoryLine(
+                field=change.field,
+                field_name=say_field(change.field, locale),
+                old=change.old,
+                new=change.new,
+                old_text=say_value(change.field, change.old, locale),
+                new_text=say_value(change.field, change.new, locale),
+            )
+        )
+    order = {name: i for i, name in enumerate(OFFER_FIELDS)}
+    for entry in entries:
+        entry.lines.sort(key=lambda line: order.get(line.field, len(order)))
+    return entries
+
+
+def _say_author(change: OfferChange, user: User | None, offer: Offer, locale: str) -> str:
+    if change.source == "import":
+        if user is None:
+            return render("history.by_import", {"file": change.import_file}, locale)
+        params = {"user": user.organization.name, "file": change.import_file}
+        return render("history.by_user_import", params, locale)
+    if user is None:
+        return render("history.by_removed_account", None, locale)
+    if user.organization_id == offer.organization_id:
+        params = {"user": user.name, "organization": user.organization.name}
+        return render("history.by_producer", params, locale)
+    return render("history.by_admin", {"user": user.name}, locale)
 
 
 # --- saying a field and its value in a reader's language --------------------------------------

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker import outbox
-from matchmaker.accounts.models import User
+from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.catalog.history import OCOP_FACTS, ChangedBy, record_changes, stored
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.catalog.services import create_offer, create_organization, offer_values
@@ -914,12 +914,20 @@ class _ProducerCache:
 
 
 def _with_accounts(session: Session, organization_ids: list[int]) -> set[int]:
-    """Those of the organizations that have members (any user, even one signed out for good)."""
+    """Those of the organizations that have members (any user, even one signed out for good).
+    Someone whose claim on a listed producer waits or was refused is not yet one of them."""
     found: set[int] = set()
+    unconfirmed = select(ProducerClaim.id).where(
+        ProducerClaim.user_id == User.id, ProducerClaim.status != "approved"
+    )
     for start in range(0, len(organization_ids), 1000):
         chunk = organization_ids[start : start + 1000]
         found |= set(
-            session.scalars(select(User.organization_id).where(User.organization_id.in_(chunk)))
+            session.scalars(
+                select(User.organization_id).where(
+                    User.organization_id.in_(chunk), ~unconfirmed.exists()
+                )
+            )
         )
     return found
 

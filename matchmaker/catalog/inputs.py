@@ -39,6 +39,7 @@ from matchmaker.catalog.models import (
     REQUIREMENT_STATUSES,
 )
 from matchmaker.errors import FieldProblem, field_error
+from matchmaker.inputs import MULTILINE, NO_LINKS, Input
 from matchmaker.ranking import reference
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -264,7 +265,12 @@ def _listed(kind: str) -> dict[str, Any]:
 
 
 Title = Annotated[str, BeforeValidator(_required_text), Field(min_length=1, max_length=300)]
-Description = Annotated[str, BeforeValidator(_description), Field(max_length=10_000)]
+Description = Annotated[str, MULTILINE, BeforeValidator(_description), Field(max_length=10_000)]
+# An organization's name: it heads the emails the other side gets, where a web address in it
+# would be a link that seems to come from us.
+Name = Annotated[
+    str, NO_LINKS, BeforeValidator(_required_text), Field(min_length=1, max_length=300)
+]
 DecisionNumber = Annotated[Annotated[str, Field(max_length=120)] | None, BeforeValidator(_text)]
 Stars = Annotated[
     Annotated[int, Field(ge=3, le=5, description="OCOP stars: 3, 4 or 5")] | None,
@@ -304,16 +310,19 @@ Url = Annotated[Annotated[str, Field(max_length=1000)] | None, BeforeValidator(_
 ChangedTitle = Annotated[
     Annotated[str, Field(min_length=1, max_length=300)] | None, BeforeValidator(_required_text)
 ]
+ChangedName = Annotated[
+    Annotated[str, Field(min_length=1, max_length=300)] | None,
+    NO_LINKS,
+    BeforeValidator(_required_text),
+]
 Category = Annotated[CategoryCode | None, BeforeValidator(_code("category", required=False))]
 Unit = Annotated[UnitCode | None, BeforeValidator(_code("unit", required=False))]
 ChangedCategory = Annotated[CategoryCode | None, BeforeValidator(_code("category", required=True))]
 ChangedUnit = Annotated[UnitCode | None, BeforeValidator(_code("unit", required=True))]
 
 
-class CatalogInput(BaseModel):
+class CatalogInput(Input, BaseModel):  # BaseModel named for the linter: a pydantic model
     """A catalog record's fields as typed; values are the record's own once validated."""
-
-    model_config = ConfigDict(extra="forbid")
 
     def values(self) -> dict[str, Any]:
         """The fields given (all of them for a new record), as the record stores them."""
@@ -560,7 +569,7 @@ class OrganizationInput(OrganizationFieldsInput):
     """A new organization."""
 
     kind: OrganizationKind = Field(None, validate_default=True)  # type: ignore[assignment]
-    name: Title
+    name: Name
 
 
 class OrganizationChanges(Changes, OrganizationFieldsInput):
@@ -571,7 +580,7 @@ class OrganizationChanges(Changes, OrganizationFieldsInput):
     kind: Annotated[
         str | None, BeforeValidator(_kind), Field(json_schema_extra=_enum(ORGANIZATION_KINDS))
     ] = None
-    name: ChangedTitle = None
+    name: ChangedName = None
 
 
 ORGANIZATION_FIELDS = tuple(OrganizationInput.model_fields)

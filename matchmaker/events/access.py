@@ -17,23 +17,28 @@ from sqlalchemy.orm import Session
 
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
+from matchmaker.catalog.models import Organization
 from matchmaker.catalog.services import Page, PageRequest
-from matchmaker.db import transaction
+from matchmaker.db import transaction, utcnow
 from matchmaker.errors import Forbidden, NotFound
-from matchmaker.events import outcomes, registration, requests, schedule
+from matchmaker.events import invitations, outcomes, registration, requests, schedule
 from matchmaker.events.agendas import sweep
 from matchmaker.events.inputs import (
     Answer,
     Decision,
     EventChanges,
+    Invitations,
     MeetingAsk,
     NewEvent,
+    NewParticipants,
     Outcome,
     Registration,
     RequestChange,
     ScheduleSettings,
 )
 from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest, ScheduleRun
+from matchmaker.events.profiles import Profile, firm_profiles
+from matchmaker.events.profiles import profiles as build_profiles
 from matchmaker.events.reports import EventReport, ReportFilters, build_report
 from matchmaker.events.requests import Suggestion
 from matchmaker.events.slots import local_today
@@ -135,12 +140,25 @@ def read_participant(
 
 @transaction
 def register(
-    session: Session, user: User, event_id: int, data: Registration, *, now: datetime
+    session: Session,
+    user: User,
+    event_id: int,
+    data: Registration,
+    *,
+    now: datetime,
+    invited_email: str | None = None,
 ) -> EventParticipant:
+    """Registers the user's organization. A firm the organizers invited (``invited_email``,
+    from a signed invitation link, is the user's or their organization's address) is approved
+    at once: the organizers chose it."""
     if user.role not in ("producer", "buyer"):
         raise Forbidden("participant.firms_only")
     event = read_event(session, user, event_id)
-    return registration.register(session, event, user.organization, data, now=now)
+    participant = registration.register(session, event, user.organization, data, now=now)
+    addresses = {user.email.lower(), (user.organization.contact_email or "").lower()}
+    if invited_email and invited_email.lower() in addresses and participant.status == "pending":
+        registration.decide(session, participant, True)
+    return participant
 
 
 @transaction
@@ -200,6 +218,8 @@ class EventOverview:
     run: ScheduleRun | None = None
     mine: EventParticipant | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
+    # What each participant shown brings (products, needs, stars), by participant id.
+    profiles: dict[int, Profile] = field(default_factory=dict)
 
 
 @transaction
@@ -207,8 +227,9 @@ def event_overview(
     session: Session, user: User, event_id: int, *, state: RankingState, limit: int
 ) -> EventOverview:
     event = read_event(session, user, event_id)
+    today = local_today(event, utcnow())
     if can_manage(user, event):
-        return EventOverview(
+        overview = EventOverview(
             event,
             managed=True,
             participants=list_participants(
@@ -217,13 +238,68 @@ def event_overview(
             requests=list_requests(session, user, event_id, EVERYTHING, None).items,
             run=schedule.latest_run(session, event),
         )
+        overview.profiles = build_profiles(session, overview.participants, today=today)
+        return overview
     if user.role not in ("producer", "buyer"):
         raise Forbidden("participant.firms_only")
     overview = EventOverview(event, managed=False, mine=my_registration(session, user, event))
     if overview.mine is not None and overview.mine.status == "approved":
         overview.suggestions = requests.suggestions(session, state, overview.mine, limit=limit)
         overview.requests = list_requests(session, user, event_id, EVERYTHING, None).items
+        shown = [s.participant for s in overview.suggestions]
+        shown += [r.buyer if overview.mine.side == "producer" else r.producer
+                  for r in overview.requests]  # fmt: skip
+        overview.profiles = build_profiles(session, shown, today=today)
     return overview
+
+
+# --- firms an officer brings ---------------------------------------------------------------
+
+
+@transaction
+def invite(
+    session: Session, user: User, event_id: int, data: Invitations, *, now: datetime
+) -> invitations.Invited:
+    """Emails each address an invitation with a signed registration link."""
+    event = managed_event(session, user, event_id)
+    return invitations.invite(session, event, data, now=now)
+
+
+def firms_to_add(
+    session: Session, user: User, event_id: int, *, q: str, side: str | None
+) -> tuple[list[Organization], dict[int, Profile]]:
+    """Producers and buyers of the catalogue the officer may add (those of their own province
+    first), with what each would bring, by organization id."""
+    event = managed_event(session, user, event_id)
+    home = None if can.is_admin(user) else can.officer_scope(user)
+    firms = invitations.firms_to_add(session, event, q=q, side=side, home=home)
+    return firms, firm_profiles(session, firms, today=local_today(event, utcnow()))
+
+
+@transaction
+def add_participants(
+    session: Session, user: User, event_id: int, data: NewParticipants, *, now: datetime
+) -> list[EventParticipant]:
+    event = managed_event(session, user, event_id)
+    return invitations.add_participants(session, event, data.organization_ids, now=now)
+
+
+@dataclass
+class ListAdded:
+    added: list[EventParticipant]
+    firms: invitations.FirmList
+
+
+@transaction
+def add_from_list(
+    session: Session, user: User, event_id: int, rows: Iterable[Sequence[object]], *, now: datetime
+) -> ListAdded:
+    """Adds the firms a spreadsheet names (by email or name); says which lines name none."""
+    event = managed_event(session, user, event_id)
+    firms = invitations.read_firm_list(session, rows)
+    ids = [o.id for o in firms.organizations]
+    added = invitations.add_participants(session, event, ids, now=now) if ids else []
+    return ListAdded(added, firms)
 
 
 # --- meeting requests -----------------------------------------------------------------------

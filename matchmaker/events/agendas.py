@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from email import encoders
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker import outbox
 from matchmaker.accounts.models import User
 from matchmaker.db import unit_of_work, utcnow
+from matchmaker.events.invitations import InvitationLinks
 from matchmaker.events.models import Event, EventEmail, EventParticipant, Meeting
 from matchmaker.events.schedule import SEND_EVENT_EMAILS, AgendaLine, agenda_lines
 from matchmaker.notifications import delivery
@@ -37,7 +38,14 @@ from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import Mailer, OutgoingEmail
 from matchmaker.settings import NotificationSettings
 from matchmaker.texts import N_
-from matchmaker.translations import Voice, gettext, language
+from matchmaker.translations import (
+    Voice,
+    day,
+    gettext,
+    language,
+    moment,
+    reference_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,28 @@ WORDS: dict[str, str] = {
         "update the outcome on OCOP Matchmaker."
     ),
     "meeting_summary": N_("Meet %(org)s — %(event)s"),
+    "subject_invitation": N_("Invitation: %(event)s"),
+    "hello_invitee": N_("Hello,"),
+    "body_invitation": N_(
+        "%(agency)s invites your firm to %(event)s, a supply-demand connection event at "
+        "%(venue)s on %(days)s. Producers and buyers meet one to one at tables, on a schedule "
+        "made for them."
+    ),
+    "how_to_register": N_(
+        "Register by %(deadline)s with the link below (you can create an account on the way): "
+        "say which products you bring or what you need to buy."
+    ),
+    "register": N_("Register for the event"),
+    "footer_invitation": N_(
+        "You receive this email because an officer of %(agency)s invited this address."
+    ),
+    "with_whom": N_("With %(org)s (%(side)s)"),
+    "side_buyer": N_("buyer"),
+    "side_producer": N_("producer"),
+    "about_offer": N_("Product: %(offer)s"),
+    "about_requirement": N_("Need: %(requirement)s"),
+    "contact": N_("Contact: %(contact)s"),
+    "details": N_("Agenda and details: %(url)s"),
 }
 
 
@@ -99,11 +129,19 @@ def templates() -> Environment:
 
 
 def agenda_calendar(
-    event: Event, participant: EventParticipant, lines: Sequence[AgendaLine], host: str
+    event: Event,
+    participant: EventParticipant,
+    lines: Sequence[AgendaLine],
+    base_url: str,
+    locale: str | None = None,
 ) -> bytes:
-    """The participant's meetings as an iCalendar file (one VEVENT per meeting), in the
-    participant's language."""
-    t = Words(Voice(language(participant.organization.preferred_language))).say
+    """The participant's meetings as an iCalendar file (one VEVENT per meeting) in ``locale``
+    (the reader's; the participant's language when not given). Each entry says whom to meet,
+    at which table, about which product and need, how to reach them, and links to the agenda."""
+    words = Words(Voice(language(locale or participant.organization.preferred_language)))
+    t = words.say
+    host = urlsplit(base_url).hostname or "ocop-matchmaker"
+    agenda_url = f"{base_url.rstrip('/')}/events/{event.id}/agenda"
     calendar = Calendar()
     calendar.add("prodid", "-//OCOP Matchmaker//Connection events//VI")
     calendar.add("version", "2.0")
@@ -119,9 +157,29 @@ def agenda_calendar(
         entry.add("dtend", line.ends_at)
         entry.add("summary", t("meeting_summary", org=line.other, event=event.name))
         entry.add("location", f"{event.venue} — {t('table', table=line.table_no)}")
+        entry.add(
+            "description", _description(words, line, f"{agenda_url}#meeting-{line.meeting_id}")
+        )
+        entry.add("url", agenda_url)
         entry.add("sequence", int(stamp.timestamp()))
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def _description(words: Words, line: AgendaLine, url: str) -> str:
+    t = words.say
+    side = t("side_buyer") if line.other_side == "buyer" else t("side_producer")
+    province = line.other_province
+    where = f", {reference_name('province', province, words.voice.locale)}" if province else ""
+    parts = [t("with_whom", org=line.other, side=side) + where, t("table", table=line.table_no)]
+    if line.offer:
+        parts.append(t("about_offer", offer=line.offer))
+    if line.requirement:
+        parts.append(t("about_requirement", requirement=line.requirement))
+    if line.contact:
+        parts.append(t("contact", contact=" · ".join(line.contact)))
+    parts.append(t("details", url=url))
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -160,15 +218,20 @@ class EmailWithAttachments(OutgoingEmail):
 
 
 class EventEmailBuilder:
-    def __init__(self, links: Links, base_url: str) -> None:
+    def __init__(
+        self, links: Links, base_url: str, invitations: InvitationLinks | None = None
+    ) -> None:
         self._links = links
         self._base_url = base_url
         self._host = urlsplit(base_url).hostname or "ocop-matchmaker"
+        self._invitations = invitations
 
     def build(self, session: Session, email: EventEmail) -> OutgoingEmail | None:
         """The email for ``email`` in its recipient's language, or None when there is nothing
         to send any more."""
-        user = session.get(User, email.user_id)
+        if email.kind == "invitation":
+            return self._invitation(session, email)
+        user = session.get(User, email.user_id) if email.user_id is not None else None
         event = session.get(Event, email.event_id)
         if user is None or not user.is_active or event is None or event.cancelled_at:
             return None
@@ -195,7 +258,7 @@ class EventEmailBuilder:
                 Attachment(
                     f"agenda-{event.id}.ics",
                     "text/calendar",
-                    agenda_calendar(event, participant, lines, self._host),
+                    agenda_calendar(event, participant, lines, self._base_url, voice.locale),
                 ),
             )
         else:
@@ -222,6 +285,33 @@ class EventEmailBuilder:
             attachments=attachments,
         )
 
+    def _invitation(self, session: Session, email: EventEmail) -> OutgoingEmail | None:
+        event = session.get(Event, email.event_id)
+        if event is None or event.cancelled_at or self._invitations is None or not email.to_email:
+            return None
+        voice = Voice(language(email.payload.get("language")), ZoneInfo(event.timezone))
+        t = Words(voice).say
+        subject = t("subject_invitation", event=event.name)
+        days = ", ".join(
+            sorted({day(date.fromisoformat(d["date"]), voice.locale) for d in event.days})
+        )
+        context: dict[str, Any] = {
+            "t": t, "language": voice.locale, "event": event, "subject": subject,
+            "agency": event.organization.name, "days": days,
+            "deadline": moment(event.registration_deadline, voice.locale, voice.zone),
+            "register_url": self._invitations.url(event.id, email.to_email),
+        }  # fmt: skip
+        env = templates()
+        digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
+        return EmailWithAttachments(
+            to=email.to_email,
+            subject=subject,
+            text=env.get_template("email/invitation.txt").render(context),
+            html=env.get_template("email/invitation.html").render(context),
+            message_id=f"<{digest}@{self._host}>",
+            language=voice.locale,
+        )
+
 
 def deliver(
     sessions: sessionmaker[Session],
@@ -236,7 +326,7 @@ def deliver(
     email)."""
     report = DeliveryReport()
     with unit_of_work(sessions) as session:
-        claimed_until = utcnow() + timedelta(seconds=config.lease_seconds)
+        claimed_until = utcnow() + timedelta(seconds=config.sending_lease_seconds)
         emails: dict[int, OutgoingEmail] = {}
         for email in delivery.claim(session, EventEmail, email_ids):
             outgoing = builder.build(session, email)

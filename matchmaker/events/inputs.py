@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 from pydantic_core import PydanticCustomError
 
-from matchmaker.inputs import M, coded
+from matchmaker.catalog.inputs import EMAIL
+from matchmaker.inputs import MULTILINE, Input, M, coded
 from matchmaker.inputs import parse as parse_input
 from matchmaker.ranking import reference
 
@@ -70,8 +71,8 @@ GroupCode = Annotated[str, Field(max_length=64)]
 Money = Annotated[int, Field(ge=0, le=10**13)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """Refuses fields it does not know, and text no one could have meant (see :class:`Input`)."""
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ Sessions = Annotated[
 
 
 class EventSettings(Strict):
-    description: str | None = Field(None, max_length=10_000)
+    description: Annotated[str | None, MULTILINE] = Field(None, max_length=10_000)
     slot_minutes: int | None = Field(None, ge=5, le=240)
     break_minutes: int | None = Field(None, ge=0, le=120)
     target_provinces: list[ProvinceName] | None = Field(None, max_length=34)
@@ -145,12 +146,12 @@ class Registration(Strict):
         default_factory=list, max_length=50, description="Empty: available the whole event."
     )
     max_meetings: int | None = Field(None, ge=1, le=100)
-    note: str | None = Field(None, max_length=1000)
+    note: Annotated[str | None, MULTILINE] = Field(None, max_length=1000)
 
 
 class Decision(Strict):
     decision: Literal["approve", "reject"]
-    reason: str | None = Field(None, max_length=500)
+    reason: Annotated[str | None, MULTILINE] = Field(None, max_length=500)
 
 
 # --- meeting requests -----------------------------------------------------------------------
@@ -159,7 +160,7 @@ class Decision(Strict):
 class MeetingAsk(Strict):
     participant_id: EntityId = Field(..., description="The participant of the other side.")
     must_meet: bool = False
-    message: str = Field("", max_length=1000)
+    message: Annotated[str, MULTILINE] = Field("", max_length=1000)
 
 
 class Answer(Strict):
@@ -184,4 +185,37 @@ class Outcome(Strict):
     interest: Literal["interested", "not_interested"] | None = None
     stage: Literal["none", "mou", "contract", "first_order", "repeat_order"] | None = None
     order_value_vnd: Money | None = None
-    notes: str | None = Field(None, max_length=5000)
+    notes: Annotated[str | None, MULTILINE] = Field(None, max_length=5000)
+
+
+# --- invitations and participants an officer adds -------------------------------------------
+
+
+def _emails(values: list[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+    if not cleaned:
+        raise PydanticCustomError("invitation.no_email", "Give at least one email address.")
+    for value in cleaned:
+        if not EMAIL.match(value):
+            raise PydanticCustomError("field.email", "Not an email address.", {"email": value})
+    return cleaned
+
+
+class Invitations(Strict):
+    """Firms an officer invites to register, by email."""
+
+    emails: Annotated[
+        list[Annotated[str, Field(max_length=320)]],
+        Field(max_length=500),
+        AfterValidator(_emails),
+    ]
+    # The email's language when the address is not a known account's (whose own one wins).
+    language: Literal["vi", "en"] = "vi"
+    # Whatever the invitee's own language, write in ``language``.
+    force_language: bool = False
+
+
+class NewParticipants(Strict):
+    """Firms from the catalogue an officer adds to an event, approved at once."""
+
+    organization_ids: list[EntityId] = Field(..., min_length=1, max_length=2500)

@@ -34,7 +34,7 @@ ATTENDANCE = ("held", "no_show")
 INTEREST = ("interested", "not_interested")
 # The deal's road after a meeting; each step only moves forward.
 STAGES = ("none", "mou", "contract", "first_order", "repeat_order")
-EMAIL_KINDS = ("agenda", "follow_up")
+EMAIL_KINDS = ("agenda", "follow_up", "invitation")
 EMAIL_STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")
 
 
@@ -203,7 +203,8 @@ class ScheduleRun(Base):
 
 
 class EventEmail(Deliverable, Base):
-    """One event email (an agenda or a follow-up reminder) to one user, sent once."""
+    """One event email (an agenda, a follow-up reminder, an invitation) to one user, or for an
+    invitation to one address that may have no account yet; sent once."""
 
     __tablename__ = "event_emails"
     __table_args__ = (
@@ -215,11 +216,13 @@ class EventEmail(Deliverable, Base):
     # The delivery state (Deliverable) is the notifications': sent, retried with backoff and
     # swept by matchmaker.notifications.delivery.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # An invitation's address (lower case); empty for the emails to a user.
+    to_email: Mapped[str | None] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(12))
     # A changed agenda has another key, so it is sent again; the same one never twice.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()

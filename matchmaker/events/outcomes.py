@@ -15,7 +15,9 @@ from matchmaker.errors import Conflict, Invalid, field_error
 from matchmaker.events.inputs import Outcome
 from matchmaker.events.models import STAGES, EventEmail, Meeting
 from matchmaker.events.schedule import SEND_EVENT_EMAILS, participant_users
+from matchmaker.matching.answers import record_answer
 from matchmaker.matching.models import MatchEvent
+from matchmaker.ranking.learning.labels import STAGE_ACTIONS
 
 # Days between follow-up questions once a meeting led to an MoU, a contract or an order.
 FOLLOW_UP_DAYS = {"mou": 14, "contract": 21, "first_order": 30}
@@ -52,16 +54,19 @@ def _teach_ranker(session: Session, meeting: Meeting, user: User) -> None:
     match = meeting.request.match
     if match is None:
         return
+    # A meeting nobody came to says nothing about the offer: no answer, no decline.
     if meeting.stage != "none":
         target, reason = "deal", f"event meeting: {meeting.stage}"
+        answer = STAGE_ACTIONS[meeting.stage]  # MoU, contract and orders stay apart
     elif meeting.interest == "interested":
         target, reason = "accepted", "event meeting: interested"
-    elif meeting.attendance == "no_show":
-        target, reason = "declined", "event meeting: no-show"
-    elif meeting.interest == "not_interested":
+        answer = "accepted"
+    elif meeting.interest == "not_interested" and meeting.attendance != "no_show":
         target, reason = "declined", "event meeting: not interested"
+        answer = "declined"
     else:
         return
+    record_answer(session, match, "officer", answer, user=user, reason=reason)
     order = ("suggested", "notified", "viewed", "accepted", "contacted", "deal")
     if match.status == target or match.status == "deal":
         return

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer
+from matchmaker.collation import sort_key
 from matchmaker.events.models import STAGES, Event, Meeting
 from matchmaker.exports import safe_row, texts_as_texts
 
@@ -31,9 +32,19 @@ COLUMNS = (
     "event", "meeting_id", "starts_at", "table", "producer", "producer_province", "buyer",
     "buyer_type", "product_group", "attendance", "interest", "stage", "order_value_vnd",
 )  # fmt: skip
+ORDERS = ("first_order", "repeat_order")
 UNKNOWN = "unknown"
 # A coded message in the reader's language: ``matchmaker.i18n.say`` at the edge.
 Say = Callable[[str, Mapping[str, Any] | None], str]
+
+
+def recorded_value(meeting: Meeting) -> int:
+    """What a meeting's deal is worth in the figures: the value of a signed contract or an
+    order. A value noted beside an MoU or no deal at all is an intention, not trade, and would
+    show money "in orders" beside no order."""
+    if meeting.stage not in CONTRACT_OR_MORE:
+        return 0
+    return meeting.order_value_vnd or 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,8 +74,8 @@ class Figures:
         self.interested += meeting.interest == "interested"
         self.mous += meeting.stage in MOU_OR_MORE
         self.contracts += meeting.stage in CONTRACT_OR_MORE
-        self.orders += meeting.stage in ("first_order", "repeat_order")
-        self.value_vnd += meeting.order_value_vnd or 0
+        self.orders += meeting.stage in ORDERS
+        self.value_vnd += recorded_value(meeting)
 
 
 @dataclass
@@ -120,7 +131,7 @@ def build_report(session: Session, filters: ReportFilters) -> EventReport:
                 "attendance": meeting.attendance or "",
                 "interest": meeting.interest or "",
                 "stage": meeting.stage,
-                "order_value_vnd": meeting.order_value_vnd or 0,
+                "order_value_vnd": recorded_value(meeting),
             }
         )
     return report
@@ -206,7 +217,10 @@ def to_xlsx(report: EventReport, say: Say) -> bytes:
         summary.append(safe_row(
             [say("export.column.group", None), *(say(f"export.figure.{n}", None) for n in names)]
         ))  # fmt: skip
-        named = sorted((_group_name(say, title, key), key) for key in breakdown)
+        named = sorted(
+            ((_group_name(say, title, key), key) for key in breakdown),
+            key=lambda pair: sort_key(pair[0]),
+        )
         for name, key in named:
             summary.append(safe_row([name, *(getattr(breakdown[key], n) for n in names)]))
         summary.append(

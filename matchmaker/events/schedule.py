@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
+from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.catalog.services import Page, PageRequest, paginate
 from matchmaker.errors import Conflict
 from matchmaker.events import scheduling as sched
@@ -255,6 +256,14 @@ class AgendaLine:
     table_no: int
     other: str
     other_side: str
+    other_province: str | None = None
+    # What the meeting is about: the matched offer and requirement when the ranking engine
+    # suggested it, else what each side registered with.
+    offer: str | None = None
+    requirement: str | None = None
+    # The other side's email and phone: both sides agreed to meet (one asked, the other
+    # accepted), which is when the product lets each side's contact reach the other.
+    contact: tuple[str, ...] = ()
 
 
 def agenda_lines(session: Session, participant: EventParticipant) -> list[AgendaLine]:
@@ -262,13 +271,35 @@ def agenda_lines(session: Session, participant: EventParticipant) -> list[Agenda
     for meeting in agenda(session, participant):
         request = meeting.request
         other = request.buyer if request.producer_id == participant.id else request.producer
+        organization = other.organization
+        contact = (
+            tuple(c for c in (organization.contact_email, organization.phone) if c)
+            if request.status == "accepted"
+            else ()
+        )
+        offer, requirement = _topic(session, request)
         lines.append(
             AgendaLine(
                 meeting.id, meeting.starts_at, meeting.ends_at, meeting.table_no,
-                other.organization.name, other.side,
+                organization.name, other.side, organization.province, offer, requirement,
+                contact,
             )
         )  # fmt: skip
     return lines
+
+
+def _topic(session: Session, request: MeetingRequest) -> tuple[str | None, str | None]:
+    """The offer and the requirement a meeting is about."""
+    if request.match is not None:
+        return request.match.offer.title, request.match.requirement.title
+    offer = next(iter(request.producer.offer_ids), None)
+    requirement = next(iter(request.buyer.requirement_ids), None)
+    return (
+        session.scalar(select(Offer.title).where(Offer.id == offer)) if offer else None,
+        session.scalar(select(Requirement.title).where(Requirement.id == requirement))
+        if requirement
+        else None,
+    )
 
 
 def agenda_fingerprint(session: Session, participant: EventParticipant) -> str:

@@ -3,8 +3,10 @@ its tasks run inside the app context."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -12,12 +14,14 @@ from flask import Flask
 from kombu import Exchange, Queue
 
 from matchmaker import outbox
-from matchmaker.db import unit_of_work
+from matchmaker.db import is_transient, unit_of_work
 from matchmaker.extensions import get_database, get_settings
 from matchmaker.jobs import QUEUES, TASK_MODULES, signals
 from matchmaker.settings import Settings
 
 PUBLISHER = "matchmaker.outbox.publisher"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -81,6 +85,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "task": "matching.rematch_all",
                 "schedule": crontab(minute=0, hour=2),
             },
+            # After the re-match: the day's answers are in, the workers are quiet.
+            "nightly-training": {
+                "task": "maintenance.train_ranker",
+                "schedule": crontab(minute=30, hour=3),
+            },
             "housekeeping": {
                 "task": "maintenance.housekeeping",
                 "schedule": crontab(minute=0, hour=3),
@@ -112,10 +121,9 @@ def celery_init_app(app: Flask) -> Celery:
         def __call__(self, *args: object, **kwargs: object) -> object:
             outbox_id = kwargs.pop("outbox_id", None)
             with app.app_context():
-                result = self.run(*args, **kwargs)
+                result = _with_retries(self.name, lambda: self.run(*args, **kwargs))
                 if isinstance(outbox_id, int):
-                    with unit_of_work(get_database().sessions) as session:
-                        outbox.complete(session, outbox_id)
+                    _with_retries(self.name, lambda: _complete(outbox_id))
                 return result
 
     settings = get_settings(app)
@@ -128,6 +136,32 @@ def celery_init_app(app: Flask) -> Celery:
     )
     signals.connect(app)
     return celery_app
+
+
+# Pauses before each new attempt of a task the database failed for a passing reason (a
+# deadlock, a serialization failure, a lost connection): seconds, not the outbox's lease.
+RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
+def _with_retries(name: str, work: Callable[[], T]) -> T:
+    """``work()``, done again (every task is safe to run twice, each attempt in a transaction
+    of its own) while the database fails it for a passing reason; then the outbox's lease."""
+    for attempt, pause in enumerate(RETRY_PAUSES, start=1):
+        try:
+            return work()
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            log.warning("task %s: the database failed it (%s); attempt %d in %.1f s",
+                        name, type(getattr(error, "orig", error)).__name__, attempt + 1,
+                        pause)  # fmt: skip
+            time.sleep(pause)
+    return work()
+
+
+def _complete(outbox_id: int) -> None:
+    with unit_of_work(get_database().sessions) as session:
+        outbox.complete(session, outbox_id)
 
 
 def get_celery(app: Flask) -> Celery:

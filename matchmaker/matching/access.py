@@ -12,6 +12,7 @@ from matchmaker.db import transaction
 from matchmaker.errors import Forbidden, NotFound
 from matchmaker.matching import service
 from matchmaker.matching.feedback import record_feedback
+from matchmaker.matching.impressions import record_impressions
 from matchmaker.matching.models import Match
 
 
@@ -24,7 +25,10 @@ def offers_for_requirement(
         can.can_manage_requirement(user, requirement) or can.oversees_requirement(user, requirement)
     ):
         raise Forbidden("match.requirement_owner_only")
-    return service.rank_offers(session, state, requirement, limit=limit)
+    ranked = service.rank_offers(session, state, requirement, limit=limit)
+    side = "buyer" if user.organization_id == requirement.organization_id else None
+    record_impressions(session, user, side, [r.match for r in ranked])
+    return ranked
 
 
 @transaction
@@ -34,7 +38,10 @@ def requirements_for_offer(
     offer = catalog.read_offer(session, user, offer_id)
     if not (can.can_manage_offer(user, offer) or can.oversees_offer(user, offer)):
         raise Forbidden("match.offer_owner_only")
-    return service.rank_requirements(session, state, offer, limit=limit)
+    ranked = service.rank_requirements(session, state, offer, limit=limit)
+    side = "producer" if user.organization_id == offer.organization_id else None
+    record_impressions(session, user, side, [r.match for r in ranked])
+    return ranked
 
 
 @transaction

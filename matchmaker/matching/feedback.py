@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from matchmaker import outbox
 from matchmaker.accounts.models import User
-from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.errors import Conflict, Forbidden, Invalid, field_error
 from matchmaker.matching import consent
+from matchmaker.matching.answers import check_answer, record_answer, training_examples
 from matchmaker.matching.models import Match, MatchEvent
-from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.ranking.model import FeedbackExample
 
 # Statuses that say something about the match's quality; "viewed" alone does not.
@@ -22,25 +20,9 @@ ANSWERED = ("accepted", "contacted", "deal", "declined")
 
 
 def feedback_examples(session: Session) -> Iterator[FeedbackExample]:
-    """Every answered match, with the features it was ranked on."""
-    matches = session.scalars(
-        select(Match)
-        .where(Match.status.in_(ANSWERED))
-        .options(
-            joinedload(Match.requirement).joinedload(Requirement.buyer),
-            joinedload(Match.offer).joinedload(Offer.producer),
-        )
-        .order_by(Match.id)
-    )
-    for match in matches:
-        yield FeedbackExample(
-            requirement=requirement_record(match.requirement),
-            offer=offer_record(match.offer),
-            action=match.status,
-            reason=match.decline_reason,
-            on=match.last_ranked_at.date(),
-            features=dict(match.features) or None,
-        )
+    """Every result shown to a buyer, with what it was shown as and the buyer's own answer
+    (:mod:`.answers`): the producer's answers never label how good an offer was for a buyer."""
+    return training_examples(session, "buyer")
 
 
 # Which status each action may come from. Repeating the current status is a no-op.
@@ -70,6 +52,7 @@ def record_feedback(
             "match.decline_reason_required",
             errors=[field_error("reason", "match.decline_reason_required")],
         )
+    side = check_answer(session, user, match, action)
     if action == "accepted" and match.status in consent.YES:
         # The other side said yes first: this side's yes is its own, and may let its contact
         # details go to the other side now (consent.contact_shared).
@@ -80,8 +63,10 @@ def record_feedback(
                                    from_status=match.status, to_status=action))  # fmt: skip
             session.flush()
             outbox.match_accepted(session, match.id, user.id)
+        record_answer(session, match, side, action, user=user)
         return match
     if match.status == action:
+        record_answer(session, match, side, action, user=user, reason=reason)
         return match
     if match.status not in TRANSITIONS[action]:
         raise Conflict(
@@ -100,8 +85,10 @@ def record_feedback(
         )
     )
     match.status = action
+    reason = reason.strip() if reason else None
     if action == "declined":
-        match.decline_reason = reason.strip() if reason else None
+        match.decline_reason = reason
+    record_answer(session, match, side, action, user=user, reason=reason)
     session.flush()
     if action == "accepted":
         # Both sides are emailed the other's contact details once this commits.

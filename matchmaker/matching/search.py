@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.catalog.models import Offer
+from matchmaker.collation import sort_key
 from matchmaker.errors import Invalid, field_error
 from matchmaker.matching.state import RankingState
 from matchmaker.ranking import reference
@@ -186,9 +187,8 @@ def _facets(
         counts: Counter[str] = Counter()
         for offer, _ in _passing(offers, others):
             counts.update(_facet_values(dimension, offer, on))
-        facets[dimension] = [
-            FacetCount(code, _facet_name(dimension, code), n) for code, n in counts.most_common()
-        ]
+        named = [FacetCount(code, _facet_name(dimension, code), n) for code, n in counts.items()]
+        facets[dimension] = sorted(named, key=lambda f: (-f.count, sort_key(f.name)))
     return facets
 
 
@@ -208,11 +208,24 @@ def _facet_values(dimension: str, offer: OfferRecord, on: date) -> Iterable[str]
     if dimension == "province":
         return [offer.province] if offer.province else []
     if dimension == "category":
-        return {offer.category, reference.group_of(offer.category)}
+        return _category_facets(offer.category)
     if dimension == "stars":
         valid = offer.ocop_certified_until is not None and offer.ocop_certified_until >= on
         return [str(offer.ocop_stars)] if offer.ocop_stars and valid else []
     return offer.certifications
+
+
+def _category_facets(code: str) -> set[str]:
+    """The offer's group and sub-group, but the group alone when the sub-group is the group
+    under the same name (tourism has a single one): a facet never lists one name twice."""
+    try:
+        category = reference.get_category(code)
+        group = reference.get_category(category.group)
+    except LookupError:
+        return {code}
+    if category.is_group or category.name_vi == group.name_vi:
+        return {group.code}
+    return {category.code, group.code}
 
 
 def _facet_name(dimension: str, code: str) -> str:

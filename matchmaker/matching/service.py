@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.matching.models import Match
+from matchmaker.matching.profiles import buyer_profile, declined_requirements
 from matchmaker.matching.recording import record_matches
 from matchmaker.matching.records import offer_record, requirement_record
 from matchmaker.matching.state import RankingState
+from matchmaker.ranking.learning.personal import personalise
+from matchmaker.ranking.lookup import category_group
 from matchmaker.ranking.pooling import propose_pools
 
 
@@ -58,12 +61,17 @@ def rank_offers(
     on: date | None = None,
 ) -> list[RankedOffer]:
     """The best offers for a requirement, recorded as Match rows (status kept), best first."""
-    results = state.rank(session, requirement_record(requirement), limit, on or date.today())
+    # The buyer's own answers: declined pairs left out for good, the rest adjusted at once.
+    profile = buyer_profile(session, requirement.organization_id)
+    wanted = limit + len(profile.excluded(str(requirement.id)))
+    results = state.rank(session, requirement_record(requirement), wanted, on or date.today())
     found = session.execute(
         _shown_offers(),
         {"requirement_id": requirement.id, "ids": [int(r.offer_id) for r in results]},
     ).all()
     offers = {offer.id: offer for offer, _ in found}
+    groups = {str(o.id): category_group(o.category) for o in offers.values()}
+    results = personalise(results, profile, groups, limit)
     stored = {(requirement.id, offer.id): match for offer, match in found if match is not None}
     # An offer archived between the index sync and now is left out.
     kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
@@ -90,6 +98,8 @@ def rank_requirements(
         )
         if r.valid_until is None or r.valid_until >= on
     }
+    for declined in declined_requirements(session, offer.id):
+        requirements.pop(declined, None)
     responsiveness, _ = state.producer_stats(session)
     with state.reading(session) as index:
         results = index.rank_requirements(

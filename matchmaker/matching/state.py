@@ -26,6 +26,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.db import utcnow
+from matchmaker.matching.answers import MatchAnswer
 from matchmaker.matching.models import Match
 from matchmaker.matching.records import offer_record
 from matchmaker.ranking import synonyms
@@ -42,6 +43,8 @@ HAND_SCORER = "hand-set"
 _SYNC_OVERLAP = timedelta(seconds=30)
 EXPOSURE_WINDOW = timedelta(days=30)
 STATS_TTL = timedelta(minutes=1)
+# How soon a model made current elsewhere (the nightly training, a rollback) is ranked with.
+MODEL_CHECK = timedelta(seconds=30)
 # Rankings a process keeps for requirements asked for again: a few tens of megabytes.
 RANKINGS_KEPT = 1000
 
@@ -108,6 +111,8 @@ class RankingState:
         # Held while the changes since the last look are read (and the index first built).
         self._sync_lock = threading.Lock()
         self._sync_began = 0.0
+        self._model_pointer: str | None = None
+        self._model_checked = 0.0
 
     def kept(self, name: str, size: int) -> Kept[Any, Any]:
         """A named store of results kept by this process (made on first use)."""
@@ -124,9 +129,31 @@ class RankingState:
         others rank meanwhile.
         """
         self._sync(session)
+        self._follow_current_model()
         with self._lock:
             assert self._index is not None
             yield self._index
+
+    def _follow_current_model(self) -> None:
+        """Ranks with the model made current since (a promotion, a rollback), at most
+        ``MODEL_CHECK`` after it was made so, without a restart: the pointer file is read once
+        in that time."""
+        if self.models_dir is None:
+            return
+        now = time.monotonic()
+        with self._stats_lock:
+            if now - self._model_checked < MODEL_CHECK.total_seconds():
+                return
+            self._model_checked = now
+        pointer = current_version(self.models_dir)
+        if pointer == self._model_pointer:
+            return
+        scorer = load_scorer(self.models_dir)
+        with self._lock:
+            assert self._index is not None
+            self._model_pointer = pointer
+            self.scorer = self._index.scorer = scorer
+            self.model_version = pointer if pointer and scorer.name == pointer else HAND_SCORER
 
     def _sync(self, session: Session) -> None:
         """Brings the index up to every change committed before this call began.
@@ -200,10 +227,11 @@ class RankingState:
 
     def _build(self, session: Session) -> None:
         started = utcnow()
+        self._model_pointer = current_version(self.models_dir) if self.models_dir else None
+        self._model_checked = time.monotonic()
         self.scorer = load_scorer(self.models_dir)
-        self.model_version = (
-            current_version(self.models_dir) if self.models_dir else None
-        ) or HAND_SCORER
+        pointer = self._model_pointer
+        self.model_version = pointer if pointer and self.scorer.name == pointer else HAND_SCORER
         offers = session.scalars(
             select(Offer).options(joinedload(Offer.producer)).where(Offer.status != "archived")
         )
@@ -286,8 +314,14 @@ def _changes_statement() -> CompoundSelect:
 
 
 def producer_responsiveness(session: Session) -> dict[str, float]:
-    """Share of each producer's notified matches that were answered (any feedback at all)."""
-    answered = func.sum(case((Match.status.notin_(("suggested", "notified")), 1), else_=0))
+    """Share of each producer's notified matches that the producer itself answered: the
+    buyer's views and declines are not the producer's answer."""
+    by_producer = (
+        select(MatchAnswer.match_id)
+        .where(MatchAnswer.side == "producer", MatchAnswer.match_id == Match.id)
+        .exists()
+    )
+    answered = func.sum(case((by_producer, 1), else_=0))
     query = (
         select(Offer.organization_id, func.count(Match.id), answered)
         .join(Match, Match.offer_id == Offer.id)

@@ -11,16 +11,19 @@ from sqlalchemy import Engine
 HERE = Path(__file__).resolve().parent
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic configuration bound to ``engine``; no alembic.ini needed."""
+def alembic_config(engine: Engine, files_directory: Path | None = None) -> Config:
+    """An Alembic configuration bound to ``engine``; no alembic.ini needed. With the directory
+    storage backend, ``files_directory`` is its root: revisions that move stored files (the
+    photos of merged offers) move them there too."""
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.attributes["engine"] = engine
+    config.attributes["files_directory"] = files_directory
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: Engine, revision: str = "head", *, files_directory: Path | None = None) -> None:
+    command.upgrade(alembic_config(engine, files_directory), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -25,6 +25,12 @@ from matchmaker.matching.service import RankingState, rank_offers, rank_requirem
 from matchmaker.notifications.models import MatchAlert, Notification, NotificationPreference
 from matchmaker.settings import NotificationSettings
 
+# FOR NO KEY UPDATE, not FOR UPDATE: the match rows written next check their foreign keys with
+# FOR KEY SHARE on the other side's row, which a FOR UPDATE of a task matching that row would
+# block while it waits for ours: two tasks on crossing rows deadlocked. NO KEY UPDATE still
+# keeps two runs for one row apart, and lets the key checks through.
+MATCHING_LOCK = {"key_share": True}
+
 ROLE_OF_SIDE = {"producer": ("producer", "admin"), "buyer": ("buyer", "admin")}
 
 
@@ -39,7 +45,7 @@ def alert_for_requirement(
     """Ranks offers for a new or changed requirement and alerts the producers of good ones."""
     today = today or date.today()
     # Locked so that two quick edits of one requirement are matched one after the other.
-    requirement = session.get(Requirement, requirement_id, with_for_update=True)
+    requirement = session.get(Requirement, requirement_id, with_for_update=MATCHING_LOCK)
     if requirement is None or requirement.status != "open":
         return []
     if requirement.valid_until is not None and requirement.valid_until < today:
@@ -58,7 +64,7 @@ def alert_for_offer(
     today: date | None = None,
 ) -> list[Notification]:
     """Ranks open requirements for a new or changed offer and alerts the buyers of good ones."""
-    offer = session.get(Offer, offer_id, with_for_update=True)
+    offer = session.get(Offer, offer_id, with_for_update=MATCHING_LOCK)
     if offer is None or offer.status != "active":
         return []
     ranked = rank_requirements(
@@ -75,9 +81,7 @@ def alert_for_offer(
 def _is_new_and_good(match: Match, config: NotificationSettings) -> bool:
     # Each side hears of a pair once (MatchAlert); a declined pair is never raised again, and
     # a related product (shown apart on the buyer's page) is no match to tell anyone about.
-    return (
-        not match.related and match.score >= config.min_score and match.status != "declined"
-    )
+    return not match.related and match.score >= config.min_score and match.status != "declined"
 
 
 def recipients(

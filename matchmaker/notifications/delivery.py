@@ -74,7 +74,7 @@ def deliver(
     """Sends what is still to be sent among ``notification_ids``; safe to run twice."""
     report = DeliveryReport()
     with unit_of_work(sessions) as session:
-        claimed_until = utcnow() + timedelta(seconds=config.lease_seconds)
+        claimed_until = utcnow() + timedelta(seconds=config.sending_lease_seconds)
         claimed = _claim_and_build(session, builder, notification_ids, claimed_until, report)
     emails = {notification_id: c.email for notification_id, c in claimed.items()}
     sent = send_claimed(sessions, mailer, Notification, emails, claimed_until, config, report)
@@ -126,7 +126,7 @@ def send_claimed(
     """Sends the emails of rows claimed (and committed) until ``claimed_until``, recording each
     outcome in its own short transaction: no row stays locked while SMTP is talked to. Returns
     the ids sent."""
-    lease = timedelta(seconds=config.lease_seconds)
+    lease = timedelta(seconds=config.sending_lease_seconds)
     remaining = list(emails)
     for row_id, email in emails.items():
         if utcnow() > claimed_until - lease / 2:
@@ -309,7 +309,7 @@ def take_due(
     """The rows a sweep should queue again (marked as queued now): pending ones whose retry is
     due and that no task queued within a lease, and those whose sender's claim ran out."""
     now = utcnow()
-    lease = timedelta(seconds=config.lease_seconds)
+    lease = timedelta(seconds=config.sending_lease_seconds)
     due = session.scalars(
         select(model)
         .where(

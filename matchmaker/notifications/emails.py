@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from matchmaker.accounts.models import User
+from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.catalog.history import say_field, say_value
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.matching import consent
@@ -106,9 +106,10 @@ class EmailBuilder:
     def build(self, session: Session, notification: Notification) -> OutgoingEmail | None:
         """The email for ``notification``, or None when nothing in it is still true."""
         user = session.get(User, notification.user_id, options=[joinedload(User.organization)])
-        if user is None or not user.is_active:
+        # A refused claimant's account stays inactive; they are told why all the same.
+        if user is None or not (user.is_active or notification.kind == "claim_decision"):
             return None
-        voice = Voice(language_of(user), self._zone)
+        voice = Voice(notification.payload.get("language") or language_of(user), self._zone)
         context: dict[str, Any] = {
             "t": voice.say,
             "language": voice.locale,
@@ -127,6 +128,10 @@ class EmailBuilder:
             rendered = self._certificate(session, notification, context, voice)
         elif notification.kind == "ocop_changes":
             rendered = self._ocop_changes(session, notification, context, voice)
+        elif notification.kind == "claim_request":
+            rendered = self._claim_request(session, notification, context, voice)
+        elif notification.kind == "claim_decision":
+            rendered = self._claim_decision(session, notification, context, voice)
         else:
             rendered = self._requirement(session, notification, context, voice)
         if rendered is None:
@@ -298,6 +303,65 @@ class EmailBuilder:
             intro=voice.say("email.intro_ocop_changes", file=notification.payload.get("file")),
         )
         return voice.say("email.subject_ocop_changes", count=len(offers)), "ocop_changes"
+
+    def _claim_request(
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        claim = session.get(ProducerClaim, notification.payload["claim_id"])
+        if claim is None or (claim.matched_by is None and claim.status != "pending"):
+            return None  # decided meanwhile: nothing left to do
+        org, claimant = claim.organization, claim.user
+        said = {"person": claimant.name, "name": org.name, "province": org.province}
+        given = claim.details
+        context.update(
+            lines=[
+                (voice.say("email.claim_given"), None),
+                (voice.say("email.contact"), claimant.name),
+                (voice.say("email.contact_email"), claimant.email),
+                (voice.say("email.contact_phone"), given.get("phone") or "—"),
+                (voice.say("email.contact_address"), given.get("address") or "—"),
+                (voice.say("email.claim_listed"), None),
+                (voice.say("email.contact_email"), org.contact_email or "—"),
+                (voice.say("email.contact_phone"), org.phone or "—"),
+                (voice.say("email.contact_address"), org.address or "—"),
+            ],
+        )
+        base = self._base_url.rstrip("/")
+        if claim.matched_by is None:
+            context.update(
+                intro=voice.say("email.intro_claim_request", **said),
+                link=(f"{base}/officer/claims", voice.say("email.claim_open")),
+            )
+            return voice.say("email.subject_claim_request", **said), "claim"
+        proof = voice.say(f"email.claim_proof.{claim.matched_by}")
+        context.update(
+            intro=voice.say("email.intro_claim_made", proof=proof, **said),
+            link=(f"{base}/officer/users", voice.say("email.claim_accounts")),
+        )
+        return voice.say("email.subject_claim_made", **said), "claim"
+
+    def _claim_decision(
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        claim = session.get(ProducerClaim, notification.payload["claim_id"])
+        if claim is None or claim.status == "pending":
+            return None
+        org = claim.organization
+        said = {"name": org.name, "province": org.province}
+        outcome = "approved" if claim.status == "approved" else "refused"
+        context.update(intro=voice.say(f"email.intro_claim_{outcome}", **said), lines=[])
+        if outcome == "approved":
+            base = self._base_url.rstrip("/")
+            context["link"] = (f"{base}/signin", voice.say("email.sign_in"))
+        return voice.say(f"email.subject_claim_{outcome}", **said), "claim"
 
     def _requirement(
         self,

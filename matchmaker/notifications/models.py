@@ -17,6 +17,8 @@ FREQUENCIES = ("instant", "daily", "weekly")
 # ocop_changes: the province's list import changed the OCOP facts of a producer's products.
 # registration_attempt: someone tried to register with the user's email (they are told, the
 # person registering is not).
+# claim_request: to the province's officers, someone registered as a producer it lists;
+# claim_decision: to that person, the officer's answer.
 KINDS = (
     "match",
     "digest",
@@ -25,6 +27,8 @@ KINDS = (
     "match_accepted",
     "ocop_changes",
     "registration_attempt",
+    "claim_request",
+    "claim_decision",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")

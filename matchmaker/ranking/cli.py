@@ -127,6 +127,17 @@ def make_ranking_cli(
         if report.path is not None:
             click.echo(f"saved {report.version} in {report.path}")
 
+    @ranking.command("rollback")
+    @models_option(required=True)
+    def rollback_command(models_dir: Path) -> None:
+        """Rank again with the model that was current before this one (the hand-set scorer
+        when there was none); running processes follow within a minute."""
+        from matchmaker.ranking.model import current_version, rollback
+
+        was = current_version(models_dir) or "hand-set"
+        now = rollback(models_dir) or "hand-set"
+        click.echo(f"current model: {now} (was {was})")
+
     @ranking.command("evaluate")
     @models_option(required=False)
     @with_source

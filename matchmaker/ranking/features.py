@@ -29,7 +29,28 @@ FEATURES: tuple[str, ...] = (
     "freshness",
     "responsiveness",
     "traceability",
+    # What buyers decide on beyond fit: who the producer is, what it holds beyond what was
+    # asked, and what kind of buyer asks (the learned model finds the interactions).
+    "producer_cooperative",
+    "producer_household",
+    "producer_enterprise",
+    "cert_gap",
+    "cert_organic",
+    "cert_food_safety",
+    "certifications_beyond_asked",
+    "buyer_supermarket",
+    "buyer_ecommerce",
+    "buyer_introduction_point",
+    "buyer_exporter",
+    "buyer_wholesaler",
+    "buyer_horeca",
 )
+# The features the hand-set scorer was built on; the others are for the learned model.
+HAND_FEATURES = FEATURES[:12]
+BUYER_TYPES = ("supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca")
+_GAP = frozenset({"vietgap", "globalgap"})
+_ORGANIC = frozenset({"organic", "organic_vn", "organic_eu", "organic_usda", "organic_jas"})
+_FOOD_SAFETY = frozenset({"haccp", "iso22000", "fssc22000", "brc", "ifs", "food_safety"})
 
 NEUTRAL = 0.5
 UNKNOWN = 0.3
@@ -187,7 +208,28 @@ def pair_features(
         "freshness": freshness,
         "responsiveness": NEUTRAL if responsiveness is None else max(0.0, min(1.0, responsiveness)),
         "traceability": 1.0 if offer.traceability_url else 0.0,
+        **who_and_what(requirement, offer),
     }
+
+
+def who_and_what(requirement: RequirementRecord, offer: OfferRecord) -> dict[str, float]:
+    """The producer's type, its certifications (beyond those asked for) and the buyer's type."""
+    held = offer.certifications
+    kind = offer.producer_type or ""
+    row = {
+        "producer_cooperative": 1.0 if kind in ("cooperative", "cooperative_group") else 0.0,
+        "producer_household": 1.0 if kind == "household" else 0.0,
+        "producer_enterprise": 1.0 if kind == "enterprise" else 0.0,
+        "cert_gap": 1.0 if held & _GAP else 0.0,
+        "cert_organic": 1.0 if held & _ORGANIC else 0.0,
+        "cert_food_safety": 1.0 if held & _FOOD_SAFETY else 0.0,
+        "certifications_beyond_asked": min(
+            1.0, len(held - requirement.required_certifications) / 3
+        ),
+    }
+    for buyer_type in BUYER_TYPES:
+        row[f"buyer_{buyer_type}"] = 1.0 if requirement.buyer_type == buyer_type else 0.0
+    return row
 
 
 def producer_fit(

@@ -3,9 +3,10 @@
 Layout of a models directory (given by the caller)::
 
     models/
-      CURRENT                    name of the version in use
-      ranker-0001/model.pkl      the scikit-learn pipeline
-      ranker-0001/manifest.json  features, training data size, metrics, checksum
+      CURRENT                    name of the version in use (empty: the hand-set scorer)
+      HISTORY                    every version made current, oldest first (for rollback)
+      ranker-0001/model.txt      the LightGBM model, as text (data, never code)
+      ranker-0001/manifest.json  features, training data, validation, promotion and why
 
 A version is only loaded when its manifest lists the features this code computes and the
 checksum matches; otherwise the hand-set scorer is used, so a stale or tampered file can
@@ -16,45 +17,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
-import zlib
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
 from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
 from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
+from matchmaker.ranking.learning.lambdamart import (
+    RESIDUAL_CAP,
+    RefinedScorer,
+    fit_refinement,
+    grade_of,
+)
+from matchmaker.ranking.learning.promotion import (
+    VALIDATION_SHARE,
+    Decision,
+    Evidence,
+    decide,
+    time_split,
+)
+from matchmaker.ranking.learning.reasons import DECLINE_WEIGHT, decline_reason_code
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
 
-if TYPE_CHECKING:
-    # scikit-learn takes about a second to import: loaded when a model is fitted or read.
-    from sklearn.pipeline import Pipeline
-
-# How much a piece of feedback says the match was good (graded gain for NDCG).
-POSITIVE_GAIN = {"accepted": 1.0, "contacted": 1.0, "deal": 2.0}
 NEGATIVE = {"declined"}
-# A decline for a reason outside the match (the buyer found a supplier meanwhile) says little
-# about the offer; a decline for the wrong product says a lot.
-DECLINE_WEIGHT = {
-    "wrong_product": 1.5,
-    "not_relevant": 1.5,
-    "price": 1.0,
-    "capacity": 1.0,
-    "certification": 1.0,
-    "distance": 1.0,
-    "quality": 1.0,
-    "already_supplied": 0.3,
-    "no_longer_needed": 0.3,
-}
 CURRENT_FILE = "CURRENT"
+MODEL_FILE = "model.txt"  # LightGBM's text format
+HISTORY_FILE = "HISTORY"  # every version made current, oldest first
+HAND_SET = "hand-set"
 _MIN_EXAMPLES = 10
 
 
@@ -64,21 +63,28 @@ class FeedbackExample:
 
     requirement: RequirementRecord
     offer: OfferRecord
-    action: str  # accepted | contacted | deal | declined (others are ignored)
+    action: str  # a graded answer (labels.GRADES): declined, shown, viewed, ... repeat
     reason: str | None = None
     on: date | None = None  # the day the match was suggested
     # Features as computed when the match was suggested; recomputed when absent.
     features: Mapping[str, float] | None = None
     responsiveness: float | None = None
+    rank: int | None = None  # where it was shown
+    at: datetime | None = None  # when the answer (or the showing) was, for time splits
+    organization: str | None = None  # whose answers label it
 
     @property
     def gain(self) -> float:
-        return POSITIVE_GAIN.get(self.action, 0.0)
+        return GAINS.get(self.action, 0.0)
+
+    @property
+    def positive(self) -> bool:
+        return GRADES.get(self.action, 0) >= POSITIVE_FROM
 
     @property
     def weight(self) -> float:
         if self.action in NEGATIVE:
-            return DECLINE_WEIGHT.get(self.reason or "", 1.0)
+            return DECLINE_WEIGHT.get(decline_reason_code(self.reason) or "", 1.0)
         return 1.0
 
 
@@ -92,6 +98,9 @@ def example_from_dict(data: Mapping[str, Any]) -> FeedbackExample:
         on=date.fromisoformat(on) if on else None,
         features=data.get("features"),
         responsiveness=data.get("responsiveness"),
+        rank=data.get("rank"),
+        at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
+        organization=data.get("organization"),
     )
 
 
@@ -104,6 +113,9 @@ def example_to_dict(example: FeedbackExample) -> dict[str, Any]:
         "on": example.on.isoformat() if example.on else None,
         "features": dict(example.features) if example.features else None,
         "responsiveness": example.responsiveness,
+        "rank": example.rank,
+        "at": example.at.isoformat() if example.at else None,
+        "organization": example.organization,
     }
 
 
@@ -118,6 +130,10 @@ class FeedbackTable:
     weights: np.ndarray
     groups: list[str]  # requirement id per row
     offer_ids: list[str]
+    # When each answer (or showing) was, as a POSIX time; NaN when unknown.
+    times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    grades: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 0: unknown
 
 
 def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
@@ -126,9 +142,12 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
     Text similarity is recomputed against all offers in the feedback, so IDF reflects a
     corpus rather than a single pair.
     """
-    usable = [e for e in examples if e.action in POSITIVE_GAIN or e.action in NEGATIVE]
+    usable = [e for e in examples if e.action in GAINS]
+    needed = (*FEATURES, "producer_fit")
     missing = [
-        i for i, e in enumerate(usable) if not e.features or "producer_fit" not in e.features
+        i
+        for i, e in enumerate(usable)
+        if not e.features or any(n not in e.features for n in needed)
     ]
     computed: dict[int, dict[str, float]] = {}
     if missing:
@@ -164,23 +183,19 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         ),
         producer_fit=np.array([r.get("producer_fit", 1.0) for r in rows]),
         gains=np.array([e.gain for e in usable]),
-        labels=np.array([1 if e.gain > 0 else 0 for e in usable]),
-        weights=np.array([e.weight for e in usable]),
+        labels=np.array([1 if e.positive else 0 for e in usable]),
+        weights=np.array(
+            capped_weights(
+                [e.weight for e in usable],
+                [e.organization or f"requirement:{e.requirement.id}" for e in usable],
+            )
+        ),
         groups=[e.requirement.id for e in usable],
         offer_ids=[e.offer.id for e in usable],
+        times=np.array([e.at.timestamp() if e.at else math.nan for e in usable]),
+        grades=np.array([grade_of(e.action) for e in usable], dtype=np.int32),
+        ranks=np.array([e.rank or 0 for e in usable], dtype=np.int32),
     )
-
-
-class LearnedScorer:
-    """A trained model behind the same interface as the hand-set scorer."""
-
-    def __init__(self, model: Pipeline, manifest: Mapping[str, Any]) -> None:
-        self.model = model
-        self.manifest = dict(manifest)
-        self.name = str(manifest["version"])
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model.predict_proba(np.asarray(features, dtype=np.float64))[:, 1])
 
 
 @dataclass(slots=True)
@@ -230,6 +245,7 @@ class TrainingReport:
     hand: Quality
     path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    decision: Decision | None = None
 
     def as_text(self) -> str:
         lines = [
@@ -243,37 +259,25 @@ class TrainingReport:
         ]:
             lines.append(f"{name:<24} {q.ndcg:<9.4f} {q.recall:<11.4f} {q.groups}")
         lines.append("promoted to current" if self.promoted else "current model kept")
+        if self.decision is not None:
+            lines.append(f"promotion: {self.decision.reason} {json.dumps(self.decision.figures)}")
         lines.extend(self.notes)
         return "\n".join(lines)
 
 
-def _split(
-    groups: Sequence[str], validation_share: float, seed: int
-) -> tuple[list[int], list[int]]:
-    """Split rows by requirement, so no requirement is both learned from and judged on."""
-    train_rows: list[int] = []
-    validation_rows: list[int] = []
-    for i, group in enumerate(groups):
-        bucket = zlib.crc32(f"{seed}:{group}".encode()) % 1000
-        (validation_rows if bucket < validation_share * 1000 else train_rows).append(i)
-    return train_rows, validation_rows
-
-
-def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> Pipeline:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
+def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> str:
+    """A LambdaMART refinement of the hand score learned from ``rows`` (all by default); its
+    model text. Where results were shown is used to discount position when every row has it."""
     rows = list(range(len(table.labels))) if rows is None else list(rows)
-    model = make_pipeline(
-        StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    ranks = table.ranks[rows]
+    return fit_refinement(
+        table.features,
+        table.grades,
+        table.groups,
+        rows,
+        weights=table.weights,
+        positions=table.ranks - 1 if len(ranks) and (ranks > 0).all() else None,
     )
-    model.fit(
-        table.features[rows],
-        table.labels[rows],
-        logisticregression__sample_weight=table.weights[rows],
-    )
-    return model
 
 
 def train(
@@ -281,16 +285,18 @@ def train(
     models_dir: Path | None = None,
     *,
     k: int = 10,
-    validation_share: float = 0.25,
-    seed: int = 0,
+    validation_share: float = VALIDATION_SHARE,
     promote: str = "if_better",
     source: str = "unspecified",
+    relevance: Callable[[Scorer], float] | None = None,
 ) -> TrainingReport:
-    """Train a ranker on feedback, compare it with the current one, save and maybe promote it.
+    """Train a ranker on feedback, judge it on later feedback, save it and maybe promote it.
 
-    ``promote``: ``if_better`` (validation NDCG@k at least the current model's), ``always``
-    or ``never``. ``source`` names where the feedback came from, for the manifest. The saved
-    model is refitted on all examples once the comparison is made.
+    ``promote``: ``if_better`` (the gate of :mod:`.learning.promotion`: time split, enough
+    evidence, a strict improvement, no loss of relevance on the labelled set), ``always`` or
+    ``never``. A model kept back stays as a candidate version with the reason in its
+    manifest. ``relevance`` gives a scorer's NDCG on the labelled real-listing set (the
+    shipped set by default).
     """
     table = feedback_table(examples)
     positives = int(table.labels.sum())
@@ -298,12 +304,16 @@ def train(
         raise ValueError(
             f"not enough feedback to train: {len(table.labels)} examples, {positives} positive"
         )
-    train_rows, validation_rows = _split(table.groups, validation_share, seed)
+    train_rows, validation_rows = time_split(list(table.times), validation_share)
     notes = []
-    if not validation_rows or len(set(table.labels[train_rows])) < 2:
-        train_rows, validation_rows = list(range(len(table.labels))), list(range(len(table.labels)))
-        notes.append("too little feedback for a held-out split: measured on the training data")
-    candidate = LearnedScorer(fit(table, train_rows), {"version": "candidate"})
+    if not validation_rows:
+        train_rows = list(range(len(table.labels)))
+        notes.append("no feedback later than the training examples: nothing to validate on")
+    if len(set(table.labels[train_rows].tolist())) < 2:
+        train_rows = list(range(len(table.labels)))
+        validation_rows = []
+        notes.append("the earlier feedback has one kind of answer only: nothing to validate on")
+    candidate = RefinedScorer(fit(table, train_rows), {"version": "candidate"})
     current = load_scorer(models_dir) if models_dir else HandScorer()
     report = TrainingReport(
         version=None,
@@ -317,9 +327,25 @@ def train(
         hand=feedback_quality(HandScorer(), table, k, validation_rows),
         notes=notes,
     )
+    if promote == "if_better":
+        evidence = Evidence(
+            table.features, table.producer_fit, table.gains, table.labels, table.groups,
+            table.offer_ids, table.grades != GRADES["shown"],
+        )  # fmt: skip
+        report.decision = decide(
+            candidate,
+            current,
+            evidence,
+            train_rows,
+            validation_rows,
+            relevance or labelled_relevance(k),
+            k=k,
+        )
     if models_dir is None:
         return report
-    model = fit(table)
+    # What is promoted is what was judged; the other choices learn from everything.
+    model = candidate.booster.model_to_string() if promote == "if_better" else fit(table)
+    promoted = promote == "always" or (report.decision is not None and report.decision.promoted)
     manifest = {
         "features": list(FEATURES),
         "source": source,
@@ -332,20 +358,43 @@ def train(
             "current": {"name": current.name, **report.current.as_dict()},
             "hand": report.hand.as_dict(),
         },
-        "model": "StandardScaler + LogisticRegression(class_weight=balanced)",
-        "scikit_learn": _sklearn_version(),
+        "promotion": {
+            "rule": promote,
+            "promoted": promoted,
+            "reason": report.decision.reason if report.decision else promote,
+            "figures": report.decision.figures if report.decision else {},
+        },
+        "model": "LightGBM lambdarank residual over the hand-set score (bounded)",
+        "residual_cap": RESIDUAL_CAP,
+        "lightgbm": _lightgbm_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     report.version, report.path = save_model(model, manifest, models_dir)
-    better = report.candidate.ndcg >= report.current.ndcg
-    if promote == "always" or (promote == "if_better" and better):
+    if promoted:
         set_current(models_dir, report.version)
         report.promoted = True
     return report
 
 
-def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
-    """Write a new version directory; never overwrites an existing version."""
+def labelled_relevance(k: int = 10) -> Callable[[Scorer], float]:
+    """A scorer's NDCG@k on the labelled real-listing set (what ``ranking evaluate`` reads)."""
+    from matchmaker.ranking.evaluation import evaluate, load_eval_set
+
+    eval_set = load_eval_set()
+    kept: dict[int, float] = {}
+
+    def relevance(scorer: Scorer) -> float:
+        if id(scorer) not in kept:
+            report = evaluate(eval_set, k=k, scorers=[scorer], baselines=False)
+            kept[id(scorer)] = report.systems[-1].ndcg
+        return kept[id(scorer)]
+
+    return relevance
+
+
+def save_model(model: str, manifest: Mapping[str, Any], models_dir: Path) -> tuple[str, Path]:
+    """Write a new version directory (the model's text and its manifest); never overwrites
+    an existing version."""
     models_dir.mkdir(parents=True, exist_ok=True)
     taken = [
         int(p.name.split("-")[1])
@@ -355,8 +404,8 @@ def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -
     version = f"ranker-{max(taken, default=0) + 1:04d}"
     path = models_dir / version
     path.mkdir()
-    blob = pickle.dumps(model)
-    (path / "model.pkl").write_bytes(blob)
+    blob = model.encode("utf-8")
+    (path / MODEL_FILE).write_bytes(blob)
     full = {"version": version, **manifest, "sha256": hashlib.sha256(blob).hexdigest()}
     (path / "manifest.json").write_text(
         json.dumps(full, indent=2, ensure_ascii=False) + "\n", "utf-8"
@@ -364,10 +413,28 @@ def save_model(model: Pipeline, manifest: Mapping[str, Any], models_dir: Path) -
     return version, path
 
 
-def set_current(models_dir: Path, version: str) -> None:
+def set_current(models_dir: Path, version: str | None) -> None:
+    """Makes a version current (None: the hand-set scorer), and notes it in the history."""
     tmp = models_dir / (CURRENT_FILE + ".tmp")
-    tmp.write_text(version + "\n", "utf-8")
+    tmp.write_text((version or "") + "\n", "utf-8")
     tmp.replace(models_dir / CURRENT_FILE)  # atomic: readers see the old or the new name
+    with (models_dir / HISTORY_FILE).open("a", encoding="utf-8") as history:
+        history.write((version or HAND_SET) + "\n")
+
+
+def rollback(models_dir: Path) -> str | None:
+    """Makes current again the version that was current before this one (the hand-set
+    scorer when there was none); the version now current, None for the hand-set scorer."""
+    path = models_dir / HISTORY_FILE
+    history = path.read_text("utf-8").split() if path.exists() else []
+    now = current_version(models_dir) or HAND_SET
+    while history and history[-1] == now:
+        history.pop()
+    before = history[-1] if history else HAND_SET
+    set_current(models_dir, None if before == HAND_SET else before)
+    # The rolled-back version leaves the history, so that a second rollback goes further.
+    path.write_text("".join(f"{v}\n" for v in history), "utf-8")
+    return None if before == HAND_SET else before
 
 
 def current_version(models_dir: Path) -> str | None:
@@ -377,21 +444,23 @@ def current_version(models_dir: Path) -> str | None:
     return pointer.read_text("utf-8").strip() or None
 
 
-def load_model(models_dir: Path, version: str) -> LearnedScorer:
+def load_model(models_dir: Path, version: str) -> RefinedScorer:
     """Load one version; ValueError when its manifest does not fit this code or its file."""
     path = models_dir / version
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
     if manifest.get("features") != list(FEATURES):
         raise ValueError(f"{version} was trained on other features")
-    blob = (path / "model.pkl").read_bytes()
+    blob = (path / MODEL_FILE).read_bytes()
     if hashlib.sha256(blob).hexdigest() != manifest.get("sha256"):
         raise ValueError(f"{version}: model file does not match its manifest")
-    # Unpickling runs code: only a checksummed file from the caller's own directory.
-    return LearnedScorer(pickle.loads(blob), manifest)
+    try:
+        return RefinedScorer(blob.decode("utf-8"), manifest)
+    except Exception as error:  # LightGBM says a broken file with its own error class
+        raise ValueError(f"{version}: {error}") from error
 
 
 def load_scorer(models_dir: Path | None) -> Scorer:
-    """The scorer to rank with at start-up: the current learned model, else the hand-set one."""
+    """The scorer to rank with: the current learned model, else the hand-set one."""
     if models_dir is None:
         return HandScorer()
     version = current_version(models_dir)
@@ -399,11 +468,11 @@ def load_scorer(models_dir: Path | None) -> Scorer:
         return HandScorer()
     try:
         return load_model(models_dir, version)
-    except (OSError, ValueError, pickle.UnpicklingError):
+    except (OSError, ValueError):
         return HandScorer()
 
 
-def _sklearn_version() -> str:
-    import sklearn
+def _lightgbm_version() -> str:
+    import lightgbm
 
-    return str(sklearn.__version__)
+    return str(lightgbm.__version__)

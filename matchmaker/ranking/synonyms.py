@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchmaker.ranking.glossary import Glossary, GlossaryEntry, build_glossary, default_glossary
-from matchmaker.ranking.model import NEGATIVE, POSITIVE_GAIN, FeedbackExample
+from matchmaker.ranking.model import NEGATIVE, FeedbackExample
 from matchmaker.ranking.text import fold
 from matchmaker.ranking.words import PROCESS_TERMS, Token, is_plain, tokens
 
@@ -68,7 +68,7 @@ def learn(
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     spelled: dict[tuple[str, str], tuple[str, str]] = {}
     for example in examples:
-        positive = example.action in POSITIVE_GAIN
+        positive = example.positive
         if not positive and example.action not in NEGATIVE:
             continue
         asked = _head(example.requirement.title, glossary)

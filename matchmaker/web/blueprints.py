@@ -16,9 +16,23 @@ from matchmaker.web.session import HOME_FOR_ROLE, current_user
 
 def register(app: Flask) -> frozenset[str]:
     """Registers the page blueprints and returns their names."""
-    from matchmaker.web.pages import account, buyer, events, matches, officer, producer, public
+    from matchmaker.web.pages import (
+        account,
+        buyer,
+        claims,
+        events,
+        matches,
+        officer,
+        officer_reports,
+        producer,
+        public,
+        ranking,
+    )
 
-    modules = (public, account, producer, buyer, matches, officer, events)
+    modules = (
+        public, account, producer, buyer, matches, officer, officer_reports, claims, events,
+        ranking,
+    )  # fmt: skip
     for module in modules:
         app.register_blueprint(module.bp)
     app.register_blueprint(

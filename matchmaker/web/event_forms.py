@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -108,9 +109,7 @@ class EventForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.session_errors: list[str] = []
-        self.target_provinces.choices = options(
-            sorted(((p.code, i18n.localized(p)) for p in reference.provinces()), key=lambda c: c[1])
-        )
+        self.target_provinces.choices = options(i18n.province_pairs())
         self.target_categories.choices = options(
             (c.code, i18n.localized(c)) for c in reference.categories() if c.is_group
         )
@@ -241,3 +240,32 @@ class OutcomeForm(FlaskForm):
         if self.order_value_vnd.number is not None:
             data["order_value_vnd"] = self.order_value_vnd.number
         return data
+
+
+class InviteForm(FlaskForm):
+    emails = TextAreaField(
+        _l("Email addresses"),
+        description=_l("One a line, or separated by commas or spaces."),
+    )
+    language = SelectField(
+        _l("Language of the invitation"),
+        choices=options((("vi", "Tiếng Việt"), ("en", "English"))),
+        description=_l("Firms with an account get it in their own language."),
+    )
+    force_language = BooleanField(_l("Use this language for everybody"))
+
+    def invitation_data(self) -> dict[str, Any]:
+        text = (self.emails.data or "").replace(",", " ").replace(";", " ")
+        return {
+            "emails": text.split(),
+            "language": self.language.data,
+            "force_language": bool(self.force_language.data),
+        }
+
+
+class FirmListForm(FlaskForm):
+    spreadsheet = FileField(
+        _l("A list of firms (XLSX or CSV)"),
+        description=_l("One firm a line: its email or its name, in the first column."),
+        validators=[FileAllowed(["xlsx", "csv"], _l("Choose an .xlsx or .csv file."))],
+    )

@@ -138,8 +138,7 @@ def _category_choices() -> list[SelectChoice]:
 
 
 def _province_choices() -> list[SelectChoice]:
-    pairs = sorted(((p.code, i18n.localized(p)) for p in reference.provinces()), key=lambda c: c[1])
-    return options(pairs)
+    return options(i18n.province_pairs())
 
 
 def _reference_choices(items: Iterable[Any]) -> list[SelectChoice]:

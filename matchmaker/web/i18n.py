@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_decimal, get_timezone
 from markupsafe import Markup
 
+from matchmaker import translations
+from matchmaker.collation import sorted_by_name
 from matchmaker.explanations import say_explanation
 from matchmaker.i18n import DEFAULT_LOCALE, LOCALES, lang, say_located
 from matchmaker.matching.fit import fit_percent
@@ -22,6 +24,12 @@ def localized(item: Any) -> str:
     """The name of a reference item (province, category, certification, unit) in the page's
     language."""
     return str(item.name_en if lang() == "en" else item.name_vi)
+
+
+def province_pairs() -> list[tuple[str, str]]:
+    """Every province as (code, name in the page's language), in the reader's alphabet order."""
+    pairs = ((p.code, localized(p)) for p in reference.provinces())
+    return sorted_by_name(pairs, lambda pair: pair[1])
 
 
 def province_name(code: str | None) -> str:
@@ -74,7 +82,7 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return str(format_datetime(value, "medium"))
+        return translations.moment(value, lang(), get_timezone() or UTC)
     return str(format_date(value, "medium"))
 
 

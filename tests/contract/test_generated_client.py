@@ -17,8 +17,10 @@ from typing import Any
 import httpx
 import pytest
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from matchmaker.app import create_app
+from matchmaker.catalog import services
 from matchmaker.settings import Settings
 from tests.unit.api.conftest import Caller, MakeCaller
 
@@ -224,6 +226,14 @@ def test_a_generated_client_runs_a_connection_event(
     assert report.totals.contracts == 1 and report.totals.value_vnd == 50_000_000
     assert _call(generated, "events.period_report", officer).totals.contracts == 1
     assert [e.id for e in _call(generated, "events.list_events", producer).items] == [event.id]
+    invitation = _model(generated, "InvitationCreate", {"emails": ["htx@example.vn"]})
+    invited = _call(generated, "events.invite", officer, **ids, body=invitation)
+    assert invited.sent == ["htx@example.vn"]
+    late = make_caller("producer")
+    added = _call(generated, "events.add_participants", officer, **ids,
+                  body=_model(generated, "ParticipantsAdd",
+                              {"organization_ids": [late.organization_id]}))  # fmt: skip
+    assert [p.status for p in added.items] == ["approved"]
     moved = {"venue": "Trung tâm hội nghị"}
     renamed = _call(generated, "events.update_event", officer, **ids,
                     body=_model(generated, "EventPatch", moved))  # fmt: skip
@@ -356,6 +366,46 @@ def test_a_generated_client_imports_a_province_list(
     worker(job.id)
     history = _call(generated, "imports.list_imports", officer)
     assert [(j.id, j.state, j.summary.created) for j in history.items] == [(job.id, "done", 2)]
+
+
+def test_a_generated_client_takes_over_a_listed_producer(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller, db: Session
+) -> None:
+    """A household registers as the producer its province lists; the officer approves; the
+    household signs in and reads its product's history."""
+    listed = services.create_organization(db, {
+        "kind": "producer", "name": "HTX Mắm tôm Gò Dầu", "province": "Tây Ninh",
+        "contact_email": "htx.godau@gmail.com",
+    })  # fmt: skip
+    offer = services.create_offer(db, listed, {"title": "Mắm tôm chua", "category": "food",
+                                               "unit": "kg", "ocop_stars": 4})  # fmt: skip
+    db.commit()
+    transport = httpx.WSGITransport(app=app)
+    anonymous = generated.Client(base_url="http://testserver", httpx_args={"transport": transport})
+    officer_token = make_caller("officer").headers["Authorization"].removeprefix("Bearer ")
+    officer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=officer_token, httpx_args={"transport": transport}
+    )
+    body = _model(generated, "Registration", {
+        "email": "chi.hoa@example.vn", "password": "mắm tôm chua Gò Dầu 1987", "name": "Chị Hoa",
+        "role": "producer", "organization": {"name": "htx mam tom go dau", "province": "Tay Ninh",
+                                             "entity_type": "cooperative"},
+    })  # fmt: skip
+    assert _send(generated, "auth.register_account", anonymous, body=body).status_code == 202
+
+    (waiting,) = _call(generated, "claims.list_claims", officer).waiting
+    decision = _model(generated, "ClaimDecision", {"approve": True})
+    decided = _call(generated, "claims.decide_claim", officer, claim_id=waiting.id, body=decision)
+    assert decided.status == "approved"
+
+    credentials = {"email": "chi.hoa@example.vn", "password": "mắm tôm chua Gò Dầu 1987"}
+    signed = _call(generated, "auth.issue_token", anonymous,
+                   body=_model(generated, "TokenRequest", credentials))  # fmt: skip
+    producer = generated.AuthenticatedClient(
+        base_url="http://testserver", token=signed.token, httpx_args={"transport": transport}
+    )
+    history = _call(generated, "offers.offer_history", producer, offer_id=offer.id)
+    assert history.offer_id == offer.id
 
 
 def test_these_tests_reach_every_operation_of_the_generated_client(generated: ModuleType) -> None:

@@ -239,7 +239,8 @@ class Deployment:
             "smtp": {"host": "127.0.0.1", "port": smtp_port, "starttls": False,
                      "timeout_seconds": 10},
             # Short leases and retries, so that recovery shows within seconds.
-            "notifications": {"lease_seconds": 3, "relay_interval_seconds": 0.2,
+            "notifications": {"lease_seconds": 3, "sending_lease_seconds": 3,
+                              "relay_interval_seconds": 0.2,
                               "retry_base_seconds": 0.3, "retry_max_seconds": 2,
                               "daily_cap": 50},
             "worker": {"concurrency": 2},

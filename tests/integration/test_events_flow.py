@@ -118,14 +118,14 @@ def test_an_event_from_registration_to_exported_report(make_deployment: Any) -> 
     honey = next(m for m in meetings if m["producer"] == "rung")
     tea = next(m for m in meetings if m["producer"] == "tea")
     _call(deployment, "PUT", buyer_token, f"{url}/meetings/{honey['id']}/outcome",
-          {"stage": "mou", "order_value_vnd": 80_000_000})  # fmt: skip
+          {"stage": "contract", "order_value_vnd": 80_000_000})  # fmt: skip
     _call(deployment, "PUT", officer, f"{url}/meetings/{tea['id']}/outcome",
           {"attendance": "no_show"})  # fmt: skip
 
     exported = _call(deployment, "GET", officer, f"{url}/report?format=csv")
     # In the API's language (English unless asked otherwise), names rather than codes.
     rows = {r["Producer"]: r for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))}
-    assert rows["rung"]["Outcome"] == "MoU signed"
+    assert rows["rung"]["Outcome"] == "Contract signed"
     assert rows["rung"]["Order value (VND)"] == "80000000"
     assert rows["tea"]["Attendance"] == "No-show"
     workbook = load_workbook(io.BytesIO(_call(deployment, "GET", officer,

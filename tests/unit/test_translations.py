@@ -26,8 +26,10 @@ def test_dates_are_written_as_the_language_writes_them_and_times_on_the_given_cl
     # 17:30 UTC is already the next day in Viet Nam.
     closed = {"deadline": datetime(2026, 9, 10, 17, 30, tzinfo=UTC)}
     assert render("event.registration_closed", closed, "en", SAIGON) == (
-        "Registration for this event closed on Sep 11, 2026, 12:30:00\u202fAM."
+        "Registration for this event closed on Sep 11, 2026, 12:30\u202fAM."
     )
+    # To the minute, the date the way the language writes it (not "00:30:00 11 thg 9, 2026").
+    assert render("event.registration_closed", closed, "vi", SAIGON).endswith("00:30, 11/9/2026.")
 
 
 def test_provinces_and_certifications_are_named_in_the_language() -> None:

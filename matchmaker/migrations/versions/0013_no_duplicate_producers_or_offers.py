@@ -3,20 +3,27 @@
 Producers that share a folded name and a province, and live offers of one producer that share a
 folded title, are merged first: the oldest row is kept, and everything that pointed at a
 duplicate (offers, users, requirements, events, event registrations, matches, shortlists, photos
-kept in the database) points at it instead; then the duplicates are deleted and the unique
-indexes made. Merging cannot be undone: the downgrade keeps the merged rows.
+in the database or in the storage directory) points at it instead; then the duplicates are
+deleted and the unique indexes made. Merging cannot be undone: the downgrade keeps the merged rows.
+
+A merged offer's photos are keyed by its id: left behind, they would show on the next offer
+that SQLite gives the freed id. In a storage directory (``matchmaker db upgrade`` passes it when
+the directory backend is set) they are copied to the kept offer during the merge and the
+originals removed only once every other step of the upgrade has succeeded.
 
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-08
 """
 
+import shutil
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from matchmaker.db import JSONType, UTCDateTime
 
@@ -130,7 +137,7 @@ def _merge_producers(bind: sa.Connection) -> None:
             bind.execute(sa.delete(organizations).where(organizations.c.id == duplicate))
 
 
-def _merge_offers(bind: sa.Connection) -> None:
+def _merge_offers(bind: sa.Connection, moved_folders: list[Path]) -> None:
     query = (
         sa.select(offers.c.id, offers.c.organization_id, offers.c.title_key)
         .where(offers.c.status != "archived")
@@ -143,6 +150,7 @@ def _merge_offers(bind: sa.Connection) -> None:
             _move_unique(bind, matches, "offer_id", "requirement_id", duplicate, keep)
             _move_unique(bind, shortlist, "offer_id", "organization_id", duplicate, keep)
             _move_photos(bind, duplicate, keep)
+            moved_folders.extend(_copy_photo_folder(duplicate, keep))
             bind.execute(sa.delete(offers).where(offers.c.id == duplicate))
     if renamed:
         for participant_id, offer_ids in bind.execute(
@@ -168,12 +176,34 @@ def _move_photos(bind: sa.Connection, old: int, new: int) -> None:
         exists = bind.scalar(sa.select(stored_files.c.key).where(stored_files.c.key == moved))
         if exists is None:
             bind.execute(sa.update(stored_files).where(stored_files.c.key == key).values(key=moved))
+        else:  # a photo's name is its content's digest: the kept offer has this one already
+            bind.execute(sa.delete(stored_files).where(stored_files.c.key == key))
+
+
+def _copy_photo_folder(old: int, new: int) -> list[Path]:
+    """Copies a merged offer's photos in the storage directory (if the directory backend is
+    used) to the kept offer's folder; the folder to remove once the upgrade has succeeded."""
+    root = context.config.attributes.get("files_directory")
+    if root is None:
+        return []
+    folders = Path(root) / "photos" / "offers"
+    source, target = folders / str(old), folders / str(new)
+    if not source.is_dir():
+        return []
+    target.mkdir(parents=True, exist_ok=True)
+    for photo in source.iterdir():
+        kept = target / photo.name
+        # Written aside under a dot name by the store: a half-written file is not a photo.
+        if photo.is_file() and not photo.name.startswith(".") and not kept.exists():
+            shutil.copy2(photo, kept)
+    return [source]
 
 
 def upgrade() -> None:
     bind = op.get_bind()
     _merge_producers(bind)
-    _merge_offers(bind)
+    moved_folders: list[Path] = []
+    _merge_offers(bind, moved_folders)
     op.create_index(
         "uq_organizations_producer_name_key_province",
         "organizations",
@@ -222,6 +252,8 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications") as batch:
         batch.drop_constraint(op.f("ck_notifications_kind"), type_="check")
         batch.create_check_constraint(op.f("ck_notifications_kind"), _kinds(KINDS_AFTER))
+    for folder in moved_folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def downgrade() -> None:

@@ -8,6 +8,8 @@ from werkzeug.wrappers import Response
 
 from matchmaker.accounts import services as accounts
 from matchmaker.accounts import tokens
+from matchmaker.accounts.claims import ClaimRefused
+from matchmaker.accounts.models import User
 from matchmaker.accounts.throttle import TooManyRequests
 from matchmaker.catalog import access
 from matchmaker.catalog.inputs import OrganizationChanges
@@ -20,6 +22,7 @@ from matchmaker.extensions import (
     remember_device,
     sign_in_attempt,
 )
+from matchmaker.i18n import say, say_error
 from matchmaker.notifications import preferences
 from matchmaker.notifications.account_notices import tell_owner_of_registration_attempt
 from matchmaker.web.forms import (
@@ -72,6 +75,8 @@ def signin() -> str | Response:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup() -> str | Response:
     form = SignUpForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:320]  # from an invitation's link
     if form.validate_on_submit():
         try:
             login_throttle().hit(f"ip:{request.remote_addr}")
@@ -86,6 +91,8 @@ def signup() -> str | Response:
             )
         except Invalid as error:
             apply_errors(form, error, aliases={"name": "person_name"})
+        except ClaimRefused as error:
+            form.name.errors = [say_error(error)]
         except Conflict:
             # The email has an account: its owner is told, the page names nothing.
             tell_owner_of_registration_attempt(
@@ -97,10 +104,19 @@ def signup() -> str | Response:
         except TooManyRequests:
             form.email.errors = [_("Too many attempts. Wait a minute, then try again.")]
         else:
+            if not user.is_active:  # a claim on a listed producer, waiting for an officer
+                return _claim_waiting(user)
             sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(_home())
+            return redirect(safe_next(request.args.get("next"), _home()))
     return render_template("account/signup.html", form=form)
+
+
+def _claim_waiting(user: User) -> str:
+    org = user.organization
+    params = {"name": org.name, "province": org.province}
+    message = say("account.claim_waiting_approval", params)
+    return render_template("account/claim_waiting.html", message=message)
 
 
 @bp.post("/signout")

@@ -19,6 +19,7 @@ from matchmaker.catalog.validation import read
 from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking
 from matchmaker.i18n import say, say_error, say_fields
+from matchmaker.inputs import record_id
 from matchmaker.matching import access as matching
 from matchmaker.matching.search import (
     FILTERS,
@@ -363,12 +364,12 @@ def shortlist() -> str:
 def save_to_shortlist() -> Response:
     form = ShortlistForm()
     back = safe_next(request.form.get("next"), url_for("buyer.shortlist"))
-    if not form.validate() or not (form.offer_id.data or "").isdigit():
+    offer_id = record_id(form.offer_id.data)
+    if not form.validate() or offer_id is None:
         problems = [m[0] for name, m in form.errors.items() if name != "csrf_token" and m]
         problem = problems[0] if problems else _("no such offer.")
         flash(_("This could not be saved: %(problem)s", problem=problem), "error")
         return redirect(back)  # type: ignore[return-value]
-    offer_id = int(form.offer_id.data)
     if request.form.get("remove"):
         shortlists.remove(db_session(), signed_in_user(), offer_id)
         flash(_("Removed from your shortlist."), "success")

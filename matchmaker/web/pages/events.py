@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts.services import user_by_email
 from matchmaker.catalog import access as catalog
 from matchmaker.catalog.services import OfferFilters, PageRequest, RequirementFilters
+from matchmaker.collation import sort_key
 from matchmaker.db import utcnow
 from matchmaker.errors import Conflict, DomainError, Invalid
 from matchmaker.events import access
@@ -23,18 +25,24 @@ from matchmaker.events.agendas import agenda_calendar
 from matchmaker.events.inputs import (
     Answer,
     Decision,
+    Invitations,
     MeetingAsk,
     NewEvent,
+    NewParticipants,
     Outcome,
     Registration,
     RequestChange,
     ScheduleSettings,
     parse,
 )
+from matchmaker.events.invitations import BadInvitation, InvitationLinks, spreadsheet_rows
 from matchmaker.events.models import Event, EventParticipant
+from matchmaker.events.profiles import Profile
 from matchmaker.events.reports import ReportFilters, to_csv, to_xlsx
 from matchmaker.events.schedule import agenda_lines
 from matchmaker.extensions import db_session, get_ranking, get_settings
+from matchmaker.files.photos import list_photos
+from matchmaker.files.store import open_store
 from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.web import i18n
 from matchmaker.web.event_forms import (
@@ -44,15 +52,17 @@ from matchmaker.web.event_forms import (
     AnswerForm,
     DecisionForm,
     EventForm,
+    FirmListForm,
+    InviteForm,
     MeetingRequestForm,
     MustMeetForm,
     OutcomeForm,
     RegistrationForm,
     show_problems,
 )
-from matchmaker.web.forms import BUYER_LABELS
+from matchmaker.web.forms import BUYER_LABELS, ENTITY_LABELS
 from matchmaker.web.pages import blueprint
-from matchmaker.web.session import role_required, signed_in_user
+from matchmaker.web.session import current_user, role_required, signed_in_user
 
 bp = blueprint("events", __name__, url_prefix="/events")
 STAFF = ("officer", "admin")
@@ -106,6 +116,7 @@ def _labels() -> dict[str, Any]:
         "INTEREST": INTEREST,
         "STAGE": STAGE,
         "BUYER_TYPE": BUYER_LABELS,
+        "ENTITY_TYPE": ENTITY_LABELS,
         "clock": clock,
         "event_day": event_day,
     }
@@ -170,6 +181,7 @@ def event(event_id: int) -> str:
             "events/manage.html",
             event=found,
             participants=overview.participants,
+            profiles=overview.profiles,
             requests=overview.requests,
             run=overview.run,
             decision=DecisionForm(),
@@ -178,12 +190,29 @@ def event(event_id: int) -> str:
         "events/participant.html",
         event=found,
         mine=overview.mine,
+        profiles=overview.profiles,
+        photos=_first_photos([s.participant.id for s in overview.suggestions], overview.profiles),
         suggestions=overview.suggestions,
         requests=overview.requests,
         open=found.cancelled_at is None and utcnow() <= found.registration_deadline,
         ask=MeetingRequestForm(),
         answer=AnswerForm(),
     )
+
+
+def _first_photos(participant_ids: list[int], profiles: dict[int, Profile]) -> dict[int, str]:
+    """The address of a photo of each participant's first product that has one."""
+    store = open_store(get_settings(), db_session())
+    found = {}
+    for participant_id in participant_ids:
+        for product in profiles[participant_id].products[:3] if participant_id in profiles else ():
+            names = list_photos(store, product.offer_id)
+            if names:
+                found[participant_id] = url_for(
+                    "public.photo", offer_id=product.offer_id, name=names[0]
+                )
+                break
+    return found
 
 
 # --- officers: the event itself -------------------------------------------------------------
@@ -376,18 +405,21 @@ def report(event_id: int) -> str:
     found = access.managed_event(session, user, event_id)
     figures = access.report(session, user, _report_filters(event_id))
 
-    def rows(breakdown: dict[str, Any]) -> list[tuple[str, int]]:
-        return sorted(((k, f.meetings) for k, f in breakdown.items()), key=lambda r: -r[1])
-
     def named(name: Any) -> Any:
-        return lambda code: _("Not stated") if code == "unknown" else name(code)
+        return lambda code: _("Not stated") if code == "unknown" else str(name(code))
 
+    def rows(breakdown: dict[str, Any], label: Any) -> list[tuple[str, int]]:
+        """Most meetings first; equal counts in the alphabet order of their names."""
+        counts = [(k, f.meetings) for k, f in breakdown.items()]
+        return sorted(counts, key=lambda r: (-r[1], sort_key(label(r[0]))))
+
+    province, group, buyer = (named(i18n.province_name), named(i18n.category_name),
+                              named(BUYER_LABELS.get))  # fmt: skip
     charts = [
-        (_("Meetings by province"), rows(figures.by_province), named(i18n.province_name),
-         _("Province")),
-        (_("Meetings by product group"), rows(figures.by_product_group),
-         named(i18n.category_name), _("Group")),
-        (_("Meetings by buyer type"), rows(figures.by_buyer_type), named(BUYER_LABELS.get),
+        (_("Meetings by province"), rows(figures.by_province, province), province, _("Province")),
+        (_("Meetings by product group"), rows(figures.by_product_group, group), group,
+         _("Group")),
+        (_("Meetings by buyer type"), rows(figures.by_buyer_type, buyer), buyer,
          _("Buyer type")),
     ]  # fmt: skip
     return render_template("events/report.html", event=found, report=figures, charts=charts)
@@ -446,11 +478,16 @@ def register(event_id: int) -> str | Response:
             data = parse(
                 Registration, form.registration_data(_sessions(found)), "participant.invalid"
             )
-            access.register(session, user, event_id, data, now=utcnow())
+            saved = access.register(
+                session, user, event_id, data, now=utcnow(), invited_email=_invited(event_id)
+            )
         except (Invalid, Conflict) as error:
             show_problems(form, error)
         else:
-            flash(_("Your registration is sent. The organizers will approve it."), "success")
+            if saved.status == "approved":
+                flash(_("Your registration is saved."), "success")
+            else:
+                flash(_("Your registration is sent. The organizers will approve it."), "success")
             return _redirect("events.event", event_id=event_id)
     return render_template("events/register.html", event=found, form=form, mine=mine)
 
@@ -532,11 +569,124 @@ def agenda(event_id: int) -> str:
 @role_required(*EVERYONE)
 def agenda_ics(event_id: int) -> Response:
     participant, lines = _agenda_of(event_id)
-    host = get_settings().base_url.split("//")[-1].split("/")[0] or "ocop-matchmaker"
-    response = make_response(agenda_calendar(participant.event, participant, lines, host))
+    calendar = agenda_calendar(
+        participant.event, participant, lines, get_settings().base_url, i18n.lang()
+    )
+    response = make_response(calendar)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="agenda-{event_id}.ics"'
     return response
+
+
+# --- officers: inviting and adding firms ----------------------------------------------------
+
+
+@bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
+@role_required(*STAFF)
+def invite(event_id: int) -> str | Response:
+    session, user = db_session(), signed_in_user()
+    found = access.managed_event(session, user, event_id)
+    form = InviteForm()
+    if request.method == "GET" and request.args.get("emails"):
+        form.emails.data = "\n".join(request.args["emails"].split())
+    if form.validate_on_submit():
+        try:
+            data = parse(Invitations, form.invitation_data(), "invitation.invalid")
+            done = access.invite(session, user, event_id, data, now=utcnow())
+        except Invalid as error:
+            form.emails.errors = list(say_fields(error.errors).values()) or [say_error(error)]
+        except Conflict as error:
+            flash(say_error(error), "error")
+        else:
+            if done.sent:
+                flash(_("Invitations sent: %(emails)s", emails=", ".join(done.sent)), "success")
+            if done.already:
+                flash(_("Already invited: %(emails)s", emails=", ".join(done.already)), "info")
+            return _redirect("events.invite", event_id=event_id)
+    return render_template("events/invite.html", event=found, form=form)
+
+
+def _add_page(event_id: int, list_form: FirmListForm, unknown: Any = None) -> str:
+    q, side = request.args.get("q", "")[:200], request.args.get("side") or None
+    firms, profiles = access.firms_to_add(db_session(), signed_in_user(), event_id, q=q, side=side)
+    return render_template(
+        "events/add_firms.html",
+        event=access.managed_event(db_session(), signed_in_user(), event_id),
+        firms=firms, profiles=profiles, q=q, side=side or "", list_form=list_form,
+        unknown=unknown,
+    )  # fmt: skip
+
+
+@bp.route("/<int:event_id>/add", methods=["GET", "POST"])
+@role_required(*STAFF)
+def add_firms(event_id: int) -> str | Response:
+    if request.method == "POST":
+        ids = request.form.getlist("organization_id")
+        try:
+            data = parse(NewParticipants, {"organization_ids": ids}, "participant.invalid")
+            added = access.add_participants(
+                db_session(), signed_in_user(), event_id, data, now=utcnow()
+            )
+        except DomainError as error:
+            _problem(error)
+        else:
+            flash(_("Firms added: %(count)s", count=i18n.number(len(added))), "success")
+        return _redirect("events.add_firms", event_id=event_id, **request.args)
+    return _add_page(event_id, FirmListForm())
+
+
+@bp.post("/<int:event_id>/add/list")
+@role_required(*STAFF)
+def add_firm_list(event_id: int) -> str | Response:
+    form = FirmListForm()
+    if not form.validate_on_submit() or not form.spreadsheet.data:
+        if not form.errors:
+            form.spreadsheet.errors = [_("Choose an .xlsx or .csv file.")]
+        return _add_page(event_id, form)
+    file = form.spreadsheet.data
+    try:
+        rows = spreadsheet_rows(file.filename or "", file.stream.read())
+        done = access.add_from_list(db_session(), signed_in_user(), event_id, rows, now=utcnow())
+    except DomainError as error:
+        _problem(error)
+        return _add_page(event_id, form)
+    flash(_("Firms added: %(count)s", count=i18n.number(len(done.added))), "success")
+    unknown = done.firms.unknown_emails or done.firms.unknown_names
+    if unknown:
+        lines = {"emails": done.firms.unknown_emails, "names": done.firms.unknown_names}
+        return _add_page(event_id, FirmListForm(formdata=None), lines)
+    return _redirect("events.add_firms", event_id=event_id)
+
+
+def _invitation_links() -> InvitationLinks:
+    return InvitationLinks(get_settings().secret_key, get_settings().base_url)
+
+
+def _invited(event_id: int) -> str | None:
+    """The address the invitation the visitor came with was made for, if any."""
+    token = request.args.get("invitation")
+    try:
+        return _invitation_links().load(event_id, token) if token else None
+    except BadInvitation:
+        return None
+
+
+@bp.get("/<int:event_id>/join/<token>")
+def join(event_id: int, token: str) -> Response:
+    """An invitation's link: to the registration, through signing up or in when need be; the
+    invitation goes along, so that the invited firm's registration is approved at once."""
+    try:
+        email = _invitation_links().load(event_id, token)
+    except BadInvitation:
+        flash(say("invitation.bad_link"), "error")
+        return _redirect("events.index")
+    register_url = url_for("events.register", event_id=event_id, invitation=token)
+    user = current_user()
+    if user is not None:
+        return redirect(register_url)  # type: ignore[return-value]
+    if user_by_email(db_session(), email) is not None:
+        return _redirect("account.signin", next=register_url)
+    return _redirect("account.signup", email=email, next=register_url)
 
 
 @bp.get("/events.css")

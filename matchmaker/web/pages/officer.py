@@ -20,6 +20,7 @@ from matchmaker.reports import dashboard as build_dashboard
 from matchmaker.web.forms import ChooseGroupForm, ConfirmImportForm, ImportForm, UserStateForm
 from matchmaker.web.i18n import category_name
 from matchmaker.web.pages import blueprint
+from matchmaker.web.pages.officer_reports import period_context
 from matchmaker.web.session import role_required, signed_in_user
 
 bp = blueprint("officer", __name__, url_prefix="/officer")
@@ -35,7 +36,7 @@ def _scope() -> str | None:
 @role_required(*STAFF)
 def dashboard() -> str:
     figures = build_dashboard(db_session(), _scope())
-    return render_template("officer/dashboard.html", figures=figures)
+    return render_template("officer/dashboard.html", figures=figures, **period_context())
 
 
 def _store() -> FileStore:

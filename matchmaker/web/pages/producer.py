@@ -16,7 +16,7 @@ from matchmaker.errors import Invalid, StaleVersion
 from matchmaker.extensions import db_session, get_ranking, get_settings
 from matchmaker.files import photos
 from matchmaker.files.store import FileStore, open_store
-from matchmaker.i18n import say_fields
+from matchmaker.i18n import lang, say_fields
 from matchmaker.matching import access as matching
 from matchmaker.web.forms import FeedbackForm, OfferForm, apply_errors
 from matchmaker.web.pages import blueprint
@@ -91,6 +91,7 @@ def product(offer_id: int) -> str:
         ranked=ranked,
         photos=photos.list_photos(_store(), offer.id),
         feedback=FeedbackForm(),
+        history=access.describe_offer_history(session, user, offer_id, lang()),
     )
 
 

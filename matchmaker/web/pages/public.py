@@ -8,12 +8,13 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from matchmaker.accounts import permissions as can
-from matchmaker.catalog import services
+from matchmaker.catalog import access, services
 from matchmaker.catalog.models import Offer
 from matchmaker.errors import NotFound
 from matchmaker.extensions import db_session, get_settings
 from matchmaker.files import photos
 from matchmaker.files.store import open_store
+from matchmaker.i18n import lang
 from matchmaker.web import i18n
 from matchmaker.web.pages import blueprint
 from matchmaker.web.session import current_user, safe_next
@@ -53,7 +54,12 @@ def product(offer_id: int) -> str:
             )
         )
     pictures = photos.list_photos(open_store(get_settings(), db_session()), offer.id)
-    return render_template("product.html", offer=offer, qr=qr, photos=pictures)
+    # Its producer, the officers of its province and admins see who changed what.
+    user = current_user()
+    history = None
+    if user is not None and access.may_see_offer_history(user, offer):
+        history = access.describe_offer_history(db_session(), user, offer.id, lang())
+    return render_template("product.html", offer=offer, qr=qr, photos=pictures, history=history)
 
 
 @bp.get("/products/<int:offer_id>/photos/<name>")

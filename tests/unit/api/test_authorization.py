@@ -79,6 +79,8 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
     "archive offer":      ("DELETE", "/api/v1/offers/{offer}", None,     (401, 200, 403, 403, 403, 403, 403, 200)),
     "offer matches":      ("GET", "/api/v1/offers/{offer}/matches", None,
                                                                          (401, 200, 403, 403, 403, 200, 403, 200)),
+    "offer history":      ("GET", "/api/v1/offers/{offer}/history", None,
+                                                                         (401, 200, 403, 403, 403, 200, 403, 200)),
     "list requirements":  ("GET", "/api/v1/requirements", None,          (401, 200, 200, 200, 200, 200, 200, 200)),
     "create requirement": ("POST", "/api/v1/requirements", {"title": "Cần mua chè"},
                                                                          (401, 403, 403, 201, 201, 403, 403, 403)),
@@ -105,6 +107,7 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 403, 403, 200, 200, 403, 403, 403)),
     "remove from shortlist": ("DELETE", "/api/v1/shortlist/{offer}", None,
                                                                          (401, 403, 403, 204, 204, 403, 403, 403)),
+    "list claims":        ("GET", "/api/v1/claims", None,                (401, 403, 403, 403, 403, 200, 200, 200)),
     "reference codes":    ("GET", "/api/v1/reference/provinces", None,   (200, 200, 200, 200, 200, 200, 200, 200)),
 }  # fmt: skip
 

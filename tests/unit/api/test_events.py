@@ -144,3 +144,35 @@ def test_errors_carry_their_code_and_speak_the_callers_language(
     assert (response.status_code, problem["code"]) == (422, "event.invalid")
     assert problem["errors"][0]["code"] == "event.session_order"
     assert problem["errors"][0]["message"] == "A session must end after it starts."
+
+
+def test_organizers_invite_by_email_and_add_firms_of_the_catalogue(
+    client: FlaskClient, make_caller: MakeCaller, producer: Caller
+) -> None:
+    officer = make_caller("officer")
+    event = _ok(client.post("/api/v1/events", json=EVENT, headers=officer.headers), 201)
+    invited = client.post(
+        f"/api/v1/events/{event['id']}/invitations",
+        json={"emails": ["HTX@example.vn", "htx@example.vn", "mua@example.vn"], "language": "en"},
+        headers=officer.headers,
+    )
+    assert _ok(invited, 201) == {"sent": ["htx@example.vn", "mua@example.vn"], "already": []}
+    again = client.post(f"/api/v1/events/{event['id']}/invitations",
+                        json={"emails": ["htx@example.vn"]}, headers=officer.headers)  # fmt: skip
+    assert _ok(again, 201)["already"] == ["htx@example.vn"]
+    broken = client.post(f"/api/v1/events/{event['id']}/invitations",
+                         json={"emails": ["not an address"]}, headers=officer.headers)  # fmt: skip
+    assert broken.status_code == 422
+    refused = client.post(f"/api/v1/events/{event['id']}/invitations",
+                          json={"emails": ["a@b.vn"]}, headers=producer.headers)  # fmt: skip
+    assert refused.status_code == 403
+
+    body = {"organization_ids": [producer.organization_id]}
+    added = _ok(client.post(f"/api/v1/events/{event['id']}/participants/batch", json=body,
+                            headers=officer.headers), 201)  # fmt: skip
+    assert [(p["organization_id"], p["status"]) for p in added["items"]] == [
+        (producer.organization_id, "approved")
+    ]
+    repeat = client.post(f"/api/v1/events/{event['id']}/participants/batch", json=body,
+                         headers=officer.headers)  # fmt: skip
+    assert _ok(repeat, 201)["items"] == []

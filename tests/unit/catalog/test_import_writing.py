@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker.accounts import claims
 from matchmaker.accounts.models import User
-from matchmaker.accounts.services import create_staff_user, create_user
+from matchmaker.accounts.services import create_staff_user, create_user, register
 from matchmaker.catalog import access, services
 from matchmaker.catalog.history import offer_history
 from matchmaker.catalog.importer import ImportReport, import_offers
@@ -170,6 +171,37 @@ def test_a_producer_without_an_account_gets_every_field_from_the_list(
     assert db.scalar(select(func.count()).select_from(Notification)) == 0
 
 
+def test_a_claim_keeps_the_producers_fields_only_once_approved(
+    tmp_path: Path, sessions: sessionmaker[Session], db: Session
+) -> None:
+    """Until an officer approves that the claimant represents it, the list stays the listing's
+    only source; then the household keeps its own fields."""
+    user = officer(db, TAY_NINH)
+    db.commit()
+
+    def import_price(price: str) -> Offer:
+        rows = [[*HEADER, *EXTRA], with_extra(GOOD[0], price, "")]
+        import_offers(sessions, write_csv(tmp_path / f"{price}.csv", rows), actor_id=user.id)
+        db.expire_all()
+        return db.scalars(select(Offer)).one()
+
+    import_price("20000")
+    listed = db.scalars(select(Organization).where(Organization.kind == "producer")).one()
+    claimant = register(
+        db, email="lan@example.vn", password="bánh tráng phơi sương 2025", name="Chị Lan",
+        role="producer", secret="s",
+        organization={"name": "HTX Banh trang Trang Bang", "province": "Tây Ninh"},
+    )  # fmt: skip
+    db.commit()
+    assert (claimant.organization_id, claimant.is_active) == (listed.id, False)
+    assert import_price("25000").unit_price_vnd == 25_000, "a waiting claim keeps nothing yet"
+
+    (waiting,) = claims.claims_for(db, user)[0]
+    claims.decide(db, user, waiting.id, approve=True)
+    db.commit()
+    assert import_price("30000").unit_price_vnd == 25_000, "now the household keeps its price"
+
+
 def test_the_history_names_the_import_and_the_producers_own_edit(
     tmp_path: Path, sessions: sessionmaker[Session], db: Session
 ) -> None:
@@ -188,6 +220,13 @@ def test_the_history_names_the_import_and_the_producers_own_edit(
     assert changes[0] == ("unit_price_vnd", 250_000, 260_000, "edit", producer.id, None)
     assert ("ocop_stars", 4, 5, "import", user.id, "list.csv") in changes
     assert access.offer_history(db, user, offer.id)[0].field == "unit_price_vnd"
+    edit, imported = access.describe_offer_history(db, user, offer.id, "vi")[:2]
+    assert edit.author == (
+        f"{producer.name} của HTX Bánh tráng Trảng Bàng, do chính nhà sản xuất sửa"
+    )
+    assert imported.author == "Sở Công Thương, nhập danh sách list.csv"
+    assert ("Hạng sao OCOP", "4", "5") in [(x.field_name, x.old_text, x.new_text)
+                                           for x in imported.lines]  # fmt: skip
     stranger = officer(db, AN_GIANG, email="other@sct.vn")
     with pytest.raises(Forbidden):
         access.offer_history(db, stranger, offer.id)

@@ -164,7 +164,7 @@ def test_event_emails_are_claimed_before_smtp_and_give_up_after_the_configured_a
     email = services.publish_schedule(db, event, now=NOW)[0]
     db.commit()
     builder = agendas.EventEmailBuilder(get_notifier(app).links, "https://matchmaker.example.vn")
-    config = NotificationSettings(max_attempts=2, retry_base_seconds=0, lease_seconds=60)
+    config = NotificationSettings(max_attempts=2, retry_base_seconds=0, sending_lease_seconds=60)
     mailer = Watching(sessions, email.id, failures=5)
     first = agendas.deliver(sessions, mailer, builder, [email.id], config)
     assert first.retrying == [email.id]

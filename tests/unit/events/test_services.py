@@ -16,6 +16,7 @@ from matchmaker.events.inputs import EventChanges, Outcome, Registration
 from matchmaker.events.models import Event, EventEmail, Meeting, MeetingRequest
 from matchmaker.events.reports import ReportFilters, build_report
 from matchmaker.events.schedule import SEND_EVENT_EMAILS, agenda_lines
+from matchmaker.matching.answers import MatchAnswer
 from matchmaker.matching.service import RankingState
 from matchmaker.outbox import OutboxMessage
 from matchmaker.settings import NotificationSettings
@@ -164,7 +165,12 @@ def test_outcomes_teach_the_ranker_and_plan_follow_ups(
     services.record_outcome(db, deal, officer, Outcome(stage="mou"), today=today)  # type: ignore[arg-type]
     services.record_outcome(db, missed, officer, Outcome(attendance="no_show"), today=today)  # type: ignore[arg-type]
     assert deal.request.match is not None and deal.request.match.status == "deal"
-    assert missed.request.match is not None and missed.request.match.status == "declined"
+    # A no-show is no answer: the match is not declined, nothing labels it.
+    assert missed.request.match is not None and missed.request.match.status != "declined"
+    answers = db.scalars(select(MatchAnswer).order_by(MatchAnswer.id)).all()
+    assert [(x.match_id, x.side, x.action) for x in answers] == [
+        (deal.request.match.id, "officer", "mou")
+    ]
     assert deal.attendance == "held" and deal.follow_up_on == today + timedelta(days=14)
     with pytest.raises(Conflict) as backwards:
         services.record_outcome(db, deal, officer, Outcome(stage="none"), today=today)  # type: ignore[arg-type]

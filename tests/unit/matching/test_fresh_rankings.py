@@ -117,14 +117,15 @@ def test_producers_answering_their_matches_show_in_the_scores_once_statistics_re
     quick = _offer(db, _producer(db, "HTX Trả Lời Nhanh"), "Mật ong hoa nhãn")
     slow = _offer(db, _producer(db, "HTX Im Lặng"), "Mật ong hoa nhãn")
     requirement = _requirement(db)
-    buyer = create_user(db, requirement.buyer, email="minh@coop.vn", name="Minh",
-                        password="correct horse battery", role="buyer")  # fmt: skip
+    producer = create_user(db, quick.producer, email="ong@htx.vn", name="Lan",
+                           password="correct horse battery", role="producer")  # fmt: skip
     state = RankingState()
     before = dict(_ranked(db, state, requirement))
     assert before[quick.id] == before[slow.id]
 
+    # The producer's own answer: a buyer's would say nothing of how the producer answers.
     (match,) = [r.match for r in rank_offers(db, state, requirement) if r.offer.id == quick.id]
-    record_feedback(db, buyer, match, "accepted")
+    record_feedback(db, producer, match, "accepted")
     monkeypatch.setattr(ranking_state, "STATS_TTL", timedelta(0))  # the minute has passed
 
     after = dict(_ranked(db, state, requirement))

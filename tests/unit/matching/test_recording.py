@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import utcnow
+from matchmaker.matching import access
 from matchmaker.matching.feedback import feedback_examples, record_feedback
+from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState, rank_offers
 
@@ -97,17 +99,18 @@ def test_a_pair_ranked_again_on_a_later_day_is_dated_that_day(db: Session) -> No
     buyer = create_user(db, requirement.buyer, email="minh@coop.vn", name="Minh",
                         password="correct horse battery", role="buyer")  # fmt: skip
     state = RankingState()
-    (best, _) = rank_offers(db, state, requirement)
+    (best, _) = access.offers_for_requirement(db, state, buyer, requirement.id, 10)
     record_feedback(db, buyer, best.match, "accepted")
+    yesterday = utcnow() - timedelta(days=1)
     for match in db.scalars(select(Match)):
         match.last_ranked_at -= timedelta(days=1)
+    db.execute(update(Impression).values(shown_at=yesterday))
     db.flush()
-    yesterday = (utcnow() - timedelta(days=1)).date()
-    assert [e.on for e in feedback_examples(db)] == [yesterday]
+    assert {e.on for e in feedback_examples(db)} == {yesterday.date()}
 
     rank_offers(db, state, requirement)
 
-    # Training recomputes the features of what the buyer saw on the day it was last ranked.
-    assert [e.on for e in feedback_examples(db)] == [utcnow().date()]
+    # The row is dated by its latest ranking; training keeps what the buyer saw, that day.
+    assert {e.on for e in feedback_examples(db)} == {yesterday.date()}
     assert {m.last_ranked_at.date() for m in _stored(db).values()} == {utcnow().date()}
     assert _stored(db)[offers[0].id].status == "accepted"

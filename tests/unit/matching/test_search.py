@@ -190,3 +190,22 @@ def test_nothing_found_says_how_many_each_dropped_filter_would_give(
     ]
     found_some = search_offers(db, RankingState(), SearchFilters(q="ca phe", province=dak_lak))
     assert found_some.total == 2 and found_some.suggestions == []
+
+
+def test_facets_never_list_a_name_twice_and_ties_read_in_alphabet_order(
+    db: Session, coffee: dict[str, int]
+) -> None:
+    dak_lak = services.get_offer(db, coffee["robusta"]).organization_id
+    services.create_offer(
+        db, services.get_organization(db, dak_lak),
+        {"title": "Homestay Ea Tu", "category": "tourism.community_eco", "unit": "set"},
+    )  # fmt: skip
+    db.commit()
+    facets = search_offers(db, RankingState(), SearchFilters()).facets
+    names = [f.name for f in facets["category"]]
+    assert len(names) == len(set(names))
+    assert ("tourism", 1) in [(f.code, f.count) for f in facets["category"]]
+    # Most offers first, then in alphabet order (code points would put "Lâm Đồng" first).
+    assert [f.name for f in facets["province"]][:2] == ["Đắk Lắk", "Lâm Đồng"]
+    tied = search_offers(db, RankingState(), SearchFilters(q="ca phe")).facets["province"]
+    assert [(f.name, f.count) for f in tied] == [("Đắk Lắk", 2), ("Lâm Đồng", 2)]

@@ -1,12 +1,18 @@
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from matchmaker.db import make_engine
+from matchmaker.files.store import DirectoryStore
 from matchmaker.migrations import downgrade, upgrade
 from matchmaker.models import Base
+from tests.conftest import POSTGRES_URL, create_database, drop_database
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -28,10 +34,27 @@ def test_downgrade_to_base_and_back(engine: Engine) -> None:
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
 
 
-def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of its own (the migrations are run on it from the start)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+        yield engine
+        engine.dispose()
+        return
+    url = create_database(f"{make_url(POSTGRES_URL).database}_merge")
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    drop_database(url)
+
+
+def test_duplicate_producers_and_offers_are_merged_on_upgrade(
+    old_engine: Engine, tmp_path: Path
+) -> None:
+    engine = old_engine
     upgrade(engine, "0012")
-    now = "2025-01-01 00:00:00"
+    now = datetime(2025, 1, 1, tzinfo=UTC)
     org = ("INSERT INTO organizations (id, kind, name, name_key, province, phone, "
            "preferred_language, serves_provinces, wanted_buyer_types, created_at, updated_at) "
            "VALUES (:id, :kind, :name, :key, '80', :phone, 'vi', '[]', '[]', :now, :now)"
@@ -39,7 +62,10 @@ def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) ->
     offer = ("INSERT INTO offers (id, organization_id, title, title_key, description, category, "
              "ocop_potential_five_star, certifications, province, unit, export_markets, status, "
              "version, created_at, updated_at) VALUES (:id, :org, :title, :key, '', "
-             "'food.processed', 0, '[]', '80', 'kg', '[]', :status, 1, :now, :now)")  # fmt: skip
+             "'food.processed', false, '[]', '80', 'kg', '[]', :status, 1, :now, :now)"
+             )  # fmt: skip
+    photo = ("INSERT INTO stored_files (key, content_type, size, digest, data, created_at) "
+             "VALUES (:key, 'image/jpeg', 3, :digest, :data, :now)")  # fmt: skip
     with engine.begin() as conn:
         for id_, kind, name, phone in ((1, "producer", "HTX Bánh tráng", None),
                                        (2, "producer", "HTX Banh trang", "0276 123"),
@@ -60,17 +86,35 @@ def test_duplicate_producers_and_offers_are_merged_on_upgrade(tmp_path: Path) ->
                 "INSERT INTO matches (id, requirement_id, offer_id, score, rank, reasons, gaps, "
                 "features, model_version, status, related, created_at, updated_at, "
                 "last_ranked_at) VALUES (:id, 1, :offer, 0.9, 1, '[]', '[]', '{}', '', "
-                "'accepted', 0, :now, :now, :now)"
+                "'accepted', false, :now, :now, :now)"
             ), {"id": match_id, "offer": offer_id, "now": now})  # fmt: skip
+        # Photos kept in the database: one only the duplicate has, one both have.
+        for key, data in (("photos/offers/11/aa.jpg", b"aaa"), ("photos/offers/11/bb.jpg", b"bbb"),
+                          ("photos/offers/10/bb.jpg", b"bbb")):  # fmt: skip
+            conn.execute(text(photo), {"key": key, "digest": key[-6:-4], "data": data, "now": now})
+    # Photos kept in a storage directory, the same way.
+    files = tmp_path / "files"
+    for offer_id, name in ((11, "cc.jpg"), (11, "bb.jpg"), (10, "bb.jpg"), (12, "dd.jpg")):
+        folder = files / "photos" / "offers" / str(offer_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(name.encode())
 
-    upgrade(engine)
+    upgrade(engine, files_directory=files)
 
     with engine.connect() as conn:
         producers = conn.execute(text(
             "SELECT id, phone FROM organizations WHERE kind = 'producer'")).all()  # fmt: skip
         offers = conn.execute(text("SELECT id, organization_id, status FROM offers")).all()
         matches = conn.execute(text("SELECT id, offer_id FROM matches")).all()
+        photos = conn.scalars(text("SELECT key FROM stored_files ORDER BY key")).all()
     assert [tuple(p) for p in producers] == [(1, "0276 123")]
     assert sorted(tuple(o) for o in offers) == [(10, 1, "active"), (12, 1, "archived")]
     assert [tuple(m) for m in matches] == [(100, 10)], "the accepted match follows its offer"
-    engine.dispose()
+    assert photos == ["photos/offers/10/aa.jpg", "photos/offers/10/bb.jpg"]
+    kept = {str(p.relative_to(files)) for p in files.rglob("*") if p.is_file()}
+    # Nothing is left under 11 to show on a later offer that SQLite gives the freed id.
+    assert kept == {"photos/offers/10/bb.jpg", "photos/offers/10/cc.jpg",
+                    "photos/offers/12/dd.jpg"}  # fmt: skip
+    store = DirectoryStore(files)
+    assert [f.key for f in store.list("photos/offers/10/")] == [
+        "photos/offers/10/bb.jpg", "photos/offers/10/cc.jpg"]  # fmt: skip

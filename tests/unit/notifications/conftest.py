@@ -46,7 +46,7 @@ def make_buyer(db: Session, name: str = "Saigon Co.op") -> Side:
 
 @pytest.fixture
 def config() -> NotificationSettings:
-    return NotificationSettings(retry_base_seconds=60, max_attempts=3, lease_seconds=60)
+    return NotificationSettings(retry_base_seconds=60, max_attempts=3, sending_lease_seconds=60)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from click.testing import CliRunner
@@ -6,10 +7,10 @@ from click.testing import CliRunner
 from matchmaker.ranking.cli import make_ranking_cli
 from matchmaker.ranking.codec import write_jsonl
 from matchmaker.ranking.features import FEATURES
+from matchmaker.ranking.learning.lambdamart import RefinedScorer
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.model import (
     FeedbackExample,
-    LearnedScorer,
     example_to_dict,
     load_scorer,
     train,
@@ -41,6 +42,7 @@ def _feedback(make_offer, make_requirement, today):
                     action="deal" if same else "declined",
                     reason=None if same else "wrong_product",
                     on=today,
+                    at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=r),
                 )
             )
     return examples
@@ -67,7 +69,7 @@ def test_training_saves_a_versioned_model_with_a_manifest(
     assert manifest["training_examples"] == len(examples)
     assert {"candidate", "current", "hand"} <= set(manifest["validation"])
     scorer = load_scorer(tmp_path)
-    assert isinstance(scorer, LearnedScorer) and scorer.name == "ranker-0001"
+    assert isinstance(scorer, RefinedScorer) and scorer.name == "ranker-0001"
     assert first.candidate.ndcg > 0.9
     scores = scorer.score(
         np.array([[0.6, 1.0] + [0.5] * (len(FEATURES) - 2), [0.0] + [0.5] * (len(FEATURES) - 1)])
@@ -81,7 +83,7 @@ def test_a_tampered_or_missing_model_falls_back_to_the_hand_set_scorer(
     assert isinstance(load_scorer(None), HandScorer)
     assert isinstance(load_scorer(tmp_path), HandScorer)
     train(_feedback(make_offer, make_requirement, today), tmp_path, promote="always")
-    (tmp_path / "ranker-0001" / "model.pkl").write_bytes(b"not a model")
+    (tmp_path / "ranker-0001" / "model.txt").write_bytes(b"not a model")
     assert isinstance(load_scorer(tmp_path), HandScorer)
 
 

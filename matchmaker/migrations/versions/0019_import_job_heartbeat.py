@@ -1,8 +1,8 @@
 """import job heartbeat: when a running job last showed progress, and how often it was started,
 so that a job whose worker died is found, retried or failed with its reason
 
-Revision ID: 0017
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-11
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from matchmaker.db import UTCDateTime
 
-revision: str = "0017"
-down_revision: str | None = "0015"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,149 @@
+"""The officer's figures for a period: what happened in it (not before or after), beside the
+period before, month by month, by kind; the XLSX report says the same in the reader's language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+from openpyxl import load_workbook
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from matchmaker.accounts.services import create_user
+from matchmaker.catalog import services
+from matchmaker.catalog.models import Offer, Organization, Requirement
+from matchmaker.errors import Invalid
+from matchmaker.i18n import init_babel, say
+from matchmaker.matching.feedback import record_feedback
+from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.reports.periods import Period, period_from, period_report, quarter_of, to_xlsx
+
+ZONE = "Asia/Ho_Chi_Minh"
+TAY_NINH, HANOI = "80", "01"
+Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=5, tzinfo=UTC)
+
+
+def _org(db: Session, kind: str, name: str, province: str, **values: str) -> Organization:
+    return services.create_organization(
+        db, {"kind": kind, "name": name, "province": province, **values}
+    )
+
+
+def _offer(db: Session, producer: Organization, title: str, category: str) -> Offer:
+    return services.create_offer(db, producer, {"title": title, "category": category, "unit": "kg"})
+
+
+@pytest.fixture
+def world(db: Session) -> dict[str, Any]:
+    household = _org(db, "producer", "Hộ Bảy Lụa", TAY_NINH, entity_type="household")
+    far = _org(db, "producer", "Công ty Hà Nội", HANOI, entity_type="enterprise")
+    buyer = _org(db, "buyer", "Siêu thị", TAY_NINH, buyer_type="supermarket")
+    offers = {
+        "july": _offer(db, household, "Bánh tráng", "food.processed"),
+        "sept": _offer(db, household, "Muối tôm", "food.condiment"),
+        "june": _offer(db, household, "Rượu", "beverage.alcoholic"),
+        "hanoi": _offer(db, far, "Ô mai", "food.processed"),
+    }
+    created = {
+        "july": "2026-07-10",
+        "sept": "2026-09-30",
+        "june": "2026-06-15",
+        "hanoi": "2026-08-01",
+    }
+    for key, day in created.items():
+        db.execute(update(Offer).where(Offer.id == offers[key].id).values(created_at=_at(day)))
+    requirement = services.create_requirement(db, buyer, {"title": "Bánh tráng"})
+    db.execute(update(Requirement).where(Requirement.id == requirement.id)
+               .values(created_at=_at("2026-08-20")))  # fmt: skip
+    user = create_user(db, buyer, email="mua@example.vn", name="Mua", password="12345678",
+                       role="buyer")  # fmt: skip
+    match = Match(
+        requirement_id=requirement.id, offer_id=offers["july"].id, score=0.9, rank=1,
+        reasons=[], gaps=[], status="suggested", created_at=_at("2026-08-21"),
+    )  # fmt: skip
+    db.add(match)
+    db.flush()
+    maker = create_user(db, household, email="ban@example.vn", name="Bảy Lụa",
+                        password="bánh tráng phơi sương", role="producer")  # fmt: skip
+    record_feedback(db, user, match, "accepted")
+    record_feedback(db, maker, match, "accepted")
+    record_feedback(db, user, match, "deal")
+    db.execute(update(MatchEvent).values(created_at=_at("2026-09-02")))
+    db.commit()
+    return {"user": user, "match": match}
+
+
+def test_a_quarter_counts_what_happened_in_it_beside_the_one_before(
+    db: Session, world: dict[str, Any]
+) -> None:
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.previous == Period(date(2026, 4, 1), date(2026, 6, 30))
+    assert (report.current.offers, report.before.offers) == (2, 1)  # Hà Nội's is not counted
+    assert report.current.requirements == 1 and report.current.suggested == 1
+    assert (report.current.accepted, report.current.deals) == (1, 1)
+    assert [m for m, _ in report.monthly] == ["2026-07", "2026-08", "2026-09"]
+    assert [f.offers for _, f in report.monthly] == [1, 0, 1]
+    assert [f.deals for _, f in report.monthly] == [0, 0, 1]
+    assert report.by_group == [("food", 2)]
+    assert ("household", 2, 1) in report.by_producer_type
+    assert report.by_buyer_type == [("supermarket", 1, 1)]
+    assert report.by_province == []  # a provincial officer gets no one-bar chart
+
+
+def test_nationwide_the_provinces_are_counted(db: Session, world: dict[str, Any]) -> None:
+    report = period_report(db, None, Q3, timezone=ZONE)
+    assert report.current.offers == 3
+    assert dict(report.by_province) == {TAY_NINH: 2, HANOI: 1}
+
+
+def test_periods_from_the_query() -> None:
+    assert period_from(None, None, today=date(2026, 11, 5)) == quarter_of(date(2026, 11, 5))
+    assert quarter_of(date(2026, 11, 5)) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert period_from("2026-07-01", "2026-09-30", today=date(2026, 1, 1)) == Q3
+    for since, until, field, code in (
+        ("2026-09-30", "2026-07-01", "until", "period.order"),
+        ("1 tháng 7", "2026-09-30", "since", "field.date"),
+        ("2000-01-01", "2026-09-30", "until", "period.too_long"),
+    ):
+        with pytest.raises(Invalid) as refused:
+            period_from(since, until, today=date(2026, 1, 1))
+        assert [(e.field, e.code) for e in refused.value.errors] == [(field, code)]
+
+
+@pytest.fixture
+def babel() -> Iterator[Flask]:
+    app = Flask(__name__)
+    init_babel(app, "UTC")
+    with app.app_context():
+        yield app
+
+
+def test_the_workbook_reads_in_the_officers_language(
+    db: Session, world: dict[str, Any], babel: Flask
+) -> None:
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    with force_locale("vi"):
+        book = load_workbook(io.BytesIO(to_xlsx(report, say)))
+    assert book.sheetnames[:2] == ["Tổng hợp", "Theo tháng"]
+    rows = list(book["Tổng hợp"].iter_rows(values_only=True))
+    assert "Tây Ninh" in rows[1][0]
+    offers = next(r for r in rows if r[0] == "Sản phẩm mới")
+    assert offers[1:] == (2, 1, 1)
+    types = list(book["Theo loại chủ thể"].iter_rows(values_only=True))
+    assert ("Hộ kinh doanh", 2, 1) in types
+    with force_locale("en"):
+        english = load_workbook(io.BytesIO(to_xlsx(report, say)))
+    assert english.sheetnames[0] == "Summary"
+    assert "Supermarket chain" in [
+        r[0] for r in english["By buyer type"].iter_rows(values_only=True)
+    ]
