@@ -233,7 +233,7 @@ def import_offers_command(
             job = start_import(
                 session, open_store(settings, session), user, file_name=file.name,
                 data=file.read_bytes(), province=province, sheet=sheet, preview=dry_run,
-                queue=False,
+                queue=False, limits=settings.imports,
             )  # fmt: skip
         except DomainError as exc:
             raise click.ClickException(f"Nothing was imported: {explain(exc)}") from None

@@ -35,6 +35,10 @@ def validation_problem(error: ValidationError) -> Response:
     return problem(422, "Invalid input", say_error(refusal), code=refusal.code, errors=errors)
 
 
+# The API operations that take a file (multipart/form-data) rather than JSON.
+MULTIPART_ENDPOINTS = "matchmaker.multipart_endpoints"
+
+
 def _wants_problem() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
@@ -49,6 +53,10 @@ def _reject_malformed_json() -> Response | None:
     """A body that is not JSON gets a 400 that says so, before any handler parses it."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
         return None
+    if request.mimetype == "multipart/form-data" and request.endpoint in current_app.extensions.get(
+        MULTIPART_ENDPOINTS, ()
+    ):
+        return None  # an upload: its operation reads the form within its own size limit
     data = request.get_data(cache=True)
     if not data:
         return None

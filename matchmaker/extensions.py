@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
@@ -101,11 +101,22 @@ def remember_device(response: Response, email: str) -> None:
     )  # fmt: skip
 
 
+# Requests that only read: the catalogue as anyone browses it, and the health check. On SQLite
+# they read their snapshot beside a writer (WAL) instead of queueing for the database's one
+# write lock, which an import holds for each batch of rows it writes.
+READ_ONLY_ENDPOINTS = frozenset(
+    {"public.home", "public.product", "api_offers.list_offers", "api_offers.get_offer",
+     "health.healthz"}
+)  # fmt: skip
+
+
 def db_session() -> Session:
     """The request's session, opened on first use and closed when the request ends."""
     if "db_session" not in g:
         g.db_session = get_database().sessions()
         # Even a GET may write: showing matches records them. On SQLite a request therefore
-        # takes the write lock when it starts rather than fail halfway ("database is locked").
-        begin_writing(g.db_session)
+        # takes the write lock when it starts rather than fail halfway ("database is locked"),
+        # unless it is one that only reads.
+        if not has_request_context() or request.endpoint not in READ_ONLY_ENDPOINTS:
+            begin_writing(g.db_session)
     return g.db_session  # type: ignore[no-any-return]

@@ -79,6 +79,9 @@ class ImportSettings(BaseModel):
     max_rows: int = 50_000
     max_columns: int = 200
     max_cell_chars: int = 5_000
+    # A running job that shows no progress for this long lost its worker (killed, the
+    # machine restarted): the housekeeping starts a preview again once, fails an import.
+    stalled_after_minutes: float = 10.0
 
 
 class WorkerSettings(BaseModel):

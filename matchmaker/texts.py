@@ -334,6 +334,16 @@ MESSAGES: dict[str, str] = {
     "import.not_previewed": N_("This import is not waiting for a confirmation."),
     "import.invalid_choice": N_("The choice of product group is not valid."),
     "import.file_gone": N_("The uploaded file is no longer kept; upload it again."),
+    "import.stalled_preview": N_(
+        "The preview stopped at row %(done)s of %(total)s: the worker showed no progress for "
+        "%(minutes)s minutes, even after a second start. Nothing was stored; upload the file "
+        "again."
+    ),
+    "import.stalled_import": N_(
+        "The import stopped at row %(done)s of %(total)s: the worker showed no progress for "
+        "%(minutes)s minutes. The rows imported before that are kept; import the file again to "
+        "finish (those rows will show as unchanged)."
+    ),
     "import.failed": N_(
         "The import stopped on an unexpected error. Try again, or tell the administrator."
     ),

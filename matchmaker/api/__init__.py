@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask_openapi3 import OpenAPI
 
+from matchmaker.errors_http import MULTIPART_ENDPOINTS
+
 
 def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
         claims,
         events,
+        imports,
         matches,
         offers,
         organizations,
@@ -32,5 +35,7 @@ def register(app: OpenAPI) -> None:
         claims,
         reference,
         events,
+        imports,
     ):
         app.register_api(module.build())
+    app.extensions[MULTIPART_ENDPOINTS] = frozenset({"api_imports.start_import"})

@@ -417,6 +417,7 @@ def import_offers(
     actor_id: int | None = None,
     overrides: Mapping[RowKey, str] | None = None,
     limits: ImportSettings | None = None,
+    committed: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a province's list.
 
@@ -427,22 +428,13 @@ def import_offers(
     by their row number alone. ``overrides`` maps such a key (as the report gives it:
     :attr:`RowProblem.key`) to the sub-group (code or name) the officer chose for the row,
     over the list and any inference. ``limits`` bound what is read (the settings'
-    ``[imports]``; defaults when not given).
+    ``[imports]``; defaults when not given). ``progress`` hears of every row written,
+    ``committed`` of the rows done each time a batch is committed (and no lock is held).
     """
     bounds = limits or ImportSettings()
     sheets = read_tables(path, sheet=sheet, limits=bounds)
     report = ImportReport(file=path.name, encoding=sheets[0].encoding, dry_run=dry_run)
-    if not any(_filled(cells) for table in sheets for _, cells in table.rows):
-        raise UnreadableFile("import.no_rows")
-    headers = [(table, *find_header(table.rows)) for table in sheets]
-    usable = [(t, i, columns) for t, i, columns in headers if not _missing(columns)]
-    if not usable:
-        _, _, columns = max(headers, key=lambda h: len(h[2]))
-        raise UnreadableFile(
-            "import.missing_column",
-            columns=_missing(columns),
-            found_columns=sorted(set(columns.values())),
-        )
+    usable = _usable_sheets(sheets)
     fallback_province = None
     if default_province:
         match = reference.resolve_province(default_province)
@@ -520,11 +512,39 @@ def import_offers(
             )
         parsed.append(row)
 
-    _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id)
+    _write(sessions, parsed, report, dry_run=dry_run, progress=progress, actor_id=actor_id,
+           committed=committed)  # fmt: skip
     order = {table.name: index for index, (table, _, _) in enumerate(usable)}
     report.rejected.sort(key=lambda p: (order.get(p.sheet, 0), p.row))
     report.outcomes.sort(key=lambda o: (order.get(o.sheet, 0), o.row))
     return report
+
+
+def check_list(
+    path: Path, *, sheet: str | None = None, limits: ImportSettings | None = None
+) -> None:
+    """Refuses at once a file the import could not read at all (too large, not a
+    spreadsheet, a hostile workbook, no header naming the required columns), with the coded
+    reason an import would give, reading no more than the first rows of each sheet."""
+    sheets = read_tables(path, sheet=sheet, limits=limits, head=HEADER_SCAN_ROWS + 1)
+    _usable_sheets(sheets)
+
+
+def _usable_sheets(sheets: list[Sheet]) -> list[tuple[Sheet, int, dict[int, str]]]:
+    """The sheets whose header names the required columns, with the header's row and its
+    columns; the file is refused when there is none."""
+    if not any(_filled(cells) for table in sheets for _, cells in table.rows):
+        raise UnreadableFile("import.no_rows")
+    headers = [(table, *find_header(table.rows)) for table in sheets]
+    usable = [(t, i, columns) for t, i, columns in headers if not _missing(columns)]
+    if not usable:
+        _, _, columns = max(headers, key=lambda h: len(h[2]))
+        raise UnreadableFile(
+            "import.missing_column",
+            columns=_missing(columns),
+            found_columns=sorted(set(columns.values())),
+        )
+    return usable
 
 
 def _filled(cells: list[Cell]) -> bool:
@@ -702,6 +722,7 @@ def _write(
     dry_run: bool,
     progress: Callable[[int, int], None] | None,
     actor_id: int | None = None,
+    committed: Callable[[int, int], None] | None = None,
 ) -> None:
     """Writes the parsed rows in batches, one savepoint a row.
 
@@ -737,6 +758,8 @@ def _write(
                 if progress:
                     progress(done, len(todo))
             _finish_batch(session, dry_run)
+            if committed:
+                committed(done, len(todo))
         if dry_run:
             session.rollback()
         elif written.notices:

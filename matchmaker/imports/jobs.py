@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
-from matchmaker.catalog.importer import ImportReport, RowKey, RowOutcome, import_offers
+from matchmaker.catalog.importer import (
+    ImportReport,
+    RowKey,
+    RowOutcome,
+    check_list,
+    import_offers,
+)
 from matchmaker.db import make_engine, make_session_factory, transaction, unit_of_work, utcnow
 from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, field_error
 from matchmaker.files.store import FileStore
@@ -44,6 +50,8 @@ log = logging.getLogger(__name__)
 
 # The task that runs a job (on the maintenance queue: it is neither matching nor email).
 RUN_IMPORT = "imports.run"
+# The beat's look for jobs whose worker died (on the maintenance queue, as periodic tasks are).
+RECOVER_STALLED = "maintenance.recover_stalled_imports"
 KEY_PREFIX = "import-jobs/"
 # Progress is written at most this often (and once at the end).
 PROGRESS_EVERY_SECONDS = 0.5
@@ -87,11 +95,14 @@ def start_import(
     sheet: str | None = None,
     preview: bool = True,
     queue: bool = True,
+    limits: ImportSettings | None = None,
 ) -> ImportJob:
     """Keeps the file and queues its preview (or, with ``preview=False``, its import).
 
     ``user`` None is the command line, which may name the ``province`` of rows that name
-    none; an officer's province is their own, whatever they ask."""
+    none; an officer's province is their own, whatever they ask. A file the import could not
+    read at all (over a limit, not a spreadsheet, no header with the required columns) is
+    refused here, from its first rows, with the coded reason; nothing is kept then."""
     if user is not None:
         _staff(user)
         province = _scope(user)
@@ -101,6 +112,8 @@ def start_import(
             raise Invalid("import.unknown_default_province", value=province)
         province = match.province.code
     name = _file_name(file_name)
+    with _local_copy(name, data) as path:
+        check_list(path, sheet=sheet, limits=limits)
     key = f"{KEY_PREFIX}{secrets.token_hex(12)}/{name}"
     store.put(key, data, content_type)
     job = ImportJob(
@@ -134,14 +147,25 @@ def visible_job(session: Session, user: User, job_id: int) -> ImportJob:
 
 def list_jobs(session: Session, user: User, *, limit: int = 100) -> list[ImportJob]:
     """Past and running imports, newest first: an officer's province's, or all for an admin."""
+    return job_history(session, user, per_page=limit)[0]
+
+
+def job_history(
+    session: Session, user: User, *, page: int = 1, per_page: int = 100
+) -> tuple[list[ImportJob], int]:
+    """One page of :func:`list_jobs`, and how many there are in all."""
     _staff(user)
-    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)
+    query = select(ImportJob)
     if not can.is_admin(user):
         scope = _scope(user)
         query = query.where(
             ImportJob.province.is_(None) if scope is None else ImportJob.province == scope
         )
-    return list(session.scalars(query))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = session.scalars(
+        query.order_by(ImportJob.id.desc()).offset((max(page, 1) - 1) * per_page).limit(per_page)
+    )
+    return list(found), total
 
 
 def job_rows(
@@ -249,11 +273,22 @@ def run_job(
 ) -> ImportJob | None:
     """Runs a queued preview or import; safe to run twice (a job already taken is left)."""
     with unit_of_work(sessions) as session:
-        job = session.get(ImportJob, job_id)
-        if job is None or job.state not in ("queued", "importing") or job.started_at is not None:
+        now = utcnow()
+        # Taken in one statement: of two workers handed the same job, one runs it.
+        taken = session.execute(
+            update(ImportJob)
+            .where(
+                ImportJob.id == job_id,
+                ImportJob.state.in_(("queued", "importing")),
+                ImportJob.started_at.is_(None),
+            )
+            .values(started_at=now, heartbeat_at=now, attempts=ImportJob.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        job = session.get(ImportJob, job_id, populate_existing=True)
+        if job is None or not taken.rowcount:  # type: ignore[attr-defined]
             return job
         blob = open_store(session).get(job.file_key)
-        job.started_at = utcnow()
         job.state = "importing" if job.writes else "previewing"
         if blob is None:
             _fail(job, "import.file_gone")
@@ -275,6 +310,7 @@ def run_job(
                 today=today,
                 actor_id=actor_id,
                 limits=limits,
+                committed=progress.committed,
             )
     except DomainError as error:
         return _finish_failed(sessions, job_id, error.code, error.params)
@@ -293,6 +329,46 @@ def run_job(
         else:
             job.state, job.previewed_at = "previewed", utcnow()
     return job
+
+
+# --- jobs whose worker died -------------------------------------------------------------------
+
+# A stalled preview is started again this many times in all; an import is not (see below).
+MAX_ATTEMPTS = 2
+
+
+def recover_stalled(
+    session: Session, *, now: datetime, stalled_after: timedelta
+) -> list[ImportJob]:
+    """Running jobs that showed no progress for ``stalled_after``: their worker died (the
+    task's time limit, a killed process, a restarted machine). A preview writes nothing, so
+    it is queued again, once; an import is failed with that reason: the rows it wrote are
+    kept, and importing the file again finishes it (those rows then count as unchanged,
+    which a report run again from the start would misstate as its own work)."""
+    stalled = list(
+        session.scalars(
+            select(ImportJob)
+            .where(
+                ImportJob.state.in_(("previewing", "importing")),
+                ImportJob.started_at.is_not(None),
+                func.coalesce(ImportJob.heartbeat_at, ImportJob.started_at) < now - stalled_after,
+            )
+            .with_for_update(skip_locked=True)
+        )
+    )
+    minutes = round(stalled_after.total_seconds() / 60)
+    for job in stalled:
+        if not job.writes and job.attempts < MAX_ATTEMPTS:
+            job.state, job.started_at, job.heartbeat_at = "queued", None, None
+            job.rows_done = 0
+            outbox.enqueue(session, RUN_IMPORT, job_id=job.id)
+            log.warning("import job %s: no progress for %s min; previewing it again", job.id,
+                        minutes)  # fmt: skip
+        else:
+            code = "import.stalled_import" if job.writes else "import.stalled_preview"
+            _fail(job, code, {"done": job.rows_done, "total": job.rows_total, "minutes": minutes})
+            log.warning("import job %s: no progress for %s min; failed", job.id, minutes)
+    return stalled
 
 
 def _fail(job: ImportJob, code: str, params: Mapping[str, Any] | None = None) -> None:
@@ -362,7 +438,8 @@ class _ProgressWriter:
     of its commits): the write is skipped and the next one brings the figure up to date."""
 
     def __init__(self, sessions: sessionmaker[Session], job_id: int, echo: Progress | None):
-        self.job_id, self.echo, self.last = job_id, echo, 0.0
+        self.job_id, self.echo = job_id, echo
+        self.tried = self.last = 0.0  # when a write was last tried, and last done
         engine = _sqlite_file(sessions)
         self.engine = (
             make_engine(engine.url.render_as_string(hide_password=False),
@@ -371,19 +448,28 @@ class _ProgressWriter:
         self.sessions = make_session_factory(self.engine) if self.engine else sessions
 
     def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.tried >= PROGRESS_EVERY_SECONDS:
+            self.tried = now
+            self._write(done, total)
         if self.echo:
             self.echo(done, total)
-        now = time.monotonic()
-        if now - self.last < PROGRESS_EVERY_SECONDS:
-            return
-        self.last = now
+
+    def committed(self, done: int, total: int) -> None:
+        """A batch was committed: on SQLite the moment the figure can be written (during a
+        batch the import holds the write lock); also the job's sign of life."""
+        if time.monotonic() - self.last >= PROGRESS_EVERY_SECONDS:
+            self._write(done, total)
+
+    def _write(self, done: int, total: int) -> None:
         try:
             with self.sessions() as session, session.begin():
                 session.execute(
                     update(ImportJob)
                     .where(ImportJob.id == self.job_id)
-                    .values(rows_done=done, rows_total=total)
+                    .values(rows_done=done, rows_total=total, heartbeat_at=utcnow())
                 )
+            self.last = time.monotonic()
         except OperationalError:  # SQLite's lock is the import's own: the next write will do
             log.debug("import job %s: progress %d/%d not written now", self.job_id, done, total)
 

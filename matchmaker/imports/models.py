@@ -47,6 +47,10 @@ class ImportJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     previewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a running job last showed progress: one silent for long lost its worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many times a run of the job was started (a stalled preview is started again once).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def running(self) -> bool:

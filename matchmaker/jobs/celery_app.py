@@ -96,6 +96,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             },
             # Meeting requests expire, deal follow-ups fall due and event emails held back by
             # a transient failure wait for this: a quarter of an hour at most.
+            # An import job whose worker died is found within minutes (the officer watches it).
+            "stalled-imports": {
+                "task": "maintenance.recover_stalled_imports",
+                "schedule": crontab(minute="*/5"),
+            },
             "event-housekeeping": {
                 "task": "maintenance.event_housekeeping",
                 "schedule": crontab(minute="*/15"),

@@ -5,6 +5,7 @@ complete enough for client code nobody wrote by hand."""
 from __future__ import annotations
 
 import importlib
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -319,6 +320,52 @@ def test_a_generated_client_reaches_the_rest(
     )
     assert _send(generated, "auth.revoke_token", producer).status_code == 204
     assert _send(generated, "auth.get_me", producer).status_code == 401
+
+
+def test_a_generated_client_imports_a_province_list(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller
+) -> None:
+    """Upload, the worker's preview, a row's group chosen, the confirmation, the history."""
+    from matchmaker.extensions import get_database, get_settings
+    from matchmaker.files.store import open_store
+    from matchmaker.imports.jobs import run_job
+
+    def worker(job_id: int) -> None:
+        settings = get_settings(app)
+        with app.app_context():
+            run_job(get_database(app).sessions, lambda s: open_store(settings, s), job_id)
+
+    transport = httpx.WSGITransport(app=app)
+    caller = make_caller("officer")
+    officer = generated.AuthenticatedClient(
+        base_url="http://testserver",
+        token=caller.headers["Authorization"].removeprefix("Bearer "),
+        httpx_args={"transport": transport},
+    )
+    listing = (
+        "STT,Tên sản phẩm,Chủ thể,Hạng sao\n1,Xq zzv kkk,Hộ Zzv,3 sao\n2,Chè Tân Cương,HTX Chè,4\n"
+    )
+    file = importlib.import_module(f"{PACKAGE}.types").File(
+        payload=io.BytesIO(listing.encode()), file_name="danh-sach.csv"
+    )
+    upload = importlib.import_module(f"{PACKAGE}.models").ImportUpload(file=file)
+    job = _call(generated, "imports.start_import", officer, body=upload)
+    assert job.state == "queued"
+    worker(job.id)
+    previewed = _call(generated, "imports.get_import", officer, import_id=job.id)
+    assert previewed.state == "previewed" and previewed.summary.review == 1
+    (review,) = _call(generated, "imports.list_import_rows", officer, import_id=job.id,
+                      action="review").items  # fmt: skip
+    chosen = _call(generated, "imports.choose_import_group", officer, import_id=job.id,
+                   row_id=review.id, body=_model(generated, "GroupChoice",
+                                                 {"category": "food.processed"}))  # fmt: skip
+    assert chosen.category == "food.processed" and chosen.chosen
+    assert _call(generated, "imports.confirm_import", officer, import_id=job.id).state == (
+        "importing"
+    )
+    worker(job.id)
+    history = _call(generated, "imports.list_imports", officer)
+    assert [(j.id, j.state, j.summary.created) for j in history.items] == [(job.id, "done", 2)]
 
 
 def test_a_generated_client_takes_over_a_listed_producer(

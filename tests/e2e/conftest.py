@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from matchmaker import outbox
@@ -27,6 +29,7 @@ from matchmaker.app import create_app
 from matchmaker.catalog.demo import load_demo
 from matchmaker.db import unit_of_work
 from matchmaker.extensions import get_database
+from matchmaker.imports.jobs import RUN_IMPORT
 from matchmaker.jobs.celery_app import get_publisher
 from matchmaker.migrations import upgrade
 from matchmaker.settings import Settings
@@ -50,6 +53,27 @@ CATALOG = (
 class Server:
     url: str
     app: object
+    # Set: the worker takes import jobs; cleared: they wait (a test watches a job queued).
+    worker: threading.Event = field(default_factory=threading.Event)
+
+
+def run_import_jobs(app: Flask, running: threading.Event, stop: threading.Event) -> None:
+    """The worker, for import jobs: the tasks their upload and confirmation queued in the
+    outbox are run as a worker runs them (the task itself, in the app's context, its outbox
+    row marked done). Other tasks stay in the outbox, as they do without a worker."""
+    celery_app = app.extensions["celery"]
+    celery_app.loader.import_default_modules()
+    sessions = get_database(app).sessions
+    while not stop.wait(0.3):
+        if not running.is_set():
+            continue
+        with unit_of_work(sessions) as session:
+            queued = [(m.id, m.kwargs) for m in session.scalars(
+                select(outbox.OutboxMessage).where(outbox.OutboxMessage.task == RUN_IMPORT,
+                                                   outbox.OutboxMessage.completed_at.is_(None))
+            )]  # fmt: skip
+        for message_id, kwargs in queued:
+            celery_app.tasks[RUN_IMPORT].apply(kwargs={**kwargs, "outbox_id": message_id}).get()
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +88,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         login_rate_limit="1000/minute",
     )
     app = create_app(settings)
-    # No worker runs here: changes stay in the outbox instead of going to a broker.
+    # No broker here: changes stay in the outbox; only import jobs are run, by a thread below.
     outbox.stop_publishing(get_publisher(app))
     upgrade(get_database(app).engine)
     with unit_of_work(get_database(app).sessions) as session:
@@ -72,7 +96,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Server(f"http://127.0.0.1:{server.server_port}", app)
+    running, stop = threading.Event(), threading.Event()
+    running.set()
+    worker = threading.Thread(target=run_import_jobs, args=(app, running, stop), daemon=True)
+    worker.start()
+    yield Server(f"http://127.0.0.1:{server.server_port}", app, running)
+    stop.set()
+    worker.join(timeout=30)
     server.shutdown()
     thread.join(timeout=10)
     get_database(app).engine.dispose()

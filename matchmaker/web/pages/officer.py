@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from matchmaker.accounts import people
 from matchmaker.accounts import permissions as can
+from matchmaker.errors import Invalid
 from matchmaker.extensions import db_session, get_settings
 from matchmaker.files.store import FileStore, open_store
-from matchmaker.i18n import say
+from matchmaker.i18n import say, say_error
 from matchmaker.imports import exports, jobs
 from matchmaker.imports.exports import action_of, describe
 from matchmaker.imports.jobs import revived
@@ -44,14 +45,19 @@ def _store() -> FileStore:
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*STAFF)
-def import_list() -> str | Response:
+def import_list() -> str | Response | tuple[str, int]:
     form = ImportForm()
     if form.validate_on_submit() and form.spreadsheet.data:
         file = form.spreadsheet.data
-        job = jobs.start_import(
-            db_session(), _store(), signed_in_user(), file_name=file.filename or "",
-            data=file.stream.read(), content_type=file.mimetype or "application/octet-stream",
-        )  # fmt: skip
+        try:
+            job = jobs.start_import(
+                db_session(), _store(), signed_in_user(), file_name=file.filename or "",
+                data=file.stream.read(), content_type=file.mimetype or "application/octet-stream",
+                limits=get_settings().imports,
+            )  # fmt: skip
+        except Invalid as error:  # the file cannot be read at all: said here, at once
+            form.spreadsheet.errors = [say_error(error)]
+            return render_template("officer/import.html", form=form), 422
         return redirect(url_for("officer.import_job", job_id=job.id))
     if form.is_submitted() and not form.spreadsheet.errors:
         form.spreadsheet.errors = [_("Choose the file to import.")]

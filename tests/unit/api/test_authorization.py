@@ -7,14 +7,22 @@ requirement's delivery area are in, and one of another province; an admin.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.extensions import get_database, get_settings
+from matchmaker.files.store import open_store
+from matchmaker.imports import jobs
+from matchmaker.imports.jobs import run_job
+from matchmaker.imports.models import ImportRow
 from matchmaker.matching.models import Match
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteInput
@@ -141,6 +149,49 @@ def test_authorization_matrix(client: FlaskClient, world: World, case: str, call
                 for k, v in body.items()}  # fmt: skip
     who = world.callers[caller]
     response = client.open(url, method=method, json=body, headers=who.headers if who else {})
+    want = expected[CALLERS.index(caller)]
+    assert response.status_code == want, (case, caller, response.get_json())
+    if want >= 400:
+        assert response.mimetype == "application/problem+json"
+
+
+# The imports: a list previewed for the officer of Tây Ninh (the first caller of each kind
+# that may see it), a row of it, and a new upload.
+IMPORTS: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
+    "start import":   ("POST", "/api/v1/imports", None,           (401, 403, 403, 403, 403, 202, 202, 202)),
+    "list imports":   ("GET", "/api/v1/imports", None,            (401, 403, 403, 403, 403, 200, 200, 200)),
+    "read import":    ("GET", "/api/v1/imports/{job}", None,      (401, 403, 403, 403, 403, 200, 404, 200)),
+    "import rows":    ("GET", "/api/v1/imports/{job}/rows", None, (401, 403, 403, 403, 403, 200, 404, 200)),
+    "choose group":   ("POST", "/api/v1/imports/{job}/rows/{row}/group", {"category": "food.tea"},
+                                                                  (401, 403, 403, 403, 403, 200, 404, 200)),
+    "confirm import": ("POST", "/api/v1/imports/{job}/confirm", None,
+                                                                  (401, 403, 403, 403, 403, 202, 404, 202)),
+}  # fmt: skip
+TEA_LIST = "STT,Tên sản phẩm,Chủ thể,Hạng sao\n1,Chè Tân Cương,HTX Chè Tân Cương,4 sao\n"
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("case", list(IMPORTS))
+def test_import_authorization_matrix(
+    app: Flask, client: FlaskClient, world: World, db: Session, case: str, caller: str
+) -> None:
+    officer = world.callers["officer"]
+    assert officer is not None
+    settings = get_settings(app)
+    job = jobs.start_import(db, open_store(settings, db), officer.user, file_name="che.csv",
+                            data=TEA_LIST.encode(), queue=False)  # fmt: skip
+    with app.app_context():
+        run_job(get_database(app).sessions, lambda s: open_store(settings, s), job.id)
+    row = db.scalars(select(ImportRow).where(ImportRow.job_id == job.id)).one()
+    method, path, body, expected = IMPORTS[case]
+    who = world.callers[caller]
+    headers = who.headers if who else {}
+    url = path.format(job=job.id, row=row.id)
+    if case == "start import":
+        response = client.post(url, data={"file": (io.BytesIO(TEA_LIST.encode()), "che.csv")},
+                               headers=headers, content_type="multipart/form-data")  # fmt: skip
+    else:
+        response = client.open(url, method=method, json=body, headers=headers)
     want = expected[CALLERS.index(caller)]
     assert response.status_code == want, (case, caller, response.get_json())
     if want >= 400:

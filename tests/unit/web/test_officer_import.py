@@ -84,22 +84,28 @@ def test_a_list_without_a_group_column_is_previewed_fixed_confirmed_and_reported
     assert "danh-sach.csv" in history and "xong" in history
 
 
-def test_a_list_missing_a_column_fails_with_the_reason_in_vietnamese(
-    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
+def test_a_list_missing_a_column_is_refused_on_the_upload_page_in_vietnamese(
+    client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
     sign_in(client, make_user("officer"))
-    page_url = _upload(client, "STT,Tên sản phẩm,Tỉnh\n1,Gạo ST25,Sóc Trăng\n")
-    _work(app, db)
+    response = post_form(
+        client,
+        "/officer/import",
+        {"spreadsheet": (io.BytesIO("STT,Tên sản phẩm,Tỉnh\n1,Gạo ST25,Sóc Trăng\n".encode()),
+                         "thieu-cot.csv")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
 
-    page = client.get(page_url).get_data(as_text=True)
-
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
     assert (
-        "Không thể nhập gì từ tệp này: Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao. "
+        "Thiếu cột bắt buộc: Chủ thể sản xuất, Hạng sao. "
         "Các cột nhận ra được: Tỉnh/thành phố, Tên sản phẩm."
     ) in page
     for english in ("missing required column", "Recognised columns", "Required columns",
                     "Producer", "Product group"):  # fmt: skip
         assert english not in page
+    assert db.scalars(select(ImportJob)).all() == []  # no job, nothing kept
 
 
 def test_an_officer_sees_only_the_imports_of_their_province(
