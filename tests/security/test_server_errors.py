@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.app import create_app
+from matchmaker.db import make_engine
 from matchmaker.extensions import db_session, get_database
 from matchmaker.settings import Settings
+from tests.conftest import POSTGRES_URL, create_database, drop_database
 from tests.unit.api.conftest import Caller, MakeCaller
 
 NUL = "a\x00b"
@@ -215,15 +218,21 @@ def test_with_redis_down_registration_answers(redis_down_client: FlaskClient) ->
 
 
 @pytest.fixture
-def own_app(engine: Engine, tmp_path: Path) -> Iterator[Flask]:
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database of this test's own (terminating a backend is PostgreSQL's)."""
+    url = create_database(f"{make_url(POSTGRES_URL).database}_teardown")
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def own_app(pg_database: str, tmp_path: Path) -> Iterator[Flask]:
     """An app on its own connections (not the test's transaction), which a test may kill."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("terminating a backend is PostgreSQL's")
     app = create_app(
         Settings(
             environment="testing",
             instance_path=tmp_path / "instance",
-            database_url=engine.url.render_as_string(hide_password=False),
+            database_url=pg_database,
             secret_key="test-secret",
         )
     )
@@ -231,16 +240,20 @@ def own_app(engine: Engine, tmp_path: Path) -> Iterator[Flask]:
     get_database(app).engine.dispose()
 
 
+@pytest.mark.postgres
 def test_a_connection_killed_as_the_request_ends_does_not_turn_the_answer_into_an_error(
-    own_app: Flask, engine: Engine
+    own_app: Flask, pg_database: str
 ) -> None:
+    killer = make_engine(pg_database)
+
     def read_then_lose_the_connection() -> str:
         session = db_session()
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
-        with engine.connect() as other:
+        with killer.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         return "read"
 
     own_app.add_url_rule("/read-and-lose", view_func=read_then_lose_the_connection)
     response = own_app.test_client().get("/read-and-lose")
+    killer.dispose()
     assert response.status_code == 200 and response.get_data(as_text=True) == "read"
