@@ -134,12 +134,36 @@ def load(url: str, n_offers: int, n_requirements: int, seed: int) -> str:
              "contact_email": p.contact_email, "phone": p.phone, "preferred_language": "vi"}
             for p in samples.sample_producers(seed, n_producers)
         ]  # fmt: skip
+        # A producer is one per name and province, an offer one per producer and title (the
+        # unique keys): the generator repeats itself now and then, as the demo loader knows.
+        seen_producers: set[tuple[str, str]] = set()
+        for row in rows:
+            key, n = (row["name_key"], row["province"]), 1
+            while key in seen_producers:
+                n += 1
+                row["name"] = f"{row['name']} {n}"
+                key = (fold_key(row["name"]), row["province"])
+            row["name_key"] = key[0]
+            seen_producers.add(key)
         conn.execute(insert(Organization), rows)
         producer_ids = list(conn.scalars(select(Organization.id).order_by(Organization.id)))
         batch: list[dict] = []
-        for offer in samples.iter_offers(seed, n_offers, today=today, producers=n_producers):
+        seen_offers: set[tuple[int, str]] = set()
+        written = 0
+        # A few more drawn than kept, so that exactly ``n_offers`` are loaded.
+        drawn = samples.iter_offers(seed, n_offers * 11 // 10 + 10, today=today,
+                                    producers=n_producers)  # fmt: skip
+        for offer in drawn:
+            if written == n_offers:
+                break
+            owner = producer_ids[int(offer.producer_key.rsplit("-", 1)[1]) - 1]
+            if offer.status != "archived":
+                if (owner, fold_key(offer.title)[:300]) in seen_offers:
+                    continue
+                seen_offers.add((owner, fold_key(offer.title)[:300]))
+            written += 1
             batch.append(
-                {"organization_id": producer_ids[int(offer.producer_key.rsplit("-", 1)[1]) - 1],
+                {"organization_id": owner,
                  "title": offer.title, "title_key": fold_key(offer.title)[:300],
                  "description": offer.description, "category": offer.category,
                  "ocop_stars": offer.ocop_stars,
