@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import User
-from matchmaker.db import add_new, transaction, utcnow
-from matchmaker.notifications.alerts import enqueue_sending
+from matchmaker.db import transaction, utcnow
+from matchmaker.notifications.alerts import queue_notifications
 from matchmaker.notifications.models import Notification
 from matchmaker.settings import NotificationSettings
 
@@ -34,16 +34,4 @@ def tell_owner_of_registration_attempt(
         payload={"on": today},
         enqueued_at=utcnow(),
     )
-    created = add_new(session, [notice], _fresh)
-    enqueue_sending(session, [n.id for n in created], config.batch_size)
-    return created
-
-
-def _fresh(notification: Notification) -> Notification:
-    return Notification(
-        user_id=notification.user_id,
-        kind=notification.kind,
-        idempotency_key=notification.idempotency_key,
-        payload=notification.payload,
-        enqueued_at=notification.enqueued_at,
-    )
+    return queue_notifications(session, [notice], config.batch_size)

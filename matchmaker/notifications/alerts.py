@@ -185,6 +185,26 @@ def _email_now(user_id: int, alerts: Sequence[MatchAlert]) -> Notification:
     )
 
 
+def queue_notifications(
+    session: Session, wanted: Sequence[Notification], batch_size: int
+) -> list[Notification]:
+    """Adds the notifications not already there (by their idempotency key) and queues their
+    sending; returns those added."""
+    created = add_new(session, wanted, _fresh_notification)
+    enqueue_sending(session, [n.id for n in created], batch_size)
+    return created
+
+
+def _fresh_notification(notification: Notification) -> Notification:
+    return Notification(
+        user_id=notification.user_id,
+        kind=notification.kind,
+        idempotency_key=notification.idempotency_key,
+        payload=notification.payload,
+        enqueued_at=notification.enqueued_at,
+    )
+
+
 def enqueue_sending(session: Session, notification_ids: Sequence[int], batch_size: int) -> None:
     """Queues the send tasks (after the commit) in batches that share one SMTP connection."""
     for start in range(0, len(notification_ids), batch_size):

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import ProducerClaim, User
 from matchmaker.catalog.models import Organization
-from matchmaker.db import add_new, utcnow
-from matchmaker.notifications.alerts import enqueue_sending
+from matchmaker.db import utcnow
+from matchmaker.notifications.alerts import queue_notifications
 from matchmaker.notifications.models import Notification
 
 REQUEST = "claim_request"
@@ -74,16 +74,4 @@ def tell_claimant(session: Session, claim: ProducerClaim, language: str) -> list
 def _queue(session: Session, wanted: list[Notification]) -> list[Notification]:
     if not wanted:
         return []
-    created = add_new(session, wanted, _fresh)
-    enqueue_sending(session, [n.id for n in created], SEND_BATCH)
-    return created
-
-
-def _fresh(notification: Notification) -> Notification:
-    return Notification(
-        user_id=notification.user_id,
-        kind=notification.kind,
-        idempotency_key=notification.idempotency_key,
-        payload=notification.payload,
-        enqueued_at=notification.enqueued_at,
-    )
+    return queue_notifications(session, wanted, SEND_BATCH)

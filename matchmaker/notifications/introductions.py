@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.catalog.models import Offer, Requirement
-from matchmaker.db import add_new, utcnow
+from matchmaker.db import utcnow
 from matchmaker.matching import consent
 from matchmaker.matching.models import Match
-from matchmaker.notifications.alerts import enqueue_sending, recipients
+from matchmaker.notifications.alerts import queue_notifications, recipients
 from matchmaker.notifications.emails import INTRODUCED_STATUSES
 from matchmaker.notifications.models import Notification, NotificationPreference
 from matchmaker.settings import NotificationSettings
@@ -79,16 +79,4 @@ def introduce(
         for user_id, key in keys.items()
         if key not in known
     ]
-    created = add_new(session, wanted, _fresh)
-    enqueue_sending(session, [n.id for n in created], config.batch_size)
-    return created
-
-
-def _fresh(notification: Notification) -> Notification:
-    return Notification(
-        user_id=notification.user_id,
-        kind=notification.kind,
-        idempotency_key=notification.idempotency_key,
-        payload=notification.payload,
-        enqueued_at=notification.enqueued_at,
-    )
+    return queue_notifications(session, wanted, config.batch_size)

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.db import add_new, utcnow
-from matchmaker.notifications.alerts import enqueue_sending, recipients
+from matchmaker.db import utcnow
+from matchmaker.notifications.alerts import queue_notifications, recipients
 from matchmaker.notifications.models import Notification, NotificationPreference
 
 KIND = "ocop_changes"
@@ -59,16 +59,4 @@ def tell_producers(
         for user in group
         if user.id not in unsubscribed
     ]
-    created = add_new(session, wanted, _fresh)
-    enqueue_sending(session, [n.id for n in created], SEND_BATCH)
-    return created
-
-
-def _fresh(notification: Notification) -> Notification:
-    return Notification(
-        user_id=notification.user_id,
-        kind=notification.kind,
-        idempotency_key=notification.idempotency_key,
-        payload=notification.payload,
-        enqueued_at=notification.enqueued_at,
-    )
+    return queue_notifications(session, wanted, SEND_BATCH)
