@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -206,6 +206,28 @@ def _check_moment(value: Any) -> None:
         raise PydanticCustomError("field.date", "field.date")
 
 
+def _takes_moment(annotation: Any) -> bool:
+    """Whether a field's type is (or may be) a date or a date and time."""
+    if isinstance(annotation, type):
+        # datetime is a date; pydantic's AwareDatetime, PastDate... are classes of their own.
+        return issubclass(annotation, date) or annotation.__name__.endswith(("Datetime", "Date"))
+    return any(_takes_moment(arg) for arg in get_args(annotation))
+
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _check_written_moment(value: Any) -> None:
+    """A date is written as one (ISO 8601), never as a number: pydantic would read ``0`` or
+    ``"-1.2e-38"`` as seconds since 1970, which is not what anyone sending it meant."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("field.date", "field.date")
+    if isinstance(value, str | bytes) and _NUMBER.fullmatch(
+        value.decode("latin-1") if isinstance(value, bytes) else value
+    ):
+        raise PydanticCustomError("field.date", "field.date")
+
+
 class Input(BaseModel):
     """Every model of what a user or a client sends (a use case's command, an API body, a
     query's filters) inherits its text rules from here: whatever the field, a text is checked
@@ -218,7 +240,10 @@ class Input(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _text_rules(cls, value: Any, info: ValidationInfo) -> Any:
-        marks = cls.model_fields[info.field_name].metadata if info.field_name else []
+        field = cls.model_fields[info.field_name] if info.field_name else None
+        marks = field.metadata if field else []
+        if field is not None and _takes_moment(field.annotation):
+            _check_written_moment(value)
         if not any(isinstance(mark, Verbatim) for mark in marks):
             _check_all_text(
                 value,

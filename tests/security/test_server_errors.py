@@ -106,6 +106,19 @@ def test_deeply_nested_json_is_refused_before_anything_reads_it(
         assert "nested" in response.get_json()["detail"]
 
 
+@pytest.mark.parametrize("moment", ["-1.1754943508222875e-38", "0", "1733300000", " 12.5 "])
+@pytest.mark.parametrize("path", ["/api/v1/offers", "/api/v1/requirements"])
+def test_a_moment_written_as_a_number_is_refused_not_read_as_seconds_since_1970(
+    client: FlaskClient, buyer: Caller, moment: str, path: str
+) -> None:
+    response = client.get(path, query_string={"updated_since": moment}, headers=buyer.headers)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.get_json()["errors"][0]["code"] == "field.date"
+    written = client.get(path, query_string={"updated_since": "2026-01-01T00:00:00+07:00"},
+                         headers=buyer.headers)  # fmt: skip
+    assert written.status_code == 200
+
+
 @pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
 def test_changes_since_the_beginning_or_end_of_time_is_a_clear_refusal(
     client: FlaskClient, buyer: Caller, moment: str
