@@ -19,11 +19,6 @@ Responses = dict[str | int | HTTPStatus, type[BaseModel] | dict[Any, Any] | None
 _ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 
 
-class PreconditionFailed(DomainError):
-    status = 412
-    title = "Precondition failed"
-
-
 def commit() -> None:
     db_session().commit()
 
@@ -38,7 +33,8 @@ def expected_version(header: str | None, body_version: int | None = None) -> int
         return body_version
     match = _ETAG.match(header.strip())
     if match is None:
-        raise PreconditionFailed("record.bad_if_match", header=header)
+        # Not an ETag this API gives out: a malformed request (400), not a failed condition.
+        raise DomainError("record.bad_if_match", header=header)
     return int(match.group(1))
 
 

@@ -175,6 +175,23 @@ def test_the_loser_of_two_edits_with_one_if_match_hears_412(
     assert after["title"] == "Mật ong rừng U Minh" and after["status"] == "active"
 
 
+@pytest.mark.parametrize("if_match", ["cJ@K3\\RZibLR0", "v3", '"3"', "*"])
+def test_an_if_match_that_is_no_etag_of_this_api_is_a_bad_request(
+    client: FlaskClient, buyer: Caller, if_match: str
+) -> None:
+    need = client.post("/api/v1/requirements", json={"title": "Mật ong rừng", "unit": "kg"},
+                       headers=buyer.headers).get_json()  # fmt: skip
+    response = client.patch(
+        f"/api/v1/requirements/{need['id']}",
+        json={"version": need["version"], "title": "Mật ong bạc hà"},
+        headers={**buyer.headers, "If-Match": if_match},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["code"] == "record.bad_if_match"
+    after = client.get(f"/api/v1/requirements/{need['id']}", headers=buyer.headers).get_json()
+    assert after["title"] == "Mật ong rừng"
+
+
 def test_the_loser_without_if_match_hears_409(
     client: FlaskClient, sessions: sessionmaker[Session], producer: Caller
 ) -> None:
