@@ -328,7 +328,6 @@ MESSAGES: dict[str, str] = {
     ),
     "import.staff_only": N_("Only officers and admins import the province's lists."),
     # --- import jobs: the officer's imports, their progress, preview and report ----------
-    "import.officers_only": N_("Only officers and administrators import lists."),
     "import.not_found": N_("This import does not exist."),
     "import.row_not_found": N_("Row %(row)s is not in this preview."),
     "import.not_previewed": N_("This import is not waiting for a confirmation."),

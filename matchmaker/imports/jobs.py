@@ -68,7 +68,7 @@ Progress = Callable[[int, int], None]
 
 def _staff(user: User) -> None:
     if user.role not in ("officer", "admin"):
-        raise Forbidden("import.officers_only")
+        raise Forbidden("import.staff_only")
 
 
 def _scope(user: User | None) -> str | None:

@@ -153,4 +153,4 @@ def test_officers_see_only_their_province_and_others_may_not_import(
     for role in ("producer", "buyer"):
         caller = make_caller(role)
         refused = upload(client, caller.headers, NO_GROUP)
-        assert refused.status_code == 403 and refused.get_json()["code"] == "import.officers_only"
+        assert refused.status_code == 403 and refused.get_json()["code"] == "import.staff_only"
