@@ -113,9 +113,11 @@ def browser() -> Iterator[object]:
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         unavailable(f"Chromium is not installed at {CHROMIUM}; run `bash scripts/browser.sh`")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         unavailable("Playwright is not installed: pip install 'playwright>=1.48'")
+    # Assertions wait up to 15 s (not 5): a page on a loaded CI machine may take that long.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -148,12 +150,26 @@ class Journey:
                 path=str(self.folder / f"{stem}-{label}.png"), full_page=True
             )
             if label == "phone":
-                overflow = page.evaluate(  # type: ignore[attr-defined]
-                    "document.documentElement.scrollWidth - window.innerWidth"
+                overflow = evaluate_settled(
+                    page, "document.documentElement.scrollWidth - window.innerWidth"
                 )
                 if overflow > 0:
                     self.problems.append(f"{stem}: page is {overflow}px wider than a phone")
         page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+
+
+def evaluate_settled(page: object, script: str, attempts: int = 5) -> object:
+    """``page.evaluate`` on a page that may be navigating (one that refreshes itself while a
+    job runs): when the navigation destroys the script's context, wait for the new page to
+    load and ask it again."""
+    for attempt in range(attempts):
+        try:
+            return page.evaluate(script)  # type: ignore[attr-defined]
+        except Exception as error:  # playwright's Error, imported lazily by the fixtures
+            if "context was destroyed" not in str(error) or attempt == attempts - 1:
+                raise
+            page.wait_for_load_state()  # type: ignore[attr-defined]
+    raise AssertionError("unreachable")
 
 
 # --- English left on a Vietnamese page ---------------------------------------------------------
@@ -284,7 +300,8 @@ def journey(
         viewport=DESKTOP, locale="vi-VN" if lang == "vi" else "en-GB"
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: a loaded CI machine can take seconds to answer; a passing run never waits it out.
+    page.set_default_timeout(30_000)
     name = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
     folder = ARTIFACTS / name
     shutil.rmtree(folder, ignore_errors=True)
