@@ -67,11 +67,11 @@ def test_a_profile_at_time_t_reads_only_answers_before_t() -> None:
 
 
 def test_training_rows_never_see_their_own_answer() -> None:
-    honey = {"category": "food.raw_processed", "unit": "kg"}
-    offer = OfferRecord(id="o1", producer_id="p1", title="Mật ong", **honey,
+    honey = "food.raw_processed"
+    offer = OfferRecord(id="o1", producer_id="p1", title="Mật ong", category=honey, unit="kg",
                         producer_type="cooperative")  # fmt: skip
-    other = OfferRecord(id="o2", producer_id="p2", title="Mật ong rừng", **honey,
-                        producer_type="household")  # fmt: skip
+    other = OfferRecord(id="o2", producer_id="p2", title="Mật ong rừng", category=honey,
+                        unit="kg", producer_type="household")  # fmt: skip
     start = datetime(2026, 5, 1, tzinfo=UTC)
     examples = []
     for n in range(4):
