@@ -32,7 +32,6 @@ from matchmaker.ranking.features import FEATURES, facts, pair_features, producer
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
 from matchmaker.ranking.learning.lambdamart import (
-    MAX_ROUNDS,
     RESIDUAL_CAP,
     RefinedScorer,
     fit_refinement,
@@ -317,8 +316,6 @@ def fit(table: FeedbackTable, rows: Sequence[int] | None = None) -> str:
         rows,
         weights=table.weights,
         positions=table.ranks - 1 if len(ranks) and (ranks > 0).all() else None,
-        times=table.times,
-        rounds=MAX_ROUNDS,
     )
 
 

@@ -10,7 +10,6 @@ is saved as LightGBM's text format: data, not code.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -44,11 +43,6 @@ PARAMETERS: dict[str, Any] = {
     "num_threads": 1,
 }
 ROUNDS = 150
-# The trees are added until the latest fifth of the training answers stops improving.
-STOPPING_SHARE = 0.2
-STOPPING_PATIENCE = 20
-STOPPING_MIN_GROUPS = 20
-MAX_ROUNDS = 400
 # More of what a buyer's own answers took can only lift an offer, never sink it (how much it
 # knows of the buyer is free either way).
 MONOTONE = [1 if name in BUYER_TASTE_FEATURES and name != "taste_known" else 0 for name in FEATURES]
@@ -69,71 +63,30 @@ def fit_refinement(
     rounds: int = ROUNDS,
     hand_score: Callable[[np.ndarray], np.ndarray] | None = None,
     monotone: Sequence[int] | None = None,
-    times: np.ndarray | None = None,
 ) -> str:
     """The model text of a residual trained on ``rows`` (grouped by requirement, or by offer
-    for the producer's side) over ``hand_score`` (the buyer-side hand-set score by default).
-
-    With ``times``, the latest ``STOPPING_SHARE`` of the rows' groups (by time) is held out
-    to stop adding trees when its NDCG@10 stops improving (at most ``rounds``): how many
-    trees is set by later answers, as the gate judges, never by the rows learned from.
-    """
+    for the producer's side) over ``hand_score`` (the buyer-side hand-set score by default)."""
     import lightgbm as lgb
 
-    fit_rows, stop_rows = _stopping_split(groups, rows, times)
-    constraints = list(MONOTONE[: features.shape[1]] if monotone is None else monotone)
-    parameters = {**PARAMETERS, "monotone_constraints": constraints}
-    score = hand_score or HandScorer().score
-
-    def dataset(chosen: Sequence[int], reference: Any = None) -> Any:
-        by_group: dict[str, list[int]] = defaultdict(list)
-        for r in chosen:
-            by_group[groups[r]].append(r)
-        order = [r for members in by_group.values() for r in members]
-        x = features[order]
-        return lgb.Dataset(
-            x,
-            label=grades[order],
-            group=[len(members) for members in by_group.values()],
-            init_score=np.log(np.clip(score(x), 1e-3, 1.0)),
-            weight=None if weights is None else weights[order],
-            position=None if positions is None or reference is not None else positions[order],
-            reference=reference,
-            free_raw_data=True,
-        )
-
-    train_set = dataset(fit_rows)
-    if not stop_rows:
-        booster = lgb.train(parameters, train_set, num_boost_round=rounds)
-        return str(booster.model_to_string())
-    booster = lgb.train(
-        {**parameters, "metric": "ndcg", "eval_at": [10]},
-        train_set,
-        num_boost_round=rounds,
-        valid_sets=[dataset(stop_rows, train_set)],
-        callbacks=[lgb.early_stopping(STOPPING_PATIENCE, verbose=False)],
-    )
-    return str(booster.model_to_string(num_iteration=booster.best_iteration))
-
-
-def _stopping_split(
-    groups: Sequence[str], rows: Sequence[int], times: np.ndarray | None
-) -> tuple[list[int], list[int]]:
-    """The rows to fit and the latest groups to stop on (none when too few to judge by)."""
-    rows = list(rows)
-    if times is None:
-        return rows, []
-    first: dict[str, float] = {}
+    by_group: dict[str, list[int]] = defaultdict(list)
     for r in rows:
-        t = float(times[r])
-        if math.isnan(t):
-            return rows, []
-        first[groups[r]] = min(first.get(groups[r], t), t)
-    ordered = sorted(first, key=lambda g: first[g])
-    held = set(ordered[len(ordered) - int(len(ordered) * STOPPING_SHARE) :])
-    if len(held) < STOPPING_MIN_GROUPS:
-        return rows, []
-    return [r for r in rows if groups[r] not in held], [r for r in rows if groups[r] in held]
+        by_group[groups[r]].append(r)
+    order = [r for members in by_group.values() for r in members]
+    x = features[order]
+    hand = (hand_score or HandScorer().score)(x)
+    dataset = lgb.Dataset(
+        x,
+        label=grades[order],
+        group=[len(members) for members in by_group.values()],
+        init_score=np.log(np.clip(hand, 1e-3, 1.0)),
+        weight=None if weights is None else weights[order],
+        position=None if positions is None else positions[order],
+        free_raw_data=True,
+    )
+    constraints = list(MONOTONE[: x.shape[1]] if monotone is None else monotone)
+    parameters = {**PARAMETERS, "monotone_constraints": constraints}
+    booster = lgb.train(parameters, dataset, num_boost_round=rounds)
+    return str(booster.model_to_string())
 
 
 class RefinedScorer:
