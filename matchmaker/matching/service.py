@@ -22,6 +22,7 @@ from matchmaker.matching.state import HAND_SCORER, RankingState
 from matchmaker.ranking.learning.personal import personalise
 from matchmaker.ranking.lookup import category_group
 from matchmaker.ranking.pooling import propose_pools
+from matchmaker.ranking.producer_model import producer_taste
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,10 @@ def rank_requirements(
     for declined in declined_requirements(session, offer.id):
         requirements.pop(declined, None)
     responsiveness, _ = state.producer_stats(session)
+    # The producer's own answers so far: its implicit profile, read by its side's model.
+    answered = answered_results(session, offer.organization_id, "producer")
     with state.reading(session) as index:
+        taste = producer_taste(offer.producer.entity_type, answered, state.view_scorer)
         results = index.rank_requirements(
             offer_record(offer),
             [requirement_record(r) for r in requirements.values()],
@@ -116,6 +120,7 @@ def rank_requirements(
             on,
             responsiveness=responsiveness,
             view_scorer=state.view_scorer,
+            view_taste=taste,
         )
     kept = [(int(r.requirement_id), offer.id, r) for r in results]
     matches = record_matches(session, kept, state.model_version)

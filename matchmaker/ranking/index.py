@@ -701,10 +701,12 @@ class OfferIndex:
         responsiveness: Mapping[str, float] | None = None,
         scorer: Scorer | None = None,
         view_scorer: ViewScorer | None = None,
+        view_taste: Taste | None = None,
     ) -> list[MatchResult]:
         """The top ``k`` open requirements the offer may serve, for the producer's view,
         ordered by ``view_scorer`` when given (the producer side's learned refinement; its
-        score becomes the match's), else by the match score."""
+        score becomes the match's), else by the match score; ``view_taste``: the producer's
+        implicit profile, which that refinement reads."""
         on = on or date.today()
         if k <= 0 or offer.status != "active":
             return []
@@ -746,6 +748,9 @@ class OfferIndex:
                 best,
             )
             scored.extend((requirement, s) for s in pair)
+        if view_taste is not None:
+            for _, s in scored:
+                s.features.update(view_taste.features(s.features))
         if view_scorer is not None and scored:
             refined = view_scorer.score_features([s.features for _, s in scored]).tolist()
             for (_, s), value in zip(scored, refined, strict=True):

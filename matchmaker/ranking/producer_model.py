@@ -33,6 +33,16 @@ from matchmaker.ranking.learning.lambdamart import (
     fit_refinement,
     grade_of,
 )
+from matchmaker.ranking.learning.profiles import (
+    PRODUCER_ATTRIBUTES,
+    PRODUCER_PREFIX,
+    PRODUCER_TASTE_FEATURES,
+    Answered,
+    Tally,
+    Taste,
+    profiles_at,
+    taste_of,
+)
 from matchmaker.ranking.learning.promotion import Decision, Evidence, decide, time_split
 from matchmaker.ranking.model import (
     MODEL_FILE,
@@ -41,7 +51,7 @@ from matchmaker.ranking.model import (
     save_model,
     set_current,
 )
-from matchmaker.ranking.scoring import combine
+from matchmaker.ranking.scoring import ViewScorer, combine
 
 SIDE_DIR = "producer"
 # What the producer's view is ranked on: the producer's fit and its parts, the buyer-side
@@ -59,12 +69,21 @@ PRODUCER_FEATURES: tuple[str, ...] = (
     "distance",
     "min_order",
     *(f"buyer_{t}" for t in BUYER_TYPES),
+    # The producer's implicit profile: the kinds of buyer, volumes and distances its own
+    # earlier answers took, shrunk toward its producer type's (learning/profiles.py).
+    *PRODUCER_TASTE_FEATURES,
 )
 _FIT = PRODUCER_FEATURES.index("producer_fit")
 _BUYER = PRODUCER_FEATURES.index("buyer_score")
 # The hand-set order can only be refined toward what producers answer: a better fit for the
-# producer never sinks a requirement.
-MONOTONE = [1 if name.startswith("producer_") else 0 for name in PRODUCER_FEATURES]
+# producer, or more of what its own answers took, never sinks a requirement.
+MONOTONE = [
+    1
+    if name in ("producer_fit", "producer_volume", "producer_area", "producer_buyer_type")
+    or (name in PRODUCER_TASTE_FEATURES and not name.endswith("known"))
+    else 0
+    for name in PRODUCER_FEATURES
+]
 
 
 def side_dir(models_dir: Path) -> Path:
@@ -101,6 +120,11 @@ class ProducerRefinedScorer:
         self.manifest = dict(manifest)
         self.name = str(manifest["version"])
 
+    def kind(self, kind: str | None) -> Tally | None:
+        """The tally of a producer type's answers the model was trained with."""
+        data = ((self.manifest.get("taste") or {}).get("kinds") or {}).get(kind or "")
+        return Tally.from_dict(data, len(PRODUCER_ATTRIBUTES)) if data else None
+
     def score(self, features: np.ndarray) -> np.ndarray:
         f = np.asarray(features, dtype=np.float64)
         if not len(f):
@@ -128,14 +152,35 @@ class ProducerTable:
     requirement_ids: list[str]
     times: np.ndarray
     ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    kinds: dict[str, Tally] = field(default_factory=dict)
+
+
+def _posix(moment: datetime | None) -> float:
+    return moment.timestamp() if moment else math.nan
 
 
 def producer_table(examples: Iterable[FeedbackExample]) -> ProducerTable:
     """The producers' answers as model input: the features each was shown with (as frozen in
-    the impression), labelled by the producer's own answers."""
+    the impression), labelled by the producer's own answers; the producer's profile made
+    afresh from its answers strictly before each showing."""
     usable = [e for e in examples if e.action in GRADES and e.features]
+    rows = [dict(e.features or {}) for e in usable]
+    answered = []
+    for e, row in zip(usable, rows, strict=True):
+        looked = GRADES[e.action] != GRADES["shown"]
+        answered.append(Answered(
+            owner=e.organization or f"producer:{e.offer.producer_id}",
+            kind=e.offer.producer_type or "",
+            shown=_posix(e.shown_at or e.at),
+            answered=_posix(e.at) if looked else math.nan,
+            looked=looked, positive=e.positive, row=row,
+        ))  # fmt: skip
+    tastes, kinds = profiles_at(PRODUCER_ATTRIBUTES, answered, PRODUCER_PREFIX)
+    for row, values in zip(rows, tastes.tolist(), strict=True):
+        row.update(zip(PRODUCER_TASTE_FEATURES, values, strict=True))
     return ProducerTable(
-        features=np.array([producer_row(e.features or {}) for e in usable], dtype=np.float64)
+        kinds=kinds,
+        features=np.array([producer_row(r) for r in rows], dtype=np.float64)
         .reshape(len(usable), len(PRODUCER_FEATURES)),
         gains=np.array([e.gain for e in usable]),
         labels=np.array([1 if e.positive else 0 for e in usable]),
@@ -213,6 +258,10 @@ def train_producer_side(
         "training_examples": run.examples,
         "training_positives": positives,
         "training_offers": len(set(table.groups)),
+        "taste": {
+            "attributes": list(PRODUCER_ATTRIBUTES),
+            "kinds": {kind: tally.as_dict() for kind, tally in sorted(table.kinds.items())},
+        },
         "promotion": {
             "rule": "if_better",
             "promoted": decision.promoted,
@@ -230,6 +279,15 @@ def train_producer_side(
         set_current(side_dir(models_dir), run.version)
         run.promoted = True
     return run
+
+
+def producer_taste(
+    kind: str | None, answers: Iterable[tuple[Mapping[str, float], bool]], scorer: ViewScorer
+) -> Taste:
+    """A producer's implicit profile for its view now: its answers so far, shrunk toward its
+    producer type's as the model in use was trained with (none for the hand-set order)."""
+    prior = scorer.kind(kind) if isinstance(scorer, ProducerRefinedScorer) else None
+    return taste_of(PRODUCER_ATTRIBUTES, list(answers), prior, PRODUCER_PREFIX)
 
 
 def load_producer_scorer(models_dir: Path | None) -> ProducerScorer:

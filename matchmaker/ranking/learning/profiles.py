@@ -56,12 +56,17 @@ KIND_PRIOR = 20.0
 NEUTRAL = 0.5
 
 
-def feature_names(attributes: Sequence[str]) -> tuple[str, ...]:
+BUYER_PREFIX = "taste_"
+PRODUCER_PREFIX = "producer_taste_"
+
+
+def feature_names(attributes: Sequence[str], prefix: str = BUYER_PREFIX) -> tuple[str, ...]:
     """The profile columns: one per attribute, the overall fit, and how much is known."""
-    return (*(f"taste_{a}" for a in attributes), "taste_fit", "taste_known")
+    return (*(f"{prefix}{a}" for a in attributes), f"{prefix}fit", f"{prefix}known")
 
 
 BUYER_TASTE_FEATURES = feature_names(BUYER_ATTRIBUTES)
+PRODUCER_TASTE_FEATURES = feature_names(PRODUCER_ATTRIBUTES, PRODUCER_PREFIX)
 
 
 @dataclass(slots=True)
@@ -121,22 +126,24 @@ class Taste:
     affinity: tuple[float, ...]
     mean: tuple[float, ...]
     known: float
+    prefix: str = BUYER_PREFIX
 
     def features(self, row: Mapping[str, float]) -> dict[str, float]:
         out = {}
         fit = 0.0
         for name, a, m in zip(self.attributes, self.affinity, self.mean, strict=True):
             x = float(row.get(name, m))
-            out[f"taste_{name}"] = _clip(NEUTRAL + a * (x - m))
+            out[f"{self.prefix}{name}"] = _clip(NEUTRAL + a * (x - m))
             fit += a * (x - m)
-        out["taste_fit"] = _clip(NEUTRAL + fit)
-        out["taste_known"] = self.known
+        out[f"{self.prefix}fit"] = _clip(NEUTRAL + fit)
+        out[f"{self.prefix}known"] = self.known
         return out
 
 
-def neutral_features(attributes: Sequence[str]) -> dict[str, float]:
+def neutral_features(attributes: Sequence[str], prefix: str = BUYER_PREFIX) -> dict[str, float]:
     """The profile columns of a request from no one known."""
-    return {name: (0.0 if name == "taste_known" else NEUTRAL) for name in feature_names(attributes)}
+    known = f"{prefix}known"
+    return {n: (0.0 if n == known else NEUTRAL) for n in feature_names(attributes, prefix)}
 
 
 def _clip(value: float) -> float:
@@ -161,6 +168,7 @@ def taste_of(
     attributes: Sequence[str],
     answers: Sequence[tuple[Mapping[str, float], bool]],
     kind: Tally | None,
+    prefix: str = BUYER_PREFIX,
 ) -> Taste:
     """An owner's taste from all its answers so far: (the features shown, taken or not) of
     each result it looked at."""
@@ -168,7 +176,7 @@ def taste_of(
     for row, positive in answers:
         own.add(_values(row, attributes), positive)
     taste = shrunk(own, kind)
-    return Taste(tuple(attributes), taste.affinity, taste.mean, taste.known)
+    return Taste(tuple(attributes), taste.affinity, taste.mean, taste.known, prefix)
 
 
 def _values(row: Mapping[str, float], attributes: Sequence[str]) -> np.ndarray:
@@ -189,13 +197,13 @@ class Answered:
 
 
 def profiles_at(
-    attributes: Sequence[str], items: Sequence[Answered]
+    attributes: Sequence[str], items: Sequence[Answered], prefix: str = BUYER_PREFIX
 ) -> tuple[np.ndarray, dict[str, Tally]]:
     """Each item's profile columns (``feature_names(attributes)`` order), made of the answers
     of its owner (and of its owner's kind) given strictly before the item was shown; and the
     kinds' tallies over every answer, for the manifest."""
     size = len(attributes)
-    names = feature_names(attributes)
+    names = feature_names(attributes, prefix)
     values = [_values(item.row, attributes) for item in items]
     events = sorted(
         (item.answered, i)
@@ -217,7 +225,7 @@ def profiles_at(
             kinds[items[j].kind].add(values[j], items[j].positive)
             done += 1
         taste = shrunk(own[item.owner], kinds.get(item.kind))
-        full = Taste(tuple(attributes), taste.affinity, taste.mean, taste.known)
+        full = Taste(tuple(attributes), taste.affinity, taste.mean, taste.known, prefix)
         features = full.features(item.row)
         out[i] = [features[n] for n in names]
     while done < len(events):

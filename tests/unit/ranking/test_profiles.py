@@ -27,6 +27,7 @@ from matchmaker.ranking.producer_model import (
     ProducerHandScorer,
     ProducerRefinedScorer,
     load_producer_scorer,
+    producer_taste,
     train_producer_side,
 )
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
@@ -143,6 +144,11 @@ def test_the_producer_side_is_learned_promoted_and_served(tmp_path: Path) -> Non
     base["buyer_score"] = 0.6
     exporter = {**base, "buyer_exporter": 1.0}
     horeca = {**base, "buyer_horeca": 1.0}
+    # A producer whose own answers took exporters' requirements: its profile says so.
+    taste = producer_taste(None, [(exporter, True), (horeca, False)] * 5, scorer)
+    for row in (exporter, horeca):
+        row.update(taste.features(row))
+    assert exporter["producer_taste_buyer_exporter"] > 0.5 > horeca["producer_taste_buyer_exporter"]
     exporter_score, horeca_score = scorer.score_features([exporter, horeca]).tolist()
     assert exporter_score > horeca_score
     # A refinement, bounded: never more than the cap away from the hand-set order.
