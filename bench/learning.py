@@ -106,6 +106,36 @@ def preference_ndcg(
     return float(np.mean(values))
 
 
+def preference_ceiling(index: OfferIndex, preference: Preference) -> float:
+    """The best preference NDCG@10 any order of what the engine may show reaches on the unseen
+    requests: its relevant offers first, then (when fewer than five are relevant) up to three
+    related ones. A re-ranking, learned or not, can do no better."""
+    eval_set = load_eval_set()
+    offers = {o.id: o for o in eval_set.offers}
+    values = []
+    for requirement in eval_set.requirements:
+        if not _unseen(requirement.id):
+            continue
+        grades = eval_set.grades.get(requirement.id, {})
+        gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
+        if not any(gains.values()):
+            continue
+        # Every candidate the engine would consider (the ranking's own selection step).
+        relevant, related = (
+            sorted(
+                (s.offer.id for s in index._ranked(requirement, 150, eval_set.on, None, None,
+                                                   None, kind)),
+                key=lambda o, g=gains: -g.get(o, 0.0),  # type: ignore[misc]
+            )
+            for kind in (False, True)
+        )  # fmt: skip
+        best = relevant[:10]
+        if len(best) < 5:
+            best += related[: min(3, 10 - len(best))]
+        values.append(ndcg_at_k(best, gains, 10))
+    return float(np.mean(values))
+
+
 def served_relevance(index: OfferIndex, scorer: Scorer, history: History) -> float:
     """Relevance NDCG@10 on the whole labelled set as ranked for the population's buyers,
     each with its profile (for comparison with the gate's figure, a buyer unknown)."""
@@ -144,7 +174,8 @@ def run_population(name: str, preference: Preference, checkpoints: list[int], se
     before_pref, before_rel = preference_ndcg(index, hand, preference), relevance(hand)
     before_served = served_relevance(index, hand, history)
     print(f"  before: preference NDCG@10 {before_pref:.4f}  relevance NDCG@10 {before_rel:.4f} "
-          f"(as served {before_served:.4f})")  # fmt: skip
+          f"(as served {before_served:.4f}); the best order of what the engine may show: "
+          f"{preference_ceiling(index, preference):.4f}")  # fmt: skip
     print(
         "  pref: the unseen requests asked by a new buyer (nothing known of it) and by the "
         "population's buyers (their answers so far); relevance: the labelled set for a new "
