@@ -36,6 +36,7 @@ from matchmaker.ranking.learning.lambdamart import (
     RefinedScorer,
     fit_refinement,
     grade_of,
+    residual_spread,
 )
 from matchmaker.ranking.learning.profiles import (
     BUYER_ATTRIBUTES,
@@ -352,7 +353,9 @@ def train(
         train_rows = list(range(len(table.labels)))
         validation_rows = []
         notes.append("the earlier feedback has one kind of answer only: nothing to validate on")
-    candidate = RefinedScorer(fit(table, train_rows), {"version": "candidate"})
+    judged = fit(table, train_rows)
+    spread = residual_spread(judged, table.features[train_rows])
+    candidate = RefinedScorer(judged, {"version": "candidate", "residual_spread": spread})
     current = load_scorer(models_dir) if models_dir else HandScorer()
     report = TrainingReport(
         version=None,
@@ -383,7 +386,11 @@ def train(
     if models_dir is None:
         return report
     # What is promoted is what was judged; the other choices learn from everything.
-    model = candidate.booster.model_to_string() if promote == "if_better" else fit(table)
+    if promote == "if_better":
+        model = judged
+    else:
+        model = fit(table)
+        spread = residual_spread(model, table.features)
     promoted = promote == "always" or (report.decision is not None and report.decision.promoted)
     manifest = {
         "features": list(FEATURES),
@@ -409,6 +416,7 @@ def train(
         },
         "model": "LightGBM lambdarank residual over the hand-set score (bounded)",
         "residual_cap": RESIDUAL_CAP,
+        "residual_spread": spread,
         "lightgbm": _lightgbm_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -30,8 +30,10 @@ from matchmaker.ranking.learning.labels import GRADES, capped_weights
 from matchmaker.ranking.learning.lambdamart import (
     PARAMETERS,
     RESIDUAL_CAP,
+    bounded,
     fit_refinement,
     grade_of,
+    residual_spread,
 )
 from matchmaker.ranking.learning.profiles import (
     PRODUCER_ATTRIBUTES,
@@ -129,8 +131,9 @@ class ProducerRefinedScorer:
         f = np.asarray(features, dtype=np.float64)
         if not len(f):
             return np.zeros(0)
-        residual = np.clip(
-            np.asarray(self.booster.predict(f, num_threads=1)), -RESIDUAL_CAP, RESIDUAL_CAP
+        residual = bounded(
+            np.asarray(self.booster.predict(f, num_threads=1)),
+            self.manifest.get("residual_spread"),
         )
         return np.asarray(np.clip(hand_score(f) * np.exp(residual), 0.0, 1.0))
 
@@ -239,7 +242,8 @@ def train_producer_side(
         positions=table.ranks - 1 if len(ranks) and (ranks > 0).all() else None,
         hand_score=hand_score, monotone=MONOTONE,
     )  # fmt: skip
-    candidate = ProducerRefinedScorer(model, {"version": "candidate"})
+    spread = residual_spread(model, table.features[train_rows])
+    candidate = ProducerRefinedScorer(model, {"version": "candidate", "residual_spread": spread})
     current = load_producer_scorer(models_dir)
     evidence = Evidence(
         table.features, np.ones(len(table.labels)), table.gains, table.labels, table.groups,
@@ -271,6 +275,7 @@ def train_producer_side(
         "model": "LightGBM lambdarank residual over the producer's hand-set view (bounded)",
         "parameters": {k: v for k, v in PARAMETERS.items() if k != "label_gain"},
         "residual_cap": RESIDUAL_CAP,
+        "residual_spread": spread,
         "notes": notes,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -22,6 +22,10 @@ from matchmaker.ranking.learning.profiles import BUYER_ATTRIBUTES, BUYER_TASTE_F
 from matchmaker.ranking.scoring import HandScorer
 
 RESIDUAL_CAP = 0.25
+# Lambdarank learns an order, not a level: its residual is centred on the training rows' mean
+# and scaled so that two standard deviations reach the bound, rather than cut at the bound
+# (which flattened most of the learned order: 66-81 % of the rows lay beyond it).
+RESIDUAL_SPREAD = 2.0
 # The gain of each grade (declined 0, shown 1, viewed 2, ... repeat order 8).
 LABEL_GAIN = [0.0, 0.05, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
 PARAMETERS: dict[str, Any] = {
@@ -89,6 +93,26 @@ def fit_refinement(
     return str(booster.model_to_string())
 
 
+def residual_spread(model_text: str, features: np.ndarray) -> list[float]:
+    """The mean and standard deviation of a model's residual over the rows it learned from."""
+    import lightgbm as lgb
+
+    booster = lgb.Booster(model_str=model_text)
+    values = np.asarray(booster.predict(np.asarray(features, dtype=np.float64), num_threads=1))
+    if not len(values):
+        return [0.0, 1.0]
+    return [round(float(values.mean()), 6), round(max(float(values.std()), 1e-6), 6)]
+
+
+def bounded(residual: np.ndarray, spread: Sequence[float] | None) -> np.ndarray:
+    """The residual within ±``RESIDUAL_CAP``: centred and scaled by ``spread`` (mean, standard
+    deviation) when the model has one, else cut at the bound (models saved before)."""
+    if spread:
+        mean, deviation = float(spread[0]), float(spread[1])
+        residual = RESIDUAL_CAP * (residual - mean) / (RESIDUAL_SPREAD * deviation)
+    return np.clip(residual, -RESIDUAL_CAP, RESIDUAL_CAP)
+
+
 class RefinedScorer:
     """The hand-set score refined by a LambdaMART residual, behind the scorer interface."""
 
@@ -112,9 +136,8 @@ class RefinedScorer:
         f = np.asarray(features, dtype=np.float64)
         if not len(f):
             return np.zeros(0)
-        residual = np.clip(
+        residual = bounded(
             np.asarray(self.booster.predict(f[:, : self._columns], num_threads=1)),
-            -RESIDUAL_CAP,
-            RESIDUAL_CAP,
+            self.manifest.get("residual_spread"),
         )
         return np.asarray(np.clip(self._hand.score(f) * np.exp(residual), 0.0, 1.0))
