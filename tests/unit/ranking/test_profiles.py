@@ -11,6 +11,7 @@ import numpy as np
 
 from matchmaker.ranking.features import FEATURES
 from matchmaker.ranking.learning import promotion
+from matchmaker.ranking.learning.lambdamart import RESIDUAL_CAP, bounded
 from matchmaker.ranking.learning.profiles import (
     BUYER_ATTRIBUTES,
     BUYER_TASTE_FEATURES,
@@ -167,3 +168,15 @@ def test_the_producer_side_promotes_no_harm(tmp_path: Path) -> None:
     few = train_producer_side(_producer_log("exporter", 30), tmp_path / "few")
     assert not few.promoted and few.decision is not None
     assert few.decision.reason in (promotion.TOO_FEW_GROUPS, promotion.TOO_FEW_POSITIVES)
+
+
+def test_the_residual_keeps_its_order_within_the_bound() -> None:
+    residual = np.array([-1.5, -0.8, -0.3, 0.0, 0.4, 0.9, 1.6])
+    spread = [float(residual.mean()), float(residual.std())]
+    scaled = bounded(residual, spread)
+    assert np.all(np.abs(scaled) <= RESIDUAL_CAP + 1e-12)
+    # Centred and scaled: what the model learned keeps its order inside the bound...
+    assert np.all(np.diff(scaled[1:-1]) > 0)
+    # ...where a cut at the bound flattened it (models saved before keep that reading).
+    cut = bounded(residual, None)
+    assert list(cut) == [-0.25, -0.25, -0.25, 0.0, 0.25, 0.25, 0.25]
