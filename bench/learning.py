@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,9 +40,16 @@ import numpy as np
 
 from matchmaker.ranking.evaluation import load_eval_set
 from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.learning.profiles import Taste
 from matchmaker.ranking.learning.simulation import answer, cooperatives_with_gap, no_preference
 from matchmaker.ranking.metrics import ndcg_at_k
-from matchmaker.ranking.model import FeedbackExample, labelled_relevance, load_scorer, train
+from matchmaker.ranking.model import (
+    FeedbackExample,
+    buyer_taste,
+    labelled_relevance,
+    load_scorer,
+    train,
+)
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 
@@ -56,7 +64,30 @@ def _unseen(requirement_id: str) -> bool:
     return zlib.crc32(requirement_id.encode()) % 10 < 3
 
 
-def preference_ndcg(index: OfferIndex, scorer: Scorer, preference: Preference) -> float:
+def buyer_of(requirement_id: str) -> str:
+    """Who asks a request: one of 50 buyers, drawn apart from the unseen split (a hash of
+    its own), so that each buyer asks requests both answered and never seen."""
+    return f"buyer-{zlib.crc32(('buyer:' + requirement_id.split('#')[0]).encode()) % 50}"
+
+
+# Each buyer's answers so far, as its implicit profile reads them: the features of each result
+# it looked at and whether it took it (its hidden preference is never read).
+History = dict[str, list[tuple[dict[str, float], bool]]]
+
+
+def taste_for(
+    requirement: RequirementRecord, scorer: Scorer, history: History | None
+) -> Taste | None:
+    if history is None:
+        return None
+    return buyer_taste(requirement.buyer_type, history.get(buyer_of(requirement.id), ()), scorer)
+
+
+def preference_ndcg(
+    index: OfferIndex, scorer: Scorer, preference: Preference, history: History | None = None
+) -> float:
+    """Preference NDCG@10 on the unseen requests: asked by a buyer the model knows nothing of
+    (``history`` None), or by the population's buyers, with their answers so far."""
     eval_set = load_eval_set()
     offers = {o.id: o for o in eval_set.offers}
     values = []
@@ -67,8 +98,58 @@ def preference_ndcg(index: OfferIndex, scorer: Scorer, preference: Preference) -
         gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
         if not any(gains.values()):
             continue
-        ranked = [r.offer_id for r in index.rank(requirement, 10, eval_set.on, scorer=scorer)]
+        taste = taste_for(requirement, scorer, history)
+        ranked = [
+            r.offer_id for r in index.rank(requirement, 10, eval_set.on, scorer=scorer, taste=taste)
+        ]
         values.append(ndcg_at_k(ranked, gains, 10))
+    return float(np.mean(values))
+
+
+def preference_ceiling(index: OfferIndex, preference: Preference) -> float:
+    """The best preference NDCG@10 any order of what the engine may show reaches on the unseen
+    requests: its relevant offers first, then (when fewer than five are relevant) up to three
+    related ones. A re-ranking, learned or not, can do no better."""
+    eval_set = load_eval_set()
+    offers = {o.id: o for o in eval_set.offers}
+    values = []
+    for requirement in eval_set.requirements:
+        if not _unseen(requirement.id):
+            continue
+        grades = eval_set.grades.get(requirement.id, {})
+        gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
+        if not any(gains.values()):
+            continue
+        # Every candidate the engine would consider (the ranking's own selection step).
+        relevant, related = (
+            sorted(
+                (s.offer.id for s in index._ranked(requirement, 150, eval_set.on, None, None,
+                                                   None, kind)),
+                key=lambda o, g=gains: -g.get(o, 0.0),  # type: ignore[misc]
+            )
+            for kind in (False, True)
+        )  # fmt: skip
+        best = relevant[:10]
+        if len(best) < 5:
+            best += related[: min(3, 10 - len(best))]
+        values.append(ndcg_at_k(best, gains, 10))
+    return float(np.mean(values))
+
+
+def served_relevance(index: OfferIndex, scorer: Scorer, history: History) -> float:
+    """Relevance NDCG@10 on the whole labelled set as ranked for the population's buyers,
+    each with its profile (for comparison with the gate's figure, a buyer unknown)."""
+    eval_set = load_eval_set()
+    values = []
+    for requirement in eval_set.requirements:
+        grades = eval_set.grades.get(requirement.id, {})
+        if not grades:
+            continue
+        taste = taste_for(requirement, scorer, history)
+        ranked = [
+            r.offer_id for r in index.rank(requirement, 10, eval_set.on, scorer=scorer, taste=taste)
+        ]
+        values.append(ndcg_at_k(ranked, {o: float(g) for o, g in grades.items()}, 10))
     return float(np.mean(values))
 
 
@@ -86,14 +167,23 @@ def run_population(name: str, preference: Preference, checkpoints: list[int], se
     models = Path(tempfile.mkdtemp(prefix="learning-bench-"))
     start = datetime(2026, 5, 1, tzinfo=UTC)
     examples: list[FeedbackExample] = []
+    history: History = defaultdict(list)
     hand = load_scorer(None)
     print(f"\n{name}: {len(seen)} requests answered, "
           f"{len(eval_set.requirements) - len(seen)} unseen")  # fmt: skip
-    print(f"  before: preference NDCG@10 {preference_ndcg(index, hand, preference):.4f}  "
-          f"relevance NDCG@10 {relevance(hand):.4f}")  # fmt: skip
-    print(f"  {'events':>6} {'rows':>6} {'pos':>5} {'pref NDCG':>9} {'Δ':>7} "
-          f"{'relevance':>9} {'Δ':>7}  {'train s':>7}  outcome")  # fmt: skip
     before_pref, before_rel = preference_ndcg(index, hand, preference), relevance(hand)
+    before_served = served_relevance(index, hand, history)
+    print(f"  before: preference NDCG@10 {before_pref:.4f}  relevance NDCG@10 {before_rel:.4f} "
+          f"(as served {before_served:.4f}); the best order of what the engine may show: "
+          f"{preference_ceiling(index, preference):.4f}")  # fmt: skip
+    print(
+        "  pref: the unseen requests asked by a new buyer (nothing known of it) and by the "
+        "population's buyers (their answers so far); relevance: the labelled set for a new "
+        "buyer (the gate's) and as served to the population's buyers"
+    )
+    print(f"  {'events':>6} {'rows':>6} {'pos':>5} {'pref new':>8} {'Δ':>7} {'pref known':>10} "
+          f"{'Δ':>7} {'relevance':>9} {'Δ':>7} {'served':>7} {'Δ':>7} "
+          f"{'train s':>7}  outcome")  # fmt: skip
     events = 0
     for checkpoint in checkpoints:
         while events < checkpoint:
@@ -101,18 +191,22 @@ def run_population(name: str, preference: Preference, checkpoints: list[int], se
             asked = dataclasses.replace(requirement, id=f"{requirement.id}#{events}")
             # The buyers see the ranking in use (the current model once one is promoted).
             scorer = load_scorer(models)
-            results = index.rank(requirement, 10, eval_set.on, scorer=scorer)
+            # With the buyer's profile from its answers so far (the model in use reads it).
+            taste = taste_for(requirement, scorer, history)
+            results = index.rank(requirement, 10, eval_set.on, scorer=scorer, taste=taste)
             grades = eval_set.grades.get(requirement.id, {})
             at = start + timedelta(minutes=events)
-            buyer = f"buyer-{zlib.crc32(requirement.id.encode()) % 50}"
+            buyer = buyer_of(requirement.id)
             answers = answer(results, offers, asked, relevance_of(grades), preference, rng)
             for a, result in zip(answers, results, strict=True):
-                examples.append(
-                    FeedbackExample(
-                        asked, offers[a.offer_id], a.action, on=eval_set.on,
-                        features=dict(result.features), rank=a.rank, at=at, organization=buyer,
-                    )
+                example = FeedbackExample(
+                    asked, offers[a.offer_id], a.action, on=eval_set.on,
+                    features=dict(result.features), rank=a.rank, at=at, organization=buyer,
+                    shown_at=at,
                 )  # fmt: skip
+                examples.append(example)
+                if a.action != "shown":
+                    history[buyer].append((dict(result.features), example.positive))
             events += 1
         started = time.perf_counter()
         try:
@@ -123,9 +217,13 @@ def run_population(name: str, preference: Preference, checkpoints: list[int], se
         seconds = time.perf_counter() - started
         current = load_scorer(models)
         pref, rel = preference_ndcg(index, current, preference), relevance(current)
+        known = preference_ndcg(index, current, preference, history)
+        served = served_relevance(index, current, history)
         positives = sum(1 for e in examples if e.positive)
-        print(f"  {events:>6} {len(examples):>6} {positives:>5} {pref:>9.4f} "
-              f"{pref - before_pref:>+7.4f} {rel:>9.4f} {rel - before_rel:>+7.4f}  "
+        print(f"  {events:>6} {len(examples):>6} {positives:>5} {pref:>8.4f} "
+              f"{pref - before_pref:>+7.4f} {known:>10.4f} {known - before_pref:>+7.4f} "
+              f"{rel:>9.4f} {rel - before_rel:>+7.4f} {served:>7.4f} "
+              f"{served - before_served:>+7.4f} "
               f"{seconds:>7.1f}  {outcome} ({current.name})", flush=True)  # fmt: skip
 
 

@@ -166,4 +166,5 @@ def training_examples(session: Session, side: str = "buyer") -> Iterator[Feedbac
             rank=impression.rank,
             at=last,
             organization=str(organization),
+            shown_at=impression.shown_at,
         )

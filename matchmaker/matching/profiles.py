@@ -12,13 +12,18 @@ from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Offer, Requirement
+from matchmaker.matching.answers import MatchAnswer
+from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.ranking.learning.labels import POSITIVE_FROM
 from matchmaker.ranking.learning.personal import BuyerProfile, Decline
 from matchmaker.ranking.lookup import category_group
 
 YES = ("accepted", "contacted", "deal")
 # The buyer's latest yeses make its profile: tastes change.
 TAKEN_KEPT = 50
+# The results a side answered last make its implicit profile for the learned model.
+ANSWERED_KEPT = 300
 
 
 def buyer_profile(session: Session, buyer_id: int) -> BuyerProfile:
@@ -84,3 +89,24 @@ def declined_requirements(session: Session, offer_id: int) -> set[int]:
             )
         )
     )
+
+
+def answered_results(
+    session: Session, organization_id: int, side: str = "buyer"
+) -> list[tuple[dict[str, float], bool]]:
+    """The results one side's organization answered lately, as it was shown them (the
+    impression's features) and whether it took each (its furthest answer a yes): what its
+    implicit profile is made of. Only its own answers count."""
+    rows = session.execute(
+        select(MatchAnswer.match_id, MatchAnswer.grade, MatchAnswer.action, Impression.features)
+        .join(Impression, Impression.id == MatchAnswer.impression_id)
+        .where(MatchAnswer.side == side, MatchAnswer.organization_id == organization_id)
+        .order_by(MatchAnswer.id.desc())
+        .limit(ANSWERED_KEPT)
+    )
+    by_match: dict[int, tuple[dict[str, float], bool]] = {}
+    for match_id, grade, action, features in rows:
+        if match_id in by_match:  # the latest answer is the side's word (newest first)
+            continue
+        by_match[match_id] = (dict(features or {}), action != "declined" and grade >= POSITIVE_FROM)
+    return list(by_match.values())

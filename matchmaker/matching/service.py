@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.matching.models import Match
-from matchmaker.matching.profiles import buyer_profile, declined_requirements
+from matchmaker.matching.profiles import answered_results, buyer_profile, declined_requirements
 from matchmaker.matching.recording import record_matches
 from matchmaker.matching.records import offer_record, requirement_record
-from matchmaker.matching.state import RankingState
+from matchmaker.matching.state import HAND_SCORER, RankingState
 from matchmaker.ranking.learning.personal import personalise
 from matchmaker.ranking.lookup import category_group
 from matchmaker.ranking.pooling import propose_pools
+from matchmaker.ranking.producer_model import producer_taste
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,21 @@ def rank_offers(
     # The buyer's own answers: declined pairs left out for good, the rest adjusted at once.
     profile = buyer_profile(session, requirement.organization_id)
     wanted = limit + len(profile.excluded(str(requirement.id)))
-    results = state.rank(session, requirement_record(requirement), wanted, on or date.today())
+    results = state.rank(
+        session,
+        requirement_record(requirement),
+        wanted,
+        on or date.today(),
+        answered=answered_results(session, requirement.organization_id),
+    )
     found = session.execute(
         _shown_offers(),
         {"requirement_id": requirement.id, "ids": [int(r.offer_id) for r in results]},
     ).all()
     offers = {offer.id: offer for offer, _ in found}
     groups = {str(o.id): category_group(o.category) for o in offers.values()}
-    results = personalise(results, profile, groups, limit)
+    # The learned model reads the buyer's taste itself; the hand-set one lifts it by hand.
+    results = personalise(results, profile, groups, limit, taste=state.model_version == HAND_SCORER)
     stored = {(requirement.id, offer.id): match for offer, match in found if match is not None}
     # An offer archived between the index sync and now is left out.
     kept = [(requirement.id, int(r.offer_id), r) for r in results if int(r.offer_id) in offers]
@@ -101,13 +109,18 @@ def rank_requirements(
     for declined in declined_requirements(session, offer.id):
         requirements.pop(declined, None)
     responsiveness, _ = state.producer_stats(session)
+    # The producer's own answers so far: its implicit profile, read by its side's model.
+    answered = answered_results(session, offer.organization_id, "producer")
     with state.reading(session) as index:
+        taste = producer_taste(offer.producer.entity_type, answered, state.view_scorer)
         results = index.rank_requirements(
             offer_record(offer),
             [requirement_record(r) for r in requirements.values()],
             limit,
             on,
             responsiveness=responsiveness,
+            view_scorer=state.view_scorer,
+            view_taste=taste,
         )
     kept = [(int(r.requirement_id), offer.id, r) for r in results]
     matches = record_matches(session, kept, state.model_version)

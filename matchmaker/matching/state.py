@@ -13,7 +13,7 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,9 +32,11 @@ from matchmaker.matching.records import offer_record
 from matchmaker.ranking import synonyms
 from matchmaker.ranking.analysis import Vectorizer
 from matchmaker.ranking.index import OfferIndex
-from matchmaker.ranking.model import current_version, load_scorer
+from matchmaker.ranking.learning.profiles import Taste
+from matchmaker.ranking.model import buyer_taste, current_version, load_scorer
+from matchmaker.ranking.producer_model import load_producer_scorer, producer_version
 from matchmaker.ranking.records import MatchResult, RequirementRecord
-from matchmaker.ranking.scoring import Scorer
+from matchmaker.ranking.scoring import Scorer, ViewScorer
 
 HAND_SCORER = "hand-set"
 
@@ -102,7 +104,7 @@ class RankingState:
         self._stats_refreshing = False
         # Guards the statistics and the named stores, never held across a query.
         self._stats_lock = threading.Lock()
-        self._rankings: Kept[tuple[RequirementRecord, int, date], list[MatchResult]] = Kept(
+        self._rankings: Kept[tuple[RequirementRecord, int, date, Taste], list[MatchResult]] = Kept(
             RANKINGS_KEPT
         )
         self._kept: dict[str, Kept[Any, Any]] = {}
@@ -113,6 +115,9 @@ class RankingState:
         self._sync_began = 0.0
         self._model_pointer: str | None = None
         self._model_checked = 0.0
+        # The producer's view's scorer (its own learned refinement, else the match score).
+        self.view_scorer: ViewScorer = load_producer_scorer(None)
+        self._view_pointer: str | None = None
 
     def kept(self, name: str, size: int) -> Kept[Any, Any]:
         """A named store of results kept by this process (made on first use)."""
@@ -145,6 +150,10 @@ class RankingState:
             if now - self._model_checked < MODEL_CHECK.total_seconds():
                 return
             self._model_checked = now
+        view = producer_version(self.models_dir)
+        if view != self._view_pointer:
+            self._view_pointer = view
+            self.view_scorer = load_producer_scorer(self.models_dir)
         pointer = current_version(self.models_dir)
         if pointer == self._model_pointer:
             return
@@ -204,7 +213,13 @@ class RankingState:
             return stats, self._stats_epoch
 
     def rank(
-        self, session: Session, requirement: RequirementRecord, limit: int, on: date
+        self,
+        session: Session,
+        requirement: RequirementRecord,
+        limit: int,
+        on: date,
+        *,
+        answered: Sequence[tuple[Mapping[str, float], bool]] = (),
     ) -> list[MatchResult]:
         """The best offers for a requirement on a day, as the index ranks them now.
 
@@ -212,16 +227,22 @@ class RankingState:
         side too), the limit, the day, the indexed offers, the model and the producer
         statistics. While none of those has changed, a requirement asked for again gets the
         ranking already made; any change to one of them drops every kept ranking.
+
+        ``answered``: the results the asking buyer answered lately, as it was shown them and
+        whether it took each (its implicit profile, read by the learned model).
         """
         (responsiveness, exposure), epoch = self._producer_stats(session)
         with self.reading(session) as index:
+            assert self.scorer is not None
+            taste = buyer_taste(requirement.buyer_type, answered, self.scorer)
             inputs = (self.generation, epoch, self.model_version)
-            key = (requirement, limit, on)
+            key = (requirement, limit, on, taste)
             results = self._rankings.get(inputs, key)
             if results is None:
                 results = index.rank(
-                    requirement, limit, on, responsiveness=responsiveness, exposure=exposure
-                )
+                    requirement, limit, on, responsiveness=responsiveness, exposure=exposure,
+                    taste=taste,
+                )  # fmt: skip
                 self._rankings.put(inputs, key, results)
             return list(results)
 
@@ -230,6 +251,8 @@ class RankingState:
         self._model_pointer = current_version(self.models_dir) if self.models_dir else None
         self._model_checked = time.monotonic()
         self.scorer = load_scorer(self.models_dir)
+        self._view_pointer = producer_version(self.models_dir)
+        self.view_scorer = load_producer_scorer(self.models_dir)
         pointer = self._model_pointer
         self.model_version = pointer if pointer and self.scorer.name == pointer else HAND_SCORER
         offers = session.scalars(

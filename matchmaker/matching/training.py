@@ -8,6 +8,7 @@ Read in order, it shows the drift of the answers and of the model over time.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from matchmaker.db import utcnow
+from matchmaker.matching.answers import training_examples
 from matchmaker.matching.feedback import feedback_examples
 from matchmaker.ranking.model import current_version, train
+from matchmaker.ranking.producer_model import train_producer_side
 
 LOG_FILE = "training-log.jsonl"
 # Why a run made no model (beside the promotion gate's reasons).
@@ -35,6 +38,8 @@ class TrainingRun:
     reason: str
     figures: dict[str, Any]
     current: str | None
+    # The producer side's run: examples, positives, version, promoted, reason, figures.
+    producer: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +51,7 @@ class TrainingRun:
             "reason": self.reason,
             "figures": self.figures,
             "current": self.current,
+            "producer": self.producer,
         }
 
 
@@ -65,10 +71,22 @@ def train_nightly(session: Session, models_dir: Path) -> TrainingRun:
             decision.reason if decision else "", decision.figures if decision else {},
             current_version(models_dir),
         )  # fmt: skip
+    run = dataclasses.replace(run, producer=train_producer_nightly(session, models_dir))
     models_dir.mkdir(parents=True, exist_ok=True)
     with (models_dir / LOG_FILE).open("a", encoding="utf-8") as log:
         log.write(json.dumps(run.as_dict(), ensure_ascii=False) + "\n")
     return run
+
+
+def train_producer_nightly(session: Session, models_dir: Path) -> dict[str, Any]:
+    """The producer side's training on the producers' own answers, through the same gate."""
+    examples = list(training_examples(session, "producer"))
+    try:
+        return train_producer_side(examples, models_dir).as_dict()
+    except ValueError:
+        positives = sum(1 for e in examples if e.positive)
+        return {"examples": len(examples), "positives": positives, "version": None,
+                "promoted": False, "reason": TOO_LITTLE_FEEDBACK, "figures": {}}  # fmt: skip
 
 
 def training_runs(models_dir: Path, limit: int = 60) -> list[dict[str, Any]]:

@@ -13,6 +13,12 @@ from datetime import date
 
 from matchmaker.ranking import lookup
 from matchmaker.ranking.constraints import valid_stars
+from matchmaker.ranking.learning.profiles import (
+    BUYER_ATTRIBUTES,
+    BUYER_TASTE_FEATURES,
+    Taste,
+    neutral_features,
+)
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 
 # The order is the column order of the learned model; append, never reorder.
@@ -44,9 +50,13 @@ FEATURES: tuple[str, ...] = (
     "buyer_exporter",
     "buyer_wholesaler",
     "buyer_horeca",
+    # The buyer's implicit profile (learning/profiles.py): how well the offer fits what its
+    # earlier answers took, shrunk toward its type's; 0.5 (and known 0) for a buyer unknown.
+    *BUYER_TASTE_FEATURES,
 )
 # The features the hand-set scorer was built on; the others are for the learned model.
 HAND_FEATURES = FEATURES[:12]
+_NO_TASTE = neutral_features(BUYER_ATTRIBUTES)
 BUYER_TYPES = ("supermarket", "ecommerce", "introduction_point", "exporter", "wholesaler", "horeca")
 _GAP = frozenset({"vietgap", "globalgap"})
 _ORGANIC = frozenset({"organic", "organic_vn", "organic_eu", "organic_usda", "organic_jas"})
@@ -156,7 +166,9 @@ def pair_features(
     text_rel: float,
     responsiveness: float | None = None,
     fact: PairFacts | None = None,
+    taste: Taste | None = None,
 ) -> dict[str, float]:
+    """``taste``: the asking buyer's implicit profile, when it is known."""
     fact = fact or facts(requirement, offer, on)
     if requirement.quantity_per_month is None:
         capacity = NEUTRAL
@@ -195,7 +207,7 @@ def pair_features(
         else math.exp(-fact.listing_age_days / _FRESHNESS_DAYS)
     )
 
-    return {
+    row = {
         "text": text,
         "text_rel": text_rel,
         "category": category_fit(requirement.category, offer.category),
@@ -210,6 +222,8 @@ def pair_features(
         "traceability": 1.0 if offer.traceability_url else 0.0,
         **who_and_what(requirement, offer),
     }
+    row.update(_NO_TASTE if taste is None else taste.features(row))
+    return row
 
 
 def who_and_what(requirement: RequirementRecord, offer: OfferRecord) -> dict[str, float]:

@@ -36,8 +36,9 @@ from matchmaker.ranking.features import (
     pair_features,
     producer_fit,
 )
+from matchmaker.ranking.learning.profiles import Taste
 from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
-from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+from matchmaker.ranking.scoring import HandScorer, Scorer, ViewScorer, combine
 from matchmaker.ranking.words import (
     COVERAGE,
     Clause,
@@ -584,20 +585,22 @@ class OfferIndex:
         exposure: Mapping[str, int] | None = None,
         scorer: Scorer | None = None,
         related: bool = True,
+        taste: Taste | None = None,
     ) -> list[MatchResult]:
         """The top ``k`` eligible offers relevant to a requirement, explained, best first;
         fewer when fewer are relevant (a list is never padded with other products).
 
         ``responsiveness`` gives each producer's share of earlier matches it answered (0..1);
         ``exposure`` how many times each producer was suggested recently, to spread
-        suggestions across producers. With ``related``, when fewer offers are relevant than
-        asked for, offers of the same kind of product follow them, marked ``related`` (a
-        section of their own on a page; never a match to notify about).
+        suggestions across producers; ``taste`` the asking buyer's implicit profile (the
+        learned model reads it; neutral when None). With ``related``, when fewer offers are
+        relevant than asked for, offers of the same kind of product follow them, marked
+        ``related`` (a section of their own on a page; never a match to notify about).
         """
         on = on or date.today()
         if k <= 0 or not requirement_open(requirement, on):
             return []
-        chosen = self._ranked(requirement, k, on, responsiveness, exposure, scorer, False)
+        chosen = self._ranked(requirement, k, on, responsiveness, exposure, scorer, False, taste)
         if related and len(chosen) < min(k, RELATED_WHEN_FEWER):
             # Few relevant offers: a few of the same kind of product follow, marked.
             chosen += self._ranked(
@@ -608,6 +611,7 @@ class OfferIndex:
                 exposure,
                 scorer,
                 True,
+                taste,
             )
         return [s.result(requirement, rank) for rank, s in enumerate(chosen, start=1)]
 
@@ -620,12 +624,14 @@ class OfferIndex:
         exposure: Mapping[str, int] | None,
         scorer: Scorer | None,
         related: bool,
+        taste: Taste | None = None,
     ) -> list[ScoredOffer]:
         found = self.candidates(requirement, on, max(CANDIDATES, 3 * k), related=related)
         # The candidates passed the column filters; the records are checked once chosen.
         scored = score_eligible(
-            requirement, self._pairs(found), on, responsiveness, scorer or self.scorer
-        )
+            requirement, self._pairs(found), on, responsiveness, scorer or self.scorer,
+            taste=taste,
+        )  # fmt: skip
         for s in scored:
             s.features["related"] = 1.0 if related else 0.0
             if related:
@@ -694,8 +700,13 @@ class OfferIndex:
         *,
         responsiveness: Mapping[str, float] | None = None,
         scorer: Scorer | None = None,
+        view_scorer: ViewScorer | None = None,
+        view_taste: Taste | None = None,
     ) -> list[MatchResult]:
-        """The top ``k`` open requirements the offer may serve, for the producer's view."""
+        """The top ``k`` open requirements the offer may serve, for the producer's view,
+        ordered by ``view_scorer`` when given (the producer side's learned refinement; its
+        score becomes the match's), else by the match score; ``view_taste``: the producer's
+        implicit profile, which that refinement reads."""
         on = on or date.today()
         if k <= 0 or offer.status != "active":
             return []
@@ -737,6 +748,13 @@ class OfferIndex:
                 best,
             )
             scored.extend((requirement, s) for s in pair)
+        if view_taste is not None:
+            for _, s in scored:
+                s.features.update(view_taste.features(s.features))
+        if view_scorer is not None and scored:
+            refined = view_scorer.score_features([s.features for _, s in scored]).tolist()
+            for (_, s), value in zip(scored, refined, strict=True):
+                s.score = value if math.isfinite(value) else 0.0
         scored.sort(key=lambda pair: -pair[1].score)
         return [s.result(r, rank) for rank, (r, s) in enumerate(scored[:k], start=1)]
 
@@ -834,6 +852,7 @@ def score_eligible(
     responsiveness: Mapping[str, float] | None,
     scorer: Scorer,
     best_text: float | None = None,
+    taste: Taste | None = None,
 ) -> list[ScoredOffer]:
     """Like :func:`score_pairs` for pairs whose hard constraints the caller checks itself."""
     if not pairs:
@@ -852,6 +871,7 @@ def score_eligible(
             text_rel=text / top if coverage is None else coverage,
             responsiveness=answered.get(offer.producer_id),
             fact=fact,
+            taste=taste,
         )
         features.update(producer_fit(requirement, offer, fact))
         rows.append(ScoredOffer(offer, 0.0, features, fact))

@@ -36,6 +36,16 @@ from matchmaker.ranking.learning.lambdamart import (
     RefinedScorer,
     fit_refinement,
     grade_of,
+    residual_spread,
+)
+from matchmaker.ranking.learning.profiles import (
+    BUYER_ATTRIBUTES,
+    BUYER_TASTE_FEATURES,
+    Answered,
+    Tally,
+    Taste,
+    profiles_at,
+    taste_of,
 )
 from matchmaker.ranking.learning.promotion import (
     VALIDATION_SHARE,
@@ -72,6 +82,7 @@ class FeedbackExample:
     rank: int | None = None  # where it was shown
     at: datetime | None = None  # when the answer (or the showing) was, for time splits
     organization: str | None = None  # whose answers label it
+    shown_at: datetime | None = None  # when it was shown (``at`` when unknown)
 
     @property
     def gain(self) -> float:
@@ -101,6 +112,7 @@ def example_from_dict(data: Mapping[str, Any]) -> FeedbackExample:
         rank=data.get("rank"),
         at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
         organization=data.get("organization"),
+        shown_at=datetime.fromisoformat(data["shown_at"]) if data.get("shown_at") else None,
     )
 
 
@@ -116,6 +128,7 @@ def example_to_dict(example: FeedbackExample) -> dict[str, Any]:
         "rank": example.rank,
         "at": example.at.isoformat() if example.at else None,
         "organization": example.organization,
+        "shown_at": example.shown_at.isoformat() if example.shown_at else None,
     }
 
 
@@ -134,6 +147,26 @@ class FeedbackTable:
     times: np.ndarray = field(default_factory=lambda: np.zeros(0))
     grades: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 0: unknown
+    # Each buyer type's answers, tallied for the implicit profiles (saved with the model).
+    kinds: dict[str, Tally] = field(default_factory=dict)
+
+
+def _posix(moment: datetime | None) -> float:
+    return moment.timestamp() if moment else math.nan
+
+
+def _answered(example: FeedbackExample, row: Mapping[str, float]) -> Answered:
+    """An example as the implicit profiles read it: the buyer's answer, of its type."""
+    looked = GRADES.get(example.action, 1) != GRADES["shown"]
+    return Answered(
+        owner=example.organization or f"requirement:{example.requirement.id}",
+        kind=example.requirement.buyer_type or "",
+        shown=_posix(example.shown_at or example.at),
+        answered=_posix(example.at) if looked else math.nan,
+        looked=looked,
+        positive=example.positive,
+        row=row,
+    )
 
 
 def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
@@ -143,7 +176,8 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
     corpus rather than a single pair.
     """
     usable = [e for e in examples if e.action in GAINS]
-    needed = (*FEATURES, "producer_fit")
+    # The profile columns are made afresh from the log below, never read from a row.
+    needed = (*(f for f in FEATURES if f not in BUYER_TASTE_FEATURES), "producer_fit")
     missing = [
         i
         for i, e in enumerate(usable)
@@ -177,10 +211,16 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
                 row.update(producer_fit(requirement, e.offer, fact))
                 computed[i] = row
     rows = [computed.get(i) or dict(e.features or {}) for i, e in enumerate(usable)]
+    # Each row's buyer profile, from that buyer's answers strictly before it was shown.
+    answered = [_answered(e, r) for e, r in zip(usable, rows, strict=True)]
+    tastes, kinds = profiles_at(BUYER_ATTRIBUTES, answered)
+    for row, values in zip(rows, tastes.tolist(), strict=True):
+        row.update(zip(BUYER_TASTE_FEATURES, values, strict=True))
     return FeedbackTable(
         features=np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64).reshape(
             len(rows), len(FEATURES)
         ),
+        kinds=kinds,
         producer_fit=np.array([r.get("producer_fit", 1.0) for r in rows]),
         gains=np.array([e.gain for e in usable]),
         labels=np.array([1 if e.positive else 0 for e in usable]),
@@ -313,7 +353,9 @@ def train(
         train_rows = list(range(len(table.labels)))
         validation_rows = []
         notes.append("the earlier feedback has one kind of answer only: nothing to validate on")
-    candidate = RefinedScorer(fit(table, train_rows), {"version": "candidate"})
+    judged = fit(table, train_rows)
+    spread = residual_spread(judged, table.features[train_rows])
+    candidate = RefinedScorer(judged, {"version": "candidate", "residual_spread": spread})
     current = load_scorer(models_dir) if models_dir else HandScorer()
     report = TrainingReport(
         version=None,
@@ -344,7 +386,11 @@ def train(
     if models_dir is None:
         return report
     # What is promoted is what was judged; the other choices learn from everything.
-    model = candidate.booster.model_to_string() if promote == "if_better" else fit(table)
+    if promote == "if_better":
+        model = judged
+    else:
+        model = fit(table)
+        spread = residual_spread(model, table.features)
     promoted = promote == "always" or (report.decision is not None and report.decision.promoted)
     manifest = {
         "features": list(FEATURES),
@@ -364,8 +410,13 @@ def train(
             "reason": report.decision.reason if report.decision else promote,
             "figures": report.decision.figures if report.decision else {},
         },
+        "taste": {
+            "attributes": list(BUYER_ATTRIBUTES),
+            "kinds": {kind: tally.as_dict() for kind, tally in sorted(table.kinds.items())},
+        },
         "model": "LightGBM lambdarank residual over the hand-set score (bounded)",
         "residual_cap": RESIDUAL_CAP,
+        "residual_spread": spread,
         "lightgbm": _lightgbm_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -448,7 +499,9 @@ def load_model(models_dir: Path, version: str) -> RefinedScorer:
     """Load one version; ValueError when its manifest does not fit this code or its file."""
     path = models_dir / version
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    if manifest.get("features") != list(FEATURES):
+    trained_on = manifest.get("features") or []
+    # Features are appended, never reordered: a model of fewer reads the first columns.
+    if not trained_on or list(FEATURES[: len(trained_on)]) != trained_on:
         raise ValueError(f"{version} was trained on other features")
     blob = (path / MODEL_FILE).read_bytes()
     if hashlib.sha256(blob).hexdigest() != manifest.get("sha256"):
@@ -476,3 +529,13 @@ def _lightgbm_version() -> str:
     import lightgbm
 
     return str(lightgbm.__version__)
+
+
+def buyer_taste(
+    kind: str | None, answers: Iterable[tuple[Mapping[str, float], bool]], scorer: Scorer
+) -> Taste:
+    """A buyer's implicit profile for ranking now: its answers so far (the features of each
+    result it looked at, and whether it took it), shrunk toward its type's answers as the
+    model in use was trained with (none for the hand-set scorer)."""
+    prior = scorer.kind(kind) if isinstance(scorer, RefinedScorer) else None
+    return taste_of(BUYER_ATTRIBUTES, list(answers), prior)

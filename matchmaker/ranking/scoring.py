@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -37,6 +38,14 @@ class Scorer(Protocol):
     def score(self, features: np.ndarray) -> np.ndarray:
         """One buyer-side score in 0..1 per row of ``features`` (columns in FEATURES order)."""
         ...
+
+
+class ViewScorer(Protocol):
+    """Orders the producer's view (requirements for an offer) from each pair's features."""
+
+    name: str
+
+    def score_features(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray: ...
 
 
 class HandScorer:

@@ -109,14 +109,17 @@ def personalise(
     profile: BuyerProfile,
     category_groups: Mapping[str, str],
     limit: int,
+    *,
+    taste: bool = True,
 ) -> list[MatchResult]:
     """The ranking for the buyer: its declined pairs left out, the rest re-scored by what its
     answers said, relevant offers still before related ones, ranks numbered afresh.
 
-    ``category_groups``: each result's offer's product group.
+    ``category_groups``: each result's offer's product group. ``taste``: lift offers like the
+    ones the buyer took (off when the learned model reads the buyer's profile itself).
     """
-    taste = profile.taste()
-    if not profile.declines and not taste:
+    liked = profile.taste() if taste else {}
+    if not profile.declines and not liked:
         return list(results[:limit])
     excluded = profile.excluded(results[0].requirement_id) if results else frozenset()
     similar = profile.similar_declines()
@@ -126,7 +129,7 @@ def personalise(
         if result.offer_id in excluded:
             continue
         group = category_groups.get(result.offer_id, "")
-        factor = personal_factor(result, group, similar, weights, taste)
+        factor = personal_factor(result, group, similar, weights, liked)
         kept.append(dataclasses.replace(result, score=result.score * factor))
     kept.sort(key=lambda r: (r.related, -r.score))
     return [dataclasses.replace(r, rank=rank) for rank, r in enumerate(kept[:limit], start=1)]

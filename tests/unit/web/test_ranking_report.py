@@ -29,6 +29,10 @@ def test_admins_see_each_training_run_and_why_it_was_kept_back(
     page = admin.get("/admin/ranking/").get_data(as_text=True)
     assert "No model: too little feedback yet" in page
     assert "the hand-set ranking" in page
+    # The producers' view is trained the same night, on the producers' own answers.
+    assert run.producer is not None and run.producer["reason"] == TOO_LITTLE_FEEDBACK
+    assert "Producers&#39; view" in page or "Producers' view" in page
     admin.get("/lang/vi")
     page = admin.get("/admin/ranking/").get_data(as_text=True)
     assert "Chưa có mô hình" in page
+    assert "Góc nhìn của chủ thể" in page

@@ -54,7 +54,7 @@ def test_few_suppliers_fit_the_page_says_so_and_shows_related_products_apart(
 
     assert _sections(page) == (["Mật ong rừng U Minh"], ["Mật ong hoa nhãn"])
     assert "Chỉ có 1 nhà cung cấp phù hợp với nhu cầu này." in page
-    assert "<h2 id=\"related\">Sản phẩm liên quan</h2>" in page
+    assert '<h2 id="related">Sản phẩm liên quan</h2>' in page
     assert 'class="card match related"' in page
     edit = f"/buyer/requirements/{requirement.id}/edit"
     assert _widen(page) == {
@@ -68,7 +68,7 @@ def test_few_suppliers_fit_the_page_says_so_and_shows_related_products_apart(
     client.get("/lang/en")
     page = client.get(f"/buyer/requirements/{requirement.id}").get_data(as_text=True)
     assert "Only one supplier fits this request." in page
-    assert "<h2 id=\"related\">Related products</h2>" in page
+    assert '<h2 id="related">Related products</h2>' in page
     assert "Accept products under 3 stars" in page
 
 
