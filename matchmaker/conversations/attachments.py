@@ -63,7 +63,7 @@ def clean_name(name: str, extension: str) -> str:
     base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
     base = "".join(c for c in base if unicodedata.category(c)[0] != "C")
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = _UNSAFE.sub("_", stem).strip(" ._") [:MAX_NAME]
+    stem = _UNSAFE.sub("_", stem).strip(" ._")[:MAX_NAME]
     return f"{stem or 'file'}.{extension}"
 
 

@@ -42,9 +42,7 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     # The writer's organization stays when the account is removed.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
@@ -60,9 +58,7 @@ class Attachment(Base):
     """A file on a message or a quote, kept in the file store under ``key``."""
 
     __tablename__ = "attachments"
-    __table_args__ = (
-        CheckConstraint("(message_id IS NULL) <> (quote_id IS NULL)", name="parent"),
-    )
+    __table_args__ = (CheckConstraint("(message_id IS NULL) <> (quote_id IS NULL)", name="parent"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[int | None] = mapped_column(

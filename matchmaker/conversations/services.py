@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -133,9 +133,7 @@ def _meeting_thread(session: Session, user: User, event_id: int, meeting_id: int
         other = producer if user.organization_id == buyer.id else buyer
         if consent.contact_shared(session, request.match, other.id):
             other_contact = other
-    conversation = session.scalar(
-        select(Conversation).where(Conversation.meeting_id == meeting.id)
-    )
+    conversation = session.scalar(select(Conversation).where(Conversation.meeting_id == meeting.id))
     title = f"{event.name}: {buyer.name} — {producer.name}"
     return Thread(Subject(event_id=event_id, meeting_id=meeting.id), buyer, producer,
                   conversation, member, other_contact, title, meeting=meeting)  # fmt: skip
@@ -329,10 +327,8 @@ def _plan_notices(
         reader = _reader(session, conversation.id, user.id)
         if reader.muted_at is not None or user.id in unsubscribed:
             continue
-        if reader.notice_id is not None:
-            waiting = session.get(Notification, reader.notice_id)
-            if waiting is not None and waiting.state == "pending":
-                continue
+        if reader.notice_id is not None and _pending(session, reader.notice_id):
+            continue
         notice = Notification(
             user_id=user.id,
             kind="messages",
@@ -348,6 +344,12 @@ def _plan_notices(
             reader.notice_id = added[0].id
 
 
+def _pending(session: Session, notification_id: int) -> bool:
+    """Whether the notice still waits (read from the table: a sender may have sent it)."""
+    state = session.scalar(select(Notification.state).where(Notification.id == notification_id))
+    return state == "pending"
+
+
 def _fresh(notice: Notification) -> Notification:
     return Notification(user_id=notice.user_id, kind=notice.kind,
                         idempotency_key=notice.idempotency_key, payload=notice.payload,
@@ -355,9 +357,7 @@ def _fresh(notice: Notification) -> Notification:
 
 
 @transaction
-def mark_read(
-    session: Session, user: User, subject: Subject, up_to: int | None = None
-) -> int:
+def mark_read(session: Session, user: User, subject: Subject, up_to: int | None = None) -> int:
     """The user has read the thread up to message ``up_to`` (all of it when None); returns
     how many it has left unread. Reading never goes back."""
     thread = read_thread(session, user, subject)
@@ -383,10 +383,12 @@ def mute(session: Session, user: User, conversation_id: int, muted: bool = True)
     _check_write(thread)
     reader = _reader(session, conversation.id, user.id)
     reader.muted_at = utcnow() if muted else None
-    if muted and reader.notice_id is not None:
-        waiting = session.get(Notification, reader.notice_id)
-        if waiting is not None and waiting.state == "pending":
-            waiting.state, waiting.last_error = "cancelled", "muted"
+    if muted and reader.notice_id is not None and _pending(session, reader.notice_id):
+        session.execute(
+            update(Notification)
+            .where(Notification.id == reader.notice_id, Notification.state == "pending")
+            .values(state="cancelled", last_error="muted")
+        )
     session.flush()
     return conversation
 
@@ -450,7 +452,11 @@ def read_attachment(session: Session, user: User, attachment_id: int) -> Attachm
 
 
 def attachment_in(
-    session: Session, user: User, attachment_id: int, *, subject: Subject | None = None,
+    session: Session,
+    user: User,
+    attachment_id: int,
+    *,
+    subject: Subject | None = None,
     quote_id: int | None = None,
 ) -> Attachment:
     """A file by its id, only under the thread or quote it belongs to."""
@@ -461,7 +467,8 @@ def attachment_in(
         message = session.get(Message, attachment.message_id) if attachment.message_id else None
         conversation = message.conversation if message else None
         if conversation is None or (conversation.match_id, conversation.meeting_id) != (
-            subject.match_id, subject.meeting_id
+            subject.match_id,
+            subject.meeting_id,
         ):
             raise NotFound("attachment.not_found")
     return attachment
@@ -478,7 +485,9 @@ def quote_attachments(session: Session, user: User, quote_id: int) -> list[Attac
     )
 
 
-def attachments_of_quotes(session: Session, quote_ids: Sequence[int]) -> dict[int, list[Attachment]]:
+def attachments_of_quotes(
+    session: Session, quote_ids: Sequence[int]
+) -> dict[int, list[Attachment]]:
     """The files of each of these quotes (for a comparison the caller may already read)."""
     found: dict[int, list[Attachment]] = {}
     for attachment in session.scalars(
