@@ -23,8 +23,8 @@ from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog.models import Organization
 from matchmaker.conversations.attachments import (
-    MAX_ATTACHMENTS,
     FIELD,
+    MAX_ATTACHMENTS,
     Upload,
     clean_upload,
     storage_key,
@@ -244,6 +244,11 @@ def messages(
     return thread, MessagePage(items, items[-1].id if more else None, unread)
 
 
+def _too_many() -> Invalid:
+    problem = field_error(FIELD, "attachment.too_many", count=MAX_ATTACHMENTS)
+    return Invalid("attachment.too_many", errors=[problem])
+
+
 def _check_write(thread: Thread) -> None:
     if not thread.member:
         raise Forbidden("conversation.sides_only")
@@ -268,8 +273,7 @@ def post_message(
     if not data.text and not files:
         raise Invalid("message.empty", errors=[field_error("text", "message.empty")])
     if len(files) > MAX_ATTACHMENTS:
-        raise Invalid("attachment.too_many",
-                      errors=[field_error(FIELD, "attachment.too_many", count=MAX_ATTACHMENTS)])  # fmt: skip
+        raise _too_many()
     cleaned = [clean_upload(upload, storage) for upload in files]
     conversation = _started(session, thread)
     message = Message(
@@ -519,8 +523,7 @@ def attach_to_quote(
         select(func.count()).select_from(Attachment).where(Attachment.quote_id == quote_id)
     )
     if (count or 0) >= MAX_ATTACHMENTS:
-        raise Invalid("attachment.too_many",
-                      errors=[field_error(FIELD, "attachment.too_many", count=MAX_ATTACHMENTS)])  # fmt: skip
+        raise _too_many()
     file = clean_upload(upload, storage)
     key = storage_key("quotes", quote.id, file.extension)
     store.put(key, file.data, file.content_type)
