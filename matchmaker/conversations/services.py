@@ -147,6 +147,14 @@ def read_thread(session: Session, user: User, subject: Subject) -> Thread:
     return _meeting_thread(session, user, subject.event_id, subject.meeting_id)
 
 
+def subject_of(session: Session, conversation: Conversation) -> Subject:
+    if conversation.match_id is not None:
+        return Subject(match_id=conversation.match_id)
+    meeting = session.get(Meeting, conversation.meeting_id)
+    assert meeting is not None
+    return Subject(event_id=meeting.event_id, meeting_id=meeting.id)
+
+
 def _thread_of(session: Session, user: User, conversation: Conversation) -> Thread:
     if conversation.match_id is not None:
         return _match_thread(session, user, conversation.match_id)
