@@ -238,6 +238,7 @@ MESSAGES: dict[str, str] = {
         "Only the buyer and the producer of this conversation can write in it."
     ),
     "message.empty": N_("Write a message or attach a file."),
+    "message.invalid": N_("The message needs fixing."),
     "attachment.not_found": N_("This file does not exist."),
     "attachment.empty": N_("The file is empty."),
     "attachment.too_large": N_("A file can be at most %(max)s MB."),

@@ -554,3 +554,32 @@ def remove_quote_attachment(
     store.delete(attachment.key)
     session.delete(attachment)
     session.flush()
+
+
+@transaction
+def quote_subject(session: Session, user: User, quote_id: int) -> Subject:
+    """The thread of a quote: its match's (one is made for a quote on a requirement the
+    ranking never paired with the offer, as an accepted quote would)."""
+    quote = session.get(Quote, quote_id)
+    if quote is None or not can_read_quote(user, quote):
+        raise NotFound("quote.not_found", quote_id=quote_id)
+    match = session.scalar(
+        select(Match).where(
+            Match.requirement_id == quote.requirement_id, Match.offer_id == quote.offer_id
+        )
+    )
+    if match is None:
+        match = Match(requirement_id=quote.requirement_id, offer_id=quote.offer_id, score=0.0,
+                      rank=0)  # fmt: skip
+        try:
+            with session.begin_nested():
+                session.add(match)
+        except IntegrityError:  # made a moment ago by the other side
+            match = session.scalar(
+                select(Match).where(
+                    Match.requirement_id == quote.requirement_id,
+                    Match.offer_id == quote.offer_id,
+                )
+            )
+            assert match is not None
+    return Subject(match_id=match.id)
