@@ -232,9 +232,7 @@ def build() -> APIBlueprint:
         ]  # fmt: skip
         return json(c.InboxOut(items=items, unread=sum(line.unread for line in lines)))
 
-    @api.post(
-        "/conversations/<int:conversation_id>/mute", responses={200: c.ThreadOut, **ERRORS}
-    )
+    @api.post("/conversations/<int:conversation_id>/mute", responses={200: c.ThreadOut, **ERRORS})
     def mute_conversation(path: c.ConversationPath, body: c.MuteChoice) -> Response:
         """No more emails about this thread (``muted: false``: again)."""
         db, user = db_session(), current_user()
