@@ -27,9 +27,9 @@ from matchmaker.outbox import OutboxMessage
 from matchmaker.quotes.models import Quote, QuoteRevision
 
 __all__ = [
-    "ApiToken", "Attachment", "Base", "Conversation", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
-    "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
-    "MeetingRequest", "Message", "Notification", "NotificationPreference", "Offer", "OfferChange",
-    "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision", "Requirement",
-    "ScheduleRun", "StoredFile", "ThreadReader", "User", "WorkerHeartbeat",
+    "ApiToken", "Attachment", "Base", "Conversation", "Event", "EventEmail", "EventParticipant",
+    "ImportJob", "ImportRow", "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent",
+    "Meeting", "MeetingRequest", "Message", "Notification", "NotificationPreference", "Offer",
+    "OfferChange", "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision",
+    "Requirement", "ScheduleRun", "StoredFile", "ThreadReader", "User", "WorkerHeartbeat",
 ]  # fmt: skip

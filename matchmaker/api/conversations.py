@@ -64,7 +64,7 @@ def thread_out(thread: Thread, user: User) -> c.ThreadOut:
         buyer=_side(thread.buyer, thread.other_contact),
         producer=_side(thread.producer, thread.other_contact),
         can_write=thread.member,
-        muted=bool(conversation) and services.is_muted(db_session(), user, conversation.id),
+        muted=conversation is not None and services.is_muted(db_session(), user, conversation.id),
     )
 
 

@@ -20,13 +20,27 @@ from matchmaker.quotes.models import Quote
 from .conftest import PHONE, Journey, Server
 
 TEXT = {
-    "vi": {"signin": "Đăng nhập", "password": "Mật khẩu", "write": "Tin nhắn của bạn",
-           "files": "Đính kèm tệp", "send": "Gửi", "messages": "Tin nhắn",
-           "unread": "1 chưa đọc", "with": "Nhắn tin với"},
-    "en": {"signin": "Sign in", "password": "Password", "write": "Your message",
-           "files": "Attach files", "send": "Send", "messages": "Messages",
-           "unread": "1 unread", "with": "Messages with"},
-}  # fmt: skip
+    "vi": {
+        "signin": "Đăng nhập",
+        "password": "Mật khẩu",
+        "write": "Tin nhắn của bạn",
+        "files": "Đính kèm tệp",
+        "send": "Gửi",
+        "messages": "Tin nhắn",
+        "unread": "1 chưa đọc",
+        "with": "Nhắn tin với",
+    },
+    "en": {
+        "signin": "Sign in",
+        "password": "Password",
+        "write": "Your message",
+        "files": "Attach files",
+        "send": "Send",
+        "messages": "Messages",
+        "unread": "1 unread",
+        "with": "Messages with",
+    },
+}
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -38,13 +52,17 @@ def _quoted(server: Server, lang: str) -> tuple[int, int]:
         producer = session.scalar(select(User).where(User.email == DEMO_LOGINS["producer"]))
         assert buyer is not None and producer is not None
         requirement = session.scalar(
-            select(Requirement.id).where(Requirement.organization_id == buyer.organization_id,
-                                         Requirement.status == "open").order_by(Requirement.id)
-        )  # fmt: skip
+            select(Requirement.id)
+            .where(
+                Requirement.organization_id == buyer.organization_id, Requirement.status == "open"
+            )
+            .order_by(Requirement.id)
+        )
         offers = session.scalars(
-            select(Offer.id).where(Offer.organization_id == producer.organization_id,
-                                   Offer.status == "active").order_by(Offer.id.desc())
-        ).all()  # fmt: skip
+            select(Offer.id)
+            .where(Offer.organization_id == producer.organization_id, Offer.status == "active")
+            .order_by(Offer.id.desc())
+        ).all()
         assert requirement is not None and len(offers) >= 2
         offer = offers[0 if lang == "vi" else 1]
         found = session.scalar(

@@ -18,7 +18,7 @@ from matchmaker.files.store import open_store
 from matchmaker.i18n import say_error, say_fields
 from matchmaker.inputs import parse
 from matchmaker.web.pages import blueprint
-from matchmaker.web.session import role_required, signed_in_user
+from matchmaker.web.session import role_required, safe_next, signed_in_user
 
 bp = blueprint("conversations", __name__)
 READERS = ("producer", "buyer", "officer", "admin")
@@ -115,15 +115,12 @@ def attachment(attachment_id: int) -> Response:
 @role_required("producer", "admin")
 def attach_to_quote(quote_id: int) -> Response:
     db, user, settings = db_session(), signed_in_user(), get_settings()
-    back = request.form.get("back") or url_for("public.home")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("public.home")
+    back = safe_next(request.form.get("back"), url_for("public.home"))
     file = request.files.get("file")
+    upload = Upload(file.filename or "", file.stream.read()) if file else Upload("", b"")
     try:
-        services.attach_to_quote(db, user, quote_id,
-                                 Upload(file.filename or "", file.stream.read()) if file
-                                 else Upload("", b""),
-                                 store=open_store(settings, db), storage=settings.storage)  # fmt: skip
+        services.attach_to_quote(db, user, quote_id, upload, store=open_store(settings, db),
+                                 storage=settings.storage)  # fmt: skip
         flash(_("The file is attached to your quote; the buyer sees it beside it."), "success")
     except Invalid as error:
         flash(next(iter(say_fields(error.errors).values()), None) or say_error(error), "error")

@@ -33,23 +33,35 @@ def _photo() -> bytes:
 
 class Scene:
     def __init__(self, db: Session, make_caller: MakeCaller) -> None:
-        self.producer = make_caller("producer", province="Tây Ninh", phone="0909000111",
-                                    contact_email="htx@tayninh.vn")  # fmt: skip
-        self.buyer = make_caller("buyer", province="Hồ Chí Minh", phone="0281234567",
-                                 contact_email="mua@coop.vn")  # fmt: skip
+        self.producer = make_caller(
+            "producer", province="Tây Ninh", phone="0909000111", contact_email="htx@tayninh.vn"
+        )
+        self.buyer = make_caller(
+            "buyer", province="Hồ Chí Minh", phone="0281234567", contact_email="mua@coop.vn"
+        )
         self.stranger = make_caller("producer", province="Tây Ninh")
         self.officer = make_caller("officer", province="Tây Ninh")
         self.far_officer = make_caller("officer", province="Hà Nội")
-        offer = services.create_offer(db, self.producer.user.organization,
-                                      {"title": "Mật ong", "category": "food", "unit": "kg"})  # fmt: skip
-        requirement = services.create_requirement(db, self.buyer.user.organization,
-                                                  {"title": "Mật ong rừng"})  # fmt: skip
+        offer = services.create_offer(
+            db,
+            self.producer.user.organization,
+            {"title": "Mật ong", "category": "food", "unit": "kg"},
+        )
+        requirement = services.create_requirement(
+            db, self.buyer.user.organization, {"title": "Mật ong rừng"}
+        )
         match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.8, rank=1)
         db.add(match)
         db.commit()
         self.match_id = match.id
-        self.quote_id = quotes.submit(db, self.producer.user, requirement.id, QuoteInput.model_validate(
-            {"offer_id": offer.id, "unit_price_vnd": 300_000, "unit": "kg"})).id  # fmt: skip
+        self.quote_id = quotes.submit(
+            db,
+            self.producer.user,
+            requirement.id,
+            QuoteInput.model_validate(
+                {"offer_id": offer.id, "unit_price_vnd": 300_000, "unit": "kg"}
+            ),
+        ).id
 
 
 @pytest.fixture
@@ -57,21 +69,28 @@ def scene(db: Session, make_caller: MakeCaller) -> Scene:
     return Scene(db, make_caller)
 
 
-def _send_file(client: FlaskClient, url: str, who: Caller, name: str, data: bytes,
-               text: str = "") -> object:  # fmt: skip
-    return client.post(url, data={"file": (io.BytesIO(data), name), "text": text},
-                       headers=who.headers, content_type="multipart/form-data")  # fmt: skip
+def _send_file(
+    client: FlaskClient, url: str, who: Caller, name: str, data: bytes, text: str = ""
+) -> object:
+    return client.post(
+        url,
+        data={"file": (io.BytesIO(data), name), "text": text},
+        headers=who.headers,
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_thread_with_a_file_reads_only_for_its_sides_and_officers_of_the_province(
     client: FlaskClient, scene: Scene
 ) -> None:
     base = f"/api/v1/matches/{scene.match_id}"
-    sent = client.post(f"{base}/messages", json={"text": "Cho xin báo giá 100 kg?"},
-                       headers=scene.buyer.headers)  # fmt: skip
+    sent = client.post(
+        f"{base}/messages", json={"text": "Cho xin báo giá 100 kg?"}, headers=scene.buyer.headers
+    )
     assert sent.status_code == 201, sent.get_json()
-    upload = _send_file(client, f"{base}/attachments", scene.buyer, "yeu-cau.exe.pdf", PDF,
-                        "Yêu cầu chất lượng")  # fmt: skip
+    upload = _send_file(
+        client, f"{base}/attachments", scene.buyer, "yeu-cau.exe.pdf", PDF, "Yêu cầu chất lượng"
+    )
     assert upload.status_code == 201, upload.get_json()
     file = upload.get_json()["attachments"][0]
     assert file["file_name"] == "yeu-cau.exe.pdf" and file["content_type"] == "application/pdf"
@@ -115,8 +134,9 @@ def test_a_thread_with_a_file_reads_only_for_its_sides_and_officers_of_the_provi
 def test_hostile_uploads_are_refused(
     client: FlaskClient, scene: Scene, name: str, data: bytes, status: int, code: str | None
 ) -> None:
-    response = _send_file(client, f"/api/v1/matches/{scene.match_id}/attachments", scene.buyer,
-                          name, data)  # fmt: skip
+    response = _send_file(
+        client, f"/api/v1/matches/{scene.match_id}/attachments", scene.buyer, name, data
+    )
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     if code:
@@ -129,8 +149,9 @@ def test_the_contacts_show_in_the_thread_once_the_match_allows(
     client: FlaskClient, scene: Scene
 ) -> None:
     base = f"/api/v1/matches/{scene.match_id}"
-    answer = client.post(f"{base}/feedback", json={"action": "accepted"},
-                         headers=scene.producer.headers)  # fmt: skip
+    answer = client.post(
+        f"{base}/feedback", json={"action": "accepted"}, headers=scene.producer.headers
+    )
     assert answer.status_code == 200
     as_buyer = client.get(f"{base}/messages", headers=scene.buyer.headers).get_json()["thread"]
     assert as_buyer["producer"]["phone"] == "0909000111"
@@ -163,38 +184,69 @@ def test_a_meeting_has_its_thread_between_its_two_firms(
 ) -> None:
     organizer = make_caller("officer", province="Tây Ninh")
     now = utcnow()
-    event = Event(organization_id=organizer.organization_id, name="Hội chợ OCOP Tây Ninh",
-                  venue="Nhà văn hoá", timezone="Asia/Ho_Chi_Minh", table_count=5,
-                  registration_deadline=now + timedelta(days=3))  # fmt: skip
+    event = Event(
+        organization_id=organizer.organization_id,
+        name="Hội chợ OCOP Tây Ninh",
+        venue="Nhà văn hoá",
+        timezone="Asia/Ho_Chi_Minh",
+        table_count=5,
+        registration_deadline=now + timedelta(days=3),
+    )
     db.add(event)
     db.flush()
-    sides = [EventParticipant(event_id=event.id, organization_id=caller.organization_id,
-                              side=side, status="approved")
-             for caller, side in ((scene.producer, "producer"), (scene.buyer, "buyer"))]  # fmt: skip
+    sides = [
+        EventParticipant(
+            event_id=event.id, organization_id=caller.organization_id, side=side, status="approved"
+        )
+        for caller, side in ((scene.producer, "producer"), (scene.buyer, "buyer"))
+    ]
     db.add_all(sides)
     db.flush()
-    request = MeetingRequest(event_id=event.id, producer_id=sides[0].id, buyer_id=sides[1].id,
-                             requested_by="buyer", status="accepted",
-                             expires_at=now + timedelta(days=1))  # fmt: skip
+    request = MeetingRequest(
+        event_id=event.id,
+        producer_id=sides[0].id,
+        buyer_id=sides[1].id,
+        requested_by="buyer",
+        status="accepted",
+        expires_at=now + timedelta(days=1),
+    )
     db.add(request)
     db.flush()
-    meeting = Meeting(event_id=event.id, request_id=request.id, starts_at=now, table_no=1,
-                      ends_at=now + timedelta(minutes=20))  # fmt: skip
+    meeting = Meeting(
+        event_id=event.id,
+        request_id=request.id,
+        starts_at=now,
+        table_no=1,
+        ends_at=now + timedelta(minutes=20),
+    )
     db.add(meeting)
     db.commit()
     base = f"/api/v1/events/{event.id}/meetings/{meeting.id}"
-    sent = client.post(f"{base}/messages", json={"text": "Hẹn gặp ở bàn 1"},
-                       headers=scene.producer.headers)  # fmt: skip
+    sent = client.post(
+        f"{base}/messages", json={"text": "Hẹn gặp ở bàn 1"}, headers=scene.producer.headers
+    )
     assert sent.status_code == 201
-    for reader, status in ((scene.buyer, 200), (organizer, 200), (scene.officer, 200),
-                           (scene.stranger, 404), (scene.far_officer, 404)):  # fmt: skip
+    for reader, status in (
+        (scene.buyer, 200),
+        (organizer, 200),
+        (scene.officer, 200),
+        (scene.stranger, 404),
+        (scene.far_officer, 404),
+    ):
         assert client.get(f"{base}/messages", headers=reader.headers).status_code == status
-    assert client.get(f"/api/v1/events/{event.id}/meetings/999999/messages",
-                      headers=scene.buyer.headers).status_code == 404  # fmt: skip
+    assert (
+        client.get(
+            f"/api/v1/events/{event.id}/meetings/999999/messages", headers=scene.buyer.headers
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "\u202egnp.exe", "\u200b"])
 def test_message_text_follows_the_text_rules(client: FlaskClient, scene: Scene, text: str) -> None:
-    response = client.post(f"/api/v1/matches/{scene.match_id}/messages", json={"text": text},
-                           headers=scene.buyer.headers)  # fmt: skip
+    response = client.post(
+        f"/api/v1/matches/{scene.match_id}/messages",
+        json={"text": text},
+        headers=scene.buyer.headers,
+    )
     assert response.status_code == 422

@@ -28,23 +28,44 @@ class Pair:
     match: Match
 
 
-def person(db: Session, role: str, name: str, province: str | None,
-           language: str = "vi", **org: str) -> User:  # fmt: skip
+def person(
+    db: Session, role: str, name: str, province: str | None, language: str = "vi", **org: str
+) -> User:
     kind = {"producer": "producer", "buyer": "buyer"}.get(role, "agency")
     data = {"kind": kind, "name": name, "preferred_language": language, **org}
     if province:
         data["province"] = province
     organization = catalog.create_organization(db, data)
     email = f"{name.encode('ascii', 'ignore').decode().lower().replace(' ', '.')}@chat.vn"
-    return create_user(db, organization, email=email, name=f"Chị {name}",
-                       password="correct horse battery", role=role)  # fmt: skip
+    return create_user(
+        db,
+        organization,
+        email=email,
+        name=f"Chị {name}",
+        password="correct horse battery",
+        role=role,
+    )
 
 
 def make_pair(db: Session, *, buyer_language: str = "vi", producer_language: str = "vi") -> Pair:
-    buyer = person(db, "buyer", "Co.op Mart", "Hồ Chí Minh", buyer_language,
-                   contact_email="mua@coop.vn", phone="0281234567")  # fmt: skip
-    producer = person(db, "producer", "HTX Mật ong", "Tây Ninh", producer_language,
-                      contact_email="htx@matong.vn", phone="0909000111")  # fmt: skip
+    buyer = person(
+        db,
+        "buyer",
+        "Co.op Mart",
+        "Hồ Chí Minh",
+        buyer_language,
+        contact_email="mua@coop.vn",
+        phone="0281234567",
+    )
+    producer = person(
+        db,
+        "producer",
+        "HTX Mật ong",
+        "Tây Ninh",
+        producer_language,
+        contact_email="htx@matong.vn",
+        phone="0909000111",
+    )
     stranger = person(db, "producer", "HTX Khác", "Tây Ninh")
     requirement = catalog.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
     offer = catalog.create_offer(
@@ -55,8 +76,14 @@ def make_pair(db: Session, *, buyer_language: str = "vi", producer_language: str
     )
     match = Match(requirement=requirement, offer=offer, score=0.8, rank=1)
     db.add(match)
-    pair = Pair(buyer, producer, stranger, person(db, "officer", "Sở Tây Ninh", "Tây Ninh"),
-                person(db, "officer", "Sở Cà Mau", "Cà Mau"), match)  # fmt: skip
+    pair = Pair(
+        buyer,
+        producer,
+        stranger,
+        person(db, "officer", "Sở Tây Ninh", "Tây Ninh"),
+        person(db, "officer", "Sở Cà Mau", "Cà Mau"),
+        match,
+    )
     db.commit()
     return pair
 

@@ -72,9 +72,14 @@ def test_a_refused_file_keeps_nothing_of_the_message(
 ) -> None:
     with pytest.raises(Invalid):
         threads.post_message(
-            db, pair.buyer, Subject(match_id=pair.match.id), MessageInput(text="Xem file"),
+            db,
+            pair.buyer,
+            Subject(match_id=pair.match.id),
+            MessageInput(text="Xem file"),
             files=[Upload("ok.pdf", pdf()), Upload("virus.pdf", b"MZ" * 50)],
-            store=store, storage=STORAGE, notices=NOTICES,
-        )  # fmt: skip
+            store=store,
+            storage=STORAGE,
+            notices=NOTICES,
+        )
     for table in (Message, Attachment, StoredFile):
         assert db.scalar(select(func.count()).select_from(table)) == 0

@@ -34,9 +34,16 @@ BUILDER = EmailBuilder(LINKS, BASE, "Asia/Ho_Chi_Minh")
 def _write(
     db: Session, user: object, pair: Pair, text: str, files: list[Upload] | None = None
 ) -> None:
-    threads.post_message(db, user, Subject(match_id=pair.match.id), MessageInput(text=text),
-                         files=files or [], store=DatabaseStore(db), storage=STORAGE,
-                         notices=NOTICES)  # fmt: skip
+    threads.post_message(
+        db,
+        user,
+        Subject(match_id=pair.match.id),
+        MessageInput(text=text),
+        files=files or [],
+        store=DatabaseStore(db),
+        storage=STORAGE,
+        notices=NOTICES,
+    )
 
 
 def _minutes_pass(db: Session) -> list[int]:
@@ -59,16 +66,26 @@ def _send(sessions: sessionmaker[Session], smtp: SmtpServer, ids: list[int]) -> 
 @pytest.mark.parametrize(
     ("language", "subject", "intro"),
     [
-        ("vi", "Co.op Mart: 2 tin nhắn mới về “Mật ong rừng”",
-         "Co.op Mart đã nhắn cho bạn về “Mật ong rừng”:"),
-        ("en", "Co.op Mart: 2 new message(s) about “Mật ong rừng”",
-         "Co.op Mart wrote to you about “Mật ong rừng”:"),
+        (
+            "vi",
+            "Co.op Mart: 2 tin nhắn mới về “Mật ong rừng”",
+            "Co.op Mart đã nhắn cho bạn về “Mật ong rừng”:",
+        ),
+        (
+            "en",
+            "Co.op Mart: 2 new message(s) about “Mật ong rừng”",
+            "Co.op Mart wrote to you about “Mật ong rừng”:",
+        ),
     ],
-)  # fmt: skip
+)
 def test_two_messages_make_one_email_in_the_reader_s_language(
-    language: str, subject: str, intro: str,
-    db: Session, sessions: sessionmaker[Session], smtp_server: SmtpServer,
-) -> None:  # fmt: skip
+    language: str,
+    subject: str,
+    intro: str,
+    db: Session,
+    sessions: sessionmaker[Session],
+    smtp_server: SmtpServer,
+) -> None:
     pair = make_pair(db, producer_language=language)
     _write(db, pair.buyer, pair, "Chào anh, cho xin báo giá 100 kg?")
     _write(db, pair.buyer, pair, "Kèm yêu cầu chất lượng.", [Upload("yeu-cau.pdf", pdf())])

@@ -17,10 +17,24 @@ from matchmaker.matching.access import give_feedback
 from tests.unit.conversations.conftest import NOTICES, STORAGE, Pair, pdf
 
 
-def say(db: Session, store: FileStore, user: object, subject: Subject, text: str,
-        files: tuple[Upload, ...] = ()) -> int:  # fmt: skip
-    message = threads.post_message(db, user, subject, MessageInput(text=text), files=files,
-                                   store=store, storage=STORAGE, notices=NOTICES)  # fmt: skip
+def say(
+    db: Session,
+    store: FileStore,
+    user: object,
+    subject: Subject,
+    text: str,
+    files: tuple[Upload, ...] = (),
+) -> int:
+    message = threads.post_message(
+        db,
+        user,
+        subject,
+        MessageInput(text=text),
+        files=files,
+        store=store,
+        storage=STORAGE,
+        notices=NOTICES,
+    )
     return message.id
 
 
@@ -34,7 +48,9 @@ def test_the_two_sides_write_and_read_with_unread_counts(
     say(db, store, pair.buyer, subject, "Giao về Thủ Đức được không?")
     _, page = threads.messages(db, pair.producer, subject)
     assert [m.body for m in page.items] == [
-        "Chào anh, cho xin báo giá 100 kg?", "Giao về Thủ Đức được không?"]  # fmt: skip
+        "Chào anh, cho xin báo giá 100 kg?",
+        "Giao về Thủ Đức được không?",
+    ]
     assert page.unread == 2
     assert [line.unread for line in threads.inbox(db, pair.producer)] == [2]
     assert threads.inbox(db, pair.buyer)[0].unread == 0, "one's own messages are read"

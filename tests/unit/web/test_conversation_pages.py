@@ -27,20 +27,28 @@ def test_a_buyer_writes_with_a_file_and_the_producer_reads_and_replies(
     buyer, producer = make_user("buyer"), make_user("producer")
     stranger = make_user("producer")
     requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
-    offer = services.create_offer(db, producer.organization,
-                                  {"title": "Mật ong U Minh", "category": "food", "unit": "kg"})  # fmt: skip
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Mật ong U Minh", "category": "food", "unit": "kg"}
+    )
     match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.8, rank=1)
     db.add(match)
     db.commit()
     path = f"/matches/{match.id}/messages"
 
     sign_in(client, buyer)
-    sent = post_form(client, path, {"text": "Cho xin báo giá 100 kg?",
-                                    "files": (io.BytesIO(PDF), "bang-gia.pdf")},
-                     content_type="multipart/form-data")  # fmt: skip
+    sent = post_form(
+        client,
+        path,
+        {"text": "Cho xin báo giá 100 kg?", "files": (io.BytesIO(PDF), "bang-gia.pdf")},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
-    refused = post_form(client, path, {"text": "", "files": (io.BytesIO(b"MZ" * 9), "x.pdf")},
-                        content_type="multipart/form-data")  # fmt: skip
+    refused = post_form(
+        client,
+        path,
+        {"text": "", "files": (io.BytesIO(b"MZ" * 9), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 200 and "PDF" in refused.get_data(as_text=True)
 
     client.post("/signout", data={})
@@ -68,13 +76,15 @@ def test_the_mute_link_asks_then_mutes_on_post(
 ) -> None:
     buyer, producer = make_user("buyer"), make_user("producer")
     requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong"})
-    offer = services.create_offer(db, producer.organization,
-                                  {"title": "Mật ong", "category": "food", "unit": "kg"})  # fmt: skip
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Mật ong", "category": "food", "unit": "kg"}
+    )
     match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.8, rank=1)
     db.add(match)
     db.flush()
-    conversation = Conversation(match_id=match.id, buyer_id=buyer.organization_id,
-                                producer_id=producer.organization_id)  # fmt: skip
+    conversation = Conversation(
+        match_id=match.id, buyer_id=buyer.organization_id, producer_id=producer.organization_id
+    )
     db.add(conversation)
     db.commit()
     url = get_notifier(app).links.url("mute", producer.id, thread_id=conversation.id)
