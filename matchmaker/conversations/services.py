@@ -422,17 +422,43 @@ def inbox(session: Session, user: User, limit: int = 100) -> list[InboxLine]:
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
         .limit(limit)
     ).all()
+    ids = [c.id for c in conversations]
+    if not ids:
+        return []
+    # The latest message and the unread count of every thread in two queries, not two each.
+    latest_ids = select(func.max(Message.id)).where(Message.conversation_id.in_(ids))
+    latest = {
+        m.conversation_id: m
+        for m in session.scalars(
+            select(Message)
+            .where(Message.id.in_(latest_ids.group_by(Message.conversation_id)))
+            .options(selectinload(Message.attachments))
+        )
+    }
+    read_up_to = func.coalesce(ThreadReader.last_read_id, 0)
+    unread: dict[int, int] = {
+        conversation_id: count
+        for conversation_id, count in session.execute(
+            select(Message.conversation_id, func.count())
+            .outerjoin(
+                ThreadReader,
+                (ThreadReader.conversation_id == Message.conversation_id)
+                & (ThreadReader.user_id == user.id),
+            )
+            .where(
+                Message.conversation_id.in_(ids),
+                Message.organization_id != user.organization_id,
+                Message.id > read_up_to,
+            )
+            .group_by(Message.conversation_id)
+        )
+    }
     lines = []
     for conversation in conversations:
         thread = _thread_of(session, user, conversation)
-        last = session.scalar(
-            select(Message)
-            .where(Message.conversation_id == conversation.id)
-            .order_by(Message.id.desc())
-            .limit(1)
-        )
         lines.append(InboxLine(conversation, thread.buyer, thread.producer, thread.title,
-                               _unread_count(session, conversation.id, user), last))  # fmt: skip
+                               int(unread.get(conversation.id, 0)),
+                               latest.get(conversation.id)))  # fmt: skip
     return lines
 
 
