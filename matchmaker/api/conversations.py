@@ -223,13 +223,12 @@ def build() -> APIBlueprint:
         lines = services.inbox(db_session(), user)
         items = [
             c.InboxItem(
-                thread=thread_out(services.read_thread(db_session(), user, services.subject_of(
-                    db_session(), line.conversation)), user),
+                thread=thread_out(line.thread, user),
                 unread=line.unread,
-                last_message_at=line.conversation.last_message_at,
+                last_message_at=line.last.created_at if line.last else None,
             )
             for line in lines
-        ]  # fmt: skip
+        ]
         return json(c.InboxOut(items=items, unread=sum(line.unread for line in lines)))
 
     @api.post("/conversations/<int:conversation_id>/mute", responses={200: c.ThreadOut, **ERRORS})

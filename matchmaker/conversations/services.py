@@ -80,10 +80,7 @@ class MessagePage:
 
 @dataclass(frozen=True)
 class InboxLine:
-    conversation: Conversation
-    buyer: Organization
-    producer: Organization
-    title: str
+    thread: Thread
     unread: int
     last: Message | None
 
@@ -456,15 +453,8 @@ def inbox(session: Session, user: User, limit: int = 100) -> list[InboxLine]:
     lines = []
     for conversation in conversations:
         thread = _thread_of(session, user, conversation)
-        lines.append(InboxLine(conversation, thread.buyer, thread.producer, thread.title,
-                               int(unread.get(conversation.id, 0)),
-                               latest.get(conversation.id)))  # fmt: skip
+        lines.append(InboxLine(thread, unread.get(conversation.id, 0), latest.get(conversation.id)))
     return lines
-
-
-def unread_total(session: Session, user: User) -> int:
-    """All the messages the user's organization's threads hold that it has not read."""
-    return sum(line.unread for line in inbox(session, user))
 
 
 # --- files ----------------------------------------------------------------------------------

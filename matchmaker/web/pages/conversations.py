@@ -83,8 +83,7 @@ def quote_thread(quote_id: int) -> Response:
 def inbox() -> str:
     db, user = db_session(), signed_in_user()
     lines = services.inbox(db, user)
-    return render_template("conversations/inbox.html", lines=lines,
-                           subject_url=lambda c: _url(services.subject_of(db, c)))  # fmt: skip
+    return render_template("conversations/inbox.html", lines=lines, subject_url=_url)
 
 
 @bp.post("/conversations/<int:conversation_id>/mute")
