@@ -250,3 +250,20 @@ def test_message_text_follows_the_text_rules(client: FlaskClient, scene: Scene, 
         headers=scene.buyer.headers,
     )
     assert response.status_code == 422
+
+
+def test_a_client_pages_on_with_the_cursor_and_asks_for_what_is_new_since(
+    client: FlaskClient, scene: Scene
+) -> None:
+    base = f"/api/v1/matches/{scene.match_id}/messages"
+    for text in ("Một", "Hai", "Ba"):
+        client.post(base, json={"text": text}, headers=scene.buyer.headers)
+    first = client.get(f"{base}?limit=2", headers=scene.producer.headers).get_json()
+    assert [m["text"] for m in first["items"]] == ["Một", "Hai"] and first["next_cursor"]
+    rest = client.get(f"{base}?cursor={first['next_cursor']}", headers=scene.producer.headers)
+    assert [m["text"] for m in rest.get_json()["items"]] == ["Ba"]
+    assert rest.get_json()["next_cursor"] is None
+    since = first["items"][-1]["created_at"]
+    newer = client.get(base, query_string={"since": since}, headers=scene.producer.headers)
+    assert [m["text"] for m in newer.get_json()["items"]] == ["Ba"]
+    assert client.get(f"{base}?since=2030", headers=scene.producer.headers).status_code == 422
