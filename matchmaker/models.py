@@ -2,6 +2,7 @@
 
 from matchmaker.accounts.models import ApiToken, PageSession, User
 from matchmaker.catalog.models import Offer, OfferChange, Organization, Requirement
+from matchmaker.conversations.models import Attachment, Conversation, Message, ThreadReader
 from matchmaker.db import Base
 from matchmaker.events.models import (
     Event,
@@ -26,9 +27,9 @@ from matchmaker.outbox import OutboxMessage
 from matchmaker.quotes.models import Quote, QuoteRevision
 
 __all__ = [
-    "ApiToken", "Base", "Event", "EventEmail", "EventParticipant", "ImportJob", "ImportRow",
-    "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent", "Meeting",
-    "MeetingRequest", "Notification", "NotificationPreference", "Offer", "OfferChange",
-    "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision", "Requirement",
-    "ScheduleRun", "StoredFile", "User", "WorkerHeartbeat",
+    "ApiToken", "Attachment", "Base", "Conversation", "Event", "EventEmail", "EventParticipant",
+    "ImportJob", "ImportRow", "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent",
+    "Meeting", "MeetingRequest", "Message", "Notification", "NotificationPreference", "Offer",
+    "OfferChange", "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision",
+    "Requirement", "ScheduleRun", "StoredFile", "ThreadReader", "User", "WorkerHeartbeat",
 ]  # fmt: skip

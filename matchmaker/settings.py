@@ -52,6 +52,9 @@ class NotificationSettings(BaseModel):
     certificate_reminder_days: tuple[int, ...] = (60, 30, 7)
     requirement_reminder_days: tuple[int, ...] = (7, 1)
     digest_hour: int = 7
+    # A new message waits this long before its email notice goes: the thread's further
+    # messages go in the same email, and none goes if the reader read them meanwhile.
+    message_notice_minutes: float = 5.0
     timezone: str = "Asia/Ho_Chi_Minh"
 
 
@@ -65,6 +68,8 @@ class StorageSettings(BaseModel):
     photo_max_bytes: int = 20 * 1024 * 1024
     # Photos are scaled down to fit this many pixels on their longer side.
     photo_max_side: int = 2048
+    # A file on a message or a quote (a certificate scan, a price list: PDF or an image).
+    attachment_max_bytes: int = 10 * 1024 * 1024
 
 
 class ImportSettings(BaseModel):

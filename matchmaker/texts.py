@@ -232,6 +232,29 @@ MESSAGES: dict[str, str] = {
     "quote.export.column.ocop_stars": N_("OCOP stars (valid on delivery)"),
     "quote.export.column.certificate_valid": N_("Certificate valid on delivery"),
     "quote.export.column.note": N_("Note"),
+    # --- conversations: a thread per match or meeting, its messages and files -----------
+    "conversation.not_found": N_("This conversation does not exist."),
+    "conversation.sides_only": N_(
+        "Only the buyer and the producer of this conversation can write in it."
+    ),
+    "message.empty": N_("Write a message or attach a file."),
+    "message.invalid": N_("The message needs fixing."),
+    "attachment.not_found": N_("This file does not exist."),
+    "attachment.empty": N_("The file is empty."),
+    "attachment.too_large": N_("A file can be at most %(max)s MB."),
+    "attachment.bad_type": N_("Attach a PDF or a JPEG, PNG or WebP image."),
+    "attachment.too_many": N_("Attach at most %(count)s files."),
+    "email.subject_messages": N_("%(org)s: %(count)s new message(s) about “%(title)s”"),
+    "email.intro_messages": N_("%(org)s wrote to you about “%(title)s”:"),
+    "email.messages_files": N_("%(count)s file(s) attached"),
+    "email.messages_open": N_("Read and reply"),
+    "email.messages_mute": N_("Stop emails about this conversation"),
+    "link.mute_ask": N_("Do you want to stop receiving emails about this conversation?"),
+    "link.mute_submit": N_("Stop these emails"),
+    "link.muted": N_(
+        "You will receive no more emails about this conversation. Its new messages still show "
+        "in your inbox."
+    ),
     # --- catalog: the OCOP list import ----------------------------------------------------
     "import.column.title": N_("Product name"),
     "import.column.producer": N_("Producer"),

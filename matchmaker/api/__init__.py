@@ -11,6 +11,7 @@ def register(app: OpenAPI) -> None:
     from matchmaker.api import (
         auth,
         claims,
+        conversations,
         events,
         imports,
         matches,
@@ -31,6 +32,7 @@ def register(app: OpenAPI) -> None:
         search,
         shortlist,
         quotes,
+        conversations,
         organizations,
         claims,
         reference,
@@ -38,4 +40,6 @@ def register(app: OpenAPI) -> None:
         imports,
     ):
         app.register_api(module.build())
-    app.extensions[MULTIPART_ENDPOINTS] = frozenset({"api_imports.start_import"})
+    app.extensions[MULTIPART_ENDPOINTS] = frozenset(
+        {"api_imports.start_import", *conversations.UPLOADS}
+    )

@@ -132,6 +132,12 @@ class EmailBuilder:
             rendered = self._claim_request(session, notification, context, voice)
         elif notification.kind == "claim_decision":
             rendered = self._claim_decision(session, notification, context, voice)
+        elif notification.kind == "messages":
+            # Imported here: threads are about event meetings, whose tables need this package.
+            from matchmaker.notifications.messages import thread_notice
+
+            rendered = thread_notice(session, user, notification, context, voice, self._links,
+                                     self._base_url)  # fmt: skip
         else:
             rendered = self._requirement(session, notification, context, voice)
         if rendered is None:

@@ -1,4 +1,5 @@
-"""Signed one-click links in emails: view, accept or decline a match; preferences; unsubscribe.
+"""Signed one-click links in emails: view, accept or decline a match; preferences; unsubscribe;
+mute a conversation.
 
 A link carries the user and the match it was made for and is signed with the app's secret key,
 one salt per action, so a view link cannot be turned into an accept link.
@@ -14,7 +15,9 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 MATCH_ACTIONS = ("view", "accept", "decline")
 USER_ACTIONS = ("preferences", "unsubscribe")
-ACTIONS = MATCH_ACTIONS + USER_ACTIONS
+# Mute a thread's emails: a link that names the thread, and lives as long as unsubscribing.
+THREAD_ACTIONS = ("mute",)
+ACTIONS = MATCH_ACTIONS + USER_ACTIONS + THREAD_ACTIONS
 
 
 class BadLink(Exception):
@@ -30,6 +33,7 @@ class LinkClaims:
     action: str
     user_id: int
     match_id: int | None
+    thread_id: int | None = None
 
 
 class Links:
@@ -50,32 +54,43 @@ class Links:
             raise ValueError(f"unknown link action {action!r}")
         return URLSafeTimedSerializer(self._secret_key, salt=f"matchmaker.notifications.{action}")
 
-    def token(self, action: str, user_id: int, match_id: int | None = None) -> str:
+    def token(
+        self, action: str, user_id: int, match_id: int | None = None, thread_id: int | None = None
+    ) -> str:
         payload: dict[str, Any] = {"u": user_id}
         if match_id is not None:
             payload["m"] = match_id
+        if thread_id is not None:
+            payload["t"] = thread_id
         return self._serializer(action).dumps(payload)
 
-    def url(self, action: str, user_id: int, match_id: int | None = None) -> str:
-        return self._base_url + self.path(action, user_id, match_id)
+    def url(
+        self, action: str, user_id: int, match_id: int | None = None, thread_id: int | None = None
+    ) -> str:
+        return self._base_url + self.path(action, user_id, match_id, thread_id)
 
-    def path(self, action: str, user_id: int, match_id: int | None = None) -> str:
+    def path(
+        self, action: str, user_id: int, match_id: int | None = None, thread_id: int | None = None
+    ) -> str:
         """The link's path on this site (for a page that links to another action)."""
-        return f"/notifications/{action}/{self.token(action, user_id, match_id)}"
+        return f"/notifications/{action}/{self.token(action, user_id, match_id, thread_id)}"
 
     def load(self, action: str, token: str) -> LinkClaims:
         # A leaked link must not work for ever: unsubscribing and preferences links live
         # longer than a match's (an old email's unsubscribe should still work for a while),
         # and once expired the page says to sign in and choose there.
-        max_age = self._user_max_age if action in USER_ACTIONS else self._max_age
+        max_age = self._max_age if action in MATCH_ACTIONS else self._user_max_age
         try:
             data = self._serializer(action).loads(token, max_age=int(max_age.total_seconds()))
             user_id = int(data["u"])
             match_id = int(data["m"]) if "m" in data else None
+            thread_id = int(data["t"]) if "t" in data else None
         except SignatureExpired as exc:
             raise ExpiredLink(str(exc)) from None
         except (BadData, KeyError, TypeError, ValueError) as exc:
             raise BadLink(str(exc)) from None
         if (action in MATCH_ACTIONS) != (match_id is not None):
             raise BadLink("the link does not name what it acts on")
-        return LinkClaims(action, user_id, match_id)
+        if (action in THREAD_ACTIONS) != (thread_id is not None):
+            raise BadLink("the link does not name what it acts on")
+        return LinkClaims(action, user_id, match_id, thread_id)

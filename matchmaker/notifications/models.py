@@ -19,6 +19,7 @@ FREQUENCIES = ("instant", "daily", "weekly")
 # person registering is not).
 # claim_request: to the province's officers, someone registered as a producer it lists;
 # claim_decision: to that person, the officer's answer.
+# messages: a thread's new messages to one of its readers, gathered for a few minutes.
 KINDS = (
     "match",
     "digest",
@@ -29,6 +30,7 @@ KINDS = (
     "registration_attempt",
     "claim_request",
     "claim_decision",
+    "messages",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")

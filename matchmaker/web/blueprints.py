@@ -20,6 +20,7 @@ def register(app: Flask) -> frozenset[str]:
         account,
         buyer,
         claims,
+        conversations,
         events,
         matches,
         officer,
@@ -32,7 +33,7 @@ def register(app: Flask) -> frozenset[str]:
 
     modules = (
         public, account, producer, buyer, matches, officer, officer_reports, claims, events,
-        ranking, quotes,
+        ranking, quotes, conversations,
     )  # fmt: skip
     for module in modules:
         app.register_blueprint(module.bp)

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from matchmaker.accounts.models import User
+from matchmaker.conversations import services as conversations
 from matchmaker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from matchmaker.explanations import say_explanation
 from matchmaker.extensions import db_session, get_notifier, get_settings
@@ -178,6 +179,21 @@ def unsubscribe(token: str) -> tuple[str, int]:
                      confirm="link.unsubscribe_submit")  # fmt: skip
     preferences.unsubscribe(db_session(), user.id)
     return _page(_language(user), message="link.unsubscribed")
+
+
+@blueprint.route("/mute/<token>", methods=["GET", "POST"])
+def mute_thread(token: str) -> tuple[str, int]:
+    """GET from a message notice asks; POST (the page's button) stops that thread's emails."""
+    claims, user = _resolve("mute", token)
+    if claims.thread_id is None:
+        abort(_bad_link())
+    if request.method != "POST":  # GET, HEAD: only the page
+        return _page(_language(user), message="link.mute_ask", confirm="link.mute_submit")
+    try:
+        conversations.mute(db_session(), user, claims.thread_id)
+    except (NotFound, Forbidden):
+        abort(_bad_link())
+    return _page(_language(user), message="link.muted")
 
 
 @blueprint.route("/preferences/<token>", methods=["GET", "POST"])

@@ -462,3 +462,198 @@ def test_these_tests_reach_every_operation_of_the_generated_client(generated: Mo
     source = Path(__file__).read_text()
     assert len(operations) > 40
     assert sorted(o for o in operations if f'"{o}"' not in source) == []
+
+
+def test_a_generated_client_converses_with_files(
+    generated: ModuleType, app: Flask, make_caller: MakeCaller, db: Session
+) -> None:
+    """A buyer writes to a producer on a match and sends a file; the producer reads, marks
+    read, mutes and adds a price list to its quote; the two firms of a meeting do the same."""
+    from matchmaker.db import utcnow
+    from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
+    from matchmaker.matching.models import Match
+
+    transport = httpx.WSGITransport(app=app)
+    callers = {role: make_caller(role) for role in ("producer", "buyer", "officer")}
+    clients = {
+        role: generated.AuthenticatedClient(
+            base_url="http://testserver",
+            token=caller.headers["Authorization"].removeprefix("Bearer "),
+            httpx_args={"transport": transport},
+        )
+        for role, caller in callers.items()
+    }
+    producer, buyer = clients["producer"], clients["buyer"]
+    offer = services.create_offer(
+        db,
+        callers["producer"].user.organization,
+        {"title": "Mật ong", "category": "food", "unit": "kg"},
+    )
+    need = services.create_requirement(db, callers["buyer"].user.organization, {"title": "Mật ong"})
+    match = Match(requirement_id=need.id, offer_id=offer.id, score=0.8, rank=1)
+    db.add(match)
+    now = utcnow()
+    event = Event(
+        organization_id=callers["officer"].organization_id,
+        name="Hội chợ OCOP",
+        venue="Nhà văn hoá",
+        timezone="Asia/Ho_Chi_Minh",
+        table_count=5,
+        registration_deadline=now + timedelta(days=3),
+    )
+    db.add(event)
+    db.flush()
+    sides = [
+        EventParticipant(
+            event_id=event.id,
+            organization_id=callers[side].organization_id,
+            side=side,
+            status="approved",
+        )
+        for side in ("producer", "buyer")
+    ]
+    db.add_all(sides)
+    db.flush()
+    request = MeetingRequest(
+        event_id=event.id,
+        producer_id=sides[0].id,
+        buyer_id=sides[1].id,
+        requested_by="buyer",
+        status="accepted",
+        expires_at=now + timedelta(days=1),
+    )
+    db.add(request)
+    db.flush()
+    meeting = Meeting(
+        event_id=event.id,
+        request_id=request.id,
+        starts_at=now,
+        table_no=1,
+        ends_at=now + timedelta(minutes=20),
+    )
+    db.add(meeting)
+    db.commit()
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    files = importlib.import_module(f"{PACKAGE}.types")
+
+    def upload(model: str, **extra: Any) -> Any:
+        file = files.File(payload=io.BytesIO(pdf), file_name="bang-gia.pdf")
+        return getattr(importlib.import_module(f"{PACKAGE}.models"), model)(file=file, **extra)
+
+    text = _model(generated, "MessageCreate", {"text": "Cho xin báo giá?"})
+    _call(generated, "conversations.post_match_message", buyer, match_id=match.id, body=text)
+    sent = _call(
+        generated,
+        "conversations.upload_match_file",
+        buyer,
+        match_id=match.id,
+        body=upload("MessageFileUpload", text="Yêu cầu"),
+    )
+    (attachment,) = sent.attachments
+    page = _call(generated, "conversations.list_match_messages", producer, match_id=match.id)
+    assert [m.text for m in page.items] == ["Cho xin báo giá?", "Yêu cầu"] and page.unread == 2
+    got = _send(
+        generated,
+        "conversations.get_match_file",
+        producer,
+        match_id=match.id,
+        attachment_id=attachment.id,
+    )
+    assert got.status_code == 200 and got.content == pdf
+    read = _call(
+        generated,
+        "conversations.read_match_messages",
+        producer,
+        match_id=match.id,
+        body=_model(generated, "ReadMark", {}),
+    )
+    assert read.unread == 0
+    inbox = _call(generated, "conversations.list_conversations", producer)
+    (line,) = inbox.items
+    muted = _call(
+        generated,
+        "conversations.mute_conversation",
+        producer,
+        conversation_id=line.thread.id,
+        body=_model(generated, "MuteChoice", {}),
+    )
+    assert muted.muted is True
+
+    ids = {"event_id": event.id, "meeting_id": meeting.id}
+    _call(
+        generated,
+        "conversations.post_meeting_message",
+        producer,
+        **ids,
+        body=_model(generated, "MessageCreate", {"text": "Hẹn ở bàn 1"}),
+    )
+    in_meeting = _call(
+        generated,
+        "conversations.upload_meeting_file",
+        producer,
+        **ids,
+        body=upload("MessageFileUpload"),
+    )
+    seen = _call(generated, "conversations.list_meeting_messages", buyer, **ids)
+    assert [m.text for m in seen.items] == ["Hẹn ở bàn 1", ""]
+    assert (
+        _send(
+            generated,
+            "conversations.get_meeting_file",
+            buyer,
+            **ids,
+            attachment_id=in_meeting.attachments[0].id,
+        ).status_code
+        == 200
+    )
+    assert (
+        _call(
+            generated,
+            "conversations.read_meeting_messages",
+            buyer,
+            **ids,
+            body=_model(generated, "ReadMark", {}),
+        ).unread
+        == 0
+    )
+
+    quote = _call(
+        generated,
+        "quotes.create_quote",
+        producer,
+        requirement_id=need.id,
+        body=_model(
+            generated,
+            "QuoteCreate",
+            {"offer_id": offer.id, "unit_price_vnd": 300_000, "unit": "kg"},
+        ),
+    )
+    added = _call(
+        generated,
+        "conversations.upload_quote_file",
+        producer,
+        quote_id=quote.id,
+        body=upload("FileUpload"),
+    )
+    listed = _call(generated, "conversations.list_quote_files", buyer, quote_id=quote.id)
+    assert [f.id for f in listed.items] == [added.id]
+    assert (
+        _send(
+            generated,
+            "conversations.get_quote_file",
+            buyer,
+            quote_id=quote.id,
+            attachment_id=added.id,
+        ).status_code
+        == 200
+    )
+    assert (
+        _send(
+            generated,
+            "conversations.delete_quote_file",
+            producer,
+            quote_id=quote.id,
+            attachment_id=added.id,
+        ).status_code
+        == 204
+    )

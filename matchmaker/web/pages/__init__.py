@@ -18,6 +18,10 @@ UPLOAD_LIMITS = {
     "producer.new_product": 20 * MB,
     "producer.edit_product": 20 * MB,
     "officer.import_list": 10 * MB,
+    # Files on messages and quotes: at most five of the 10 MB a file may have.
+    "conversations.match_thread": 51 * MB,
+    "conversations.meeting_thread": 51 * MB,
+    "conversations.attach_to_quote": 11 * MB,
 }
 
 

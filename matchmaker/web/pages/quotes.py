@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from matchmaker.catalog import access as catalog
 from matchmaker.catalog.models import Offer
+from matchmaker.conversations.services import attachments_of_quotes
 from matchmaker.errors import Conflict, Invalid
 from matchmaker.extensions import db_session
 from matchmaker.i18n import say, say_error, say_fields
@@ -104,6 +105,7 @@ def quote_form(requirement_id: int) -> str | Response:
         terms=DELIVERY_TERMS,
         default_unit=default_unit,
         say=say,
+        files=attachments_of_quotes(db, [existing.id]).get(existing.id, []) if existing else [],
     )
 
 
@@ -122,7 +124,9 @@ def withdraw(quote_id: int) -> Response:
 def compare(requirement_id: int) -> str:
     sort: services.Sort = "stars" if request.args.get("sort") == "stars" else "price"
     comparison = services.comparison(db_session(), signed_in_user(), requirement_id, sort)
-    return render_template("quotes/compare.html", comparison=comparison, sort=sort, say=say)
+    files = attachments_of_quotes(db_session(), [line.quote.id for line in comparison.lines])
+    return render_template("quotes/compare.html", comparison=comparison, sort=sort, say=say,
+                           files=files)  # fmt: skip
 
 
 @bp.get("/requirements/<int:requirement_id>/quotes.xlsx")

@@ -133,6 +133,15 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 403, 404, 200, 404, 403, 404, 200)),
     "decline quote":      ("POST", "/api/v1/quotes/{quote}/decline", {"reason": "Giá cao"},
                                                                          (401, 403, 404, 200, 404, 403, 404, 200)),
+    "match messages":     ("GET", "/api/v1/matches/{match}/messages", None,
+                                                                         (401, 200, 404, 200, 404, 200, 404, 200)),
+    "write message":      ("POST", "/api/v1/matches/{match}/messages", {"text": "Chào anh"},
+                                                                         (401, 201, 404, 201, 404, 403, 404, 403)),
+    "mark messages read": ("POST", "/api/v1/matches/{match}/messages/read", {},
+                                                                         (401, 200, 404, 200, 404, 200, 404, 200)),
+    "inbox":              ("GET", "/api/v1/conversations", None,         (401, 200, 200, 200, 200, 200, 200, 200)),
+    "quote files":        ("GET", "/api/v1/quotes/{quote}/attachments", None,
+                                                                         (401, 200, 404, 200, 404, 200, 404, 200)),
 }  # fmt: skip
 
 
