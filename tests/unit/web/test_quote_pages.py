@@ -20,7 +20,8 @@ NOTE = '=HYPERLINK("http://example.com")'
 def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     app: Flask, db: Session, make_user: MakeUser
 ) -> None:
-    producer, other, buyer = make_user("producer"), make_user("producer"), make_user("buyer")
+    producer, buyer = make_user("producer"), make_user("buyer")
+    other = make_user("producer", province="Hà Nội")  # far from the buyer's Tây Ninh
     requirement = services.create_requirement(
         db,
         buyer.organization,
@@ -86,15 +87,20 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     assert "Mật ong U Minh" in compared and "Mật ong bạc hà" in compared
     assert "Không so sánh được" in compared  # litres do not convert to kilograms
     assert compared.index("Mật ong U Minh") < compared.index("Mật ong bạc hà")
+    # Collected in Hà Nội, brought to Tây Ninh: an estimate, with the distance and the rate.
+    assert "Giá giao tận nơi (ước tính)" in compared and "trong đó cước khoảng" in compared
+    assert "đồng mỗi tấn-km" in compared and "giá giao tận nơi</a>" in compared
+    assert desk.get(f"/requirements/{requirement.id}/quotes?sort=delivered").status_code == 200
     desk.get("/lang/en")
     english = desk.get(f"/requirements/{requirement.id}/quotes").get_data(as_text=True)
     assert "Not comparable" in english and "Accept this quote" in english
+    assert "Delivered (estimate)" in english and "VND per tonne-km" in english
     desk.get("/lang/vi")
 
     sheet = desk.get(f"/requirements/{requirement.id}/quotes.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert "'" + NOTE in [row[-1] for row in rows[2:]]  # a text, never a formula
-    assert len(rows) == 4
+    assert len(rows) == 2 + 2 + 2  # the title, the headings, two quotes, how freight is estimated
 
     quote = db.scalar(select(Quote).where(Quote.offer_id == rival.id))
     assert quote is not None
