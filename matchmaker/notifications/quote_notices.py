@@ -23,8 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.models import User
+from matchmaker.catalog.models import Requirement
 from matchmaker.db import add_new, utcnow
-from matchmaker.notifications.alerts import enqueue_sending, queue_notifications, recipients
+from matchmaker.notifications.alerts import (
+    MATCHING_LOCK,
+    enqueue_sending,
+    queue_notifications,
+    recipients,
+)
 from matchmaker.notifications.models import Notification, NotificationPreference, QuoteAlert
 from matchmaker.quotes.models import Quote, QuoteRevision
 from matchmaker.settings import NotificationSettings
@@ -85,6 +91,9 @@ def _tell_buyer(
 ) -> list[Notification]:
     if quote.status != "open":
         return []  # withdrawn (or answered) before the email was queued: nothing to tell
+    # One task at a time per requirement: two quotes told at once would each start an email
+    # of their own instead of the second joining the first.
+    session.get(Requirement, quote.requirement_id, with_for_update=MATCHING_LOCK)
     revision = session.scalar(
         select(QuoteRevision).where(
             QuoteRevision.quote_id == quote.id, QuoteRevision.number == number
