@@ -114,3 +114,37 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     assert "Đã chấp nhận báo giá" in accepted.get_data(as_text=True)
     db.expire_all()
     assert db.get(Quote, quote.id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_officers_open_the_comparison_of_their_province_only_and_producers_never(
+    app: Flask, db: Session, make_user: MakeUser
+) -> None:
+    producer, buyer = make_user("producer"), make_user("buyer", province="Hồ Chí Minh")
+    requirement = services.create_requirement(
+        db, buyer.organization, {"title": "Cần mua mật ong", "delivery_provinces": ["Tây Ninh"]}
+    )
+    offer = services.create_offer(
+        db, producer.organization,
+        {"title": "Mật ong bạc hà", "category": "food.raw_processed", "unit": "kg"},
+    )  # fmt: skip
+    db.commit()
+    phone = app.test_client()
+    sign_in(phone, producer)
+    post_form(phone, f"/requirements/{requirement.id}/quote?offer_id={offer.id}",
+              {"unit_price_vnd": "250000", "unit": "kg", "delivery_terms": "ex_works"})  # fmt: skip
+    paths = (
+        f"/requirements/{requirement.id}/quotes",
+        f"/requirements/{requirement.id}/quotes.xlsx",
+    )
+    for who, status in (
+        (make_user("officer"), 200),  # Tây Ninh: the delivery province
+        (make_user("officer", province="Hồ Chí Minh"), 200),  # the buyer's province
+        (make_user("officer", province="Hà Nội"), 404),
+        (make_user("buyer"), 404),
+        (make_user("producer"), 403),
+        (producer, 403),  # its own quote is on its quote page, not in the comparison
+    ):
+        client = app.test_client()
+        sign_in(client, who)
+        for path in paths:
+            assert client.get(path).status_code == status, (who.role, path)
