@@ -10,14 +10,17 @@
 - The producers of the other open quotes on the requirement are told that the buyer accepted
   another quote (not whose); theirs stays open until the buyer answers it.
 
-They answer a person's own request or quote, so they are sent whatever the digest frequency,
-but never to an unsubscribed user; each task is safe to run twice.
+They answer a person's own request or quote, so they never wait for a weekly digest: a buyer
+who chose instant emails hears within the batching window, one who chose a daily or weekly
+digest the next morning at the digest hour (quotes have a validity, a week may be too late).
+Never to an unsubscribed user; each task is safe to run twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,14 +105,22 @@ def _tell_buyer(
     if revision is None:
         return []
     users = _users(session, quote.requirement.organization_id, "buyer")
+    frequency = {
+        user_id: chosen
+        for user_id, chosen in session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.frequency).where(
+                NotificationPreference.user_id.in_([u.id for u in users])
+            )
+        )
+    }
     known = set(
         session.scalars(select(QuoteAlert.user_id).where(QuoteAlert.revision_id == revision.id))
     )
     wanted = [QuoteAlert(user_id=u.id, revision_id=revision.id) for u in users if u.id not in known]
     now = utcnow()
-    send_at = now + timedelta(minutes=config.quote_batch_minutes)
     created: list[Notification] = []
     for alert in add_new(session, wanted, _fresh_alert):
+        send_at = sending_time(frequency.get(alert.user_id, "instant"), now, config)
         prefix = batch_prefix(quote.requirement_id, alert.user_id)
         # An email on this requirement still waiting for its time: this revision joins it.
         waiting = session.scalar(
@@ -132,15 +143,28 @@ def _tell_buyer(
                 idempotency_key=f"{prefix}revision:{revision.id}",
                 payload={"requirement_id": quote.requirement_id},
                 next_attempt_at=send_at,
-                enqueued_at=now,
+                # Queued for then: the sweep leaves it to that task until it is due.
+                enqueued_at=send_at,
             )
             session.add(waiting)
             session.flush()
             created.append(waiting)
+            enqueue_sending(session, [waiting.id], config.batch_size, at=send_at)
         alert.notification_id = waiting.id
     session.flush()
-    enqueue_sending(session, [n.id for n in created], config.batch_size, at=send_at)
     return created
+
+
+def sending_time(frequency: str, now: datetime, config: NotificationSettings) -> datetime:
+    """When a new email on quotes goes: after the batching window for instant readers, at
+    the next digest hour (on the deployment's clock) for those who chose a digest."""
+    if frequency == "instant":
+        return now + timedelta(minutes=config.quote_batch_minutes)
+    local = now.astimezone(ZoneInfo(config.timezone))
+    morning = local.replace(hour=config.digest_hour, minute=0, second=0, microsecond=0)
+    if morning <= local:
+        morning += timedelta(days=1)
+    return morning.astimezone(UTC)
 
 
 def _fresh_alert(alert: QuoteAlert) -> QuoteAlert:

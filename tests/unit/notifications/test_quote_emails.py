@@ -5,6 +5,7 @@ buyer's contact only with an acceptance; the other producers that the buyer chos
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -199,3 +200,21 @@ def test_nothing_goes_to_the_unsubscribed_producer(
     quote_id = _quote(db, honey, requirement_id, 300_000)
     quotes.decline(db, buyer.user, quote_id, "Giá cao")
     assert _told(db, quote_id, "declined", config) == []
+
+
+def test_a_buyer_who_chose_a_digest_hears_of_quotes_the_next_morning(
+    db: Session, batched: NotificationSettings
+) -> None:
+    buyer = make_buyer(db)
+    preferences.set_frequency(db, buyer.user.id, "weekly")
+    requirement_id = _requirement(db, buyer)
+    quote_id = _quote(db, make_producer(db, "HTX Ong U Minh", "Mật ong rừng U Minh"),
+                      requirement_id, 300_000)  # fmt: skip
+    (email,) = _told(db, quote_id, "submitted", batched)
+    local = email.next_attempt_at.astimezone(ZoneInfo(batched.timezone))
+    assert (local.hour, local.minute) == (batched.digest_hour, 0)
+    assert timedelta(0) < email.next_attempt_at - utcnow() <= timedelta(days=1)
+    (task,) = db.scalars(
+        select(outbox.OutboxMessage).where(outbox.OutboxMessage.task == outbox.SEND_NOTIFICATIONS)
+    )
+    assert task.available_at == email.next_attempt_at  # not published before then
