@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matchmaker import outbox
 from matchmaker.accounts import permissions as can
@@ -224,11 +224,14 @@ def decline(session: Session, user: User, quote_id: int, reason: str | None) -> 
 def quotes_on(session: Session, user: User, requirement: Requirement) -> list[Quote]:
     """The quotes on a requirement the user may see: all but the withdrawn ones for its buyer,
     officers and admins; a producer's own (withdrawn too), for a producer."""
+    # The offer and its producer in the same query: a comparison reads all three for
+    # every quote, and each further IN query costs as much again as this one.
     query = (
         select(Quote)
         .where(Quote.requirement_id == requirement.id)
         .options(
-            selectinload(Quote.revisions), selectinload(Quote.offer).selectinload(Offer.producer)
+            selectinload(Quote.revisions),
+            joinedload(Quote.offer, innerjoin=True).joinedload(Offer.producer, innerjoin=True),
         )
         .order_by(Quote.id)
     )
@@ -252,14 +255,16 @@ def comparison(
     estimated cost delivered to its provinces (at ``freight``'s rates)."""
     requirement = catalog.read_requirement(session, user, requirement_id)
     quotes = quotes_on(session, user, requirement)
+    quoted = select(Quote.offer_id).where(Quote.requirement_id == requirement.id)
+    shown = {q.offer_id for q in quotes}
     matches = {
         m.offer_id: m
         for m in session.scalars(
             select(Match).where(
-                Match.requirement_id == requirement.id,
-                Match.offer_id.in_([q.offer_id for q in quotes]),
+                Match.requirement_id == requirement.id, Match.offer_id.in_(quoted.scalar_subquery())
             )
         )
+        if m.offer_id in shown
     }
     return compare(requirement, quotes, matches, sort, today or date.today(), freight)
 
