@@ -31,6 +31,7 @@ REQUIREMENT_CHANGED = "matching.requirement_changed"
 OFFER_CHANGED = "matching.offer_changed"
 SEND_NOTIFICATIONS = "email.send_notifications"
 MATCH_ACCEPTED = "email.match_accepted"
+QUOTE_CHANGED = "email.quote_changed"
 
 
 class OutboxMessage(Base):
@@ -50,7 +51,15 @@ class OutboxMessage(Base):
 
 def enqueue(session: Session, task: str, **kwargs: Any) -> OutboxMessage:
     """Adds a task to run once the session's transaction commits."""
-    message = OutboxMessage(task=task, kwargs=kwargs)
+    return enqueue_at(session, None, task, **kwargs)
+
+
+def enqueue_at(
+    session: Session, available_at: datetime | None, task: str, **kwargs: Any
+) -> OutboxMessage:
+    """Adds a task to run once the session's transaction commits and ``available_at`` (if
+    given) has come: until then neither the commit nor the relay publishes it."""
+    message = OutboxMessage(task=task, kwargs=kwargs, available_at=available_at or utcnow())
     session.add(message)
     session.flush()
     session.info.setdefault(_PENDING, []).append(message.id)
@@ -67,6 +76,16 @@ def offer_changed(session: Session, offer_id: int) -> OutboxMessage:
 
 def match_accepted(session: Session, match_id: int, accepted_by_id: int) -> OutboxMessage:
     return enqueue(session, MATCH_ACCEPTED, match_id=match_id, accepted_by_id=accepted_by_id)
+
+
+def quote_changed(
+    session: Session, quote_id: int, event: str, revision: int, user_id: int
+) -> OutboxMessage:
+    """A quote was submitted, revised, accepted or declined (``event``) by ``user_id``: the
+    other side is told by email."""
+    return enqueue(
+        session, QUOTE_CHANGED, quote_id=quote_id, event=event, revision=revision, user_id=user_id
+    )
 
 
 def complete(session: Session, message_id: int) -> None:

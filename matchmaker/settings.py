@@ -55,7 +55,29 @@ class NotificationSettings(BaseModel):
     # A new message waits this long before its email notice goes: the thread's further
     # messages go in the same email, and none goes if the reader read them meanwhile.
     message_notice_minutes: float = 5.0
+    # Quotes (and revisions) on one requirement that come within this many minutes of the
+    # first go to its buyer in one email; 0 sends each at once.
+    quote_batch_minutes: float = 10.0
     timezone: str = "Asia/Ho_Chi_Minh"
+
+
+class FreightSettings(BaseModel):
+    """The rough cost of bringing goods to a buyer's province, added to an ex-works price in
+    the quote comparison and always shown as an estimate: road distance (the straight line
+    between provincial centres times ``road_factor``) × weight of one unit × a per tonne-km
+    rate. A quote delivered to that province has none added."""
+
+    # Road haulage in Vietnam, VND per tonne per kilometre (full truckloads run about
+    # 1,500-3,000 in 2024-25; a part load costs more, a container less).
+    vnd_per_tonne_km: float = 2500.0
+    # Roads are longer than the straight line between two provincial centres.
+    road_factor: float = 1.3
+    # A litre of the liquids sold here (fish sauce, juice, honey is more) weighs about a kilo.
+    kg_per_liter: float = 1.0
+    # What one count unit weighs with its packaging, in kg; a unit not listed has no estimate.
+    count_unit_kg: dict[str, float] = Field(
+        default_factory=lambda: {"box": 5.0, "bottle": 1.0, "pack": 0.5, "piece": 0.5, "set": 2.0}
+    )
 
 
 class StorageSettings(BaseModel):
@@ -159,6 +181,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     imports: ImportSettings = Field(default_factory=ImportSettings)
+    freight: FreightSettings = Field(default_factory=FreightSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -223,6 +223,13 @@ MESSAGES: dict[str, str] = {
     "quote.export.column.unit_price_vnd": N_("Unit price (VND)"),
     "quote.export.column.unit": N_("Unit"),
     "quote.export.column.price_per_wanted_unit": N_("Price per requested unit (VND)"),
+    "quote.export.column.freight_estimate": N_("Freight per requested unit, estimate (VND)"),
+    "quote.export.column.delivered_cost": N_("Delivered cost per requested unit, estimate (VND)"),
+    "quote.freight_note": N_(
+        "Delivered cost is an estimate: the price plus freight at %(rate)s VND per tonne-km over "
+        "the straight-line distance between provincial centres times %(factor)s, to the "
+        "farthest delivery province; nothing is added where the producer delivers there."
+    ),
     "quote.export.column.min_order_quantity": N_("Minimum order"),
     "quote.export.column.monthly_volume": N_("Monthly volume"),
     "quote.export.column.lead_time_days": N_("Lead time (days)"),
@@ -574,6 +581,42 @@ MESSAGES: dict[str, str] = {
     "link.frequency.instant": N_("As they come"),
     "link.frequency.daily": N_("One email a day"),
     "link.frequency.weekly": N_("One email a week"),
+    "email.quote_price": N_("Price"),
+    "email.quote_min_order": N_("Minimum order"),
+    "email.quote_volume": N_("Monthly volume"),
+    "email.quote_lead_time": N_("Lead time"),
+    "email.quote_days": N_("%(days)s days"),
+    "email.quote_delivery": N_("Delivery"),
+    "email.quote_valid_until": N_("Price valid until"),
+    "email.quote_new": N_("New quote: %(producer)s — %(offer)s"),
+    "email.quote_revised": N_("Revised quote: %(producer)s — %(offer)s"),
+    "email.intro_quotes": N_(
+        "Producers answered your requirement “%(title)s”. Compare the quotes side by side, with "
+        "prices in your unit and an estimate of the delivered cost, then accept or decline:"
+    ),
+    "email.quotes_compare": N_("Compare the quotes"),
+    "email.subject_quotes": N_("%(count)s new or revised quotes on “%(title)s”"),
+    "email.subject_quote_new": N_("New quote from %(producer)s on “%(title)s”"),
+    "email.subject_quote_revised": N_("%(producer)s revised its quote on “%(title)s”"),
+    "email.quote_terms": N_("Your quote"),
+    "email.quote_deal_value": N_("A month of the deal"),
+    "email.quote_reason": N_("Their reason"),
+    "email.quote_open": N_("Open your quote"),
+    "email.subject_quote_accepted": N_("%(buyer)s accepted your quote for %(offer)s"),
+    "email.intro_quote_accepted": N_(
+        "%(buyer)s accepted your quote for %(offer)s on their requirement “%(title)s”. Both of "
+        "you agreed, so here is how to reach them; they have your details too."
+    ),
+    "email.subject_quote_declined": N_("%(buyer)s declined your quote for %(offer)s"),
+    "email.intro_quote_declined": N_(
+        "%(buyer)s declined your quote for %(offer)s on their requirement “%(title)s”. What "
+        "they said may help your next quote."
+    ),
+    "email.subject_quote_elsewhere": N_("%(buyer)s accepted another quote on “%(title)s”"),
+    "email.intro_quote_elsewhere": N_(
+        "%(buyer)s accepted another producer's quote on their requirement “%(title)s”. Yours "
+        "for %(offer)s stays open: they may still answer it, and you may revise or withdraw it."
+    ),
     "email.subject_claim_request": N_("%(person)s asks to take over %(name)s"),
     "email.intro_claim_request": N_(
         "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s that "

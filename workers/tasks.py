@@ -19,6 +19,7 @@ from matchmaker.notifications import (
     delivery,
     digests,
     introductions,
+    quote_notices,
     reminders,
 )
 
@@ -73,6 +74,16 @@ def match_accepted(match_id: int, accepted_by_id: int) -> int:
             session, match_id, accepted_by_id, get_settings().notifications
         )
     log.info("match %s accepted: %d introduction email(s) to send", match_id, len(created))
+    return len(created)
+
+
+@shared_task(name=outbox.QUOTE_CHANGED)
+def quote_changed(quote_id: int, event: str, revision: int, user_id: int) -> int:
+    with unit_of_work(get_database().sessions) as session:
+        created = quote_notices.tell(
+            session, quote_id, event, revision, user_id, get_settings().notifications
+        )
+    log.info("quote %s %s: %d email(s) to send", quote_id, event, len(created))
     return len(created)
 
 

@@ -33,10 +33,11 @@ class QuoteRequirementPath(Schema):
 
 
 class QuoteSort(Request):
-    sort: Literal["price", "stars"] = Field(
+    sort: Literal["price", "delivered", "stars"] = Field(
         "price",
         description="`price`: cheapest in the requirement's unit first (those that do not "
-        "convert last); `stars`: most valid OCOP stars first.",
+        "convert last); `delivered`: cheapest delivered (estimate) first, those without an "
+        "estimate last; `stars`: most valid OCOP stars first.",
     )
 
 
@@ -75,6 +76,32 @@ class QuoteOut(Schema):
     updated_at: datetime
 
 
+class DeliveryOut(Schema):
+    """One of the requirement's units brought to one of its delivery provinces: an estimate."""
+
+    province: str = Field(
+        description="A delivery province of the requirement (the buyer's own when it names none)."
+    )
+    distance_km: float | None = Field(
+        description="Estimated road distance from the producer's province; null when the "
+        "producer delivers there or a province's position is unknown."
+    )
+    by_producer: bool = Field(description="The quote is delivered there: no freight added.")
+    freight_per_unit: float | None = Field(
+        description="Estimated freight per requested unit (VND)."
+    )
+    cost_per_unit: float | None = Field(description="Price plus freight per requested unit (VND).")
+
+
+class FreightOut(Schema):
+    """The rates behind every delivered-cost estimate."""
+
+    vnd_per_tonne_km: float
+    road_factor: float = Field(description="Road distance over the straight line.")
+    kg_per_liter: float
+    count_unit_kg: dict[str, float] = Field(description="Assumed weight of one count unit.")
+
+
 class QuoteLineOut(Schema):
     quote: QuoteOut
     offer: OfferSummary
@@ -91,6 +118,13 @@ class QuoteLineOut(Schema):
         description="The OCOP certificate is valid on the delivery day; null: no stars."
     )
     stars: int | None = Field(description="OCOP stars that still count on the delivery day.")
+    delivered_cost: float | None = Field(
+        description="Estimate: the price per requested unit plus freight to the farthest "
+        "delivery province (nothing added where the producer delivers); null when a distance, "
+        "a unit's weight or the price in the requested unit is unknown."
+    )
+    freight_estimate: float | None = Field(description="The freight part of `delivered_cost`.")
+    deliveries: list[DeliveryOut]
     match_id: int | None
     reasons: list[Explanation]
     gaps: list[Explanation]
@@ -99,4 +133,5 @@ class QuoteLineOut(Schema):
 class QuoteComparisonOut(Schema):
     requirement: RequirementSummary
     delivery_on: date = Field(description="The day stars and certificates are judged on.")
+    freight: FreightOut = Field(description="The rates the delivered costs are estimated at.")
     items: list[QuoteLineOut]

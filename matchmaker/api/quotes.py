@@ -12,7 +12,7 @@ from matchmaker.api.common import Responses, json
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_summary, requirement_summary
 from matchmaker.explanations import explanation_out
-from matchmaker.extensions import db_session
+from matchmaker.extensions import db_session, get_settings
 from matchmaker.quotes import services
 from matchmaker.quotes.comparison import Comparison, QuoteLine
 from matchmaker.quotes.models import Quote, QuoteRevision
@@ -67,6 +67,9 @@ def line_out(item: QuoteLine) -> q.QuoteLineOut:
         within_price_ceiling=item.within_price_ceiling,
         certificate_valid=item.certificate_valid,
         stars=item.stars,
+        delivered_cost=item.delivered_cost,
+        freight_estimate=item.freight_estimate,
+        deliveries=[q.DeliveryOut(**vars(d)) for d in item.deliveries],
         match_id=item.match.id if item.match else None,
         reasons=[s.Explanation(**explanation_out(r)) for r in item.reasons],
         gaps=[s.Explanation(**explanation_out(g)) for g in item.gaps],
@@ -77,6 +80,7 @@ def comparison_out(comparison: Comparison) -> q.QuoteComparisonOut:
     return q.QuoteComparisonOut(
         requirement=requirement_summary(comparison.requirement),
         delivery_on=comparison.delivery_on,
+        freight=q.FreightOut(**comparison.freight.model_dump()),
         items=[line_out(item) for item in comparison.lines],
     )
 
@@ -102,8 +106,9 @@ def build() -> APIBlueprint:
         """The quotes side by side, prices in the requirement's unit: every quote for its buyer
         and the officers of its province, a producer's own for a producer."""
         comparison = services.comparison(
-            db_session(), current_user(), path.requirement_id, query.sort
-        )
+            db_session(), current_user(), path.requirement_id, query.sort,
+            freight=get_settings().freight,
+        )  # fmt: skip
         return json(comparison_out(comparison))
 
     @api.get("/quotes/<int:quote_id>", responses={200: q.QuoteOut, **ERRORS})

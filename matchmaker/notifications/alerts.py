@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -205,8 +205,14 @@ def _fresh_notification(notification: Notification) -> Notification:
     )
 
 
-def enqueue_sending(session: Session, notification_ids: Sequence[int], batch_size: int) -> None:
-    """Queues the send tasks (after the commit) in batches that share one SMTP connection."""
+def enqueue_sending(
+    session: Session,
+    notification_ids: Sequence[int],
+    batch_size: int,
+    at: datetime | None = None,
+) -> None:
+    """Queues the send tasks (after the commit, or at ``at``) in batches that share one SMTP
+    connection."""
     for start in range(0, len(notification_ids), batch_size):
         batch = list(notification_ids[start : start + batch_size])
-        outbox.enqueue(session, outbox.SEND_NOTIFICATIONS, notification_ids=batch)
+        outbox.enqueue_at(session, at, outbox.SEND_NOTIFICATIONS, notification_ids=batch)

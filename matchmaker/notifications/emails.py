@@ -25,8 +25,9 @@ from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
-from matchmaker.notifications.models import Notification
-from matchmaker.translations import Voice, language
+from matchmaker.notifications.models import Notification, QuoteAlert
+from matchmaker.quotes.models import Quote, QuoteRevision
+from matchmaker.translations import Voice, day, language, money, number, reference_name
 
 # Matches that can still be acted on; a declined or finished one is left out of an email.
 LIVE_MATCH_STATUSES = ("suggested", "notified", "viewed")
@@ -138,6 +139,10 @@ class EmailBuilder:
 
             rendered = thread_notice(session, user, notification, context, voice, self._links,
                                      self._base_url)  # fmt: skip
+        elif notification.kind == "quotes":
+            rendered = self._quotes(session, notification, context, voice)
+        elif notification.kind in ("quote_accepted", "quote_declined", "quote_elsewhere"):
+            rendered = self._quote_answer(session, notification, context, voice)
         else:
             rendered = self._requirement(session, notification, context, voice)
         if rendered is None:
@@ -368,6 +373,145 @@ class EmailBuilder:
             base = self._base_url.rstrip("/")
             context["link"] = (f"{base}/signin", voice.say("email.sign_in"))
         return voice.say(f"email.subject_claim_{outcome}", **said), "claim"
+
+    def _terms(self, terms: QuoteRevision, voice: Voice) -> list[tuple[str, str | None]]:
+        """A quote's terms as label and value lines, in the reader's words and numbers."""
+        locale = voice.locale
+        unit = reference_name("unit", terms.unit, locale)
+        lines: list[tuple[str, str | None]] = [
+            (voice.say("email.quote_price"), f"{money(terms.unit_price_vnd, locale)} / {unit}")
+        ]
+        if terms.min_order_quantity:
+            lines.append((voice.say("email.quote_min_order"),
+                          f"{number(terms.min_order_quantity, locale)} {unit}"))  # fmt: skip
+        if terms.monthly_volume:
+            lines.append((voice.say("email.quote_volume"),
+                          f"{number(terms.monthly_volume, locale)} {unit}"))  # fmt: skip
+        if terms.lead_time_days is not None:
+            lines.append((voice.say("email.quote_lead_time"),
+                          voice.say("email.quote_days", days=terms.lead_time_days)))  # fmt: skip
+        delivery = voice.say(f"quote.terms.{terms.delivery_terms}")
+        if terms.delivery_provinces:
+            names = (reference_name("province", p, locale) for p in terms.delivery_provinces)
+            delivery = f"{delivery}: {', '.join(names)}"
+        lines.append((voice.say("email.quote_delivery"), delivery))
+        if terms.valid_until:
+            lines.append((voice.say("email.quote_valid_until"), day(terms.valid_until, locale)))
+        return lines
+
+    def _quotes(
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        """To a buyer: the quotes and revisions on one requirement this email carries, each
+        quote once with the latest terms told; those withdrawn or answered since left out."""
+        requirement = session.get(Requirement, notification.payload["requirement_id"])
+        if requirement is None or requirement.status != "open":
+            return None
+        alerts = session.scalars(
+            select(QuoteAlert)
+            .where(QuoteAlert.notification_id == notification.id)
+            .options(
+                joinedload(QuoteAlert.revision)
+                .joinedload(QuoteRevision.quote)
+                .joinedload(Quote.offer)
+                .joinedload(Offer.producer)
+            )
+        ).all()
+        told: dict[int, list[QuoteRevision]] = {}
+        for alert in alerts:
+            told.setdefault(alert.revision.quote_id, []).append(alert.revision)
+        lines: list[tuple[str, str | None]] = []
+        said: list[tuple[str, Quote]] = []
+        for quote_id in sorted(told):
+            revisions = told[quote_id]
+            quote = revisions[0].quote
+            if quote.status != "open":
+                continue
+            terms = max(revisions, key=lambda r: r.number)
+            news = "new" if any(r.number == 1 for r in revisions) else "revised"
+            said.append((news, quote))
+            header = voice.say(
+                f"email.quote_{news}", producer=quote.offer.producer.name, offer=quote.offer.title
+            )
+            lines += [(header, None), *self._terms(terms, voice)]
+        if not said:
+            return None
+        base = self._base_url.rstrip("/")
+        context.update(
+            intro=voice.say("email.intro_quotes", title=requirement.title),
+            lines=lines,
+            link=(
+                f"{base}/requirements/{requirement.id}/quotes",
+                voice.say("email.quotes_compare"),
+            ),
+        )
+        if len(said) > 1:
+            subject = voice.say("email.subject_quotes", count=len(said), title=requirement.title)
+        else:
+            news, quote = said[0]
+            subject = voice.say(
+                f"email.subject_quote_{news}",
+                producer=quote.offer.producer.name,
+                title=requirement.title,
+            )
+        return subject, "claim"
+
+    def _quote_answer(
+        self,
+        session: Session,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        """To a producer: the buyer accepted its quote (with the buyer's contact), declined it
+        (with the buyer's reason), or accepted another one."""
+        quote = session.get(Quote, notification.payload["quote_id"])
+        kind = notification.kind.removeprefix("quote_")
+        wanted = {"accepted": "accepted", "declined": "declined", "elsewhere": "open"}[kind]
+        if quote is None or quote.status != wanted:
+            return None  # answered otherwise, or withdrawn, since: nothing in it is still true
+        requirement, offer = quote.requirement, quote.offer
+        buyer = requirement.buyer
+        said = {"buyer": buyer.name, "offer": offer.title, "title": requirement.title}
+        lines: list[tuple[str, str | None]] = []
+        if kind == "accepted":
+            match = session.scalar(
+                select(Match).where(
+                    Match.requirement_id == quote.requirement_id, Match.offer_id == quote.offer_id
+                )
+            )
+            if match is None or not consent.contact_shared(session, match, buyer.id):
+                return None  # the buyer's details stay its own until it has said yes
+            acceptor = session.get(User, notification.payload.get("accepted_by_id") or 0)
+            person = acceptor if acceptor and acceptor.organization_id == buyer.id else None
+            contact = _contact(session, buyer, person)
+            who = f"{contact.name} — {contact.person}" if contact.person else contact.name
+            lines.append((voice.say("email.contact"), who))
+            for label, value in (("email", contact.email), ("phone", contact.phone),
+                                 ("address", contact.address)):  # fmt: skip
+                if value:
+                    lines.append((voice.say(f"email.contact_{label}"), value))
+            lines.append((voice.say("email.quote_terms"), None))
+            lines += self._terms(quote.latest, voice)
+            if quote.deal_value_vnd:
+                lines.append((voice.say("email.quote_deal_value"),
+                              money(quote.deal_value_vnd, voice.locale)))  # fmt: skip
+        elif kind == "declined":
+            lines.append((voice.say("email.quote_reason"), quote.decline_reason or "—"))
+        base = self._base_url.rstrip("/")
+        context.update(
+            intro=voice.say(f"email.intro_quote_{kind}", **said),
+            lines=lines,
+            link=(
+                f"{base}/requirements/{requirement.id}/quote?offer_id={offer.id}",
+                voice.say("email.quote_open"),
+            ),
+        )
+        return voice.say(f"email.subject_quote_{kind}", **said), "claim"
 
     def _requirement(
         self,

@@ -5,7 +5,8 @@ other's contact details in writing. A buyer's details go to the producer only on
 has said yes (:mod:`matchmaker.matching.consent`): a producer accepting first is emailed when
 the buyer accepts too. One email per user and match, whatever the retries; sent
 right away whatever the digest frequency (it answers a person, it is no suggestion), but never
-to an unsubscribed user, and not at all once the match has been declined.
+to an unsubscribed user, and not at all once the match has been declined. A producer whose
+quote the buyer accepted hears of it by the quote's email instead (:mod:`.quote_notices`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from matchmaker.matching.models import Match
 from matchmaker.notifications.alerts import queue_notifications, recipients
 from matchmaker.notifications.emails import INTRODUCED_STATUSES
 from matchmaker.notifications.models import Notification, NotificationPreference
+from matchmaker.quotes.models import Quote
 from matchmaker.settings import NotificationSettings
 
 KIND = "match_accepted"
@@ -27,6 +29,19 @@ KIND = "match_accepted"
 
 def idempotency_key(match_id: int, user_id: int) -> str:
     return f"accepted:match:{match_id}:user:{user_id}"
+
+
+def _quote_accepted(session: Session, match: Match) -> bool:
+    """Whether the buyer's yes was the acceptance of the producer's quote: the producer's
+    email about it (:mod:`.quote_notices`) carries the buyer's contact already."""
+    found = session.scalar(
+        select(Quote.id).where(
+            Quote.requirement_id == match.requirement_id,
+            Quote.offer_id == match.offer_id,
+            Quote.status == "accepted",
+        )
+    )
+    return found is not None
 
 
 def introduce(
@@ -47,6 +62,7 @@ def introduce(
     producers = (
         recipients(session, [match.offer.organization_id], "producer")
         if consent.contact_shared(session, match, match.requirement.organization_id)
+        and not _quote_accepted(session, match)
         else {}
     )
     users = [u for by_org in (producers, buyers) for group in by_org.values() for u in group]

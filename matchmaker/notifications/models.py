@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matchmaker.accounts.models import User
 from matchmaker.db import Base, JSONType, UTCDateTime, utcnow
 from matchmaker.matching.models import Match
+from matchmaker.quotes.models import QuoteRevision
 
 FREQUENCIES = ("instant", "daily", "weekly")
 # match_accepted: one side accepted a match; both sides get the other's contact details.
@@ -20,6 +21,10 @@ FREQUENCIES = ("instant", "daily", "weekly")
 # claim_request: to the province's officers, someone registered as a producer it lists;
 # claim_decision: to that person, the officer's answer.
 # messages: a thread's new messages to one of its readers, gathered for a few minutes.
+# quotes: to a buyer, new quotes and revisions on one of its requirements (one email for those
+# that come close together); quote_accepted / quote_declined: to the producer, the buyer's
+# answer; quote_elsewhere: to the producers of the other open quotes, that the buyer accepted
+# another one.
 KINDS = (
     "match",
     "digest",
@@ -31,6 +36,10 @@ KINDS = (
     "claim_request",
     "claim_decision",
     "messages",
+    "quotes",
+    "quote_accepted",
+    "quote_declined",
+    "quote_elsewhere",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")
@@ -113,6 +122,26 @@ class MatchAlert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     match: Mapped[Match] = relationship()
+
+
+class QuoteAlert(Base):
+    """That a buyer's user is to hear (or heard) of one revision of a quote: never twice."""
+
+    __tablename__ = "quote_alerts"
+    __table_args__ = (UniqueConstraint("user_id", "revision_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("quote_revisions.id", ondelete="CASCADE"), index=True
+    )
+    # The email that carries it (with the others on the same requirement that came with it).
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revision: Mapped[QuoteRevision] = relationship()
 
 
 class WorkerHeartbeat(Base):

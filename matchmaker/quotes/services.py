@@ -4,7 +4,9 @@
 Who sees what: the producer that made a quote (and admins) change it; the requirement's buyer
 reads every quote on it; another producer sees only its own; officers read the quotes of the
 requirements of their province (:func:`matchmaker.accounts.permissions.oversees_requirement`).
-Never commits outside the unit of work of :func:`matchmaker.db.transaction`.
+Each step queues (through the outbox) the email that tells the other side
+(:mod:`matchmaker.notifications.quote_notices`). Never commits outside the unit of work of
+:func:`matchmaker.db.transaction`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog import access as catalog
@@ -28,8 +31,9 @@ from matchmaker.matching.models import Match
 from matchmaker.quotes.comparison import Comparison, compare
 from matchmaker.quotes.inputs import QuoteChanges, QuoteInput, quote_problems
 from matchmaker.quotes.models import Quote, QuoteRevision
+from matchmaker.settings import FreightSettings
 
-Sort = Literal["price", "stars"]
+Sort = Literal["price", "delivered", "stars"]
 
 
 def _load(session: Session, quote_id: int) -> Quote | None:
@@ -109,6 +113,7 @@ def submit(session: Session, user: User, requirement_id: int, data: QuoteInput) 
             raise Conflict("quote.exists") from None
     quote.status = "open"
     _revise(session, user, quote, terms)
+    outbox.quote_changed(session, quote.id, "submitted", quote.latest.number, user.id)
     return quote
 
 
@@ -128,6 +133,7 @@ def revise(session: Session, user: User, quote_id: int, changes: QuoteChanges) -
     terms.update(changed)
     _check(terms)
     _revise(session, user, quote, terms)
+    outbox.quote_changed(session, quote.id, "revised", quote.latest.number, user.id)
     return quote
 
 
@@ -189,6 +195,7 @@ def accept(session: Session, user: User, quote_id: int, today: date | None = Non
     quote.accepted_at = utcnow()
     quote.deal_value_vnd = deal_value(latest)
     session.flush()
+    outbox.quote_changed(session, quote.id, "accepted", latest.number, user.id)
     return quote
 
 
@@ -205,20 +212,26 @@ def decline(session: Session, user: User, quote_id: int, reason: str | None) -> 
         )
     if quote.status not in ("open", "declined"):
         raise Conflict("quote.not_open", status=quote.status)
+    first = quote.status == "open"
     quote.status = "declined"
     quote.decline_reason = reason
     session.flush()
+    if first:
+        outbox.quote_changed(session, quote.id, "declined", quote.latest.number, user.id)
     return quote
 
 
 def quotes_on(session: Session, user: User, requirement: Requirement) -> list[Quote]:
     """The quotes on a requirement the user may see: all but the withdrawn ones for its buyer,
     officers and admins; a producer's own (withdrawn too), for a producer."""
+    # The offer and its producer in the same query: a comparison reads all three for
+    # every quote, and each further IN query costs as much again as this one.
     query = (
         select(Quote)
         .where(Quote.requirement_id == requirement.id)
         .options(
-            selectinload(Quote.revisions), selectinload(Quote.offer).selectinload(Offer.producer)
+            selectinload(Quote.revisions),
+            joinedload(Quote.offer, innerjoin=True).joinedload(Offer.producer, innerjoin=True),
         )
         .order_by(Quote.id)
     )
@@ -236,20 +249,24 @@ def comparison(
     requirement_id: int,
     sort: Sort = "price",
     today: date | None = None,
+    freight: FreightSettings | None = None,
 ) -> Comparison:
-    """The quotes on a requirement side by side, in the requirement's unit."""
+    """The quotes on a requirement side by side, in the requirement's unit, with their
+    estimated cost delivered to its provinces (at ``freight``'s rates)."""
     requirement = catalog.read_requirement(session, user, requirement_id)
     quotes = quotes_on(session, user, requirement)
+    quoted = select(Quote.offer_id).where(Quote.requirement_id == requirement.id)
+    shown = {q.offer_id for q in quotes}
     matches = {
         m.offer_id: m
         for m in session.scalars(
             select(Match).where(
-                Match.requirement_id == requirement.id,
-                Match.offer_id.in_([q.offer_id for q in quotes]),
+                Match.requirement_id == requirement.id, Match.offer_id.in_(quoted.scalar_subquery())
             )
         )
+        if m.offer_id in shown
     }
-    return compare(requirement, quotes, matches, sort, today or date.today())
+    return compare(requirement, quotes, matches, sort, today or date.today(), freight)
 
 
 def quote_on(session: Session, user: User, requirement_id: int, offer_id: int) -> Quote | None:

@@ -12,11 +12,11 @@ from matchmaker.catalog import access as catalog
 from matchmaker.catalog.models import Offer
 from matchmaker.conversations.services import attachments_of_quotes
 from matchmaker.errors import Conflict, Invalid
-from matchmaker.extensions import db_session
+from matchmaker.extensions import db_session, get_settings
 from matchmaker.i18n import say, say_error, say_fields
 from matchmaker.inputs import parse, record_id
 from matchmaker.quotes import services
-from matchmaker.quotes.comparison import to_xlsx
+from matchmaker.quotes.comparison import freight_note, to_xlsx
 from matchmaker.quotes.inputs import QuoteChanges, QuoteInput
 from matchmaker.quotes.models import DELIVERY_TERMS
 from matchmaker.ranking import reference
@@ -25,6 +25,7 @@ from matchmaker.web.session import role_required, signed_in_user
 
 bp = blueprint("quotes", __name__)
 
+SORTS: dict[str, services.Sort] = {"price": "price", "delivered": "delivered", "stars": "stars"}
 NUMBERS = ("unit_price_vnd", "min_order_quantity", "monthly_volume", "lead_time_days")
 
 
@@ -122,17 +123,27 @@ def withdraw(quote_id: int) -> Response:
 @bp.get("/requirements/<int:requirement_id>/quotes")
 @role_required("buyer", "officer", "admin")
 def compare(requirement_id: int) -> str:
-    sort: services.Sort = "stars" if request.args.get("sort") == "stars" else "price"
-    comparison = services.comparison(db_session(), signed_in_user(), requirement_id, sort)
+    sort = SORTS.get(request.args.get("sort") or "", "price")
+    comparison = services.comparison(
+        db_session(), signed_in_user(), requirement_id, sort, freight=get_settings().freight
+    )
     files = attachments_of_quotes(db_session(), [line.quote.id for line in comparison.lines])
-    return render_template("quotes/compare.html", comparison=comparison, sort=sort, say=say,
-                           files=files)  # fmt: skip
+    return render_template(
+        "quotes/compare.html",
+        comparison=comparison,
+        sort=sort,
+        say=say,
+        files=files,
+        freight_note=freight_note(comparison, say),
+    )
 
 
 @bp.get("/requirements/<int:requirement_id>/quotes.xlsx")
 @role_required("buyer", "officer", "admin")
 def export(requirement_id: int) -> Response:
-    comparison = services.comparison(db_session(), signed_in_user(), requirement_id)
+    comparison = services.comparison(
+        db_session(), signed_in_user(), requirement_id, freight=get_settings().freight
+    )
     response = make_response(to_xlsx(comparison, say))
     response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f'attachment; filename="quotes-{requirement_id}.xlsx"'

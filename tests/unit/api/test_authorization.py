@@ -284,3 +284,47 @@ def test_an_officer_lists_only_requirements_of_their_province(
     assert read.status_code == 404
     near = client.get(f"/api/v1/requirements/{near_nationwide.id}", headers=officer.headers)
     assert near.status_code == 200
+
+
+def test_what_each_caller_sees_of_the_quotes_on_a_requirement(
+    client: FlaskClient, db: Session, world: World, make_caller: MakeCaller
+) -> None:
+    """Another producer that quoted too sees its own quote only; the buyer, the officer of the
+    delivery province and one of the buyer's province see both; any other officer, buyer or
+    producer sees none, by the API, the page or the spreadsheet."""
+    rival = world.callers["other_producer"]
+    assert rival is not None
+    rival_offer = services.create_offer(
+        db, rival.user.organization,
+        {"title": "Bánh tráng Trảng Bàng", "category": "food.processed", "unit": "kg"},
+    )  # fmt: skip
+    db.commit()
+    rivals = quotes.submit(db, rival.user, world.requirement_id, QuoteInput.model_validate(
+        {"offer_id": rival_offer.id, "unit_price_vnd": 58_000, "unit": "kg"})).id  # fmt: skip
+    db.commit()
+    url = f"/api/v1/requirements/{world.requirement_id}/quotes"
+    both = {world.quote_id, rivals}
+
+    def seen(caller: Caller | None) -> set[int] | int:
+        assert caller is not None
+        response = client.get(url, headers=caller.headers)
+        if response.status_code != 200:
+            return response.status_code
+        return {item["quote"]["id"] for item in response.get_json()["items"]}
+
+    buyer_province_officer = make_caller("officer", province="Hồ Chí Minh")
+    third = make_caller("producer", province="Tây Ninh")
+    assert seen(world.callers["buyer"]) == both
+    assert seen(world.callers["officer"]) == both
+    assert seen(buyer_province_officer) == both
+    assert seen(world.callers["producer"]) == {world.quote_id}
+    assert seen(rival) == {rivals}
+    assert seen(third) == set()
+    assert seen(world.callers["other_officer"]) == 404
+    assert seen(world.callers["other_buyer"]) == 404
+    for caller in (rival, third):
+        assert (
+            client.get(f"/api/v1/quotes/{world.quote_id}", headers=caller.headers).status_code
+            == 404
+        )
+    assert client.get(f"/api/v1/quotes/{rivals}", headers=third.headers).status_code == 404

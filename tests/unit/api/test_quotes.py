@@ -113,6 +113,15 @@ def test_two_producers_quote_one_revises_the_buyer_compares_and_accepts(
     assert box["comparable"] is False and box["price_per_wanted_unit"] is None
     by_stars = client.get(url + "?sort=stars", headers=buyer.headers).get_json()["items"]
     assert by_stars[0]["offer"]["id"] == first_offer
+    # Delivered to the buyer's Hồ Chí Minh (the requirement names no province): the first
+    # producer delivers there, the second's ex-works price gets freight from Tây Ninh.
+    assert kilo["delivered_cost"] == 380_000 and kilo["deliveries"][0]["by_producer"]
+    assert tonne["delivered_cost"] > 340_000 and tonne["freight_estimate"] > 0
+    assert tonne["deliveries"][0]["province"] == "79" and tonne["deliveries"][0]["distance_km"]
+    assert box["delivered_cost"] is None
+    delivered = client.get(url + "?sort=delivered", headers=buyer.headers).get_json()
+    assert delivered["freight"]["vnd_per_tonne_km"] > 0
+    assert [i["offer"]["id"] for i in delivered["items"]][-1] == third_offer
 
     # A producer sees its own quote only, and none of another's.
     own = client.get(url, headers=third.headers).get_json()["items"]
@@ -156,7 +165,11 @@ def test_two_producers_quote_one_revises_the_buyer_compares_and_accepts(
         io.BytesIO(to_xlsx(comparison(db, buyer.user, requirement_id), lambda code, params: code))
     )
     rows = list(workbook.active.iter_rows(values_only=True))  # type: ignore[union-attr]
-    assert rows[0][0] == REQUIREMENT["title"] and len(rows) == 2 + 2
+    # Two quotes, then the way the delivered cost is estimated (a blank row before it).
+    assert rows[0][0] == REQUIREMENT["title"] and len(rows) == 2 + 2 + 2
+    header = list(rows[1])
+    delivered_at = header.index("quote.export.column.delivered_cost")
+    assert rows[2][delivered_at] == 380_000 and rows[-1][0] == "quote.freight_note"
 
 
 def test_bad_quotes_are_coded_errors_and_store_nothing(

@@ -18,6 +18,8 @@ from matchmaker.errors import Conflict, NotFound
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteChanges, QuoteInput
 from matchmaker.quotes.models import QuoteRevision
+from matchmaker.ranking import reference
+from matchmaker.settings import FreightSettings
 
 TODAY = date.today()
 
@@ -126,3 +128,61 @@ def test_officers_read_quotes_of_their_province_only(
     assert [i.quote.id for i in quotes.comparison(db, officer, requirement_id).lines] == [quote_id]
     with pytest.raises(NotFound):
         quotes.read_quote(db, elsewhere, quote_id)
+
+
+def test_the_delivered_cost_adds_estimated_freight_unless_the_producer_delivers_there(
+    db: Session, requirement: tuple[User, int]
+) -> None:
+    """The requirement is delivered to Tây Ninh: a Hà Nội producer's ex-works price gets the
+    freight of some 1,400 road km added, a Tây Ninh producer's none, nor a quote delivered
+    to Tây Ninh; one delivered only elsewhere is freighted like an ex-works one."""
+    buyer, requirement_id = requirement
+    rates = FreightSettings()
+    km = reference.distance_km("01", "80") * rates.road_factor
+    per_kg = km * rates.vnd_per_tonne_km / 1000
+    far = _quote(db, _user(db, "producer", "Hà Nội"), requirement_id, unit_price_vnd=100_000)
+    near = _quote(db, _user(db, "producer", "Tây Ninh"), requirement_id, unit_price_vnd=101_000)
+    brought = _quote(db, _user(db, "producer", "Hà Nội"), requirement_id, unit_price_vnd=102_000,
+                     delivery_terms="delivered", delivery_provinces=["Tây Ninh"])  # fmt: skip
+    # Per tonne, delivered only in Hà Nội: the freight still counts, per kg.
+    elsewhere = _quote(db, _user(db, "producer", "Hà Nội"), requirement_id, unit="ton",
+                       unit_price_vnd=99_000_000, delivery_terms="delivered",
+                       delivery_provinces=["Hà Nội"])  # fmt: skip
+    comparison = quotes.comparison(db, buyer, requirement_id, "delivered")
+    by_id = {item.quote.id: item for item in comparison.lines}
+    assert by_id[far].delivered_cost == pytest.approx(100_000 + per_kg)
+    assert by_id[far].freight_estimate == pytest.approx(per_kg) and 3_000 < per_kg < 6_000
+    assert by_id[far].deliveries[0].distance_km == pytest.approx(km)
+    assert by_id[near].delivered_cost == pytest.approx(101_000)
+    assert by_id[brought].delivered_cost == 102_000 and by_id[brought].deliveries[0].by_producer
+    assert by_id[elsewhere].delivered_cost == pytest.approx(99_000 + per_kg)
+    assert [item.quote.id for item in comparison.lines] == [near, brought, elsewhere, far]
+    by_price = quotes.comparison(db, buyer, requirement_id, "price").lines
+    assert [item.quote.id for item in by_price] == [elsewhere, far, near, brought]
+
+
+def test_the_dearest_destination_counts_and_units_without_a_weight_have_no_estimate(
+    db: Session,
+) -> None:
+    buyer = _user(db, "buyer", "Hồ Chí Minh")
+    rates = FreightSettings(vnd_per_tonne_km=3000, count_unit_kg={"box": 2.0})
+    boxes = catalog.create_requirement(db, buyer.organization, {
+        "title": "Hộp quà trà", "unit": "box", "delivery_provinces": ["Hà Nội", "Tây Ninh"],
+    })  # fmt: skip
+    bottles = catalog.create_requirement(
+        db, buyer.organization, {"title": "Nước mắm", "unit": "bottle"}
+    )
+    producer = _user(db, "producer", "Hà Nội")
+    _quote(db, producer, boxes.id, unit="box", unit_price_vnd=200_000)
+    _quote(db, producer, bottles.id, unit="bottle", unit_price_vnd=50_000,
+           offer={"title": "Nước mắm cá cơm"})  # fmt: skip
+    [item] = quotes.comparison(db, buyer, boxes.id, freight=rates).lines
+    km = reference.distance_km("01", "80") * rates.road_factor
+    assert [d.province for d in item.deliveries] == ["01", "80"]
+    assert item.deliveries[0].freight_per_unit == 0  # same province: no distance
+    assert item.delivered_cost == pytest.approx(200_000 + km * 3000 * 2 / 1000)
+    # No weight for a bottle in these rates, and no delivery province but the buyer's own.
+    [line] = quotes.comparison(db, buyer, bottles.id, freight=rates).lines
+    assert [d.province for d in line.deliveries] == ["79"]
+    assert line.delivered_cost is None and line.freight_estimate is None
+    assert line.price_per_wanted_unit == 50_000

@@ -20,7 +20,8 @@ NOTE = '=HYPERLINK("http://example.com")'
 def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     app: Flask, db: Session, make_user: MakeUser
 ) -> None:
-    producer, other, buyer = make_user("producer"), make_user("producer"), make_user("buyer")
+    producer, buyer = make_user("producer"), make_user("buyer")
+    other = make_user("producer", province="Hà Nội")  # far from the buyer's Tây Ninh
     requirement = services.create_requirement(
         db,
         buyer.organization,
@@ -86,15 +87,20 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     assert "Mật ong U Minh" in compared and "Mật ong bạc hà" in compared
     assert "Không so sánh được" in compared  # litres do not convert to kilograms
     assert compared.index("Mật ong U Minh") < compared.index("Mật ong bạc hà")
+    # Collected in Hà Nội, brought to Tây Ninh: an estimate, with the distance and the rate.
+    assert "Giá giao tận nơi (ước tính)" in compared and "trong đó cước khoảng" in compared
+    assert "đồng mỗi tấn-km" in compared and "giá giao tận nơi</a>" in compared
+    assert desk.get(f"/requirements/{requirement.id}/quotes?sort=delivered").status_code == 200
     desk.get("/lang/en")
     english = desk.get(f"/requirements/{requirement.id}/quotes").get_data(as_text=True)
     assert "Not comparable" in english and "Accept this quote" in english
+    assert "Delivered (estimate)" in english and "VND per tonne-km" in english
     desk.get("/lang/vi")
 
     sheet = desk.get(f"/requirements/{requirement.id}/quotes.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert "'" + NOTE in [row[-1] for row in rows[2:]]  # a text, never a formula
-    assert len(rows) == 4
+    assert len(rows) == 2 + 2 + 2  # the title, the headings, two quotes, how freight is estimated
 
     quote = db.scalar(select(Quote).where(Quote.offer_id == rival.id))
     assert quote is not None
@@ -108,3 +114,37 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     assert "Đã chấp nhận báo giá" in accepted.get_data(as_text=True)
     db.expire_all()
     assert db.get(Quote, quote.id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_officers_open_the_comparison_of_their_province_only_and_producers_never(
+    app: Flask, db: Session, make_user: MakeUser
+) -> None:
+    producer, buyer = make_user("producer"), make_user("buyer", province="Hồ Chí Minh")
+    requirement = services.create_requirement(
+        db, buyer.organization, {"title": "Cần mua mật ong", "delivery_provinces": ["Tây Ninh"]}
+    )
+    offer = services.create_offer(
+        db, producer.organization,
+        {"title": "Mật ong bạc hà", "category": "food.raw_processed", "unit": "kg"},
+    )  # fmt: skip
+    db.commit()
+    phone = app.test_client()
+    sign_in(phone, producer)
+    post_form(phone, f"/requirements/{requirement.id}/quote?offer_id={offer.id}",
+              {"unit_price_vnd": "250000", "unit": "kg", "delivery_terms": "ex_works"})  # fmt: skip
+    paths = (
+        f"/requirements/{requirement.id}/quotes",
+        f"/requirements/{requirement.id}/quotes.xlsx",
+    )
+    for who, status in (
+        (make_user("officer"), 200),  # Tây Ninh: the delivery province
+        (make_user("officer", province="Hồ Chí Minh"), 200),  # the buyer's province
+        (make_user("officer", province="Hà Nội"), 404),
+        (make_user("buyer"), 404),
+        (make_user("producer"), 403),
+        (producer, 403),  # its own quote is on its quote page, not in the comparison
+    ):
+        client = app.test_client()
+        sign_in(client, who)
+        for path in paths:
+            assert client.get(path).status_code == status, (who.role, path)
