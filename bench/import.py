@@ -122,7 +122,7 @@ def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: 
     answer is recorded with the phase (idle or importing) it began in."""
     import httpx
 
-    seen: list[tuple[str, float, int, str]] = []
+    seen: list[tuple[str, float, int, str, str]] = []
     lock = threading.Lock()
 
     def loop(n: int) -> None:
@@ -135,13 +135,14 @@ def read_pages(base: str, token: str, offer_ids: list[int], readers: int, stop: 
                 path = paths[i % len(paths)]
                 i += 1
                 now, began = phase.value, time.perf_counter()
+                error = ""
                 try:
                     status = client.get(path).status_code
-                except httpx.HTTPError:
-                    status = 0
+                except httpx.HTTPError as exc:
+                    status, error = 0, f"{type(exc).__name__}: {exc}"[:120]
+                took, where = time.perf_counter() - began, path.split("?")[0].rstrip("0123456789")
                 with lock:
-                    seen.append(("importing" if now else "idle", time.perf_counter() - began,
-                                 status, path.split("?")[0].rstrip("0123456789")))  # fmt: skip
+                    seen.append(("importing" if now else "idle", took, status, where, error))
 
     ready.set()
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(readers)]
@@ -160,7 +161,11 @@ def free_port() -> int:
 
 @contextmanager
 def served(instance: Path, url: str) -> Iterator[str]:
-    """``matchmaker serve --no-worker`` on the database, as a process of its own."""
+    """``matchmaker serve --no-worker`` on the database, as a process of its own.
+
+    Its log (a line a request) goes to a file, never to a pipe read only at the end: once a
+    pipe's buffer (64 KB, some 600 requests) is full, every request thread blocks writing its
+    line and no request is answered any more; the clients then wait for their time-out."""
     import httpx
 
     port = free_port()
@@ -173,7 +178,9 @@ def served(instance: Path, url: str) -> Iterator[str]:
     }
     command = [str(Path(sys.executable).parent / "matchmaker"), "serve", "--no-worker",
                "--port", str(port)]  # fmt: skip
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = instance / "server.log"
+    with log_path.open("wb") as log_file:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -188,8 +195,8 @@ def served(instance: Path, url: str) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=30)
-        log = errors.decode(errors="replace")
+        server.wait(timeout=30)
+        log = log_path.read_text(errors="replace")
         print(f"server log: {log.count('Traceback')} traceback(s)"
               + (f", 'database is locked' x{log.count('database is locked')}"
                  if "database is locked" in log else ""))  # fmt: skip
@@ -253,6 +260,9 @@ def pages_during_import(path: Path, folder: Path, readers: int) -> None:
         failed = sum(1 for s in mine if s[2] == 0)
         print(f"  pages {'while importing' if name == 'importing' else 'before, idle'}: "
               f"{figures([s[1] for s in mine])}; 5xx {errors}, failed {failed}")  # fmt: skip
+        for error, count in Counter(s[4] for s in mine if s[4]).most_common(5):
+            took = sorted(s[1] for s in mine if s[4] == error)
+            print(f"    failed {count} x {error} (after {took[0]:.1f}-{took[-1]:.1f} s)")
         for where in sorted({s[3] for s in mine}):
             here = [s for s in mine if s[3] == where]
             print(f"    {where:<24} {figures([s[1] for s in here])}; "

@@ -12,7 +12,8 @@ is published again once its lease runs out. Tasks are therefore written to be sa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,10 +26,13 @@ from matchmaker.db import Base, JSONType, UTCDateTime, unit_of_work, utcnow
 log = logging.getLogger(__name__)
 
 _PENDING = "matchmaker.outbox.pending"
+_GATHERED = "matchmaker.outbox.gathered_offers"
 
 # Task names the catalog's changes start (the workers package defines the tasks).
 REQUIREMENT_CHANGED = "matching.requirement_changed"
 OFFER_CHANGED = "matching.offer_changed"
+# Offers changed together (an import's batch): one task for them all.
+OFFERS_CHANGED = "matching.offers_changed"
 SEND_NOTIFICATIONS = "email.send_notifications"
 MATCH_ACCEPTED = "email.match_accepted"
 QUOTE_CHANGED = "email.quote_changed"
@@ -70,8 +74,35 @@ def requirement_changed(session: Session, requirement_id: int) -> OutboxMessage:
     return enqueue(session, REQUIREMENT_CHANGED, requirement_id=requirement_id)
 
 
-def offer_changed(session: Session, offer_id: int) -> OutboxMessage:
+def offer_changed(session: Session, offer_id: int) -> OutboxMessage | None:
+    """Queues the matching of a new or changed offer; within :func:`offers_together`, it is
+    gathered instead (None then) and queued with the others at the block's end."""
+    gathered: list[int] | None = session.info.get(_GATHERED)
+    if gathered is not None:
+        gathered.append(offer_id)
+        return None
     return enqueue(session, OFFER_CHANGED, offer_id=offer_id)
+
+
+@contextmanager
+def offers_together(session: Session) -> Iterator[None]:
+    """The offers changed within the block are queued as one task (:data:`OFFERS_CHANGED`)
+    when it ends, not one task each: a bulk change (an import's batch of rows) writes one outbox
+    row and publishes one message, where one a row cost the broker a commit each. A block left
+    by an exception queues nothing (its transaction is rolled back by the caller). An offer
+    whose savepoint was rolled back may be among them: its task finds no such offer."""
+    gathered: list[int] = []
+    outer = session.info.get(_GATHERED)
+    session.info[_GATHERED] = gathered
+    try:
+        yield
+    finally:
+        if outer is None:
+            session.info.pop(_GATHERED, None)
+        else:
+            session.info[_GATHERED] = outer
+    if gathered:
+        enqueue(session, OFFERS_CHANGED, offer_ids=list(dict.fromkeys(gathered)))
 
 
 def match_accepted(session: Session, match_id: int, accepted_by_id: int) -> OutboxMessage:

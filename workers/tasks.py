@@ -51,6 +51,22 @@ def offer_changed(offer_id: int) -> int:
     return len(created)
 
 
+@shared_task(name=outbox.OFFERS_CHANGED)
+def offers_changed(offer_ids: list[int]) -> int:
+    """The offers an import's batch changed: each matched in a unit of work of its own, so
+    that on SQLite the write lock is held for one offer's matching at a time."""
+    created = 0
+    for offer_id in offer_ids:
+        with unit_of_work(get_database().sessions) as session:
+            created += len(
+                alerts.alert_for_offer(
+                    session, get_ranking(), offer_id, get_settings().notifications, today=_today()
+                )
+            )
+    log.info("%d offers matched: %d email(s) to send", len(offer_ids), created)
+    return created
+
+
 @shared_task(name=outbox.SEND_NOTIFICATIONS)
 def send_notifications(notification_ids: list[int]) -> dict[str, int]:
     notifier = get_notifier()

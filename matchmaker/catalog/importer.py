@@ -752,11 +752,13 @@ def _write(
             _begin_batch(session, provinces)
             producers = _ProducerCache(session, provinces)
             offers = _OfferCache(session, producers)
-            for row in batch:
-                _write_row(session, row, producers, offers, report, written)
-                done += 1
-                if progress:
-                    progress(done, len(todo))
+            # One matching task for the batch's new and changed offers, not one a row.
+            with outbox.offers_together(session):
+                for row in batch:
+                    _write_row(session, row, producers, offers, report, written)
+                    done += 1
+                    if progress:
+                        progress(done, len(todo))
             _finish_batch(session, dry_run)
             if committed:
                 committed(done, len(todo))

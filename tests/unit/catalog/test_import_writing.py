@@ -9,14 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from matchmaker import outbox
 from matchmaker.accounts import claims
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_staff_user, create_user, register
-from matchmaker.catalog import access, services
+from matchmaker.catalog import access, importer, services
 from matchmaker.catalog.history import offer_history
 from matchmaker.catalog.importer import ImportReport, import_offers
 from matchmaker.catalog.models import Offer, OfferChange, Organization
@@ -294,3 +295,28 @@ def test_two_imports_of_one_file_at_once_leave_no_duplicate(
             OfferChange.field == "ocop_stars")) == 60  # fmt: skip
     outcomes = sorted((r.created, r.unchanged, len(r.rejected)) for r in reports)
     assert outcomes == [(0, 60, 0), (60, 0, 0)]
+
+
+def test_an_import_queues_the_matching_of_its_offers_once_a_batch_not_once_a_row(
+    tmp_path: Path, sessions: sessionmaker[Session], db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    _, kept = producer_with_account(db)
+    db.execute(delete(OutboxMessage))
+    db.commit()
+    changed = with_extra(GOOD[0], "", "")
+    changed[7] = "5 sao"  # the province's new rating of the producer's offer: an update
+    path = write_csv(
+        tmp_path / "ocop.csv", [HEADER + EXTRA, changed, *[[*r, "", ""] for r in GOOD[1:]]]
+    )
+
+    report = import_offers(sessions, path, today=date(2025, 6, 1))
+
+    assert (report.created, report.updated) == (2, 1)
+    query = select(OutboxMessage).where(OutboxMessage.task.like("matching.%"))
+    matching = [(m.task, m.kwargs) for m in db.scalars(query.order_by(OutboxMessage.id))]
+    offers = {o.title: o.id for o in db.scalars(select(Offer))}
+    assert matching == [
+        (outbox.OFFERS_CHANGED, {"offer_ids": sorted([kept.id, offers[GOOD[1][1]]])}),
+        (outbox.OFFERS_CHANGED, {"offer_ids": [offers[GOOD[2][1]]]}),
+    ]

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker import outbox
@@ -145,3 +145,40 @@ def test_publishing_can_be_stopped(db: Session, sessions: sessionmaker[Session])
 def test_the_app_publishes_what_its_own_sessions_commit(settings: Settings) -> None:
     app = create_app(settings)
     assert get_publisher(app).sessions is get_database(app).sessions
+
+
+def test_offers_changed_together_are_one_task_at_the_end_of_the_block(db: Session) -> None:
+    org = services.create_organization(db, {"kind": "producer", "name": "HTX", "province": "Huế"})
+    db.execute(delete(OutboxMessage))
+    with outbox.offers_together(db):
+        first = services.create_offer(
+            db, org, {"title": "Mè xửng", "category": "food.processed", "unit": "box"}
+        )
+        second = services.create_offer(
+            db, org, {"title": "Tôm chua", "category": "food.processed", "unit": "box"}
+        )
+        services.update_offer(db, first, {"unit_price_vnd": 90_000})
+        assert db.scalars(select(OutboxMessage)).all() == [], "nothing queued within the block"
+    (message,) = db.scalars(select(OutboxMessage)).all()
+    assert (message.task, message.kwargs) == (outbox.OFFERS_CHANGED,
+                                              {"offer_ids": [first.id, second.id]})  # fmt: skip
+
+    with pytest.raises(RuntimeError), outbox.offers_together(db):
+        services.update_offer(db, second, {"unit_price_vnd": 80_000})
+        raise RuntimeError("the batch failed")
+    assert len(db.scalars(select(OutboxMessage)).all()) == 1, "a failed block queues nothing"
+    services.update_offer(db, second, {"unit_price_vnd": 70_000})
+    assert db.scalars(select(OutboxMessage.task).order_by(OutboxMessage.id)).all() == [
+        outbox.OFFERS_CHANGED, outbox.OFFER_CHANGED]  # fmt: skip
+
+
+def test_the_task_of_offers_changed_together_matches_each_and_finishes(
+    app: Flask, db: Session
+) -> None:
+    from workers.tasks import offers_changed
+
+    message = outbox.enqueue(db, outbox.OFFERS_CHANGED, offer_ids=[424242, 424243])
+    db.commit()
+    assert offers_changed(offer_ids=[424242, 424243], outbox_id=message.id) == 0
+    db.refresh(message)
+    assert message.completed_at is not None
