@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from matchmaker.api.conversation_schemas import AttachmentOut
 from matchmaker.api.schemas import Explanation, OfferSummary, Request, RequirementSummary, Schema
 from matchmaker.inputs import MULTILINE
 from matchmaker.quotes import inputs
@@ -126,6 +127,9 @@ class QuoteLineOut(Schema):
     freight_estimate: float | None = Field(description="The freight part of `delivered_cost`.")
     deliveries: list[DeliveryOut]
     match_id: int | None
+    attachments: list[AttachmentOut] = Field(
+        description="The producer's files on the quote (certificate scans, price lists)."
+    )
     reasons: list[Explanation]
     gaps: list[Explanation]
 

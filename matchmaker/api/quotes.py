@@ -9,8 +9,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from matchmaker.api import quote_schemas as q
 from matchmaker.api import schemas as s
 from matchmaker.api.common import Responses, json
+from matchmaker.api.conversations import attachment_out
 from matchmaker.api.security import api_blueprint, current_user
 from matchmaker.api.serializers import offer_summary, requirement_summary
+from matchmaker.conversations.models import Attachment
+from matchmaker.conversations.services import attachments_of_quotes
 from matchmaker.explanations import explanation_out
 from matchmaker.extensions import db_session, get_settings
 from matchmaker.quotes import services
@@ -54,7 +57,8 @@ def quote_out(quote: Quote) -> q.QuoteOut:
     )
 
 
-def line_out(item: QuoteLine) -> q.QuoteLineOut:
+def line_out(item: QuoteLine, files: list[Attachment]) -> q.QuoteLineOut:
+    base = f"/api/v1/quotes/{item.quote.id}"
     return q.QuoteLineOut(
         quote=quote_out(item.quote),
         offer=offer_summary(item.quote.offer),
@@ -71,17 +75,19 @@ def line_out(item: QuoteLine) -> q.QuoteLineOut:
         freight_estimate=item.freight_estimate,
         deliveries=[q.DeliveryOut(**vars(d)) for d in item.deliveries],
         match_id=item.match.id if item.match else None,
+        attachments=[attachment_out(a, base) for a in files],
         reasons=[s.Explanation(**explanation_out(r)) for r in item.reasons],
         gaps=[s.Explanation(**explanation_out(g)) for g in item.gaps],
     )
 
 
 def comparison_out(comparison: Comparison) -> q.QuoteComparisonOut:
+    files = attachments_of_quotes(db_session(), [line.quote.id for line in comparison.lines])
     return q.QuoteComparisonOut(
         requirement=requirement_summary(comparison.requirement),
         delivery_on=comparison.delivery_on,
         freight=q.FreightOut(**comparison.freight.model_dump()),
-        items=[line_out(item) for item in comparison.lines],
+        items=[line_out(item, files.get(item.quote.id, [])) for item in comparison.lines],
     )
 
 

@@ -96,5 +96,9 @@ def thread_notice(
         thread_url=base_url.rstrip("/") + thread_path(conversation, session),
         mute_url=links.url("mute", user.id, thread_id=conversation.id),
     )
-    subject = voice.say("email.subject_messages", org=other.name, count=len(unread), title=title)
+    if len(unread) == 1:
+        subject = voice.say("email.subject_message", org=other.name, title=title)
+    else:
+        count = len(unread)
+        subject = voice.say("email.subject_messages", org=other.name, count=count, title=title)
     return subject, "messages"

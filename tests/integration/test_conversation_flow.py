@@ -41,7 +41,7 @@ def test_messages_are_batched_into_one_email_and_none_once_read(make_deployment:
     _call(deployment, "POST", buyer, thread, {"text": "Giao về Thủ Đức được không?"})
     (notice,) = deployment.mailbox.wait_for(1, timeout=60)
     assert notice.to == "rung@htx.vn"
-    assert notice.subject == "Saigon Co.op: 2 new message(s) about “Mật ong rừng”"
+    assert notice.subject == "Saigon Co.op: 2 new messages about “Mật ong rừng”"
     assert "Cho xin báo giá 100 kg?" in notice.text and "Giao về Thủ Đức" in notice.text
     assert "mua@coop.vn" not in notice.text
 

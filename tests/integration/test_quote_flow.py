@@ -1,7 +1,7 @@
 """From a match to a deal over HTTP, with a real worker process, Redis, PostgreSQL and SMTP:
-two producers quote on one requirement, one revises, the buyer compares (units converted) and
-accepts one quote; the buyer and both producers get their emails; the deal shows in the
-officer's dashboard and in the ranking's training data."""
+two producers quote on one requirement, one revises, the buyer compares (units converted),
+messages one producer and accepts its quote; the buyer and both producers get their emails;
+the deal shows in the officer's dashboard and in the ranking's training data."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 @pytest.fixture
 def deployment(make_deployment: Callable[..., Deployment]) -> Deployment:
-    made = make_deployment(notifications={"quote_batch_minutes": BATCH_MINUTES})
+    made = make_deployment(
+        notifications={"quote_batch_minutes": BATCH_MINUTES, "message_notice_minutes": 2 / 60}
+    )
     made.start_worker()
     return made
 
@@ -167,8 +169,18 @@ def test_two_quotes_a_revision_a_comparison_and_an_accepted_quote_reach_everyone
     _call(deployment, "GET", third, f"/api/v1/quotes/{kilo_quote}", status=404)
     assert tea
 
-    # --- The buyer messages one producer: conversations arrive separately; this step is
-    # --- added with them (POST /api/v1/matches/{id}/messages, the producer's email notice).
+    # The buyer messages one producer about its quote; the producer's notice comes by email
+    # (after a short wait, gathering what follows), without the buyer's contact (not yet agreed).
+    thread = f"/api/v1/matches/{lines[kilo_quote]['match_id']}/messages"
+    asked = {"text": "Giao 400 kg mỗi tháng về Thủ Đức được không?"}
+    _call(deployment, "POST", buyer, thread, asked, status=201)
+    notice = _one(mail, "rung@htx.vn", "Saigon Co.op gửi bạn một tin nhắn về “Mật ong nguyên chất”")
+    assert "Giao 400 kg mỗi tháng về Thủ Đức" in notice.text and "mua@coop.vn" not in notice.text
+    _call(deployment, "POST", rung, thread, {"text": "Dạ được, giá đã gồm vận chuyển."}, status=201)
+    replies = _call(deployment, "GET", buyer, thread)
+    assert [m["text"] for m in replies["items"]][-1] == "Dạ được, giá đã gồm vận chuyển."
+    # The third producer cannot read the thread.
+    _call(deployment, "GET", third, thread, status=404)
 
     mail.clear()
     accepted = _call(deployment, "POST", buyer, f"/api/v1/quotes/{kilo_quote}/accept")

@@ -54,6 +54,7 @@ class Scene:
         db.add(match)
         db.commit()
         self.match_id = match.id
+        self.requirement_id = requirement.id
         self.quote_id = quotes.submit(
             db,
             self.producer.user,
@@ -170,6 +171,12 @@ def test_quote_files_go_to_the_buyer_not_to_another_producer(
     assert file["file_name"] == "Giấy chứng nhận.jpg" and file["content_type"] == "image/jpeg"
     listed = client.get(base, headers=scene.buyer.headers).get_json()["items"]
     assert [f["id"] for f in listed] == [file["id"]]
+    # The buyer's comparison lists each quote's files with it.
+    compared = client.get(
+        f"/api/v1/requirements/{scene.requirement_id}/quotes", headers=scene.buyer.headers
+    ).get_json()["items"]
+    (line,) = [line for line in compared if line["quote"]["id"] == scene.quote_id]
+    assert [(f["id"], f["url"]) for f in line["attachments"]] == [(file["id"], file["url"])]
     image = client.get(file["url"], headers=scene.buyer.headers)
     assert image.status_code == 200 and not Image.open(io.BytesIO(image.data)).getexif()
     for outsider in (scene.stranger, scene.far_officer):

@@ -64,17 +64,19 @@ def _send(sessions: sessionmaker[Session], smtp: SmtpServer, ids: list[int]) -> 
 
 
 @pytest.mark.parametrize(
-    ("language", "subject", "intro"),
+    ("language", "subject", "intro", "one"),
     [
         (
             "vi",
             "Co.op Mart: 2 tin nhắn mới về “Mật ong rừng”",
             "Co.op Mart đã nhắn cho bạn về “Mật ong rừng”:",
+            "Co.op Mart gửi bạn một tin nhắn về “Mật ong rừng”",
         ),
         (
             "en",
-            "Co.op Mart: 2 new message(s) about “Mật ong rừng”",
+            "Co.op Mart: 2 new messages about “Mật ong rừng”",
             "Co.op Mart wrote to you about “Mật ong rừng”:",
+            "Co.op Mart sent you a message about “Mật ong rừng”",
         ),
     ],
 )
@@ -82,6 +84,7 @@ def test_two_messages_make_one_email_in_the_reader_s_language(
     language: str,
     subject: str,
     intro: str,
+    one: str,
     db: Session,
     sessions: sessionmaker[Session],
     smtp_server: SmtpServer,
@@ -108,6 +111,7 @@ def test_two_messages_make_one_email_in_the_reader_s_language(
     ids = _minutes_pass(db)
     assert len(ids) == 1
     later = _send(sessions, smtp_server, ids)[-1]
+    assert later["Subject"] == one
     body = later.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Anh xem giúp nhé." in body and "Chào anh" not in body
 
