@@ -102,6 +102,21 @@ def recipients(
     return by_org
 
 
+def unsubscribed_ids(session: Session, users: Iterable[User]) -> set[int]:
+    """The ids of those of ``users`` who unsubscribed from every email."""
+    ids = {u.id for u in users}
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(NotificationPreference.user_id).where(
+                NotificationPreference.user_id.in_(ids),
+                NotificationPreference.unsubscribed_at.is_not(None),
+            )
+        )
+    )
+
+
 def emails_in_last_day(session: Session, user_ids: Iterable[int]) -> dict[int, int]:
     """Match emails each user was sent (or is about to be sent) in the last 24 hours."""
     rows = session.execute(

@@ -18,9 +18,9 @@ from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import utcnow
 from matchmaker.matching import consent
 from matchmaker.matching.models import Match
-from matchmaker.notifications.alerts import queue_notifications, recipients
+from matchmaker.notifications.alerts import queue_notifications, recipients, unsubscribed_ids
 from matchmaker.notifications.emails import INTRODUCED_STATUSES
-from matchmaker.notifications.models import Notification, NotificationPreference
+from matchmaker.notifications.models import Notification
 from matchmaker.quotes.models import Quote
 from matchmaker.settings import NotificationSettings
 
@@ -68,14 +68,7 @@ def introduce(
     users = [u for by_org in (producers, buyers) for group in by_org.values() for u in group]
     if not users:
         return []
-    unsubscribed = set(
-        session.scalars(
-            select(NotificationPreference.user_id).where(
-                NotificationPreference.user_id.in_([u.id for u in users]),
-                NotificationPreference.unsubscribed_at.is_not(None),
-            )
-        )
-    )
+    unsubscribed = unsubscribed_ids(session, users)
     keys = {u.id: idempotency_key(match.id, u.id) for u in users if u.id not in unsubscribed}
     known = set(
         session.scalars(

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.db import utcnow
-from matchmaker.notifications.alerts import queue_notifications, recipients
-from matchmaker.notifications.models import Notification, NotificationPreference
+from matchmaker.notifications.alerts import queue_notifications, recipients, unsubscribed_ids
+from matchmaker.notifications.models import Notification
 
 KIND = "ocop_changes"
 SEND_BATCH = 50
@@ -39,14 +38,7 @@ def tell_producers(
     users = [u for group in by_org.values() for u in group]
     if not users:
         return []
-    unsubscribed = set(
-        session.scalars(
-            select(NotificationPreference.user_id).where(
-                NotificationPreference.user_id.in_([u.id for u in users]),
-                NotificationPreference.unsubscribed_at.is_not(None),
-            )
-        )
-    )
+    unsubscribed = unsubscribed_ids(session, users)
     wanted = [
         Notification(
             user_id=user.id,

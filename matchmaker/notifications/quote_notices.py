@@ -33,6 +33,7 @@ from matchmaker.notifications.alerts import (
     enqueue_sending,
     queue_notifications,
     recipients,
+    unsubscribed_ids,
 )
 from matchmaker.notifications.models import Notification, NotificationPreference, QuoteAlert
 from matchmaker.quotes.models import Quote, QuoteRevision
@@ -69,14 +70,7 @@ def tell(
 def _subscribed(session: Session, users: Sequence[User]) -> list[User]:
     if not users:
         return []
-    unsubscribed = set(
-        session.scalars(
-            select(NotificationPreference.user_id).where(
-                NotificationPreference.user_id.in_([u.id for u in users]),
-                NotificationPreference.unsubscribed_at.is_not(None),
-            )
-        )
-    )
+    unsubscribed = unsubscribed_ids(session, users)
     return [u for u in users if u.id not in unsubscribed]
 
 

@@ -469,9 +469,8 @@ def test_a_generated_client_converses_with_files(
 ) -> None:
     """A buyer writes to a producer on a match and sends a file; the producer reads, marks
     read, mutes and adds a price list to its quote; the two firms of a meeting do the same."""
-    from matchmaker.db import utcnow
-    from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
     from matchmaker.matching.models import Match
+    from tests.meetings import scheduled_meeting
 
     transport = httpx.WSGITransport(app=app)
     callers = {role: make_caller(role) for role in ("producer", "buyer", "officer")}
@@ -492,47 +491,13 @@ def test_a_generated_client_converses_with_files(
     need = services.create_requirement(db, callers["buyer"].user.organization, {"title": "Mật ong"})
     match = Match(requirement_id=need.id, offer_id=offer.id, score=0.8, rank=1)
     db.add(match)
-    now = utcnow()
-    event = Event(
-        organization_id=callers["officer"].organization_id,
-        name="Hội chợ OCOP",
-        venue="Nhà văn hoá",
-        timezone="Asia/Ho_Chi_Minh",
-        table_count=5,
-        registration_deadline=now + timedelta(days=3),
-    )
-    db.add(event)
     db.flush()
-    sides = [
-        EventParticipant(
-            event_id=event.id,
-            organization_id=callers[side].organization_id,
-            side=side,
-            status="approved",
-        )
-        for side in ("producer", "buyer")
-    ]
-    db.add_all(sides)
-    db.flush()
-    request = MeetingRequest(
-        event_id=event.id,
-        producer_id=sides[0].id,
-        buyer_id=sides[1].id,
-        requested_by="buyer",
-        status="accepted",
-        expires_at=now + timedelta(days=1),
+    event, meeting = scheduled_meeting(
+        db,
+        callers["officer"].organization_id,
+        callers["producer"].organization_id,
+        callers["buyer"].organization_id,
     )
-    db.add(request)
-    db.flush()
-    meeting = Meeting(
-        event_id=event.id,
-        request_id=request.id,
-        starts_at=now,
-        table_no=1,
-        ends_at=now + timedelta(minutes=20),
-    )
-    db.add(meeting)
-    db.commit()
     pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     files = importlib.import_module(f"{PACKAGE}.types")
 

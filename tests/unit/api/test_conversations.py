@@ -4,7 +4,6 @@ contacts kept back, hostile uploads, a meeting's thread, the inbox, and files on
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,11 +11,10 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
-from matchmaker.db import utcnow
-from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
 from matchmaker.matching.models import Match
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteInput
+from tests.meetings import scheduled_meeting
 
 from .conftest import Caller, MakeCaller
 
@@ -190,44 +188,13 @@ def test_a_meeting_has_its_thread_between_its_two_firms(
     client: FlaskClient, db: Session, scene: Scene, make_caller: MakeCaller
 ) -> None:
     organizer = make_caller("officer", province="Tây Ninh")
-    now = utcnow()
-    event = Event(
-        organization_id=organizer.organization_id,
+    event, meeting = scheduled_meeting(
+        db,
+        organizer.organization_id,
+        scene.producer.organization_id,
+        scene.buyer.organization_id,
         name="Hội chợ OCOP Tây Ninh",
-        venue="Nhà văn hoá",
-        timezone="Asia/Ho_Chi_Minh",
-        table_count=5,
-        registration_deadline=now + timedelta(days=3),
     )
-    db.add(event)
-    db.flush()
-    sides = [
-        EventParticipant(
-            event_id=event.id, organization_id=caller.organization_id, side=side, status="approved"
-        )
-        for caller, side in ((scene.producer, "producer"), (scene.buyer, "buyer"))
-    ]
-    db.add_all(sides)
-    db.flush()
-    request = MeetingRequest(
-        event_id=event.id,
-        producer_id=sides[0].id,
-        buyer_id=sides[1].id,
-        requested_by="buyer",
-        status="accepted",
-        expires_at=now + timedelta(days=1),
-    )
-    db.add(request)
-    db.flush()
-    meeting = Meeting(
-        event_id=event.id,
-        request_id=request.id,
-        starts_at=now,
-        table_no=1,
-        ends_at=now + timedelta(minutes=20),
-    )
-    db.add(meeting)
-    db.commit()
     base = f"/api/v1/events/{event.id}/meetings/{meeting.id}"
     sent = client.post(
         f"{base}/messages", json={"text": "Hẹn gặp ở bàn 1"}, headers=scene.producer.headers
