@@ -22,6 +22,8 @@ from matchmaker.errors import Invalid
 from matchmaker.i18n import init_babel, say
 from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.matching.orders import MatchOrder
+from matchmaker.quotes.models import Quote
 from matchmaker.reports.periods import Period, period_from, period_report, quarter_of, to_xlsx
 
 ZONE = "Asia/Ho_Chi_Minh"
@@ -147,3 +149,29 @@ def test_the_workbook_reads_in_the_officers_language(
     assert "Supermarket chain" in [
         r[0] for r in english["By buyer type"].iter_rows(values_only=True)
     ]
+
+
+def test_the_value_counts_quote_deals_and_recorded_orders_once_each(
+    db: Session, world: dict[str, Any]
+) -> None:
+    """A deal's value counts once, in the month its quote was accepted (not once per side that
+    said "deal"); each order recorded under it counts on its own day; another province's trade
+    is not the officer's."""
+    match = world["match"]
+    quote = Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
+                  organization_id=db.get(Offer, match.offer_id).organization_id,  # type: ignore[union-attr]
+                  status="accepted", deal_value_vnd=3_000_000,
+                  accepted_at=_at("2026-08-25"))  # fmt: skip
+    db.add(quote)
+    db.flush()
+    for day, kind, value in (("2026-09-05", "order", 2_000_000), ("2026-10-01", "repeat", 9),
+                             ("2026-06-30", "order", 7)):  # fmt: skip
+        db.add(MatchOrder(match_id=match.id, side="buyer", kind=kind, value_vnd=value,
+                          ordered_on=date.fromisoformat(day)))  # fmt: skip
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 5_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [0, 3_000_000, 2_000_000]
+    assert report.before.value_vnd == 7
+    assert period_report(db, HANOI, Q3, timezone=ZONE).current.value_vnd == 0
+    assert period_report(db, None, Q3, timezone=ZONE).current.value_vnd == 5_000_000
