@@ -13,6 +13,7 @@ from matchmaker.extensions import db_session
 from matchmaker.matching import access, orders
 from matchmaker.matching.orders import MatchOrder
 
+
 def order_out(order: MatchOrder) -> s.OrderOut:
     return s.OrderOut.model_validate(order, from_attributes=True)
 

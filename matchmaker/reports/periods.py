@@ -196,7 +196,7 @@ def _trade_rows(
         deals = deals.where(Offer.province == scope)
         orders = orders.where(Offer.province == scope)
     return (
-        [(at, int(value)) for at, value in session.execute(deals)],
+        [(at, int(value)) for at, value in session.execute(deals) if at and value],
         [(day, int(value)) for day, value in session.execute(orders)],
     )
 

@@ -451,8 +451,13 @@ def test_a_generated_client_quotes_compares_and_accepts(
     assert accepted.status == "accepted"
     after = _call(generated, "quotes.compare_quotes", buyer, requirement_id=need.id)
     match_id = next(i.match_id for i in after.items if i.quote.id == quotes[0].id)
-    first = _call(generated, "matches.record_order", producer, match_id=match_id,
-                  body=_model(generated, "OrderCreate", {"value_vnd": 56_000_000, "quantity": 2}))  # fmt: skip
+    first = _call(
+        generated,
+        "matches.record_order",
+        producer,
+        match_id=match_id,
+        body=_model(generated, "OrderCreate", {"value_vnd": 56_000_000, "quantity": 2}),
+    )
     assert (first.kind, first.unit) == ("order", "ton")
     listed = _call(generated, "matches.list_orders", buyer, match_id=match_id)
     assert listed.total_value_vnd == 56_000_000

@@ -3,6 +3,7 @@ the orders either side records once it became a deal."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -64,13 +65,13 @@ def _order_typed(form: Any) -> dict[str, Any]:
             continue
         if name in ("value_vnd", "quantity"):
             text = value.replace(" ", "").replace("\u00a0", "")
-            text = text.replace(".", "").replace(",", "") if name == "value_vnd" else (
-                text.replace(",", ".")
+            text = (
+                text.replace(".", "").replace(",", "")
+                if name == "value_vnd"
+                else (text.replace(",", "."))
             )
-            try:
+            with contextlib.suppress(ValueError):  # left as typed: the model says what is wrong
                 value = float(text) if "." in text else int(text)
-            except ValueError:
-                pass
         data[name] = value
     return data
 

@@ -20,8 +20,11 @@ def test_either_side_records_orders_under_a_deal(
     offer = client.post("/api/v1/offers", json=RICE, headers=producer.headers).get_json()["id"]
     need = client.post("/api/v1/requirements", json={"title": "Cần mua gạo ST25"},
                        headers=buyer.headers).get_json()["id"]  # fmt: skip
-    quote = client.post(f"/api/v1/requirements/{need}/quotes", headers=producer.headers,
-                        json={"offer_id": offer, "unit_price_vnd": 30_000, "unit": "kg"})  # fmt: skip
+    quote = client.post(
+        f"/api/v1/requirements/{need}/quotes",
+        headers=producer.headers,
+        json={"offer_id": offer, "unit_price_vnd": 30_000, "unit": "kg"},
+    )
     assert quote.status_code == 201, quote.get_json()
     accepted = client.post(f"/api/v1/quotes/{quote.get_json()['id']}/accept",
                            headers=buyer.headers)  # fmt: skip
@@ -29,8 +32,11 @@ def test_either_side_records_orders_under_a_deal(
     match_id = client.get(f"/api/v1/requirements/{need}/quotes",
                           headers=buyer.headers).get_json()["items"][0]["match_id"]  # fmt: skip
     url = f"/api/v1/matches/{match_id}/orders"
-    first = client.post(url, headers=producer.headers,
-                        json={"value_vnd": 30_000_000, "quantity": 1000, "note": "Lô đầu"})  # fmt: skip
+    first = client.post(
+        url,
+        headers=producer.headers,
+        json={"value_vnd": 30_000_000, "quantity": 1000, "note": "Lô đầu"},
+    )
     assert first.status_code == 201, first.get_json()
     assert {k: first.get_json()[k] for k in ("kind", "side", "unit", "ordered_on")} == {
         "kind": "order", "side": "producer", "unit": "kg", "ordered_on": date.today().isoformat()

@@ -47,16 +47,23 @@ class Deal:
 def deal(db: Session) -> Deal:
     """A buyer of Hồ Chí Minh accepted a Tây Ninh producer's quote: a deal on their match."""
     buyer, producer = _user(db, "buyer", "Hồ Chí Minh"), _user(db, "producer", "Tây Ninh")
-    offer = catalog.create_offer(db, producer.organization,
-                                 {"title": "Bánh tráng", "category": "food", "unit": "kg"})  # fmt: skip
+    offer = catalog.create_offer(
+        db, producer.organization, {"title": "Bánh tráng", "category": "food", "unit": "kg"}
+    )
     requirement = catalog.create_requirement(db, buyer.organization, {"title": "Bánh tráng"})
     match = Match(requirement_id=requirement.id, offer_id=offer.id, score=0.7, rank=1)
     db.add(match)
     db.flush()
     record_impressions(db, buyer, "buyer", [match])
     db.commit()
-    quote = quotes.submit(db, producer, requirement.id, QuoteInput.model_validate(
-        {"offer_id": offer.id, "unit_price_vnd": 50_000, "unit": "kg", "monthly_volume": 100}))  # fmt: skip
+    quote = quotes.submit(
+        db,
+        producer,
+        requirement.id,
+        QuoteInput.model_validate(
+            {"offer_id": offer.id, "unit_price_vnd": 50_000, "unit": "kg", "monthly_volume": 100}
+        ),
+    )
     quotes.accept(db, buyer, quote.id)
     return Deal(buyer, producer, match.id)
 
@@ -73,7 +80,10 @@ def test_the_first_order_is_an_order_and_later_ones_repeats_from_either_side(
                           _order(value_vnd=7_500_000, ordered_on=TODAY - timedelta(days=1),
                                  note="  Giao lần hai  "))  # fmt: skip
     assert (first.kind, first.side, first.unit, first.ordered_on) == (
-        "order", "producer", "kg", TODAY
+        "order",
+        "producer",
+        "kg",
+        TODAY,
     )
     assert (second.kind, second.side, second.note) == ("repeat", "buyer", "Giao lần hai")
     # Listed by the day ordered.
@@ -118,7 +128,7 @@ def test_orders_wait_for_a_deal(db: Session, deal: Deal) -> None:
 
 def test_a_future_day_no_value_and_an_unknown_unit_are_refused_with_codes() -> None:
     for values, field, code in (
-        ({"ordered_on": (TODAY + timedelta(days=1)).isoformat()}, "ordered_on", "field.future_date"),
+        ({"ordered_on": str(TODAY + timedelta(days=1))}, "ordered_on", "field.future_date"),
         ({"value_vnd": None}, "value_vnd", "field.required"),
         ({"value_vnd": 0}, "value_vnd", "field.positive"),
         ({"quantity": 5, "unit": "bao tải"}, "unit", "field.choice"),

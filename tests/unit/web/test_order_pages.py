@@ -23,8 +23,9 @@ def test_both_sides_record_orders_on_the_match_page(
 ) -> None:
     producer, buyer = make_user("producer"), make_user("buyer")
     requirement = services.create_requirement(db, buyer.organization, {"title": "Cần mua muối"})
-    salt = services.create_offer(db, producer.organization,
-                                 {"title": "Muối tôm Tây Ninh", "category": "food", "unit": "kg"})  # fmt: skip
+    salt = services.create_offer(
+        db, producer.organization, {"title": "Muối tôm Tây Ninh", "category": "food", "unit": "kg"}
+    )
     db.commit()
     quote = quotes.submit(db, producer, requirement.id, QuoteInput.model_validate(
         {"offer_id": salt.id, "unit_price_vnd": 80_000, "unit": "kg"}))  # fmt: skip
