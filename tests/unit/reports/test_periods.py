@@ -19,6 +19,7 @@ from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.errors import Invalid
+from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
 from matchmaker.i18n import init_babel, say
 from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match, MatchEvent
@@ -175,3 +176,44 @@ def test_the_value_counts_quote_deals_and_recorded_orders_once_each(
     assert report.before.value_vnd == 7
     assert period_report(db, HANOI, Q3, timezone=ZONE).current.value_vnd == 0
     assert period_report(db, None, Q3, timezone=ZONE).current.value_vnd == 5_000_000
+
+
+def test_a_deal_counted_at_an_event_is_not_counted_again_from_its_quote(
+    db: Session, world: dict[str, Any]
+) -> None:
+    match = world["match"]
+    offer = db.get(Offer, match.offer_id)
+    assert offer is not None
+    db.add(Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
+                 organization_id=offer.organization_id, status="accepted",
+                 deal_value_vnd=3_000_000, accepted_at=_at("2026-08-25")))  # fmt: skip
+    agency = _org(db, "agency", "Sở Công Thương Tây Ninh", TAY_NINH)
+    event = Event(
+        organization_id=agency.id,
+        name="Hội chợ OCOP",
+        venue="Nhà văn hoá",
+        timezone=ZONE,
+        table_count=5,
+        registration_deadline=_at("2026-09-01"),
+    )
+    db.add(event)
+    db.flush()
+    producer, buyer = (
+        EventParticipant(event_id=event.id, organization_id=org_id, side=side, status="approved")
+        for org_id, side in ((offer.organization_id, "producer"),
+                             (match.requirement.organization_id, "buyer"))
+    )  # fmt: skip
+    db.add_all([producer, buyer])
+    db.flush()
+    request = MeetingRequest(event_id=event.id, producer_id=producer.id, buyer_id=buyer.id,
+                             match_id=match.id, requested_by="buyer", status="accepted",
+                             expires_at=_at("2026-09-09"))  # fmt: skip
+    db.add(request)
+    db.flush()
+    db.add(Meeting(event_id=event.id, request_id=request.id, starts_at=_at("2026-09-10"),
+                   ends_at=_at("2026-09-10"), table_no=1, stage="contract",
+                   order_value_vnd=10_000_000))  # fmt: skip
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 10_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [0, 0, 10_000_000]
