@@ -17,6 +17,7 @@ from matchmaker.imports.models import ImportJob, ImportRow
 from matchmaker.matching.answers import MatchAnswer
 from matchmaker.matching.impressions import Impression
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.matching.orders import MatchOrder
 from matchmaker.notifications.models import (
     MatchAlert,
     Notification,
@@ -29,7 +30,8 @@ from matchmaker.quotes.models import Quote, QuoteRevision
 __all__ = [
     "ApiToken", "Attachment", "Base", "Conversation", "Event", "EventEmail", "EventParticipant",
     "ImportJob", "ImportRow", "Impression", "Match", "MatchAlert", "MatchAnswer", "MatchEvent",
-    "Meeting", "MeetingRequest", "Message", "Notification", "NotificationPreference", "Offer",
-    "OfferChange", "Organization", "OutboxMessage", "PageSession", "Quote", "QuoteRevision",
-    "Requirement", "ScheduleRun", "StoredFile", "ThreadReader", "User", "WorkerHeartbeat",
+    "MatchOrder", "Meeting", "MeetingRequest", "Message", "Notification", "NotificationPreference",
+    "Offer", "OfferChange", "Organization", "OutboxMessage", "PageSession", "Quote",
+    "QuoteRevision", "Requirement", "ScheduleRun", "StoredFile", "ThreadReader", "User",
+    "WorkerHeartbeat",
 ]  # fmt: skip

@@ -418,6 +418,13 @@ MESSAGES: dict[str, str] = {
         "Only the buyer that posted the requirement sees its matches."
     ),
     "match.offer_owner_only": N_("Only the producer that owns the offer sees its matches."),
+    "order.invalid": N_("Some of the order's details need fixing."),
+    "order.not_allowed": N_(
+        "Only the buyer, the producer and the officers of the province record orders on a match."
+    ),
+    "order.needs_deal": N_("Orders are recorded once the match has reached a deal."),
+    "order.kind.order": N_("First order"),
+    "order.kind.repeat": N_("Repeat order"),
     "search.invalid": N_("Check the search filters."),
     "search.price_range": N_("The highest price must be at least the lowest price."),
     # --- events ---------------------------------------------------------------------------
@@ -763,7 +770,7 @@ MESSAGES: dict[str, str] = {
     "period.figure.accepted": N_("Matches accepted"),
     "period.figure.contacted": N_("Contacts made"),
     "period.figure.deals": N_("Deals"),
-    "period.figure.value_vnd": N_("Value of contracts and orders at events (VND)"),
+    "period.figure.value_vnd": N_("Value of deals, contracts and orders (VND)"),
     "period.sheet.monthly": N_("By month"),
     "period.sheet.by_group": N_("By product group"),
     "period.sheet.by_producer_type": N_("By producer type"),

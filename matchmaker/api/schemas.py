@@ -19,6 +19,7 @@ from pydantic import (
 
 from matchmaker.catalog import inputs
 from matchmaker.inputs import MULTILINE, NO_LINKS, VERBATIM, Input
+from matchmaker.matching.orders import OrderInput
 from matchmaker.ranking import reference
 
 
@@ -546,6 +547,28 @@ class MatchOut(Schema):
     status: str
     decline_reason: str | None
     history: list[dict[str, Any]]
+
+
+class OrderCreate(OrderInput, Schema):
+    """An order placed under the match's deal: its value in VND, and what and when."""
+
+
+class OrderOut(Schema):
+    id: int
+    match_id: int
+    kind: Literal["order", "repeat"] = Field(description="The first order, or a later one.")
+    side: Literal["buyer", "producer", "officer"] = Field(description="Who recorded it.")
+    value_vnd: int
+    quantity: float | None
+    unit: str | None
+    ordered_on: date
+    note: str
+    created_at: datetime
+
+
+class OrderList(Schema):
+    items: list[OrderOut]
+    total_value_vnd: int
 
 
 SearchSort = Literal["relevance", "price_asc", "price_desc", "stars"]

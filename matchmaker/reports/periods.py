@@ -1,7 +1,13 @@
 """The officer's figures for a period, beside the period before it: what a department asks for
 each quarter. New offers and requirements, matches by the furthest stage they reached in the
-period, deals and their value (signed contracts and orders at the agency's events), month by
-month, by product group, by producer type, by buyer type and, nationwide, by province.
+period, deals and their value, month by month, by product group, by producer type, by buyer type
+and, nationwide, by province.
+
+The value is the trade recorded, each deal once: signed contracts and orders at the agency's
+events (by the meeting's day); the month's value of each accepted quote (by the day it was
+accepted), unless the pair's deal is already counted from an event meeting; and every order
+either side recorded under a match's deal (by the day it was ordered). Quotes and orders count
+by the offer's province, as the matches do.
 
 Times are bucketed on the deployment's calendar (``timezone``); the period's ends are days,
 both included. The XLSX report says the same figures in the reader's language (``say``).
@@ -18,15 +24,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.collation import sort_key
 from matchmaker.errors import Invalid, field_error
-from matchmaker.events.reports import ReportFilters, build_report
+from matchmaker.events.models import Meeting, MeetingRequest
+from matchmaker.events.reports import CONTRACT_OR_MORE, ReportFilters, build_report
 from matchmaker.exports import safe_row, texts_as_texts
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.matching.orders import MatchOrder
+from matchmaker.quotes.models import Quote
 from matchmaker.reports.dashboard import PRODUCER_TYPES, UNKNOWN
 
 # The most days a period may span (ten years): beyond it the monthly table is no use.
@@ -158,6 +167,40 @@ def _match_rows(
     return [(at,) for (at,) in session.execute(made)], reached
 
 
+def _trade_rows(
+    session: Session, scope: str | None, period: Period, start: datetime, end: datetime
+) -> tuple[list[tuple[datetime, int]], list[tuple[date, int]]]:
+    """The accepted quotes' values (when accepted) and the recorded orders' (when ordered) in
+    the period; a quote whose pair met at an event that counted a value for it is left out."""
+    at_event = exists().where(
+        MeetingRequest.id == Meeting.request_id,
+        Match.id == MeetingRequest.match_id,
+        Meeting.stage.in_(sorted(CONTRACT_OR_MORE)),
+        Meeting.order_value_vnd > 0,
+    )
+    deals = (
+        select(Quote.accepted_at, Quote.deal_value_vnd)
+        .join(Offer, Offer.id == Quote.offer_id)
+        .outerjoin(Match, and_(Match.requirement_id == Quote.requirement_id,
+                               Match.offer_id == Quote.offer_id))
+        .where(Quote.status == "accepted", Quote.deal_value_vnd > 0,
+               Quote.accepted_at >= start, Quote.accepted_at < end, ~at_event)
+    )  # fmt: skip
+    orders = (
+        select(MatchOrder.ordered_on, MatchOrder.value_vnd)
+        .join(Match, Match.id == MatchOrder.match_id)
+        .join(Offer, Offer.id == Match.offer_id)
+        .where(MatchOrder.ordered_on >= period.start, MatchOrder.ordered_on <= period.end)
+    )
+    if scope:
+        deals = deals.where(Offer.province == scope)
+        orders = orders.where(Offer.province == scope)
+    return (
+        [(at, int(value)) for at, value in session.execute(deals) if at and value],
+        [(day, int(value)) for day, value in session.execute(orders)],
+    )
+
+
 def _figures(
     session: Session,
     scope: str | None,
@@ -202,6 +245,13 @@ def _figures(
         value = int(row["order_value_vnd"])  # type: ignore[call-overload]
         if value:
             months[str(row["starts_at"])[:7]].value_vnd += value
+    deals, orders = _trade_rows(session, scope, period, start, end)
+    for at, value in deals:
+        total.value_vnd += value
+        months[_local_month(at, zone)].value_vnd += value
+    for day, value in orders:
+        total.value_vnd += value
+        months[f"{day:%Y-%m}"].value_vnd += value
     return total
 
 

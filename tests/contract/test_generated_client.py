@@ -449,6 +449,18 @@ def test_a_generated_client_quotes_compares_and_accepts(
     assert _call(generated, "quotes.get_quote", buyer, quote_id=quotes[0].id).terms.number == 2
     accepted = _call(generated, "quotes.accept_quote", buyer, quote_id=quotes[0].id)
     assert accepted.status == "accepted"
+    after = _call(generated, "quotes.compare_quotes", buyer, requirement_id=need.id)
+    match_id = next(i.match_id for i in after.items if i.quote.id == quotes[0].id)
+    first = _call(
+        generated,
+        "matches.record_order",
+        producer,
+        match_id=match_id,
+        body=_model(generated, "OrderCreate", {"value_vnd": 56_000_000, "quantity": 2}),
+    )
+    assert (first.kind, first.unit) == ("order", "ton")
+    listed = _call(generated, "matches.list_orders", buyer, match_id=match_id)
+    assert listed.total_value_vnd == 56_000_000
     reason = _model(generated, "QuoteDecline", {"reason": "Đã đủ nguồn"})
     declined = _call(generated, "quotes.decline_quote", buyer, quote_id=quotes[1].id, body=reason)
     assert declined.decline_reason == "Đã đủ nguồn"

@@ -1,5 +1,6 @@
 """A producer quotes on a buyer's requirement from a phone; the buyer compares the quotes as
-stacked cards and accepts one. Both pages at 375 px, in Vietnamese and English."""
+stacked cards, accepts one and records the first order under the deal on the match page. Every
+page at 375 px, in Vietnamese and English."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from matchmaker.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD
 from matchmaker.catalog.models import Offer, Requirement
 from matchmaker.db import unit_of_work
 from matchmaker.extensions import get_database
+from matchmaker.matching.models import Match
 from matchmaker.quotes.models import Quote
 
 from .conftest import PHONE, Journey, Server
@@ -20,10 +22,12 @@ from .conftest import PHONE, Journey, Server
 TEXT = {
     "vi": {"signin": "Đăng nhập", "password": "Mật khẩu", "price": "Đơn giá (đồng)",
            "done": "báo giá", "accept": "Chấp nhận báo giá này",
-           "accepted": "Đã chấp nhận báo giá", "sign_out": "Đăng xuất"},
+           "accepted": "Đã chấp nhận báo giá", "sign_out": "Đăng xuất",
+           "ordered": "Đã ghi nhận đơn hàng đầu tiên", "first": "Đơn hàng đầu tiên"},
     "en": {"signin": "Sign in", "password": "Password", "price": "Unit price (VND)",
            "done": "quote", "accept": "Accept this quote",
-           "accepted": "Quote accepted", "sign_out": "Sign out"},
+           "accepted": "Quote accepted", "sign_out": "Sign out",
+           "ordered": "The first order is recorded", "first": "First order"},
 }  # fmt: skip
 
 
@@ -52,6 +56,16 @@ def _quote_id(server: Server, offer_id: int) -> int:
         quote_id = session.scalar(select(Quote.id).where(Quote.offer_id == offer_id))
         assert quote_id is not None
         return quote_id
+
+
+def _match_id(server: Server, requirement_id: int, offer_id: int) -> int:
+    with unit_of_work(get_database(server.app).sessions) as session:  # type: ignore[arg-type]
+        match_id = session.scalar(
+            select(Match.id).where(Match.requirement_id == requirement_id,
+                                   Match.offer_id == offer_id)
+        )  # fmt: skip
+        assert match_id is not None
+        return match_id
 
 
 def _sign_in(journey: Journey, email: str) -> None:
@@ -88,3 +102,14 @@ def test_a_producer_quotes_on_a_phone_and_the_buyer_compares_and_accepts(
     card.get_by_role("button", name=t["accept"]).click()
     expect(page.get_by_role("status")).to_contain_text(t["accepted"])
     journey.shoot("buyer-accepted-a-quote")
+
+    journey.open(f"/matches/{_match_id(live_server, requirement_id, offer_id)}")
+    orders = page.locator("section[aria-labelledby=orders]")
+    orders.locator("summary").click()
+    orders.locator("#value_vnd").fill("4.250.000" if journey.lang == "vi" else "4250000")
+    orders.locator("#quantity").fill("50")
+    journey.shoot("buyer-order-form")
+    orders.locator("button.primary").click()
+    expect(page.get_by_role("status")).to_contain_text(t["ordered"])
+    expect(page.locator("ul.orders")).to_contain_text(t["first"])
+    journey.shoot("buyer-recorded-an-order")

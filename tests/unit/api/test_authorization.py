@@ -133,6 +133,10 @@ CASES: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
                                                                          (401, 403, 404, 200, 404, 403, 404, 200)),
     "decline quote":      ("POST", "/api/v1/quotes/{quote}/decline", {"reason": "Giá cao"},
                                                                          (401, 403, 404, 200, 404, 403, 404, 200)),
+    "match orders":       ("GET", "/api/v1/matches/{match}/orders", None, (401, 200, 404, 200, 404, 200, 404, 200)),
+    # Past the check of who may: the match has not reached a deal yet.
+    "record order":       ("POST", "/api/v1/matches/{match}/orders", {"value_vnd": 1_000_000},
+                                                                         (401, 409, 404, 409, 404, 409, 404, 409)),
     "match messages":     ("GET", "/api/v1/matches/{match}/messages", None,
                                                                          (401, 200, 404, 200, 404, 200, 404, 200)),
     "write message":      ("POST", "/api/v1/matches/{match}/messages", {"text": "Chào anh"},

@@ -19,9 +19,12 @@ from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.errors import Invalid
+from matchmaker.events.models import Event, EventParticipant, Meeting, MeetingRequest
 from matchmaker.i18n import init_babel, say
 from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match, MatchEvent
+from matchmaker.matching.orders import MatchOrder
+from matchmaker.quotes.models import Quote
 from matchmaker.reports.periods import Period, period_from, period_report, quarter_of, to_xlsx
 
 ZONE = "Asia/Ho_Chi_Minh"
@@ -147,3 +150,70 @@ def test_the_workbook_reads_in_the_officers_language(
     assert "Supermarket chain" in [
         r[0] for r in english["By buyer type"].iter_rows(values_only=True)
     ]
+
+
+def test_the_value_counts_quote_deals_and_recorded_orders_once_each(
+    db: Session, world: dict[str, Any]
+) -> None:
+    """A deal's value counts once, in the month its quote was accepted (not once per side that
+    said "deal"); each order recorded under it counts on its own day; another province's trade
+    is not the officer's."""
+    match = world["match"]
+    quote = Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
+                  organization_id=db.get(Offer, match.offer_id).organization_id,  # type: ignore[union-attr]
+                  status="accepted", deal_value_vnd=3_000_000,
+                  accepted_at=_at("2026-08-25"))  # fmt: skip
+    db.add(quote)
+    db.flush()
+    for day, kind, value in (("2026-09-05", "order", 2_000_000), ("2026-10-01", "repeat", 9),
+                             ("2026-06-30", "order", 7)):  # fmt: skip
+        db.add(MatchOrder(match_id=match.id, side="buyer", kind=kind, value_vnd=value,
+                          ordered_on=date.fromisoformat(day)))  # fmt: skip
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 5_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [0, 3_000_000, 2_000_000]
+    assert report.before.value_vnd == 7
+    assert period_report(db, HANOI, Q3, timezone=ZONE).current.value_vnd == 0
+    assert period_report(db, None, Q3, timezone=ZONE).current.value_vnd == 5_000_000
+
+
+def test_a_deal_counted_at_an_event_is_not_counted_again_from_its_quote(
+    db: Session, world: dict[str, Any]
+) -> None:
+    match = world["match"]
+    offer = db.get(Offer, match.offer_id)
+    assert offer is not None
+    db.add(Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
+                 organization_id=offer.organization_id, status="accepted",
+                 deal_value_vnd=3_000_000, accepted_at=_at("2026-08-25")))  # fmt: skip
+    agency = _org(db, "agency", "Sở Công Thương Tây Ninh", TAY_NINH)
+    event = Event(
+        organization_id=agency.id,
+        name="Hội chợ OCOP",
+        venue="Nhà văn hoá",
+        timezone=ZONE,
+        table_count=5,
+        registration_deadline=_at("2026-09-01"),
+    )
+    db.add(event)
+    db.flush()
+    producer, buyer = (
+        EventParticipant(event_id=event.id, organization_id=org_id, side=side, status="approved")
+        for org_id, side in ((offer.organization_id, "producer"),
+                             (match.requirement.organization_id, "buyer"))
+    )  # fmt: skip
+    db.add_all([producer, buyer])
+    db.flush()
+    request = MeetingRequest(event_id=event.id, producer_id=producer.id, buyer_id=buyer.id,
+                             match_id=match.id, requested_by="buyer", status="accepted",
+                             expires_at=_at("2026-09-09"))  # fmt: skip
+    db.add(request)
+    db.flush()
+    db.add(Meeting(event_id=event.id, request_id=request.id, starts_at=_at("2026-09-10"),
+                   ends_at=_at("2026-09-10"), table_no=1, stage="contract",
+                   order_value_vnd=10_000_000))  # fmt: skip
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 10_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [0, 0, 10_000_000]
