@@ -33,6 +33,7 @@ REQUIREMENT_CHANGED = "matching.requirement_changed"
 OFFER_CHANGED = "matching.offer_changed"
 # Offers changed together (an import's batch): one task for them all.
 OFFERS_CHANGED = "matching.offers_changed"
+OFFERS_PER_TASK = 100
 SEND_NOTIFICATIONS = "email.send_notifications"
 MATCH_ACCEPTED = "email.match_accepted"
 QUOTE_CHANGED = "email.quote_changed"
@@ -86,9 +87,10 @@ def offer_changed(session: Session, offer_id: int) -> OutboxMessage | None:
 
 @contextmanager
 def offers_together(session: Session) -> Iterator[None]:
-    """The offers changed within the block are queued as one task (:data:`OFFERS_CHANGED`)
-    when it ends, not one task each: a bulk change (an import's batch of rows) writes one outbox
-    row and publishes one message, where one a row cost the broker a commit each. A block left
+    """The offers changed within the block are queued together (:data:`OFFERS_CHANGED`, up to
+    :data:`OFFERS_PER_TASK` a task) when it ends, not one task each: a bulk change (an
+    import's batch of rows) writes a few outbox rows and publishes a few messages, where one a
+    row cost the broker a commit each. A block left
     by an exception queues nothing (its transaction is rolled back by the caller). An offer
     whose savepoint was rolled back may be among them: its task finds no such offer."""
     gathered: list[int] = []
@@ -101,8 +103,11 @@ def offers_together(session: Session) -> Iterator[None]:
             session.info.pop(_GATHERED, None)
         else:
             session.info[_GATHERED] = outer
-    if gathered:
-        enqueue(session, OFFERS_CHANGED, offer_ids=list(dict.fromkeys(gathered)))
+    offer_ids = list(dict.fromkeys(gathered))
+    # In tasks of a bounded size: each stays well inside the task time limit however many
+    # requirements are open, and several workers can share a large batch.
+    for start in range(0, len(offer_ids), OFFERS_PER_TASK):
+        enqueue(session, OFFERS_CHANGED, offer_ids=offer_ids[start : start + OFFERS_PER_TASK])
 
 
 def match_accepted(session: Session, match_id: int, accepted_by_id: int) -> OutboxMessage:

@@ -172,6 +172,23 @@ def test_offers_changed_together_are_one_task_at_the_end_of_the_block(db: Sessio
         outbox.OFFERS_CHANGED, outbox.OFFER_CHANGED]  # fmt: skip
 
 
+def test_a_large_block_of_offers_is_queued_in_tasks_of_bounded_size(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "OFFERS_PER_TASK", 2)
+    org = services.create_organization(db, {"kind": "producer", "name": "HTX", "province": "Huế"})
+    db.execute(delete(OutboxMessage))
+    with outbox.offers_together(db):
+        made = [
+            services.create_offer(
+                db, org, {"title": f"Mè xửng {n}", "category": "food.processed", "unit": "box"}
+            ).id
+            for n in range(5)
+        ]
+    queued = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.kwargs["offer_ids"] for m in queued] == [made[0:2], made[2:4], made[4:5]]
+
+
 def test_the_task_of_offers_changed_together_matches_each_and_finishes(
     app: Flask, db: Session
 ) -> None:
