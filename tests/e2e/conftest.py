@@ -124,6 +124,12 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+SIGN_IN = {
+    "vi": {"password": "Mật khẩu", "button": "Đăng nhập"},
+    "en": {"password": "Password", "button": "Sign in"},
+}
+
+
 @dataclass
 class Journey:
     """One browser tab in one language, with screenshots and the console watched."""
@@ -138,6 +144,14 @@ class Journey:
 
     def open(self, path: str) -> None:
         self.page.goto(self.base_url + path)  # type: ignore[attr-defined]
+
+    def sign_in(self, email: str, password: str) -> None:
+        """Through the sign-in page, in the journey's language."""
+        page = self.page
+        self.open("/signin")
+        page.get_by_label("Email").fill(email)  # type: ignore[attr-defined]
+        page.get_by_label(SIGN_IN[self.lang]["password"]).fill(password)  # type: ignore[attr-defined]
+        page.get_by_role("button", name=SIGN_IN[self.lang]["button"]).click()  # type: ignore[attr-defined]
 
     def shoot(self, name: str) -> None:
         """Full-page screenshots at desktop and phone width."""

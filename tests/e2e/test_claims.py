@@ -24,7 +24,7 @@ TEXT = {
         "signup": "Tạo tài khoản", "role": "Chủ thể sản xuất (tôi bán sản phẩm OCOP)",
         "name": "Họ và tên", "password": "Mật khẩu (ít nhất 8 ký tự)", "org": "Tên tổ chức",
         "create": "Tạo tài khoản của tôi", "waiting": "Tài khoản của bạn đang chờ duyệt",
-        "signin": "Đăng nhập", "signin_password": "Mật khẩu", "signout": "Đăng xuất",
+        "signin": "Đăng nhập", "signout": "Đăng xuất",
         "requests": "Yêu cầu của chủ thể", "approve": "Duyệt:", "approved": "nay quản lý",
         "history": "Lịch sử thay đổi", "by_import": "nhập danh sách danh-sach-2025.xlsx",
         "stars": "Hạng sao OCOP",
@@ -34,7 +34,7 @@ TEXT = {
         "name": "Your name", "password": "Password (at least 8 characters)",
         "org": "Organization name", "create": "Create my account",
         "waiting": "Your account is waiting for approval", "signin": "Sign in",
-        "signin_password": "Password", "signout": "Sign out",
+        "signout": "Sign out",
         "requests": "Producers' requests", "approve": "Approve:", "approved": "now keeps",
         "history": "History of changes", "by_import": "import of danh-sach-2025.xlsx",
         "stars": "OCOP stars",
@@ -55,14 +55,6 @@ def _listed_by_the_province(server: Server, name: str) -> None:
         })  # fmt: skip
         record_changes(session, offer.id, {"ocop_stars": 3}, {"ocop_stars": 4},
                        ChangedBy(officer.id, "danh-sach-2025.xlsx"))  # fmt: skip
-
-
-def _sign_in(journey: Journey, email: str, password: str) -> None:
-    t, page = TEXT[journey.lang], journey.page
-    page.get_by_role("link", name=t["signin"]).first.click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(t["signin_password"]).fill(password)
-    page.get_by_role("button", name=t["signin"]).click()
 
 
 def test_a_household_claims_its_listing_and_reads_its_history(
@@ -88,7 +80,7 @@ def test_a_household_claims_its_listing_and_reads_its_history(
     expect(page.get_by_role("status")).to_contain_text(name)
     journey.shoot("claim-waiting")
 
-    _sign_in(journey, DEMO_LOGINS["officer"], DEMO_PASSWORD)
+    journey.sign_in(DEMO_LOGINS["officer"], DEMO_PASSWORD)
     page.get_by_role("link", name=t["requests"]).first.click()
     request = page.locator("li.claim", has_text=name)
     expect(request).to_contain_text(email)
@@ -97,7 +89,7 @@ def test_a_household_claims_its_listing_and_reads_its_history(
     expect(page.get_by_role("status").or_(page.locator(".flash"))).to_contain_text(t["approved"])
     page.get_by_role("button", name=t["signout"]).click()
 
-    _sign_in(journey, email, password)
+    journey.sign_in(email, password)
     page.get_by_role("link", name="Mãng cầu Bà Đen").first.click()
     history = page.locator("section.history")
     expect(history.get_by_role("heading")).to_have_text(t["history"])

@@ -76,14 +76,6 @@ def _quoted(server: Server, lang: str) -> tuple[int, int]:
         return requirement, found
 
 
-def _sign_in(journey: Journey, email: str) -> None:
-    t, page = TEXT[journey.lang], journey.page
-    journey.open("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=t["signin"]).click()
-
-
 def test_the_buyer_writes_from_the_comparison_and_the_producer_replies(
     journey: Journey, live_server: Server
 ) -> None:
@@ -91,7 +83,7 @@ def test_the_buyer_writes_from_the_comparison_and_the_producer_replies(
     requirement_id, quote_id = _quoted(live_server, journey.lang)
     words = f"Chào anh, giao 200 kg về Thủ Đức được không? ({journey.lang})"
     page.set_viewport_size(PHONE)
-    _sign_in(journey, DEMO_LOGINS["buyer"])
+    journey.sign_in(DEMO_LOGINS["buyer"], DEMO_PASSWORD)
     journey.open(f"/requirements/{requirement_id}/quotes")
     page.locator(f"#quote-{quote_id}").get_by_role("link", name=re.compile(t["with"])).click()
     page.get_by_label(t["write"]).fill(words)
@@ -107,7 +99,7 @@ def test_the_buyer_writes_from_the_comparison_and_the_producer_replies(
 
     page.context.clear_cookies()  # type: ignore[attr-defined]
     journey.open(f"/lang/{journey.lang}")
-    _sign_in(journey, DEMO_LOGINS["producer"])
+    journey.sign_in(DEMO_LOGINS["producer"], DEMO_PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name=t["messages"], exact=True).click()
     line = page.locator(".inbox li", has=page.locator(f'a[href="{thread_path}"]'))
     expect(line).to_contain_text(t["unread"])

@@ -79,14 +79,6 @@ def live_server(deployment: Deployment) -> Iterator[Server]:
     thread.join(timeout=10)
 
 
-def _sign_in(journey: Journey, email: str) -> None:
-    t, page = TEXT[journey.lang], journey.page
-    page.get_by_role("link", name=t["signin"]).first.click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(t["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=t["signin"]).click()
-
-
 def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     journey: Journey, deployment: Deployment
 ) -> None:
@@ -97,7 +89,7 @@ def test_the_fitting_producer_is_emailed_and_the_buyer_accepts_it(
     deployment.register("buyer", buyer, language=lang, name=f"Saigon Co.op ({lang})")
     deployment.wait_settled()
 
-    _sign_in(journey, buyer)
+    journey.sign_in(buyer, PASSWORD)
     page.get_by_role("link", name=t["post"]).first.click()
     page.get_by_label(t["need"]).fill("Mật ong rừng U Minh nguyên chất")
     page.get_by_role("button", name=t["submit"]).click()
@@ -139,7 +131,7 @@ def test_the_fitting_buyer_is_emailed_when_a_producer_lists_a_product(
     deployment.register("producer", producer, language=lang, name=f"HTX Sen Huế ({lang})")
     deployment.wait_settled()
 
-    _sign_in(journey, producer)
+    journey.sign_in(producer, PASSWORD)
     page.get_by_role("link", name=t["add"]).first.click()
     page.get_by_label(t["product"]).fill(f"Hạt sen sấy Huế ({lang})")
     page.locator("#category").select_option("food.raw_processed")

@@ -68,21 +68,13 @@ def _match_id(server: Server, requirement_id: int, offer_id: int) -> int:
         return match_id
 
 
-def _sign_in(journey: Journey, email: str) -> None:
-    t, page = TEXT[journey.lang], journey.page
-    journey.open("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=t["signin"]).click()
-
-
 def test_a_producer_quotes_on_a_phone_and_the_buyer_compares_and_accepts(
     journey: Journey, live_server: Server
 ) -> None:
     t, page = TEXT[journey.lang], journey.page
     requirement_id, offer_id = _pair(live_server, journey.lang)
     page.set_viewport_size(PHONE)
-    _sign_in(journey, DEMO_LOGINS["producer"])
+    journey.sign_in(DEMO_LOGINS["producer"], DEMO_PASSWORD)
     journey.open(f"/requirements/{requirement_id}/quote?offer_id={offer_id}")
     page.get_by_label(t["price"]).fill("85.000" if journey.lang == "vi" else "85000")
     page.locator("#min_order_quantity").fill("10")
@@ -94,7 +86,7 @@ def test_a_producer_quotes_on_a_phone_and_the_buyer_compares_and_accepts(
     page.context.clear_cookies()  # type: ignore[attr-defined]
     journey.open(f"/lang/{journey.lang}")  # the language was kept in the cookie cleared
 
-    _sign_in(journey, DEMO_LOGINS["buyer"])
+    journey.sign_in(DEMO_LOGINS["buyer"], DEMO_PASSWORD)
     journey.open(f"/requirements/{requirement_id}/quotes")
     card = page.locator(f"#quote-{_quote_id(live_server, offer_id)}")
     expect(card).to_contain_text("Giao hàng trong 5 ngày")
