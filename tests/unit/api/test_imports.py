@@ -13,10 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer
-from matchmaker.extensions import get_database, get_settings
-from matchmaker.files.store import open_store
-from matchmaker.imports.jobs import run_job
+from matchmaker.extensions import get_settings
 from matchmaker.imports.models import ImportJob
+from tests.imports import run_queued_imports
 
 from .conftest import MakeCaller
 
@@ -38,16 +37,6 @@ def upload(client: FlaskClient, headers: dict[str, str], content: str | bytes, *
     )
 
 
-def work(app: Flask, db: Session) -> None:
-    """What the worker does with the queued jobs."""
-    settings = get_settings(app)
-    for job_id in db.scalars(
-        select(ImportJob.id).where(ImportJob.state.in_(("queued", "importing")))
-    ):
-        with app.app_context():
-            run_job(get_database(app).sessions, lambda s: open_store(settings, s), job_id)
-
-
 def test_an_officer_previews_fixes_confirms_and_reads_the_report(
     app: Flask, client: FlaskClient, make_caller: MakeCaller, db: Session
 ) -> None:
@@ -59,7 +48,7 @@ def test_an_officer_previews_fixes_confirms_and_reads_the_report(
     assert job["province"]["code"] and job["imported_by"] == officer.user.name
     url = f"/api/v1/imports/{job['id']}"
 
-    work(app, db)
+    run_queued_imports(app, db)
     previewed = client.get(url, headers=officer.headers).get_json()
     assert previewed["state"] == "previewed"
     assert previewed["rows_done"] == previewed["rows_total"] == 3
@@ -88,7 +77,7 @@ def test_an_officer_previews_fixes_confirms_and_reads_the_report(
     assert confirmed.status_code == 202 and confirmed.get_json()["state"] == "importing"
     again = client.post(f"{url}/confirm", headers=officer.headers)
     assert again.status_code == 409 and again.get_json()["code"] == "import.not_previewed"
-    work(app, db)
+    run_queued_imports(app, db)
 
     done = client.get(url, headers=officer.headers).get_json()
     assert done["state"] == "done" and done["finished_at"]
@@ -105,7 +94,7 @@ def test_an_import_without_preview_runs_at_once(
     admin = make_caller("admin", province=None)
     anywhere = "STT,Tên sản phẩm,Chủ thể,Tỉnh,Hạng sao\n1,Chè Shan tuyết,HTX Chè,Lào Cai,4\n"
     job = upload(client, admin.headers, anywhere, preview="false").get_json()
-    work(app, db)
+    run_queued_imports(app, db)
     done = client.get(f"/api/v1/imports/{job['id']}", headers=admin.headers).get_json()
     assert done["state"] == "done" and done["summary"]["created"] == 1, done
     assert db.scalar(select(Offer).where(Offer.title == "Chè Shan tuyết"))

@@ -12,10 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer
-from matchmaker.extensions import get_database, get_settings
-from matchmaker.files.store import open_store
-from matchmaker.imports.jobs import run_job
 from matchmaker.imports.models import ImportJob, ImportRow
+from tests.imports import run_queued_imports
 from tests.unit.web.conftest import MakeUser, post_form, sign_in
 
 NO_GROUP = (
@@ -37,16 +35,6 @@ def _upload(client: FlaskClient, content: str) -> str:
     return response.headers["Location"]
 
 
-def _work(app: Flask, db: Session) -> None:
-    """What the worker does with the queued job."""
-    settings = get_settings(app)
-    for job_id in db.scalars(
-        select(ImportJob.id).where(ImportJob.state.in_(("queued", "importing")))
-    ):
-        with app.app_context():
-            run_job(get_database(app).sessions, lambda s: open_store(settings, s), job_id)
-
-
 def test_a_list_without_a_group_column_is_previewed_fixed_confirmed_and_reported(
     app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
 ) -> None:
@@ -56,7 +44,7 @@ def test_a_list_without_a_group_column_is_previewed_fixed_confirmed_and_reported
     waiting = client.get(page_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in waiting and "0 trên 0 dòng" in waiting
 
-    _work(app, db)
+    run_queued_imports(app, db)
     preview = client.get(page_url).get_data(as_text=True)
     assert "Chưa có gì được lưu." in preview and "cần xem lại" in preview
     assert "Xq zzv kkk" in preview and "7 sao không phải 3, 4 hoặc 5 sao" in preview
@@ -69,7 +57,7 @@ def test_a_list_without_a_group_column_is_previewed_fixed_confirmed_and_reported
     assert chosen.status_code == 302
     confirmed = post_form(client, f"{page_url}/confirm", {}, page=page_url)
     assert confirmed.status_code == 302
-    _work(app, db)
+    run_queued_imports(app, db)
 
     report = client.get(page_url).get_data(as_text=True)
     assert "Đã nhập xong danh-sach.csv." in report and "Tải báo cáo" in report
