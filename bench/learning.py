@@ -32,7 +32,7 @@ import tempfile
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,21 +83,30 @@ def taste_for(
     return buyer_taste(requirement.buyer_type, history.get(buyer_of(requirement.id), ()), scorer)
 
 
+def _unseen_preference_gains(
+    preference: Preference,
+) -> Iterator[tuple[RequirementRecord, dict[str, float]]]:
+    """Each unseen request with a preferred relevant offer, and every labelled offer's gain:
+    its relevance grade (0..1) times the population's hidden preference for it."""
+    eval_set = load_eval_set()
+    offers = {o.id: o for o in eval_set.offers}
+    for requirement in eval_set.requirements:
+        if not _unseen(requirement.id):
+            continue
+        grades = eval_set.grades.get(requirement.id, {})
+        gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
+        if any(gains.values()):
+            yield requirement, gains
+
+
 def preference_ndcg(
     index: OfferIndex, scorer: Scorer, preference: Preference, history: History | None = None
 ) -> float:
     """Preference NDCG@10 on the unseen requests: asked by a buyer the model knows nothing of
     (``history`` None), or by the population's buyers, with their answers so far."""
     eval_set = load_eval_set()
-    offers = {o.id: o for o in eval_set.offers}
     values = []
-    for requirement in eval_set.requirements:
-        if not _unseen(requirement.id):
-            continue
-        grades = eval_set.grades.get(requirement.id, {})
-        gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
-        if not any(gains.values()):
-            continue
+    for requirement, gains in _unseen_preference_gains(preference):
         taste = taste_for(requirement, scorer, history)
         ranked = [
             r.offer_id for r in index.rank(requirement, 10, eval_set.on, scorer=scorer, taste=taste)
@@ -111,15 +120,8 @@ def preference_ceiling(index: OfferIndex, preference: Preference) -> float:
     requests: its relevant offers first, then (when fewer than five are relevant) up to three
     related ones. A re-ranking, learned or not, can do no better."""
     eval_set = load_eval_set()
-    offers = {o.id: o for o in eval_set.offers}
     values = []
-    for requirement in eval_set.requirements:
-        if not _unseen(requirement.id):
-            continue
-        grades = eval_set.grades.get(requirement.id, {})
-        gains = {o: g / 2 * preference(offers[o], requirement) for o, g in grades.items()}
-        if not any(gains.values()):
-            continue
+    for requirement, gains in _unseen_preference_gains(preference):
         # Every candidate the engine would consider (the ranking's own selection step).
         relevant, related = (
             sorted(
