@@ -28,6 +28,10 @@ class GlossaryEntry:
     group: str = ""  # the OCOP sub-group it is mostly registered under, when known
 
 
+# A phrase as written (with accents) and folded, word by word.
+_Phrase = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Sense:
     """One meaning of a word that has several ("vải" the fruit, "vải" the cloth), chosen
@@ -35,7 +39,10 @@ class Sense:
 
     term: str  # with its accents
     concept_term: str  # a term of the concept it means; "" when it is no product
-    context: frozenset[str]  # folded words and phrases
+    # Words and phrases, each as written (with its accents) and folded: a word typed with
+    # accents must be the context word itself ("khô", dried, is not "khổ", a fabric's width);
+    # one typed without them may be any word that folds to it.
+    context: frozenset[_Phrase]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,7 @@ class Glossary:
     # ...or folded, only in a text typed entirely without accents.
     plain_words: dict[str, tuple[str, ...]]
     # Folded single words with several meanings: the context that picks each one.
-    senses: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    senses: dict[str, tuple[tuple[str, frozenset[_Phrase]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
     # (concept, concept) pairs of a longer term that is not a kind of the shorter one.
@@ -291,19 +298,23 @@ class Glossary:
             hit = self.plain_words.get(word)
         sense_key = word if plain else accented[i]
         if hit is not None and sense_key in self.senses:
-            hit = self._disambiguated(hit, sense_key, folded)
+            hit = self._disambiguated(hit, sense_key, accented, folded)
         return hit
 
     def _disambiguated(
-        self, hit: tuple[str, ...], word: str, folded: Sequence[str]
+        self,
+        hit: tuple[str, ...],
+        word: str,
+        accented: Sequence[str],
+        folded: Sequence[str],
     ) -> tuple[str, ...] | None:
         """Only the meanings whose context the text has, when it has any; none when the
         context says the word is no product here ("Trà" of "Trà Vinh", "Na" of "Na Hang")."""
-        text = " " + " ".join(folded) + " "
         chosen = [
             concept
             for concept, context in self.senses[word]
-            if (concept in hit or not concept) and any(f" {c} " in text for c in context)
+            if (concept in hit or not concept)
+            and any(_written(phrase, accented, folded) for phrase in context)
         ]
         if not chosen:
             return hit
@@ -362,6 +373,25 @@ class Glossary:
             if fold(entry.vi) == key:
                 return entry.en
         return ()
+
+
+def _written(
+    phrase: _Phrase,
+    accented: Sequence[str],
+    folded: Sequence[str],
+) -> bool:
+    """Whether a text has a context phrase: each word as the phrase writes it, or typed
+    without accents where the phrase's word folds to it."""
+    words_accented, words_folded = phrase
+    n = len(words_folded)
+    return any(
+        all(
+            accented[i + j] == words_accented[j]
+            or (accented[i + j] == folded[i + j] == words_folded[j])
+            for j in range(n)
+        )
+        for i in range(len(folded) - n + 1)
+    )
 
 
 def _term_key(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -453,7 +483,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
                 return find(key).split(":", 1)[1].replace(" ", "_")
         return None
 
-    sense_table: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    sense_table: dict[str, list[tuple[str, frozenset[_Phrase]]]] = {}
     for sense in senses:
         sense_concept = concept_of(sense.concept_term) if sense.concept_term else ""
         if sense_concept is not None:
@@ -527,7 +557,7 @@ def parse_senses(text: str, products: frozenset[str]) -> list[Sense]:
         if len(row) < 4:
             continue
         english = _alternatives(row[2])
-        context = frozenset(" ".join(_term_key(c)[1]) for c in _alternatives(row[3]))
+        context = frozenset(_term_key(c) for c in _alternatives(row[3]))
         product = next((e for e in english if " ".join(_term_key(e)[1]) in products), "")
         senses.append(Sense(" ".join(_term_key(row[0])[0]), product, context))
     return senses

@@ -323,14 +323,16 @@ class OfferIndex:
             return None
         stats, glossary = self.stats(), self._vectorizer.glossary
         plan = read_request(title, body, stats, glossary)
-        if plan.corrected is not None:
+        spellings = [s for s in (plan.corrected, plan.paired) if s is not None]
+        if spellings:
             relevance = self.relevance(plan)
             if relevance is not None and not relevance.relevant.any():
-                fixed = read_request(plan.corrected, body, stats, glossary)
-                fixed_relevance = self.relevance(fixed)
-                if fixed_relevance is not None and fixed_relevance.relevant.any():
-                    return replace(fixed, corrected=plan.corrected)
-        return replace(plan, corrected=None)
+                for spelling in spellings:
+                    fixed = read_request(spelling, body, stats, glossary)
+                    fixed_relevance = self.relevance(fixed)
+                    if fixed_relevance is not None and fixed_relevance.relevant.any():
+                        return replace(fixed, corrected=spelling, paired=None)
+        return replace(plan, corrected=None, paired=None)
 
     def query_vector(
         self, title: str, body: str = "", plan: QueryPlan | None = None
@@ -445,6 +447,9 @@ class OfferIndex:
         typed (None when every word is)."""
         if self.analyzer != "words":
             return None
+        plan = self.plan(text)
+        if plan is not None and plan.corrected is not None:
+            return plan.corrected  # the reading the search used
         return read_request(text, "", self.stats(), self._vectorizer.glossary).corrected
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:

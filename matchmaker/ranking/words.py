@@ -421,6 +421,9 @@ class QueryPlan:
     terms: dict[str, float]
     corrected: str | None = None
     description_clauses: tuple[Clause, ...] = field(default=())
+    # A second spelling, for two words the catalogue never writes together when one edit
+    # makes them a pair it does ("mieng dong": "mien dong", as the South says miến).
+    paired: str | None = None
     # Terms an offer must not have to be relevant: a dried product for "vải thiều tươi".
     excluded: tuple[str, ...] = ()
 
@@ -481,6 +484,26 @@ def _corrected(token: Token, stats: Stats, glossary: Glossary) -> list[Token]:
     return [token] if best is None else [Token(best[1], best[1], False)]
 
 
+def _paired(toks: Sequence[Token], stats: Stats) -> list[Token]:
+    """Words the catalogue knows, but never next to each other, read as the pair it writes
+    one edit away: Southern speech merges final n and ng, t and c ("mieng dong" for "miến
+    dong"), and a typo of a known word may still be a known word."""
+    out = list(toks)
+    for i in range(len(out) - 1):
+        x, y = out[i], out[i + 1]
+        if x.stop or y.stop or stats.readings.count(f"{x.folded}_{y.folded}"):
+            continue
+        best: tuple[int, int, str] | None = None
+        for j, pair in ((i, "{}_" + y.folded), (i + 1, x.folded + "_{}")):
+            for candidate in _edits(out[j].folded):
+                n = stats.readings.count(pair.format(candidate))
+                if n > 0 and (best is None or n > best[0]):
+                    best = (n, j, candidate)
+        if best is not None:
+            out[best[1]] = Token(best[2], best[2], False)
+    return out
+
+
 def _edits(word: str) -> set[str]:
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
@@ -502,9 +525,13 @@ def read_request(
         toks = [t for token in toks for t in _split(token, stats, glossary)]
     # A spelling to offer when the words as typed find nothing (the caller decides).
     fixed = [t for token in toks for t in _corrected(token, stats, glossary)] if plain else toks
-    corrected = None
+    corrected = paired = None
     if [t.folded for t in fixed] != [t.folded for t in toks]:
         corrected = " ".join(t.folded for t in fixed)
+    elif plain:
+        regrouped = _paired(toks, stats)
+        if [t.folded for t in regrouped] != [t.folded for t in toks]:
+            paired = " ".join(t.folded for t in regrouped)
     if plain:
         toks = _restored(toks, stats)
     clauses = _clauses(toks, plain, stats, glossary)
@@ -524,7 +551,9 @@ def read_request(
     states = _states(toks, plain)
     # Fresh asked, dried not (or the other way round): the other state is not what was asked.
     excluded = tuple(f"p:{other}" for state, other in _OPPOSITE.items() if states == {state})
-    return QueryPlan(tuple(clauses), terms, corrected, tuple(body_clauses), excluded)
+    return QueryPlan(
+        tuple(clauses), terms, corrected, tuple(body_clauses), excluded=excluded, paired=paired
+    )
 
 
 def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossary) -> list[Clause]:

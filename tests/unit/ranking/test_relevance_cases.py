@@ -63,6 +63,13 @@ CATALOGUE = [
     ("lychee", "Vải thiều Lục Ngạn", "food.fresh", "24"),
     ("brocade", "Vải thổ cẩm Mai Châu", "textile.fabric_garment", "17"),
     ("silk", "Lụa Vạn Phúc", "textile.fabric_garment", "01"),
+    ("dried-lychee", "Vải thiều sấy khô Lục Ngạn", "food.raw_processed", "24"),
+    ("hemp", "Vải lanh Lùng Tám", "textile.fabric_garment", "08"),
+    ("dong-noodle", "Miến dong Phja Đén", "food.processed", "04"),
+    ("fish-sauce-1", "Nước mắm truyền thống Bảo Ninh", "food.condiment", "44"),
+    ("fish-sauce-2", "Nước mắm Nam Ô", "food.condiment", "48"),
+    ("artichoke-extract", "Cao atiso Đà Lạt", "herbal.health_medicine", "68"),
+    ("village-tour", "Du lịch cộng đồng bản Áng Mộc Châu", "tourism.community_eco", "14"),
 ]
 
 
@@ -175,8 +182,9 @@ def test_english_green_pepper_finds_the_freeze_dried_pepper_only(index: OfferInd
 
 
 def test_vai_the_fruit_and_vai_the_cloth_stay_apart(index: OfferIndex) -> None:
-    assert _relevant(index, "vải thiều") == ["lychee"]
-    assert _relevant(index, "vai thieu") == ["lychee"]
+    assert set(_relevant(index, "vải thiều")) == {"lychee", "dried-lychee"}
+    assert set(_relevant(index, "vai thieu")) == {"lychee", "dried-lychee"}
+    assert _relevant(index, "vải thiều tươi") == ["lychee"]
     assert _relevant(index, "vải thổ cẩm") == ["brocade"]
     assert "lychee" not in _relevant(index, "vải may áo")
 
@@ -206,3 +214,42 @@ def test_a_run_together_or_misspelt_word_is_read_as_the_catalogue_spells_it(
 ) -> None:
     assert set(_found(index, "matong")) == {"honey-1", "honey-2", "honey-3"}
     assert index.spelling("vai thieuu") == "vai thieu"
+
+
+def test_dried_lychee_is_never_taken_for_a_cloth(index: OfferIndex) -> None:
+    # "khô" (dried) folds like "khổ" (a fabric's width): the listing's accents tell them apart.
+    for request in ("Hemp linen fabric", "vải may áo", "vải lanh"):
+        assert "dried-lychee" not in {m.offer_id for m in _ranked(index, request)}, request
+    assert _relevant(index, "vải thiều sấy khô")[0] == "dried-lychee"
+
+
+def test_a_southern_final_n_typed_as_ng_still_finds_the_product(index: OfferIndex) -> None:
+    # "mieng" is a word (miếng), so no typo of one, but the catalogue never writes it before
+    # "dong": the request reads as the pair the catalogue writes, and the search page says so.
+    assert _relevant(index, "mieng dong") == ["dong-noodle"]
+    assert _found(index, "mieng dong") == ["dong-noodle"]
+    assert index.spelling("mieng dong") == "mien dong"
+    # A pair the catalogue writes is read as typed, with no spelling to offer.
+    assert index.spelling("mien dong") is None
+
+
+def test_cao_after_do_dam_is_high_not_an_extract(index: OfferIndex) -> None:
+    for request in ("Nước mắm độ đạm cao", "nuoc mam do dam cao"):
+        plan = index.plan(request)
+        assert plan is not None
+        assert "extract" not in {c for clause in plan.clauses for c in clause.concepts}
+        results = {m.offer_id for m in _ranked(index, request)}
+        assert {"fish-sauce-1", "fish-sauce-2"} <= results, request
+        assert "artichoke-extract" not in results, request
+    assert _relevant(index, "Cao atiso") == ["artichoke-extract"]
+
+
+def test_traditional_fish_sauce_is_every_fish_sauce_the_one_saying_so_first(
+    index: OfferIndex,
+) -> None:
+    assert _relevant(index, "Nước mắm truyền thống") == ["fish-sauce-1", "fish-sauce-2"]
+
+
+def test_homestay_finds_community_tourism(index: OfferIndex) -> None:
+    assert _relevant(index, "Homestay") == ["village-tour"]
+    assert _relevant(index, "homestay Mộc Châu") == ["village-tour"]
