@@ -88,6 +88,10 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[_Phrase]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # The first words of a Vietnamese term -> the last words of the terms they start (each of
+    # two words or more, or after two words or more): "cà phê" -> "rang xay", so that a title
+    # naming its product with other words in between is read as that term.
+    tails: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     # (concept, concept) pairs of a longer term that is not a kind of the shorter one.
     distinct: frozenset[tuple[str, str]] = frozenset()
     # Concept -> the OCOP sub-groups its terms are registered under.
@@ -239,7 +243,30 @@ class Glossary:
         # "cà phê"), unless the vocabulary says the two differ ("mãng cầu xiêm", a soursop,
         # is no "mãng cầu", a custard apple).
         found = [*head.concepts, *(c for c in nested if self._implied(head.concepts, c))]
+        if not english:
+            found += self._apart(accented, folded, head, plain)
         return list(dict.fromkeys(found))
+
+    def _apart(
+        self, accented: Sequence[str], folded: Sequence[str], head: Span, plain: bool
+    ) -> list[str]:
+        """Terms that start with the head's words and end with words later in the title
+        ("Cà phê Culi rang xay" is a "cà phê rang xay", "Trà khổ qua rừng túi lọc" a "trà
+        túi lọc"): a listing often puts its variety or place between the two."""
+        found: list[str] = []
+        for k in range(head.end - head.start, 0, -1):
+            first = tuple(folded[head.start : head.start + k])
+            for tail in self.tails.get(first, ()):
+                n = len(tail)
+                for j in range(head.end, len(folded) - n + 1):
+                    if tuple(folded[j : j + n]) != tail:
+                        continue
+                    words_accented = [*accented[head.start : head.start + k], *accented[j : j + n]]
+                    hit = self._phrase(words_accented, [*first, *tail], 0, k + n, plain)
+                    if hit is not None:
+                        found.extend(hit)
+                        break
+        return found
 
     def _implied(self, heads: Sequence[str], concept: str) -> bool:
         return not any((head, concept) in self.distinct for head in heads)
@@ -444,6 +471,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
     groups: dict[str, set[str]] = {}
 
     phrase_length: dict[str, int] = {}
+    tails: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     folded_words: dict[str, set[str]] = {}
     accented_words: dict[str, set[str]] = {}
     plain_words: dict[str, set[str]] = {}
@@ -467,6 +495,10 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
                 phrases.setdefault(folded, set()).add(concept)
                 accented_phrases.setdefault(accented, set()).add(concept)
                 phrase_length[folded[0]] = max(phrase_length.get(folded[0], 2), len(folded))
+                if lang == "vi":
+                    for k in range(1, len(folded)):
+                        if k >= 2 or len(folded) - k >= 2:
+                            tails.setdefault(folded[:k], set()).add(folded[k:])
             elif lang == "vi":
                 accented_words.setdefault(accented[0], set()).add(concept)
                 plain_words.setdefault(folded[0], set()).add(concept)
@@ -496,6 +528,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         entries=entries,
         phrases=frozen(phrases),
         accented_phrases=frozen(accented_phrases),
+        tails={head: tuple(sorted(ends)) for head, ends in tails.items()},
         phrase_length=phrase_length,
         folded_words=frozen(folded_words),
         accented_words=frozen(accented_words),

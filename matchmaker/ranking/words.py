@@ -325,6 +325,8 @@ def _add_field(
     if title:
         for concept in _head_concepts(toks, plain, glossary):
             _add(terms, "h:" + concept, _WEIGHTS["h"])
+            if "g:" + concept not in terms:  # a term read apart ("cà phê … rang xay")
+                _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
         # The title's first word, for products the vocabulary does not know: "Mắm thái" is
         # more of a "mắm" than "Nước mắm" is.
         first = next((t for t in toks if not t.stop), None)

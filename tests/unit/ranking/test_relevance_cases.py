@@ -253,3 +253,14 @@ def test_traditional_fish_sauce_is_every_fish_sauce_the_one_saying_so_first(
 def test_homestay_finds_community_tourism(index: OfferIndex) -> None:
     assert _relevant(index, "Homestay") == ["village-tour"]
     assert _relevant(index, "homestay Mộc Châu") == ["village-tour"]
+
+
+def test_ground_coffee_named_with_its_variety_in_between_is_ground_coffee(
+    index: OfferIndex,
+) -> None:
+    # "Cà phê Robusta rang xay": a "cà phê rang xay" with its variety between the words.
+    assert set(_relevant(index, "Cà phê bột nguyên chất")) >= {"coffee-1", "coffee-3"}
+    assert "coffee-3" in _relevant(index, "cà phê rang xay")
+    # Beans are no ground coffee, and a candy named after coconut is no coconut.
+    assert "coffee-2" not in _relevant(index, "Cà phê bột nguyên chất")
+    assert "coconut-candy" not in _relevant(index, "dừa tươi")
