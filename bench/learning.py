@@ -9,13 +9,17 @@ trained on it prints:
 * whether the gate promoted the new model, and why not.
 
 Populations: ``gap-coops`` (cooperatives holding VietGAP/GlobalGAP, the preference the audit
-used), ``preference-free`` (takes offers by relevance alone: nothing should be promoted), and
-a self-dealing producer that takes its own matches to "deal" through the services on a
-database (every step past its own yes is refused; nothing reaches the buyers' labels).
+used), ``nearby`` (producers within about 300 km of the buyer's province), ``thrifty`` (the
+cheaper third of the offers the engine would consider for the request), ``preference-free``
+(takes offers by relevance alone: nothing should be promoted), and a self-dealing producer
+that takes its own matches to "deal" through the services on a database (every step past its
+own yes is refused; nothing reaches the buyers' labels).
 Then the training time and peak memory at 10k and 100k rows, each in a process of its own.
 
     nice -n 10 python bench/learning.py [--events 50,100,200,500,1000,5000] [--seed 0]
-        [--train-rows 10000,100000]
+        [--populations gap-coops,nearby,thrifty,preference-free] [--train-rows 10000,100000]
+
+(``--train-rows ''`` leaves the training cost out.)
 
 Figures only; nothing here passes or fails.
 """
@@ -33,7 +37,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +45,14 @@ import numpy as np
 from matchmaker.ranking.evaluation import load_eval_set
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.learning.profiles import Taste
-from matchmaker.ranking.learning.simulation import answer, cooperatives_with_gap, no_preference
+from matchmaker.ranking.learning.simulation import (
+    Preference,
+    answer,
+    cheaper_offers,
+    cooperatives_with_gap,
+    nearby_producers,
+    no_preference,
+)
 from matchmaker.ranking.metrics import ndcg_at_k
 from matchmaker.ranking.model import (
     FeedbackExample,
@@ -53,10 +64,34 @@ from matchmaker.ranking.model import (
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import Scorer
 
-Preference = Callable[[OfferRecord, RequirementRecord], float]
-POPULATIONS: dict[str, Preference] = {
-    "gap-coops": cooperatives_with_gap,
-    "preference-free": no_preference,
+
+def engine_candidates(
+    index: OfferIndex, requirement: RequirementRecord, on: date, related: bool
+) -> list[OfferRecord]:
+    """Every candidate the engine would consider for a request (the ranking's own selection
+    step, hand-set scores), relevant or only related."""
+    return [s.offer for s in index._ranked(requirement, 150, on, None, None, None, related)]
+
+
+def thrifty() -> Preference:
+    """Cheaper offers preferred, among everything the engine would consider for the request."""
+    eval_set = load_eval_set()
+    index = OfferIndex(eval_set.offers)
+    return cheaper_offers(
+        lambda requirement: [
+            offer
+            for related in (False, True)
+            for offer in engine_candidates(index, requirement, eval_set.on, related)
+        ]
+    )
+
+
+# Each population's hidden preference, made when the population runs.
+POPULATIONS: dict[str, Callable[[], Preference]] = {
+    "gap-coops": lambda: cooperatives_with_gap,
+    "nearby": lambda: nearby_producers,
+    "thrifty": thrifty,
+    "preference-free": lambda: no_preference,
 }
 
 
@@ -125,12 +160,11 @@ def preference_ceiling(index: OfferIndex, preference: Preference) -> float:
         # Every candidate the engine would consider (the ranking's own selection step).
         relevant, related = (
             sorted(
-                (s.offer.id for s in index._ranked(requirement, 150, eval_set.on, None, None,
-                                                   None, kind)),
+                (o.id for o in engine_candidates(index, requirement, eval_set.on, kind)),
                 key=lambda o, g=gains: -g.get(o, 0.0),  # type: ignore[misc]
             )
             for kind in (False, True)
-        )  # fmt: skip
+        )
         best = relevant[:10]
         if len(best) < 5:
             best += related[: min(3, 10 - len(best))]
@@ -316,10 +350,12 @@ def main() -> None:
     print(f"nproc {os.cpu_count()}, python {sys.version.split()[0]}")
     checkpoints = [int(x) for x in args.events.split(",") if x]
     for name in [p for p in args.populations.split(",") if p]:
-        run_population(name, POPULATIONS[name], checkpoints, args.seed)
+        run_population(name, POPULATIONS[name](), checkpoints, args.seed)
     self_dealing()
-    print("\ntraining cost (LambdaMART refinement, one thread):")
-    for rows in [int(x) for x in args.train_rows.split(",") if x]:
+    train_rows = [int(x) for x in args.train_rows.split(",") if x]
+    if train_rows:
+        print("\ntraining cost (LambdaMART refinement, one thread):")
+    for rows in train_rows:
         subprocess.run([sys.executable, __file__, "--cost-only", str(rows)], check=True)
 
 
