@@ -70,6 +70,7 @@ CATALOGUE = [
     ("fish-sauce-2", "Nước mắm Nam Ô", "food.condiment", "48"),
     ("artichoke-extract", "Cao atiso Đà Lạt", "herbal.health_medicine", "68"),
     ("village-tour", "Du lịch cộng đồng bản Áng Mộc Châu", "tourism.community_eco", "14"),
+    ("smoked-pork", "Thịt lợn hun khói Lai Châu", "food.processed", "12"),
 ]
 
 
@@ -264,3 +265,11 @@ def test_ground_coffee_named_with_its_variety_in_between_is_ground_coffee(
     # Beans are no ground coffee, and a candy named after coconut is no coconut.
     assert "coffee-2" not in _relevant(index, "Cà phê bột nguyên chất")
     assert "coconut-candy" not in _relevant(index, "dừa tươi")
+
+
+def test_smoked_pork_is_smoked_pork_whether_hung_over_the_kitchen_or_smoked(
+    index: OfferIndex,
+) -> None:
+    for request in ("Thịt heo gác bếp", "thịt lợn hun khói", "thit heo xong khoi"):
+        assert set(_relevant(index, request)) == {"pork-north", "smoked-pork"}, request
+    assert "smoked-pork" not in _relevant(index, "giò heo")
