@@ -8,6 +8,9 @@ that leave out capacity, price or shelf life.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,6 +56,9 @@ FEATURES: tuple[str, ...] = (
     # The buyer's implicit profile (learning/profiles.py): how well the offer fits what its
     # earlier answers took, shrunk toward its type's; 0.5 (and known 0) for a buyer unknown.
     *BUYER_TASTE_FEATURES,
+    # Where the offer's price stands among the others of the same list (1.0 the cheapest):
+    # what a buyer who takes the cheaper offers decides on, whether or not it set a ceiling.
+    "price_position",
 )
 # The features the hand-set scorer was built on; the others are for the learned model.
 HAND_FEATURES = FEATURES[:12]
@@ -135,6 +141,37 @@ def facts(
         listing_age_days=max(age, 0) if age is not None else None,
         units_compare=factors is not None,
     )
+
+
+def base_price(offer: OfferRecord) -> tuple[str, float] | None:
+    """The offer's price per base unit (kg, liter, or the countable unit itself)."""
+    if offer.unit_price_vnd is None:
+        return None
+    base, factor = lookup.base_unit(offer.unit)
+    return base, offer.unit_price_vnd / factor
+
+
+def price_positions(offers: Sequence[OfferRecord]) -> list[float]:
+    """Where each offer's price stands among the others of a list priced in the same base
+    unit: 1.0 the cheapest, 0.0 the dearest (one less the share of the others that are
+    cheaper, ties counted half); neutral without a price or anything to compare it with."""
+    prices = [base_price(o) for o in offers]
+    by_base: dict[str, list[float]] = defaultdict(list)
+    for price in prices:
+        if price is not None:
+            by_base[price[0]].append(price[1])
+    for values in by_base.values():
+        values.sort()
+    positions = []
+    for price in prices:
+        values = by_base[price[0]] if price is not None else []
+        if price is None or len(values) < 2:
+            positions.append(NEUTRAL)
+            continue
+        cheaper = bisect_left(values, price[1])
+        same = bisect_right(values, price[1]) - cheaper - 1
+        positions.append(1.0 - (cheaper + same / 2) / (len(values) - 1))
+    return positions
 
 
 def category_fit(requirement_category: str | None, offer_category: str) -> float:
@@ -223,6 +260,9 @@ def pair_features(
         **who_and_what(requirement, offer),
     }
     row.update(_NO_TASTE if taste is None else taste.features(row))
+    # Set by the caller that ranks a whole list (:func:`price_positions`); one pair alone has
+    # nothing to stand among.
+    row["price_position"] = NEUTRAL
     return row
 
 

@@ -34,6 +34,7 @@ from matchmaker.ranking.features import (
     delivery_targets,
     facts,
     pair_features,
+    price_positions,
     producer_fit,
 )
 from matchmaker.ranking.learning.profiles import Taste
@@ -880,6 +881,8 @@ def score_eligible(
         )
         features.update(producer_fit(requirement, offer, fact))
         rows.append(ScoredOffer(offer, 0.0, features, fact))
+    for row, position in zip(rows, price_positions([r.offer for r in rows]), strict=True):
+        row.features["price_position"] = position
     matrix = np.array([_model_columns(row.features) for row in rows])
     buyer_side = scorer.score(matrix)
     scores = combine(buyer_side, np.array([row.features["producer_fit"] for row in rows]))

@@ -28,7 +28,14 @@ from typing import Any
 import numpy as np
 
 from matchmaker.ranking.codec import offer_from_dict, record_to_dict, requirement_from_dict
-from matchmaker.ranking.features import FEATURES, facts, pair_features, producer_fit
+from matchmaker.ranking.features import (
+    FEATURES,
+    NEUTRAL,
+    facts,
+    pair_features,
+    price_positions,
+    producer_fit,
+)
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.learning.labels import GAINS, GRADES, POSITIVE_FROM, capped_weights
 from matchmaker.ranking.learning.lambdamart import (
@@ -176,8 +183,12 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
     corpus rather than a single pair.
     """
     usable = [e for e in examples if e.action in GAINS]
-    # The profile columns are made afresh from the log below, never read from a row.
-    needed = (*(f for f in FEATURES if f not in BUYER_TASTE_FEATURES), "producer_fit")
+    # The profile columns are made afresh from the log below, never read from a row; a row
+    # logged before the price position was a feature reads it as neutral.
+    needed = (
+        *(f for f in FEATURES if f not in BUYER_TASTE_FEATURES and f != "price_position"),
+        "producer_fit",
+    )
     missing = [
         i
         for i, e in enumerate(usable)
@@ -210,7 +221,13 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
                 )
                 row.update(producer_fit(requirement, e.offer, fact))
                 computed[i] = row
+            # Among the results recomputed together (the list that was shown, at best).
+            standing = price_positions([usable[i].offer for i in group])
+            for i, value in zip(group, standing, strict=True):
+                computed[i]["price_position"] = value
     rows = [computed.get(i) or dict(e.features or {}) for i, e in enumerate(usable)]
+    for row in rows:
+        row.setdefault("price_position", NEUTRAL)
     # Each row's buyer profile, from that buyer's answers strictly before it was shown.
     answered = [_answered(e, r) for e, r in zip(usable, rows, strict=True)]
     tastes, kinds = profiles_at(BUYER_ATTRIBUTES, answered)

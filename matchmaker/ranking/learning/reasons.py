@@ -11,7 +11,7 @@ from __future__ import annotations
 # What each code says about the offer: the features it names (the buyer's own ranking is
 # adjusted on them at once) and how much a decline for it teaches the model.
 DECLINE_FEATURES: dict[str, tuple[str, ...]] = {
-    "price": ("price",),
+    "price": ("price", "price_position"),
     "volume": ("capacity", "min_order"),
     "distance": ("distance",),
     "quality": ("stars", "certificate_validity", "traceability"),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchmaker.ranking import lookup
+from matchmaker.ranking.features import base_price
 from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
 
 Preference = Callable[[OfferRecord, RequirementRecord], float]
@@ -58,14 +59,6 @@ def nearby_producers(offer: OfferRecord, requirement: RequirementRecord) -> floa
     return max(PREFERENCE_FLOOR, math.exp(-(km - NEARBY_KM) / _NEARBY_DECAY_KM))
 
 
-def _base_price(offer: OfferRecord) -> tuple[str, float] | None:
-    """The offer's price per base unit (kg, liter, or the countable unit itself)."""
-    if offer.unit_price_vnd is None:
-        return None
-    base, factor = lookup.base_unit(offer.unit)
-    return base, offer.unit_price_vnd / factor
-
-
 def cheaper_offers(
     peers: Callable[[RequirementRecord], Iterable[OfferRecord]],
 ) -> Preference:
@@ -84,14 +77,14 @@ def cheaper_offers(
         if key not in prices:
             by_base: dict[str, list[tuple[str, float]]] = {}
             for peer in peers(requirement):
-                price = _base_price(peer)
+                price = base_price(peer)
                 if price is not None:
                     by_base.setdefault(price[0], []).append((peer.id, price[1]))
             prices[key] = by_base
         return prices[key]
 
     def cheaper(offer: OfferRecord, requirement: RequirementRecord) -> float:
-        price = _base_price(offer)
+        price = base_price(offer)
         if price is None:
             return 0.5
         base, value = price

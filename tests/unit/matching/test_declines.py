@@ -133,6 +133,28 @@ def test_a_decline_reason_weighs_the_feature_it_names_at_once(db: Session) -> No
     assert after[dear.id] / after[cheap.id] < before[dear.id] / before[cheap.id]
 
 
+def test_a_decline_for_price_lowers_the_dearer_offers_even_without_a_ceiling(
+    db: Session,
+) -> None:
+    # Most buyers set no price ceiling: the reason then weighs where each price stands among
+    # the offers listed, not a ceiling the buyer never gave.
+    buyer, user = _buyer(db)
+    cheap = _offer(db, _producer(db, "HTX A"), "Mật ong hoa nhãn", unit_price_vnd=90_000)
+    dear = _offer(db, _producer(db, "HTX B"), "Mật ong hoa vải", unit_price_vnd=130_000)
+    dearest = _offer(db, _producer(db, "HTX C"), "Mật ong rừng", unit_price_vnd=160_000)
+    first = _requirement(db, buyer, unit="kg")
+    second = _requirement(db, buyer, title="mật ong nguyên chất", unit="kg")
+    state = RankingState()
+    before = {o: m.score for o, m in _shown(db, state, second).items()}
+
+    record_feedback(db, user, _shown(db, state, first)[dearest.id], "declined", "price")
+
+    after = {o: m.score for o, m in _shown(db, state, second).items()}
+    for other in (dear, dearest):  # each sinks against the cheapest listed
+        assert after[other.id] / after[cheap.id] < before[other.id] / before[cheap.id]
+    assert after[dearest.id] / after[dear.id] < before[dearest.id] / before[dear.id]
+
+
 def test_a_producers_decline_is_not_the_buyers(db: Session) -> None:
     buyer, _ = _buyer(db)
     producer = _producer(db, "HTX Ong Mật")

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from matchmaker.ranking import lookup
-from matchmaker.ranking.features import category_fit, facts
+from matchmaker.ranking.features import NEUTRAL, category_fit, facts, price_positions
 from matchmaker.ranking.index import OfferIndex
 from tests.explained import en, vi
 
@@ -103,3 +103,30 @@ def test_every_result_is_explained_in_both_languages(make_offer, make_requiremen
         for item in (*result.reasons, *result.gaps):
             assert item.code and vi(item) and en(item)
     assert [r.rank for r in results] == list(range(1, len(results) + 1))
+
+
+def test_price_position_ranks_each_offer_among_those_priced_in_the_same_base_unit(make_offer):
+    offers = [
+        make_offer("1", "Mật ong", unit="kg", unit_price_vnd=300_000),
+        make_offer("2", "Mật ong", unit="g", unit_price_vnd=200),  # 200,000 a kg
+        make_offer("3", "Mật ong", unit="kg", unit_price_vnd=300_000),
+        make_offer("4", "Mật ong", unit="kg", unit_price_vnd=450_000),
+        make_offer("5", "Mật ong chai", unit="liter", unit_price_vnd=100_000),  # alone in liters
+        make_offer("6", "Mật ong", unit="kg", unit_price_vnd=None),  # no price
+    ]
+    cheapest, grams, tie, dearest, liter, unpriced = price_positions(offers)
+    assert grams == 1.0 and dearest == 0.0
+    assert cheapest == tie == pytest.approx(0.5)  # one cheaper, one dearer, one the same
+    assert liter == unpriced == NEUTRAL
+
+
+def test_every_ranked_offer_carries_its_price_position_in_the_list(
+    make_offer, make_requirement, today
+):
+    offers = [
+        make_offer(str(i), "Mật ong rừng", unit="kg", unit_price_vnd=price)
+        for i, price in enumerate((400_000, 250_000, 300_000))
+    ]
+    ranked = OfferIndex(offers).rank(make_requirement("mật ong rừng"), on=today)
+    by_offer = {m.offer_id: m.features["price_position"] for m in ranked}
+    assert by_offer == {"1": 1.0, "2": 0.5, "0": 0.0}
