@@ -630,8 +630,8 @@ class SearchResult(Schema):
     spelling: str | None = Field(
         None,
         description="When the words as typed find nothing: the words as the catalogue "
-        'spells them (e.g. "mien dong" for "mien dongg"), which the items were found for; '
-        'offer it as "did you mean". Null otherwise.',
+        'spells them, with its accents (e.g. "miến dong" for "mien dongg" or "mieng dong"), '
+        'which the items were found for; offer it as "did you mean". Null otherwise.',
     )
 
 

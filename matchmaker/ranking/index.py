@@ -47,6 +47,7 @@ from matchmaker.ranking.words import (
     Readings,
     Stats,
     read_request,
+    with_accents,
 )
 
 # Candidates re-ranked with full features after retrieval; enough to fill a top ten after
@@ -448,10 +449,14 @@ class OfferIndex:
         typed (None when every word is)."""
         if self.analyzer != "words":
             return None
+        stats, glossary = self.stats(), self._vectorizer.glossary
         plan = self.plan(text)
-        if plan is not None and plan.corrected is not None:
-            return plan.corrected  # the reading the search used
-        return read_request(text, "", self.stats(), self._vectorizer.glossary).corrected
+        corrected = (
+            plan.corrected  # the reading the search used
+            if plan is not None and plan.corrected is not None
+            else read_request(text, "", stats, glossary).corrected
+        )
+        return None if corrected is None else with_accents(corrected, stats, glossary)
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
         """Indexed offers relevant to ``text`` (any status), best first, with scores."""

@@ -447,6 +447,20 @@ def _restored(toks: Sequence[Token], stats: Stats) -> list[Token]:
     return out
 
 
+def with_accents(text: str, stats: Stats, glossary: Glossary | None = None) -> str:
+    """Words typed without accents, written as the catalogue's titles write them where one
+    reading is the clear majority ("mien dong": "miến dong"); the others as typed."""
+    typed = tokens(text, glossary)
+    out = []
+    for token, restored in zip(typed, _restored(typed, stats), strict=True):
+        if restored is not token or token.accented != token.folded:
+            out.append(restored.accented)  # read with its neighbour ("dong" of "miến dong")
+            continue
+        reading = stats.readings.best(token.folded)
+        out.append(reading if reading is not None else token.accented)
+    return " ".join(out)
+
+
 def _unknown(token: Token, stats: Stats, glossary: Glossary) -> bool:
     word = token.folded
     return not (
