@@ -320,10 +320,14 @@ def _add_field(
         return
     toks = tokens(text, glossary)
     plain = is_plain(text)
+    heads = _head_concepts(toks, plain, glossary) if title else []
     for concept in _concepts(toks, plain, glossary):
-        _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
+        # A shorter term inside the name that the product is not ("mãng cầu", a custard
+        # apple, inside "Mãng cầu xiêm", a soursop) says nothing of it.
+        if not any((head, concept) in glossary.distinct for head in heads):
+            _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
     if title:
-        for concept in _head_concepts(toks, plain, glossary):
+        for concept in heads:
             _add(terms, "h:" + concept, _WEIGHTS["h"])
             if "g:" + concept not in terms:  # a term read apart ("cà phê … rang xay")
                 _add(terms, "g:" + concept, _WEIGHTS["g"] * boost)
@@ -634,7 +638,16 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
         # its own head: "bắp" is not "rượu ngô", "lụa" is not "chả lụa"), and the product
         # as named ("cà phê bột"), which counts as much.
         kind = glossary.generic(accented, folded, span, plain=plain, english=english)
-        heads = [*kind.concepts, *span.concepts]
+        # Not a kind the named product is not ("mãng cầu xiêm", a soursop, is no "mãng cầu",
+        # a custard apple).
+        heads = [
+            *(
+                c
+                for c in kind.concepts
+                if not any((n, c) in glossary.distinct for n in span.concepts)
+            ),
+            *span.concepts,
+        ]
         if not english and kind != span:
             # A listing that is the kind named shorter, of two syllables at least ("cà phê"
             # of "cà phê hạt rang": "Cà phê Arabica Sơn La hạt rang"), with what the name

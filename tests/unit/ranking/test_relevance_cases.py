@@ -71,6 +71,8 @@ CATALOGUE = [
     ("artichoke-extract", "Cao atiso Đà Lạt", "herbal.health_medicine", "68"),
     ("village-tour", "Du lịch cộng đồng bản Áng Mộc Châu", "tourism.community_eco", "14"),
     ("smoked-pork", "Thịt lợn hun khói Lai Châu", "food.processed", "12"),
+    ("tuna", "Cá ngừ đại dương Phú Yên", "food.fresh", "66"),
+    ("soursop", "Mãng cầu xiêm Tân Phú Đông", "food.fresh", "82"),
 ]
 
 
@@ -273,3 +275,17 @@ def test_smoked_pork_is_smoked_pork_whether_hung_over_the_kitchen_or_smoked(
     for request in ("Thịt heo gác bếp", "thịt lợn hun khói", "thit heo xong khoi"):
         assert set(_relevant(index, request)) == {"pork-north", "smoked-pork"}, request
     assert "smoked-pork" not in _relevant(index, "giò heo")
+
+
+def test_braised_fish_typed_plain_is_no_ocean_tuna(index: OfferIndex) -> None:
+    # "dai" of "Vũ Đại" is the "đại" of "đại dương" once accents are gone; "cá kho" is a
+    # product of its own, so only a braised fish is one.
+    for request in ("ca kho lang vu dai", "Cá kho tộ", "cá kho"):
+        assert _relevant(index, request) == ["braised-fish"], request
+
+
+def test_a_custard_apple_is_no_soursop(index: OfferIndex) -> None:
+    for request in ("Mãng cầu ta tươi", "na"):
+        assert "soursop" not in _relevant(index, request), request
+    soursop = _relevant(index, "mãng cầu xiêm")
+    assert "soursop" in soursop and "custard-north" not in soursop
