@@ -59,12 +59,13 @@ from matchmaker.ranking.learning.promotion import (
     Decision,
     Evidence,
     decide,
-    time_split,
+    held_out_split,
 )
 from matchmaker.ranking.learning.reasons import DECLINE_WEIGHT, decline_reason_code
 from matchmaker.ranking.metrics import ndcg_at_k, recall_at_k
 from matchmaker.ranking.records import OfferRecord, RequirementRecord
 from matchmaker.ranking.scoring import HandScorer, Scorer, combine
+from matchmaker.ranking.text import fold
 
 NEGATIVE = {"declined"}
 CURRENT_FILE = "CURRENT"
@@ -154,6 +155,9 @@ class FeedbackTable:
     times: np.ndarray = field(default_factory=lambda: np.zeros(0))
     grades: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # 0: unknown
+    # Which request each row answers (:func:`request_key`): the gate never judges a model on
+    # one it learned from.
+    requests: list[str] = field(default_factory=list)
     # Each buyer type's answers, tallied for the implicit profiles (saved with the model).
     kinds: dict[str, Tally] = field(default_factory=dict)
 
@@ -252,7 +256,19 @@ def feedback_table(examples: Iterable[FeedbackExample]) -> FeedbackTable:
         times=np.array([e.at.timestamp() if e.at else math.nan for e in usable]),
         grades=np.array([grade_of(e.action) for e in usable], dtype=np.int32),
         ranks=np.array([e.rank or 0 for e in usable], dtype=np.int32),
+        requests=[request_key(e) for e in usable],
     )
+
+
+def request_key(example: FeedbackExample) -> str:
+    """What makes two showings "the same request" for the gate: the same buyer asking in the
+    same words (its requirement shown again, or posted again); other buyers' requests in
+    those words are requests of their own."""
+    asker = example.organization or f"requirement:{example.requirement.id}"
+    words = " ".join(
+        fold(f"{example.requirement.title}\n{example.requirement.description}").split()
+    )
+    return f"{asker}\n{words}"
 
 
 @dataclass(slots=True)
@@ -361,7 +377,9 @@ def train(
         raise ValueError(
             f"not enough feedback to train: {len(table.labels)} examples, {positives} positive"
         )
-    train_rows, validation_rows = time_split(list(table.times), validation_share)
+    train_rows, validation_rows = held_out_split(
+        list(table.times), table.requests, validation_share
+    )
     notes = []
     if not validation_rows:
         train_rows = list(range(len(table.labels)))

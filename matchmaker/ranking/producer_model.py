@@ -45,7 +45,7 @@ from matchmaker.ranking.learning.profiles import (
     profiles_at,
     taste_of,
 )
-from matchmaker.ranking.learning.promotion import Decision, Evidence, decide, time_split
+from matchmaker.ranking.learning.promotion import Decision, Evidence, decide, held_out_split
 from matchmaker.ranking.model import (
     MODEL_FILE,
     FeedbackExample,
@@ -231,7 +231,8 @@ def train_producer_side(
     positives = int(table.labels.sum())
     if len(table.labels) < 10 or positives == 0 or positives == len(table.labels):
         raise ValueError(f"not enough producer answers: {len(table.labels)}, {positives} positive")
-    train_rows, validation_rows = time_split(list(table.times))
+    # An offer's later answers judge a model only when it never learned that offer's.
+    train_rows, validation_rows = held_out_split(list(table.times), table.groups)
     notes = []
     if not validation_rows or len(set(table.labels[train_rows].tolist())) < 2:
         train_rows, validation_rows = list(range(len(table.labels))), []

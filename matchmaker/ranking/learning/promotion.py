@@ -1,7 +1,9 @@
 """Safe promotion: a trained model becomes current only when it is shown to be better.
 
-* Validated on later feedback than any it learned from (a time split), never on its own
-  training rows, and only on the results the side answered (the ones it looked at: their
+* Validated on later feedback than any it learned from (a time split), for requests it did
+  not learn from (a request shown again after the cut, or asked again in the same words, is
+  held out whole or left out of the judging), never on its own training rows, and only on
+  the results the side answered (the ones it looked at: their
   place in the list then no longer favours the model that put them there); when the times
   do not allow a split, it is not promoted.
 * Enough evidence: a minimum of validation requirements with a positive answer and of
@@ -16,6 +18,7 @@ Otherwise it is kept as a candidate, with the reason.
 from __future__ import annotations
 
 import math
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +69,30 @@ def time_split(
     train = [i for i, t in enumerate(times) if t < cut]
     validation = [i for i, t in enumerate(times) if t >= cut]
     return train, validation
+
+
+def held_out_split(
+    times: Sequence[float], requests: Sequence[str], share: float = VALIDATION_SHARE
+) -> tuple[list[int], list[int]]:
+    """A time split (see :func:`time_split`) in which no request is on both sides.
+
+    A model judged on later answers to requests it learned from is judged on what it
+    memorised of them, not on how it ranks a new one: a model that only fitted those
+    requests' lists would look better and be promoted. A request answered both before and
+    after the cut is therefore held out whole (its earlier rows not learned from) for one in
+    two such requests, chosen by a hash of its key, and its later rows left out of the
+    judging for the others; a request first answered after the cut is judged on.
+    """
+    train, validation = time_split(times, share)
+    if not validation:
+        return train, validation
+    before = {requests[i] for i in train}
+    straddling = before & {requests[i] for i in validation}
+    held = {key for key in straddling if zlib.crc32(key.encode()) % 2 == 0}
+    return (
+        [i for i in train if requests[i] not in held],
+        [i for i in validation if requests[i] not in before or requests[i] in held],
+    )
 
 
 def group_ndcgs(

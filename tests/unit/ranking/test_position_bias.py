@@ -21,7 +21,7 @@ def relevance_of(grades: dict[str, int]):  # type: ignore[no-untyped-def]
     return lambda offer_id: grades.get(offer_id, 0) / 2
 
 
-def _log(preference, rounds: int = 6, seed: int = 0) -> list[FeedbackExample]:  # type: ignore[no-untyped-def]
+def _log(preference, rounds: int = 10, seed: int = 0) -> list[FeedbackExample]:  # type: ignore[no-untyped-def]
     """Every labelled request shown ``rounds`` times (the hand-set ranking) and answered."""
     eval_set = load_eval_set()
     index = OfferIndex(eval_set.offers)

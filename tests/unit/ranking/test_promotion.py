@@ -12,7 +12,13 @@ from click.testing import CliRunner
 from matchmaker.ranking.cli import make_ranking_cli
 from matchmaker.ranking.features import FEATURES
 from matchmaker.ranking.learning import promotion
-from matchmaker.ranking.learning.promotion import Evidence, decide, paired_bootstrap, time_split
+from matchmaker.ranking.learning.promotion import (
+    Evidence,
+    decide,
+    held_out_split,
+    paired_bootstrap,
+    time_split,
+)
 from matchmaker.ranking.model import (
     FeedbackExample,
     current_version,
@@ -72,6 +78,31 @@ def test_validation_is_later_than_any_training_example() -> None:
     assert sorted(train_rows + validation_rows) == list(range(len(times)))
     assert time_split([1.0, 1.0, 1.0]) == ([], [])
     assert time_split([1.0, float("nan")]) == ([], [])
+
+
+def test_a_model_is_never_judged_on_a_request_it_learned_from() -> None:
+    # Twenty requests answered before the cut and again after it (re-ranked, or posted again
+    # in the same words), and five first answered after it.
+    times, requests = [], []
+    for n in range(20):
+        times += [1.0, 9.0]
+        requests += [f"mật ong {n}"] * 2
+    for n in range(5):
+        times.append(9.0)
+        requests.append(f"cà phê {n}")
+    train_rows, validation_rows = held_out_split(times, requests, 0.5)
+    learned = {requests[i] for i in train_rows}
+    judged = {requests[i] for i in validation_rows}
+    assert not learned & judged
+    assert max(times[i] for i in train_rows) < min(times[i] for i in validation_rows)
+    assert {f"cà phê {n}" for n in range(5)} <= judged  # new requests are judged on
+    # The requests on both sides are shared out, by a hash of their words: some held out
+    # whole, the others learned from (their later answers left out of the judging).
+    repeated = {f"mật ong {n}" for n in range(20)}
+    assert repeated & judged and repeated & learned
+    assert (repeated & judged) | (repeated & learned) == repeated
+    assert held_out_split(times, requests, 0.5) == (train_rows, validation_rows)
+    assert held_out_split([1.0, 1.0], ["a", "a"]) == ([], [])
 
 
 def test_a_better_model_that_keeps_relevance_is_promoted() -> None:
