@@ -70,6 +70,7 @@ CATALOGUE = [
     ("fish-sauce-2", "Nước mắm Nam Ô", "food.condiment", "48"),
     ("artichoke-extract", "Cao atiso Đà Lạt", "herbal.health_medicine", "68"),
     ("village-tour", "Du lịch cộng đồng bản Áng Mộc Châu", "tourism.community_eco", "14"),
+    ("village-site", "Điểm du lịch cộng đồng Bản Lác", "tourism.community_eco", "17"),
     ("smoked-pork", "Thịt lợn hun khói Lai Châu", "food.processed", "12"),
     ("tuna", "Cá ngừ đại dương Phú Yên", "food.fresh", "66"),
     ("soursop", "Mãng cầu xiêm Tân Phú Đông", "food.fresh", "82"),
@@ -254,8 +255,10 @@ def test_traditional_fish_sauce_is_every_fish_sauce_the_one_saying_so_first(
 
 
 def test_homestay_finds_community_tourism(index: OfferIndex) -> None:
-    assert _relevant(index, "Homestay") == ["village-tour"]
-    assert _relevant(index, "homestay Mộc Châu") == ["village-tour"]
+    # A "điểm du lịch cộng đồng" (a community tourism site) is community tourism too.
+    for request in ("Homestay", "du lịch cộng đồng", "Community based tourism"):
+        assert set(_relevant(index, request)) == {"village-tour", "village-site"}, request
+    assert _relevant(index, "homestay Mộc Châu")[0] == "village-tour"
 
 
 def test_ground_coffee_named_with_its_variety_in_between_is_ground_coffee(
