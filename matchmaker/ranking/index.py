@@ -46,6 +46,8 @@ from matchmaker.ranking.words import (
     QueryPlan,
     Readings,
     Stats,
+    is_plain,
+    paired_spelling,
     read_request,
     with_accents,
 )
@@ -163,6 +165,10 @@ class OfferIndex:
         # Bumped by every change, so that what was worked out for a request is not reused
         # across one.
         self._version = 0
+        # The last request read by :meth:`plan`: a search reads its words, then asks how it
+        # read them (its spelling), with nothing changed in between.
+        self._last_plan: tuple[tuple[str, str, int], QueryPlan | None] | None = None
+        self._last_relevance: tuple[QueryPlan, int, Relevance | None] | None = None
         self._last_judged: (
             tuple[tuple[str, str, str, int], tuple[QueryPlan | None, np.ndarray, Relevance | None]]
             | None
@@ -323,18 +329,35 @@ class OfferIndex:
         """
         if self.analyzer != "words":
             return None
+        key = (title, body, self._version)
+        if self._last_plan is not None and self._last_plan[0] == key:
+            return self._last_plan[1]
+        result = self._read(title, body)
+        self._last_plan = (key, result)
+        return result
+
+    def _read(self, title: str, body: str) -> QueryPlan:
+        """The request as typed, or as the catalogue spells it when the words as typed find
+        nothing and that spelling finds something (``corrected`` then says which); otherwise
+        ``corrected`` is the catalogue's spelling of a word it does not know, if any, to
+        offer."""
         stats, glossary = self.stats(), self._vectorizer.glossary
         plan = read_request(title, body, stats, glossary)
-        spellings = [s for s in (plan.corrected, plan.paired) if s is not None]
-        if spellings:
-            relevance = self.relevance(plan)
-            if relevance is not None and not relevance.relevant.any():
-                for spelling in spellings:
-                    fixed = read_request(spelling, body, stats, glossary)
-                    fixed_relevance = self.relevance(fixed)
-                    if fixed_relevance is not None and fixed_relevance.relevant.any():
-                        return replace(fixed, corrected=spelling, paired=None)
-        return replace(plan, corrected=None, paired=None)
+        if plan.corrected is None and not is_plain(title):
+            return plan  # no other spelling to try
+        relevance = self.relevance(plan)
+        if relevance is None or relevance.relevant.any():
+            return plan
+        for spelling in (plan.corrected, "paired"):
+            if spelling == "paired":
+                spelling = paired_spelling(title, stats, glossary)
+            if spelling is None:
+                continue
+            fixed = read_request(spelling, body, stats, glossary)
+            fixed_relevance = self.relevance(fixed)
+            if fixed_relevance is not None and fixed_relevance.relevant.any():
+                return replace(fixed, corrected=spelling)
+        return plan
 
     def query_vector(
         self, title: str, body: str = "", plan: QueryPlan | None = None
@@ -419,6 +442,14 @@ class OfferIndex:
     def relevance(self, plan: QueryPlan) -> Relevance | None:
         """Which positions are relevant to (or related to) a request; None when the request
         has no word to judge by (every offer is then as good)."""
+        kept = self._last_relevance
+        if kept is not None and kept[0] is plan and kept[1] == self._version:
+            return kept[2]  # a search asks again for the plan it was read into
+        judged = self._relevance(plan)
+        self._last_relevance = (plan, self._version, judged)
+        return judged
+
+    def _relevance(self, plan: QueryPlan) -> Relevance | None:
         n = len(self._offers)
         weighed = self._weighed(plan)
         if not weighed:
@@ -449,14 +480,10 @@ class OfferIndex:
         typed (None when every word is)."""
         if self.analyzer != "words":
             return None
-        stats, glossary = self.stats(), self._vectorizer.glossary
         plan = self.plan(text)
-        corrected = (
-            plan.corrected  # the reading the search used
-            if plan is not None and plan.corrected is not None
-            else read_request(text, "", stats, glossary).corrected
-        )
-        return None if corrected is None else with_accents(corrected, stats, glossary)
+        if plan is None or plan.corrected is None:
+            return None
+        return with_accents(plan.corrected, self.stats(), self._vectorizer.glossary)
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
         """Indexed offers relevant to ``text`` (any status), best first, with scores."""

@@ -427,9 +427,6 @@ class QueryPlan:
     terms: dict[str, float]
     corrected: str | None = None
     description_clauses: tuple[Clause, ...] = field(default=())
-    # A second spelling, for two words the catalogue never writes together when one edit
-    # makes them a pair it does ("mieng dong": "mien dong", as the South says miến).
-    paired: str | None = None
     # Terms an offer must not have to be relevant: a dried product for "vải thiều tươi".
     excluded: tuple[str, ...] = ()
 
@@ -545,13 +542,9 @@ def read_request(
         toks = [t for token in toks for t in _split(token, stats, glossary)]
     # A spelling to offer when the words as typed find nothing (the caller decides).
     fixed = [t for token in toks for t in _corrected(token, stats, glossary)] if plain else toks
-    corrected = paired = None
+    corrected = None
     if [t.folded for t in fixed] != [t.folded for t in toks]:
         corrected = " ".join(t.folded for t in fixed)
-    elif plain:
-        regrouped = _paired(toks, stats)
-        if [t.folded for t in regrouped] != [t.folded for t in toks]:
-            paired = " ".join(t.folded for t in regrouped)
     if plain:
         toks = _restored(toks, stats)
     clauses = _clauses(toks, plain, stats, glossary)
@@ -571,9 +564,21 @@ def read_request(
     states = _states(toks, plain)
     # Fresh asked, dried not (or the other way round): the other state is not what was asked.
     excluded = tuple(f"p:{other}" for state, other in _OPPOSITE.items() if states == {state})
-    return QueryPlan(
-        tuple(clauses), terms, corrected, tuple(body_clauses), excluded=excluded, paired=paired
-    )
+    return QueryPlan(tuple(clauses), terms, corrected, tuple(body_clauses), excluded)
+
+
+def paired_spelling(title: str, stats: Stats, glossary: Glossary | None = None) -> str | None:
+    """A request typed without accents as the catalogue writes its pairs of words (see
+    :func:`_paired`); None when every pair is written as typed or none is one edit away.
+    Worked out only when the words as typed find nothing: it tries every edit."""
+    if not is_plain(title):
+        return None
+    glossary = glossary or default_glossary()
+    toks = [t for token in tokens(title, glossary) for t in _split(token, stats, glossary)]
+    regrouped = _paired(toks, stats)
+    if [t.folded for t in regrouped] == [t.folded for t in toks]:
+        return None
+    return " ".join(t.folded for t in regrouped)
 
 
 def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossary) -> list[Clause]:
