@@ -28,8 +28,8 @@ class GlossaryEntry:
     group: str = ""  # the OCOP sub-group it is mostly registered under, when known
 
 
-# A phrase as written (with accents) and folded, word by word.
-_Phrase = tuple[tuple[str, ...], tuple[str, ...]]
+# A phrase as written (with accents) and folded.
+_Phrase = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,11 +337,16 @@ class Glossary:
     ) -> tuple[str, ...] | None:
         """Only the meanings whose context the text has, when it has any; none when the
         context says the word is no product here ("Trà" of "Trà Vinh", "Na" of "Na Hang")."""
+        # Words typed with accents are matched as written, the others folded ("khô", dried,
+        # is not "khổ", a fabric's width; "kho" typed plain may be either).
+        written = " " + " ".join(accented) + " "
+        typed_plain = (f if a == f else "\x00" for a, f in zip(accented, folded, strict=True))
+        plain = " " + " ".join(typed_plain) + " "
         chosen = [
             concept
             for concept, context in self.senses[word]
             if (concept in hit or not concept)
-            and any(_written(phrase, accented, folded) for phrase in context)
+            and any(f" {a} " in written or f" {f} " in plain for a, f in context)
         ]
         if not chosen:
             return hit
@@ -400,25 +405,6 @@ class Glossary:
             if fold(entry.vi) == key:
                 return entry.en
         return ()
-
-
-def _written(
-    phrase: _Phrase,
-    accented: Sequence[str],
-    folded: Sequence[str],
-) -> bool:
-    """Whether a text has a context phrase: each word as the phrase writes it, or typed
-    without accents where the phrase's word folds to it."""
-    words_accented, words_folded = phrase
-    n = len(words_folded)
-    return any(
-        all(
-            accented[i + j] == words_accented[j]
-            or (accented[i + j] == folded[i + j] == words_folded[j])
-            for j in range(n)
-        )
-        for i in range(len(folded) - n + 1)
-    )
 
 
 def _term_key(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -590,7 +576,10 @@ def parse_senses(text: str, products: frozenset[str]) -> list[Sense]:
         if len(row) < 4:
             continue
         english = _alternatives(row[2])
-        context = frozenset(_term_key(c) for c in _alternatives(row[3]))
+        context = frozenset(
+            (" ".join(accented), " ".join(folded))
+            for accented, folded in (_term_key(c) for c in _alternatives(row[3]))
+        )
         product = next((e for e in english if " ".join(_term_key(e)[1]) in products), "")
         senses.append(Sense(" ".join(_term_key(row[0])[0]), product, context))
     return senses
