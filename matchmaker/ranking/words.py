@@ -134,10 +134,12 @@ _STATES = {
     "fresh": (_word_set("tươi sống fresh live"), _word_set("tuoi fresh live")),
     "preserved": (
         _word_set(
-            "sấy khô dẻo giòn mứt ép đặc bột hun khói dried dehydrated candied powder juice "
-            "jam canned pickled smoked"
+            "sấy khô dẻo giòn mứt ép đặc bột hun khói xông bếp dried dehydrated candied powder "
+            "juice jam canned pickled smoked"
         ),
-        _word_set("say deo mut dried dehydrated candied powder juice jam canned pickled smoked"),
+        _word_set(
+            "say deo mut bep dried dehydrated candied powder juice jam canned pickled smoked"
+        ),
     ),
 }
 _OPPOSITE = {"fresh": "preserved", "preserved": "fresh"}

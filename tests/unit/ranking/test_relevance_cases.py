@@ -278,6 +278,9 @@ def test_smoked_pork_is_smoked_pork_whether_hung_over_the_kitchen_or_smoked(
     for request in ("Thịt heo gác bếp", "thịt lợn hun khói", "thit heo xong khoi"):
         assert set(_relevant(index, request)) == {"pork-north", "smoked-pork"}, request
     assert "smoked-pork" not in _relevant(index, "giò heo")
+    # Hung over the kitchen fire ("gác bếp") is no fresh meat.
+    for request in ("thịt lợn tươi", "thit heo tuoi"):
+        assert "pork-north" not in _relevant(index, request), request
 
 
 def test_braised_fish_typed_plain_is_no_ocean_tuna(index: OfferIndex) -> None:
