@@ -533,6 +533,8 @@ class EmailBuilder:
         locale = voice.locale
         requirement, offer = match.requirement, match.offer
         buyer, producer = requirement.buyer, offer.producer
+        if user.organization_id not in (buyer.id, producer.id):
+            return None  # no longer of either side: the deal is not theirs to hear of
         by_side = {"buyer": buyer, "producer": producer}
         recorder = session.get(User, order.user_id) if order.user_id else None
         org = (

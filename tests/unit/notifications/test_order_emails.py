@@ -151,6 +151,10 @@ def test_an_officer_s_order_reaches_both_sides(db: Session, config: Notification
     assert "htx.ong.u.minh@htx.vn" in built.text  # the buyer may reach the producer
     built = BUILDER.build(db, next(n for n in told if n.user_id == producer.user.id))
     assert built is not None and "buyer@coop.vn" in built.text
+    # Someone of neither side (here the officer) never reads either side's details.
+    stray = Notification(user_id=officer.id, kind="match_order", idempotency_key="stray",
+                         payload={"order_id": order_id})  # fmt: skip
+    assert BUILDER.build(db, stray) is None
 
 
 def test_no_email_to_the_unsubscribed_and_no_waiting_for_a_digest(
