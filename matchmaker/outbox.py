@@ -37,6 +37,7 @@ OFFERS_PER_TASK = 100
 SEND_NOTIFICATIONS = "email.send_notifications"
 MATCH_ACCEPTED = "email.match_accepted"
 QUOTE_CHANGED = "email.quote_changed"
+ORDER_RECORDED = "email.order_recorded"
 
 
 class OutboxMessage(Base):
@@ -122,6 +123,11 @@ def quote_changed(
     return enqueue(
         session, QUOTE_CHANGED, quote_id=quote_id, event=event, revision=revision, user_id=user_id
     )
+
+
+def order_recorded(session: Session, order_id: int) -> OutboxMessage:
+    """An order was recorded under a match's deal: the other side is told by email."""
+    return enqueue(session, ORDER_RECORDED, order_id=order_id)
 
 
 def complete(session: Session, message_id: int) -> None:

@@ -625,6 +625,25 @@ MESSAGES: dict[str, str] = {
         "%(buyer)s accepted another producer's quote on their requirement “%(title)s”. Yours "
         "for %(offer)s stays open: they may still answer it, and you may revise or withdraw it."
     ),
+    "email.subject_order_order": N_("%(who)s recorded an order of %(offer)s worth %(value)s"),
+    "email.subject_order_repeat": N_(
+        "%(who)s recorded a repeat order of %(offer)s worth %(value)s"
+    ),
+    "email.intro_order_order": N_(
+        "%(who)s recorded an order under the deal between %(buyer)s and %(producer)s on "
+        "“%(title)s”. If it is not what was agreed, tell them:"
+    ),
+    "email.intro_order_repeat": N_(
+        "%(who)s recorded a repeat order under the deal between %(buyer)s and %(producer)s on "
+        "“%(title)s”. If it is not what was agreed, tell them:"
+    ),
+    "email.order_officer": N_("An OCOP officer"),
+    "email.order_product": N_("Product"),
+    "email.order_quantity": N_("Quantity"),
+    "email.order_value": N_("Value"),
+    "email.order_day": N_("Ordered on"),
+    "email.order_note": N_("Note"),
+    "email.order_open": N_("Open the deal"),
     "email.subject_claim_request": N_("%(person)s asks to take over %(name)s"),
     "email.intro_claim_request": N_(
         "%(person)s registered as %(name)s, a producer on the OCOP list of %(province)s that "

@@ -19,6 +19,7 @@ from matchmaker.notifications import (
     delivery,
     digests,
     introductions,
+    order_notices,
     quote_notices,
     reminders,
 )
@@ -100,6 +101,14 @@ def quote_changed(quote_id: int, event: str, revision: int, user_id: int) -> int
             session, quote_id, event, revision, user_id, get_settings().notifications
         )
     log.info("quote %s %s: %d email(s) to send", quote_id, event, len(created))
+    return len(created)
+
+
+@shared_task(name=outbox.ORDER_RECORDED)
+def order_recorded(order_id: int) -> int:
+    with unit_of_work(get_database().sessions) as session:
+        created = order_notices.tell(session, order_id, get_settings().notifications)
+    log.info("order %s recorded: %d email(s) to send", order_id, len(created))
     return len(created)
 
 

@@ -5,7 +5,9 @@ follows a deal is known.
 The first order of a match is an "order", every later one a "repeat"; each is also an answer of
 the side that recorded it (:mod:`.answers`), so the ranking's training data learns which
 suggestions became trade, and the officers' figures count its value
-(:mod:`matchmaker.reports.periods`). Orders are appended, never rewritten.
+(:mod:`matchmaker.reports.periods`). The side that did not record it is told by email (both
+sides when an officer did: :mod:`matchmaker.notifications.order_notices`), through the outbox
+once the order commits. Orders are appended, never rewritten.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from matchmaker import outbox
 from matchmaker.accounts import permissions as can
 from matchmaker.accounts.models import User
 from matchmaker.catalog.inputs import Day, Quantity, UnitCode, _code, _number
@@ -169,4 +172,5 @@ def record_order(
     session.add(order)
     session.flush()
     record_answer(session, match, side, kind, user=user)
+    outbox.order_recorded(session, order.id)
     return order

@@ -23,6 +23,7 @@ from matchmaker.matching import consent
 from matchmaker.matching.explanations import explain
 from matchmaker.matching.fit import fit_percent
 from matchmaker.matching.models import Match
+from matchmaker.matching.orders import MatchOrder
 from matchmaker.notifications.links import Links
 from matchmaker.notifications.mail import OutgoingEmail
 from matchmaker.notifications.models import Notification, QuoteAlert
@@ -143,6 +144,8 @@ class EmailBuilder:
             rendered = self._quotes(session, notification, context, voice)
         elif notification.kind in ("quote_accepted", "quote_declined", "quote_elsewhere"):
             rendered = self._quote_answer(session, notification, context, voice)
+        elif notification.kind == "match_order":
+            rendered = self._order(session, user, notification, context, voice)
         else:
             rendered = self._requirement(session, notification, context, voice)
         if rendered is None:
@@ -512,6 +515,68 @@ class EmailBuilder:
             ),
         )
         return voice.say(f"email.subject_quote_{kind}", **said), "claim"
+
+    def _order(
+        self,
+        session: Session,
+        user: User,
+        notification: Notification,
+        context: dict[str, Any],
+        voice: Voice,
+    ) -> tuple[str, str] | None:
+        """To a side of a deal: an order recorded under it, by whom, what, how much, its value
+        and day; the other side's contact details only if they may reach this side."""
+        order = session.get(MatchOrder, notification.payload["order_id"])
+        match = session.get(Match, order.match_id) if order is not None else None
+        if order is None or match is None:
+            return None
+        locale = voice.locale
+        requirement, offer = match.requirement, match.offer
+        buyer, producer = requirement.buyer, offer.producer
+        if user.organization_id not in (buyer.id, producer.id):
+            return None  # no longer of either side: the deal is not theirs to hear of
+        by_side = {"buyer": buyer, "producer": producer}
+        recorder = session.get(User, order.user_id) if order.user_id else None
+        org = (
+            session.get(Organization, order.organization_id) if order.organization_id else None
+        ) or by_side.get(order.side)
+        if org is None:
+            who = voice.say("email.order_officer")
+        elif recorder is not None and recorder.name != org.name:
+            who = f"{recorder.name} ({org.name})"
+        else:
+            who = org.name
+        lines: list[tuple[str, str | None]] = [(voice.say("email.order_product"), offer.title)]
+        if order.quantity is not None:
+            unit = reference_name("unit", order.unit or offer.unit, locale)
+            lines.append((voice.say("email.order_quantity"),
+                          f"{number(order.quantity, locale)} {unit}"))  # fmt: skip
+        lines += [
+            (voice.say("email.order_value"), money(order.value_vnd, locale)),
+            (voice.say("email.order_day"), day(order.ordered_on, locale)),
+        ]
+        if order.note:
+            lines.append((voice.say("email.order_note"), order.note))
+        other = producer if user.organization_id == buyer.id else buyer
+        if other.id != user.organization_id and consent.contact_shared(session, match, other.id):
+            person = recorder if recorder and recorder.organization_id == other.id else None
+            contact = _contact(session, other, person)
+            named = f"{contact.name} — {contact.person}" if contact.person else contact.name
+            lines.append((voice.say("email.contact"), named))
+            for label, value in (("email", contact.email), ("phone", contact.phone),
+                                 ("address", contact.address)):  # fmt: skip
+                if value:
+                    lines.append((voice.say(f"email.contact_{label}"), value))
+        said = {"who": who, "buyer": buyer.name, "producer": producer.name,
+                "title": requirement.title, "offer": offer.title,
+                "value": money(order.value_vnd, locale)}  # fmt: skip
+        base = self._base_url.rstrip("/")
+        context.update(
+            intro=voice.say(f"email.intro_order_{order.kind}", **said),
+            lines=lines,
+            link=(f"{base}/matches/{match.id}", voice.say("email.order_open")),
+        )
+        return voice.say(f"email.subject_order_{order.kind}", **said), "claim"
 
     def _requirement(
         self,

@@ -25,6 +25,8 @@ FREQUENCIES = ("instant", "daily", "weekly")
 # that come close together); quote_accepted / quote_declined: to the producer, the buyer's
 # answer; quote_elsewhere: to the producers of the other open quotes, that the buyer accepted
 # another one.
+# match_order: an order recorded under a match's deal, to the side that did not record it (both
+# sides when an officer did).
 KINDS = (
     "match",
     "digest",
@@ -40,6 +42,7 @@ KINDS = (
     "quote_accepted",
     "quote_declined",
     "quote_elsewhere",
+    "match_order",
 )
 # cancelled: the user unsubscribed, or nothing in the email is still true, before it went out.
 STATES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")

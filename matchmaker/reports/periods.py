@@ -6,8 +6,11 @@ and, nationwide, by province.
 The value is the trade recorded, each deal once: signed contracts and orders at the agency's
 events (by the meeting's day); the month's value of each accepted quote (by the day it was
 accepted), unless the pair's deal is already counted from an event meeting; and every order
-either side recorded under a match's deal (by the day it was ordered). Quotes and orders count
-by the offer's province, as the matches do.
+either side recorded under a match's deal (by the day it was ordered). An order the event's
+outcome told (a first or repeat order at a meeting of the pair) and the orders recorded on the
+match tell the same trade twice: the match counts the larger of the two, once. The event's
+value stays on the meeting's day, and the recorded orders, oldest first, count only for what
+they add beyond it. Quotes and orders count by the offer's province, as the matches do.
 
 Times are bucketed on the deployment's calendar (``timezone``); the period's ends are days,
 both included. The XLSX report says the same figures in the reader's language (``say``).
@@ -24,14 +27,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog.models import Offer, Organization, Requirement
 from matchmaker.collation import sort_key
 from matchmaker.errors import Invalid, field_error
-from matchmaker.events.models import Meeting, MeetingRequest
-from matchmaker.events.reports import CONTRACT_OR_MORE, ReportFilters, build_report
+from matchmaker.events.models import Event, Meeting, MeetingRequest
+from matchmaker.events.reports import CONTRACT_OR_MORE, ORDERS, ReportFilters, build_report
 from matchmaker.exports import safe_row, texts_as_texts
 from matchmaker.matching.models import Match, MatchEvent
 from matchmaker.matching.orders import MatchOrder
@@ -167,11 +170,53 @@ def _match_rows(
     return [(at,) for (at,) in session.execute(made)], reached
 
 
+def _told_at_events(
+    session: Session, match_ids: Iterable[int], agency_id: int | None
+) -> dict[int, int]:
+    """What the meetings of the agency's events (every event's if None), whenever they were,
+    counted as orders of each of these matches."""
+    query = (
+        select(MeetingRequest.match_id, func.sum(Meeting.order_value_vnd))
+        .join(Meeting, Meeting.request_id == MeetingRequest.id)
+        .where(MeetingRequest.match_id.in_(set(match_ids)), Meeting.stage.in_(ORDERS),
+               Meeting.order_value_vnd > 0)
+        .group_by(MeetingRequest.match_id)
+    )  # fmt: skip
+    if agency_id is not None:
+        query = query.join(Event, Event.id == Meeting.event_id).where(
+            Event.organization_id == agency_id
+        )
+    return {match_id: int(value or 0) for match_id, value in session.execute(query) if match_id}
+
+
+def _beyond_events(session: Session, told: Mapping[int, int]) -> dict[int, int]:
+    """What each recorded order of these matches adds beyond the value their events counted:
+    the orders, oldest first, make that value up before they count."""
+    counted: dict[int, int] = {}
+    left = dict(told)
+    rows = session.execute(
+        select(MatchOrder.id, MatchOrder.match_id, MatchOrder.value_vnd)
+        .where(MatchOrder.match_id.in_(set(told)))
+        .order_by(MatchOrder.ordered_on, MatchOrder.id)
+    )
+    for order_id, match_id, value in rows:
+        made_up = min(left[match_id], int(value))
+        left[match_id] -= made_up
+        counted[order_id] = int(value) - made_up
+    return counted
+
+
 def _trade_rows(
-    session: Session, scope: str | None, period: Period, start: datetime, end: datetime
+    session: Session,
+    scope: str | None,
+    period: Period,
+    start: datetime,
+    end: datetime,
+    agency_id: int | None,
 ) -> tuple[list[tuple[datetime, int]], list[tuple[date, int]]]:
     """The accepted quotes' values (when accepted) and the recorded orders' (when ordered) in
-    the period; a quote whose pair met at an event that counted a value for it is left out."""
+    the period; a quote whose pair met at an event that counted a value for it is left out,
+    an order counts for what it adds to the orders the pair's events counted."""
     at_event = exists().where(
         MeetingRequest.id == Meeting.request_id,
         Match.id == MeetingRequest.match_id,
@@ -187,7 +232,7 @@ def _trade_rows(
                Quote.accepted_at >= start, Quote.accepted_at < end, ~at_event)
     )  # fmt: skip
     orders = (
-        select(MatchOrder.ordered_on, MatchOrder.value_vnd)
+        select(MatchOrder.id, MatchOrder.match_id, MatchOrder.ordered_on, MatchOrder.value_vnd)
         .join(Match, Match.id == MatchOrder.match_id)
         .join(Offer, Offer.id == Match.offer_id)
         .where(MatchOrder.ordered_on >= period.start, MatchOrder.ordered_on <= period.end)
@@ -195,9 +240,16 @@ def _trade_rows(
     if scope:
         deals = deals.where(Offer.province == scope)
         orders = orders.where(Offer.province == scope)
+    recorded = session.execute(orders).all()
+    told = _told_at_events(session, (match_id for _, match_id, _, _ in recorded), agency_id)
+    beyond = _beyond_events(session, told) if told else {}
     return (
         [(at, int(value)) for at, value in session.execute(deals) if at and value],
-        [(day, int(value)) for day, value in session.execute(orders)],
+        [
+            (day, beyond.get(order_id, int(value)))
+            for order_id, _, day, value in recorded
+            if beyond.get(order_id, value)
+        ],
     )
 
 
@@ -245,7 +297,7 @@ def _figures(
         value = int(row["order_value_vnd"])  # type: ignore[call-overload]
         if value:
             months[str(row["starts_at"])[:7]].value_vnd += value
-    deals, orders = _trade_rows(session, scope, period, start, end)
+    deals, orders = _trade_rows(session, scope, period, start, end, agency_id)
     for at, value in deals:
         total.value_vnd += value
         months[_local_month(at, zone)].value_vnd += value

@@ -1,17 +1,22 @@
+import importlib.util
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
+from matchmaker import migrations
 from matchmaker.db import make_engine
 from matchmaker.files.store import DirectoryStore
 from matchmaker.migrations import downgrade, upgrade
 from matchmaker.models import Base
+from matchmaker.notifications.models import KINDS
 from tests.conftest import POSTGRES_URL, create_database, drop_database
 
 
@@ -118,3 +123,49 @@ def test_duplicate_producers_and_offers_are_merged_on_upgrade(
     store = DirectoryStore(files)
     assert [f.key for f in store.list("photos/offers/10/")] == [
         "photos/offers/10/bb.jpg", "photos/offers/10/cc.jpg"]  # fmt: skip
+
+
+def _migration(name: str) -> ModuleType:
+    """A revision's module, by its file name (they start with a digit: no import statement)."""
+    path = Path(migrations.__file__).parent / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_order_emails_revision_adds_its_kind_to_those_the_model_allows() -> None:
+    order_emails = _migration("0024_order_emails")
+    assert order_emails.KINDS_AFTER == KINDS
+    assert order_emails.KINDS_BEFORE == _migration("0022_quote_emails").KINDS_AFTER
+
+
+def test_order_emails_are_allowed_from_0024_and_removed_going_back(old_engine: Engine) -> None:
+    engine = old_engine
+    upgrade(engine, "0023")
+    now = datetime(2026, 12, 5, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO organizations (id, kind, name, name_key, province, preferred_language, "
+            "serves_provinces, wanted_buyer_types, created_at, updated_at) VALUES "
+            "(1, 'buyer', 'Co.op', 'co.op', '79', 'vi', '[]', '[]', :now, :now)"
+        ), {"now": now})  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO users (id, organization_id, email, name, password_hash, role, "
+            "is_active, created_at, updated_at) VALUES "
+            "(1, 1, 'buyer@coop.vn', 'Minh', 'x', 'buyer', true, :now, :now)"
+        ), {"now": now})  # fmt: skip
+    email = ("INSERT INTO notifications (user_id, kind, idempotency_key, payload, state, "
+             "attempts, next_attempt_at, created_at, updated_at) VALUES "
+             "(1, :kind, :key, '{}', 'pending', 0, :now, :now, :now)")  # fmt: skip
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(email), {"kind": "match_order", "key": "order:1:user:1", "now": now})
+    upgrade(engine, "0024")
+    with engine.begin() as conn:
+        conn.execute(text(email), {"kind": "match_order", "key": "order:1:user:1", "now": now})
+        conn.execute(text(email), {"kind": "quotes", "key": "quotes:1", "now": now})
+    downgrade(engine, "0023")
+    with engine.connect() as conn:
+        kinds = conn.scalars(text("SELECT kind FROM notifications")).all()
+    assert kinds == ["quotes"]

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.accounts.services import create_user
@@ -178,15 +178,11 @@ def test_the_value_counts_quote_deals_and_recorded_orders_once_each(
     assert period_report(db, None, Q3, timezone=ZONE).current.value_vnd == 5_000_000
 
 
-def test_a_deal_counted_at_an_event_is_not_counted_again_from_its_quote(
-    db: Session, world: dict[str, Any]
-) -> None:
-    match = world["match"]
+def _meeting(db: Session, match: Match, stage: str, value: int, day: str) -> None:
+    """The pair met at an agency's event on ``day``, and the meeting's outcome says ``stage``
+    worth ``value``."""
     offer = db.get(Offer, match.offer_id)
     assert offer is not None
-    db.add(Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
-                 organization_id=offer.organization_id, status="accepted",
-                 deal_value_vnd=3_000_000, accepted_at=_at("2026-08-25")))  # fmt: skip
     agency = _org(db, "agency", "Sở Công Thương Tây Ninh", TAY_NINH)
     event = Event(
         organization_id=agency.id,
@@ -210,10 +206,86 @@ def test_a_deal_counted_at_an_event_is_not_counted_again_from_its_quote(
                              expires_at=_at("2026-09-09"))  # fmt: skip
     db.add(request)
     db.flush()
-    db.add(Meeting(event_id=event.id, request_id=request.id, starts_at=_at("2026-09-10"),
-                   ends_at=_at("2026-09-10"), table_no=1, stage="contract",
-                   order_value_vnd=10_000_000))  # fmt: skip
+    db.add(Meeting(event_id=event.id, request_id=request.id, starts_at=_at(day),
+                   ends_at=_at(day), table_no=1, stage=stage, order_value_vnd=value))  # fmt: skip
+    db.flush()
+
+
+def test_a_deal_counted_at_an_event_is_not_counted_again_from_its_quote(
+    db: Session, world: dict[str, Any]
+) -> None:
+    match = world["match"]
+    offer = db.get(Offer, match.offer_id)
+    assert offer is not None
+    db.add(Quote(requirement_id=match.requirement_id, offer_id=match.offer_id,
+                 organization_id=offer.organization_id, status="accepted",
+                 deal_value_vnd=3_000_000, accepted_at=_at("2026-08-25")))  # fmt: skip
+    _meeting(db, match, "contract", 10_000_000, "2026-09-10")
     db.commit()
     report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
     assert report.current.value_vnd == 10_000_000
     assert [f.value_vnd for _, f in report.monthly] == [0, 0, 10_000_000]
+
+
+def _order(db: Session, match: Match, kind: str, value: int, day: str) -> None:
+    db.add(MatchOrder(match_id=match.id, side="buyer", kind=kind, value_vnd=value,
+                      ordered_on=date.fromisoformat(day)))  # fmt: skip
+
+
+def test_an_order_told_at_an_event_and_recorded_on_the_match_counts_once(
+    db: Session, world: dict[str, Any]
+) -> None:
+    """The event's follow-up says the pair ordered 10 million; the buyer records that same
+    order on the match, then a repeat: the value is the larger of the two tellings, once. The
+    orders recorded first make up what the event counted, only what goes beyond it is added."""
+    match = world["match"]
+    _meeting(db, match, "first_order", 10_000_000, "2026-07-20")
+    _order(db, match, "order", 10_000_000, "2026-07-22")
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 10_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [10_000_000, 0, 0]
+
+    _order(db, match, "repeat", 4_000_000, "2026-09-15")
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 14_000_000
+    assert [f.value_vnd for _, f in report.monthly] == [10_000_000, 0, 4_000_000]
+
+
+def test_recorded_orders_worth_more_than_the_event_s_count_for_the_difference(
+    db: Session, world: dict[str, Any]
+) -> None:
+    """An order the event heard of in the quarter before: the orders recorded since count
+    only beyond it, whichever period they fall in; another agency's figure, without that
+    event, counts them all."""
+    match = world["match"]
+    _meeting(db, match, "repeat_order", 6_000_000, "2026-06-10")
+    for kind, value, day in (("order", 4_000_000, "2026-06-12"), ("repeat", 5_000_000,
+                                                                  "2026-08-03")):  # fmt: skip
+        _order(db, match, kind, value, day)
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.before.value_vnd == 6_000_000  # the event's; the June order is in it
+    assert report.current.value_vnd == 3_000_000  # 9 million ordered, 6 already counted
+    agency_id = db.scalar(select(Event.organization_id))
+    other = _org(db, "agency", "Sở Nông nghiệp", TAY_NINH)
+    db.commit()
+    assert agency_id is not None and other.id != agency_id
+    mine = period_report(db, TAY_NINH, Q3, timezone=ZONE, agency_id=agency_id)
+    assert mine.current.value_vnd == 3_000_000
+    theirs = period_report(db, TAY_NINH, Q3, timezone=ZONE, agency_id=other.id)
+    assert (theirs.current.value_vnd, theirs.before.value_vnd) == (5_000_000, 4_000_000)
+
+
+def test_a_contract_signed_at_an_event_leaves_the_orders_under_it_counted(
+    db: Session, world: dict[str, Any]
+) -> None:
+    """A contract is the deal, as an accepted quote is; the orders placed under it are the
+    trade that follows and count on their own days."""
+    match = world["match"]
+    _meeting(db, match, "contract", 10_000_000, "2026-07-20")
+    _order(db, match, "order", 2_000_000, "2026-08-01")
+    db.commit()
+    report = period_report(db, TAY_NINH, Q3, timezone=ZONE)
+    assert report.current.value_vnd == 12_000_000
