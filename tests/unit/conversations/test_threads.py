@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from matchmaker.accounts.models import User
+from matchmaker.accounts.services import create_user
+from matchmaker.catalog import services as catalog
 from matchmaker.conversations import services as threads
 from matchmaker.conversations.attachments import Upload
 from matchmaker.conversations.inputs import MessageInput
@@ -14,6 +17,7 @@ from matchmaker.errors import Forbidden, Invalid, NotFound
 from matchmaker.files.store import FileStore
 from matchmaker.inputs import parse
 from matchmaker.matching.access import give_feedback
+from matchmaker.matching.models import Match
 from tests.unit.conversations.conftest import NOTICES, STORAGE, Pair, pdf
 
 
@@ -61,6 +65,31 @@ def test_the_two_sides_write_and_read_with_unread_counts(
     assert [m.id for m in page.items][-1] == reply and page.unread == 1
     _, page = threads.messages(db, pair.buyer, subject, limit=1)
     assert page.next_cursor == first
+
+
+def test_the_unread_total_is_what_the_inbox_counts_for_each_reader(
+    db: Session, store: FileStore, pair: Pair
+) -> None:
+    honey = Subject(match_id=pair.match.id)
+    requirement = catalog.create_requirement(db, pair.buyer.organization, {"title": "Gạo ST25"})
+    rice = Match(requirement=requirement, offer=pair.match.offer, score=0.7, rank=1)
+    db.add(rice)
+    colleague = create_user(db, pair.producer.organization, email="ban@matong.vn", name="Anh Ba",
+                            password="correct horse battery", role="producer")  # fmt: skip
+    db.commit()
+    for text in ("Chào anh", "Cho xin báo giá?"):
+        say(db, store, pair.buyer, honey, text)
+    say(db, store, pair.buyer, Subject(match_id=rice.id), "Gạo còn không anh?")
+
+    def total_and_inbox(user: User) -> tuple[int, int]:
+        return threads.unread_total(db, user), sum(line.unread for line in threads.inbox(db, user))
+
+    assert total_and_inbox(pair.producer) == (3, 3)
+    threads.mark_read(db, pair.producer, honey)
+    assert total_and_inbox(pair.producer) == (1, 1)
+    assert total_and_inbox(colleague) == (3, 3), "each reader has its own place in a thread"
+    assert total_and_inbox(pair.buyer) == (0, 0), "one's own messages are read"
+    assert total_and_inbox(pair.officer_in) == (0, 0), "officers read threads, have no inbox"
 
 
 def test_a_third_producer_sees_nothing_and_officers_read_in_their_province_only(
