@@ -69,6 +69,7 @@ def register(app: Flask) -> frozenset[str]:
         return {
             "user": user,
             "home_endpoint": HOME_FOR_ROLE.get(user.role) if user else None,
+            "unread_messages": conversations.unread_messages,
             **labels.all_labels(),
         }
 

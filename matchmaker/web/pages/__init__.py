@@ -55,4 +55,11 @@ def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
     }
     title = titles.get(status, _("Something went wrong on our side"))
     hint = detail or hints.get(status, _("Please try again in a moment."))
-    return render_template("error.html", status=status, title=title, hint=hint), status
+    # The menu asks the database for nothing here: the error may be the database's.
+    page = render_template("error.html", status=status, title=title, hint=hint,
+                           unread_messages=_no_count)  # fmt: skip
+    return page, status
+
+
+def _no_count() -> int:
+    return 0

@@ -3,7 +3,7 @@ of a firm's threads with their unread counts, and the files of threads and quote
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -18,10 +18,12 @@ from matchmaker.files.store import open_store
 from matchmaker.i18n import say_error, say_fields
 from matchmaker.inputs import parse
 from matchmaker.web.pages import blueprint
-from matchmaker.web.session import role_required, safe_next, signed_in_user
+from matchmaker.web.session import current_user, role_required, safe_next, signed_in_user
 
 bp = blueprint("conversations", __name__)
 READERS = ("producer", "buyer", "officer", "admin")
+# Who has an inbox: the two sides. Officers and admins read threads but have none.
+INBOX_ROLES = ("producer", "buyer")
 
 
 def _url(subject: Subject) -> str:
@@ -79,11 +81,23 @@ def quote_thread(quote_id: int) -> Response:
 
 
 @bp.get("/messages")
-@role_required("producer", "buyer")
+@role_required(*INBOX_ROLES)
 def inbox() -> str:
     db, user = db_session(), signed_in_user()
     lines = services.inbox(db, user)
     return render_template("conversations/inbox.html", lines=lines, subject_url=_url)
+
+
+def unread_messages() -> int:
+    """What the menu's Messages link counts: the inbox's unread messages of the signed-in
+    user. Asked by the page layout only where it shows the link, at most once a page."""
+    if "unread_messages" not in g:
+        user = current_user()
+        count = 0
+        if user is not None and user.role in INBOX_ROLES:
+            count = services.unread_total(db_session(), user)
+        g.unread_messages = count
+    return int(g.unread_messages)
 
 
 @bp.post("/conversations/<int:conversation_id>/mute")
