@@ -450,7 +450,10 @@ def inbox(session: Session, user: User, limit: int = 100) -> list[InboxLine]:
             .options(selectinload(Message.attachments))
         )
     }
-    unread = dict(session.execute(_unread(user).where(Conversation.id.in_(ids))).tuples().all())
+    unread = {
+        conversation_id: count
+        for conversation_id, count in session.execute(_unread(user).where(Conversation.id.in_(ids)))
+    }
     lines = []
     for conversation in conversations:
         thread = _thread_of(session, user, conversation)
