@@ -1,11 +1,12 @@
-"""A buyer writes to a producer from the comparison of quotes, with a file; the producer finds
-the thread in its inbox and replies. On a phone (375 px), in Vietnamese and English."""
+"""A buyer writes to a producer from the comparison of quotes, with a file; the producer sees
+the unread count on the menu's Messages link, finds the thread in its inbox and replies, and
+the count goes down. On a phone (375 px), in Vietnamese and English."""
 
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from matchmaker.accounts.models import User
@@ -29,6 +30,7 @@ TEXT = {
         "messages": "Tin nhắn",
         "unread": "1 chưa đọc",
         "with": "Nhắn tin với",
+        "waiting": r"^Tin nhắn \((\d+) tin nhắn chưa đọc\)$",
     },
     "en": {
         "signin": "Sign in",
@@ -39,6 +41,7 @@ TEXT = {
         "messages": "Messages",
         "unread": "1 unread",
         "with": "Messages with",
+        "waiting": r"^Messages \((\d+) unread messages?\)$",
     },
 }
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -76,6 +79,22 @@ def _quoted(server: Server, lang: str) -> tuple[int, int]:
         return requirement, found
 
 
+def _waiting(page: Page, lang: str) -> int:
+    """How many unread messages the menu's Messages link says wait, as a screen reader hears
+    it, checked against the number it shows (none at zero)."""
+    link = page.locator("nav.menu a[href='/messages']")
+    heard = re.search(r'link "([^"]+)"', link.aria_snapshot())
+    assert heard is not None
+    if heard.group(1) == TEXT[lang]["messages"]:
+        expect(link.locator(".menu-count")).to_have_count(0)
+        return 0
+    said = re.fullmatch(TEXT[lang]["waiting"], heard.group(1))
+    assert said is not None, heard.group(1)
+    count = int(said.group(1))
+    expect(link.locator(".menu-count")).to_have_text("9+" if count > 9 else str(count))
+    return count
+
+
 def test_the_buyer_writes_from_the_comparison_and_the_producer_replies(
     journey: Journey, live_server: Server
 ) -> None:
@@ -100,12 +119,15 @@ def test_the_buyer_writes_from_the_comparison_and_the_producer_replies(
     page.context.clear_cookies()  # type: ignore[attr-defined]
     journey.open(f"/lang/{journey.lang}")
     journey.sign_in(DEMO_LOGINS["producer"], DEMO_PASSWORD)
-    page.get_by_role("navigation").get_by_role("link", name=t["messages"], exact=True).click()
+    waiting = _waiting(page, journey.lang)
+    assert waiting >= 1, "the buyer's message waits on the menu"
+    page.locator("nav.menu a[href='/messages']").click()
     line = page.locator(".inbox li", has=page.locator(f'a[href="{thread_path}"]'))
     expect(line).to_contain_text(t["unread"])
     journey.shoot("producer-inbox")
     line.get_by_role("link").first.click()
     expect(page.locator(".bubble.theirs").last).to_contain_text(words)
+    assert _waiting(page, journey.lang) == waiting - 1, "read, it no longer counts"
     page.get_by_label(t["write"]).fill("Dạ được ạ, giá đã gồm vận chuyển.")
     page.get_by_role("button", name=t["send"], exact=True).click()
     expect(page.locator(".bubble.mine").last).to_contain_text("Dạ được ạ")
