@@ -141,7 +141,9 @@ class InboxItem(Schema):
 
 class InboxOut(Schema):
     items: list[InboxItem]
-    unread: int
+    unread: int = Field(
+        description="Messages not read in all the organization's threads, listed or not."
+    )
 
 
 class AttachmentList(Schema):

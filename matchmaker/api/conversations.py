@@ -229,7 +229,8 @@ def build() -> APIBlueprint:
             )
             for line in lines
         ]
-        return json(c.InboxOut(items=items, unread=sum(line.unread for line in lines)))
+        # The total of every thread, beyond the first page: the number the menu shows.
+        return json(c.InboxOut(items=items, unread=services.unread_total(db_session(), user)))
 
     @api.post("/conversations/<int:conversation_id>/mute", responses={200: c.ThreadOut, **ERRORS})
     def mute_conversation(path: c.ConversationPath, body: c.MuteChoice) -> Response:

@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.conversations import services as conversations
 from matchmaker.matching.models import Match
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteInput
@@ -241,3 +242,15 @@ def test_a_client_pages_on_with_the_cursor_and_asks_for_what_is_new_since(
     newer = client.get(base, query_string={"since": since}, headers=scene.producer.headers)
     assert [m["text"] for m in newer.get_json()["items"]] == ["Ba"]
     assert client.get(f"{base}?since=2030", headers=scene.producer.headers).status_code == 422
+
+
+def test_the_inbox_total_counts_threads_beyond_the_listed_page(
+    client: FlaskClient, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = f"/api/v1/matches/{scene.match_id}"
+    for text in ("Chào anh", "Cho xin báo giá"):
+        client.post(f"{base}/messages", json={"text": text}, headers=scene.buyer.headers)
+    # As for an organization whose thread lies beyond the inbox's first page of 100.
+    monkeypatch.setattr(conversations, "inbox", lambda session, user, limit=100: [])
+    inbox = client.get("/api/v1/conversations", headers=scene.producer.headers).get_json()
+    assert inbox == {"items": [], "unread": 2}  # the number the menu shows
