@@ -348,9 +348,11 @@ class OfferIndex:
         relevance = self.relevance(plan)
         if relevance is None or relevance.relevant.any():
             return plan
-        for spelling in (plan.corrected, "paired"):
-            if spelling == "paired":
-                spelling = paired_spelling(title, stats, glossary)
+        # A word it does not know, spelt as it does; else two words it never writes together,
+        # read as a pair it writes (worked out only now: it tries every edit).
+        spellings = (lambda: plan.corrected, lambda: paired_spelling(title, stats, glossary))
+        for spelt in spellings:
+            spelling = spelt()
             if spelling is None:
                 continue
             fixed = read_request(spelling, body, stats, glossary)
@@ -476,8 +478,9 @@ class OfferIndex:
         return Relevance(coverage, relevant, related)
 
     def spelling(self, text: str) -> str | None:
-        """The query as the catalogue would spell it, when one of its words is not found as
-        typed (None when every word is)."""
+        """The query as the catalogue writes it, with its accents, to offer as "did you mean":
+        the reading the search used when the words as typed found nothing, else the spelling
+        of a word it does not know (None when there is none)."""
         if self.analyzer != "words":
             return None
         plan = self.plan(text)
