@@ -92,6 +92,8 @@ class Glossary:
     # two words or more, or after two words or more): "cà phê" -> "rang xay", so that a title
     # naming its product with other words in between is read as that term.
     tails: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # Each folded phrase -> the ways terms write it with their accents.
+    phrase_forms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     # (concept, concept) pairs of a longer term that is not a kind of the shorter one.
     distinct: frozenset[tuple[str, str]] = frozenset()
     # Concept -> the OCOP sub-groups its terms are registered under.
@@ -231,19 +233,25 @@ class Glossary:
         i = head.start
         nested: list[str] = []
         longest = self.phrase_length.get(folded[i])
-        if longest is not None:
+        # (In English the words that start the head say what it is made of: "coconut" of
+        # "coconut candy" is no kind of it.)
+        if longest is not None and not english:
             for length in range(min(longest, len(folded) - i), 1, -1):
                 hit = self._phrase(accented, folded, i, length, plain)
                 if hit is not None:
                     nested.extend(hit)
-        word = self._word(accented, folded, i, plain, ignore)
+        word = self._word(accented, folded, i, plain, ignore) if not english else None
         if word is not None:
             nested.extend(word)
         # A shorter term that starts the head is what the listing is ("cà phê arabica" is a
         # "cà phê"), unless the vocabulary says the two differ ("mãng cầu xiêm", a soursop,
         # is no "mãng cầu", a custard apple).
         found = [*head.concepts, *(c for c in nested if self._implied(head.concepts, c))]
-        if not english:
+        if english:
+            # English ends with the kind ("Arabica coffee" is a coffee), as Vietnamese starts.
+            kind = self.generic(accented, folded, head, plain=plain, english=True)
+            found += [c for c in kind.concepts if self._implied(head.concepts, c)]
+        else:
             found += self._apart(accented, folded, head, plain)
         return list(dict.fromkeys(found))
 
@@ -302,10 +310,20 @@ class Glossary:
     ) -> tuple[str, ...] | None:
         if plain:
             return self.phrases.get(tuple(folded[i : i + length]))
-        hit = self.accented_phrases.get(tuple(accented[i : i + length]))
-        if hit is None and accented[i : i + length] == folded[i : i + length]:
-            # Typed without accents inside a text with some ("mat ong" in "mat ong rừng").
-            hit = self.phrases.get(tuple(folded[i : i + length]))
+        typed = tuple(accented[i : i + length])
+        hit = self.accented_phrases.get(typed)
+        if hit is None:
+            # Some words typed without accents inside a text with some ("mat ong" in "mat ong
+            # rừng"; "tra" of "tra shan tuyết" once the catalogue's accents are restored to
+            # "shan tuyet"): each word as a form of the term writes it, or folding to it.
+            key = tuple(folded[i : i + length])
+            concepts = [
+                concept
+                for form in self.phrase_forms.get(key, ())
+                if all(a in (w, f) for a, f, w in zip(typed, key, form, strict=True))
+                for concept in self.accented_phrases[form]
+            ]
+            hit = tuple(dict.fromkeys(concepts)) or None
         return hit
 
     def _word(
@@ -458,6 +476,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
     phrase_length: dict[str, int] = {}
     tails: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    phrase_forms: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     folded_words: dict[str, set[str]] = {}
     accented_words: dict[str, set[str]] = {}
     plain_words: dict[str, set[str]] = {}
@@ -480,6 +499,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             if len(folded) > 1:
                 phrases.setdefault(folded, set()).add(concept)
                 accented_phrases.setdefault(accented, set()).add(concept)
+                phrase_forms.setdefault(folded, set()).add(accented)
                 phrase_length[folded[0]] = max(phrase_length.get(folded[0], 2), len(folded))
                 if lang == "vi":
                     for k in range(1, len(folded)):
@@ -515,6 +535,7 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
         phrases=frozen(phrases),
         accented_phrases=frozen(accented_phrases),
         tails={head: tuple(sorted(ends)) for head, ends in tails.items()},
+        phrase_forms={key: tuple(sorted(forms)) for key, forms in phrase_forms.items()},
         phrase_length=phrase_length,
         folded_words=frozen(folded_words),
         accented_words=frozen(accented_words),

@@ -228,6 +228,12 @@ def _concepts(toks: Sequence[Token], plain: bool, glossary: Glossary) -> list[st
     return found
 
 
+def _english_words(toks: Sequence[Token], stats: Stats) -> bool:
+    """Whether a text without accents has English filler words ("for", "sourcing") that are
+    no syllable of the catalogue's titles ("long" of "Long An" is one)."""
+    return any(t.folded in ENGLISH_STOPWORDS and not stats.readings.count(t.folded) for t in toks)
+
+
 def _english(
     toks: Sequence[Token], plain: bool, spans_text: Sequence[str], glossary: Glossary
 ) -> bool:
@@ -542,8 +548,13 @@ def read_request(
     if plain:
         # Two syllables run together ("hatdieu") are split at once: no reading is lost.
         toks = [t for token in toks for t in _split(token, stats, glossary)]
-    # A spelling to offer when the words as typed find nothing (the caller decides).
-    fixed = [t for token in toks for t in _corrected(token, stats, glossary)] if plain else toks
+    # A spelling to offer when the words as typed find nothing (the caller decides); none for
+    # English, whose words the catalogue's Vietnamese titles would only mangle ("to the US":
+    # "tơ thế u").
+    typo_prone = plain and not _english_words(toks, stats)
+    fixed = toks
+    if typo_prone:
+        fixed = [t for token in toks for t in _corrected(token, stats, glossary)]
     corrected = None
     if [t.folded for t in fixed] != [t.folded for t in toks]:
         corrected = " ".join(t.folded for t in fixed)
@@ -577,6 +588,8 @@ def paired_spelling(title: str, stats: Stats, glossary: Glossary | None = None) 
         return None
     glossary = glossary or default_glossary()
     toks = [t for token in tokens(title, glossary) for t in _split(token, stats, glossary)]
+    if _english_words(toks, stats):
+        return None
     regrouped = _paired(toks, stats)
     if [t.folded for t in regrouped] == [t.folded for t in toks]:
         return None

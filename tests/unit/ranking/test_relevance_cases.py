@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from matchmaker.ranking.glossary import default_glossary
 from matchmaker.ranking.index import OfferIndex
 from matchmaker.ranking.records import MatchResult, OfferRecord, RequirementRecord
 
@@ -74,6 +75,8 @@ CATALOGUE = [
     ("smoked-pork", "Thịt lợn hun khói Lai Châu", "food.processed", "12"),
     ("tuna", "Cá ngừ đại dương Phú Yên", "food.fresh", "66"),
     ("soursop", "Mãng cầu xiêm Tân Phú Đông", "food.fresh", "82"),
+    ("coffee-en", "Hải Đăng Arabica coffee", "food.coffee_cocoa", "68"),
+    ("en-candy", "Thuận Phong Coconut candy", "food.processed", "86"),
 ]
 
 
@@ -118,7 +121,7 @@ def _starting(prefix: str) -> Callable[[str], bool]:
 def test_ca_phe_without_accents_finds_coffee_and_nothing_else(index: OfferIndex) -> None:
     for query in ("ca phe", "cà phê", "caphe", "coffee"):
         found = _found(index, query)
-        assert set(found) == {"coffee-1", "coffee-2", "coffee-3", "coffee-4"}, query
+        assert set(found) == {"coffee-1", "coffee-2", "coffee-3", "coffee-4", "coffee-en"}, query
         assert set(_relevant(index, query)) == set(found), query
 
 
@@ -295,3 +298,31 @@ def test_a_custard_apple_is_no_soursop(index: OfferIndex) -> None:
         assert "soursop" not in _relevant(index, request), request
     soursop = _relevant(index, "mãng cầu xiêm")
     assert "soursop" in soursop and "custard-north" not in soursop
+
+
+def test_a_listing_titled_in_english_is_the_kind_its_last_words_name(index: OfferIndex) -> None:
+    # "Arabica coffee" is a coffee; "Coconut candy" is a candy made of coconut, no coconut.
+    for request in ("cà phê", "coffee", "ca phe"):
+        assert "coffee-en" in _relevant(index, request), request
+    assert "en-candy" not in _relevant(index, "dừa")
+    assert "en-candy" in _relevant(index, "kẹo dừa")
+
+
+def test_a_term_typed_partly_without_accents_is_still_that_term(index: OfferIndex) -> None:
+    # The catalogue's accents restored to "shan tuyết" but not to "tra" (no title writes
+    # "trà shan"): the three words are still one term, not any tea with two words more.
+    glossary = default_glossary()
+    assert "shan_tuyet_tea" in glossary.concepts(["tra", "shan", "tuyết"], ["tra", "shan", "tuyet"])
+    assert "shan_tuyet_tea" in glossary.concepts(["trà", "shan", "tuyet"], ["tra", "shan", "tuyet"])
+    # A word typed with other accents is another word ("trá" is no "trà").
+    assert "shan_tuyet_tea" not in glossary.concepts(
+        ["trá", "shan", "tuyết"], ["tra", "shan", "tuyet"]
+    )
+    for request in ("tra shan tuyet", "trà shan tuyết"):
+        assert set(_relevant(index, request)) == {"tea-1", "tea-2"}, request
+
+
+def test_an_english_request_is_offered_no_vietnamese_misreading(index: OfferIndex) -> None:
+    # "to the US" read as Vietnamese syllables gave "tơ thế u".
+    assert index.spelling("Sourcing dried rice noodles for export to the US") is None
+    assert index.spelling("Black pepper for export to the US") is None
