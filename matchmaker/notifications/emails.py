@@ -81,6 +81,17 @@ def _contact(session: Session, organization: Organization, person: User | None) 
     )
 
 
+def _contact_lines(contact: Contact, voice: Voice) -> list[tuple[str, str | None]]:
+    """An organization's contact as lines of an email: who, then its email, phone, address."""
+    who = f"{contact.name} — {contact.person}" if contact.person else contact.name
+    lines: list[tuple[str, str | None]] = [(voice.say("email.contact"), who)]
+    for label, value in (("email", contact.email), ("phone", contact.phone),
+                         ("address", contact.address)):  # fmt: skip
+        if value:
+            lines.append((voice.say(f"email.contact_{label}"), value))
+    return lines
+
+
 @dataclass(frozen=True)
 class MatchItem:
     match_id: int
@@ -491,13 +502,7 @@ class EmailBuilder:
                 return None  # the buyer's details stay its own until it has said yes
             acceptor = session.get(User, notification.payload.get("accepted_by_id") or 0)
             person = acceptor if acceptor and acceptor.organization_id == buyer.id else None
-            contact = _contact(session, buyer, person)
-            who = f"{contact.name} — {contact.person}" if contact.person else contact.name
-            lines.append((voice.say("email.contact"), who))
-            for label, value in (("email", contact.email), ("phone", contact.phone),
-                                 ("address", contact.address)):  # fmt: skip
-                if value:
-                    lines.append((voice.say(f"email.contact_{label}"), value))
+            lines += _contact_lines(_contact(session, buyer, person), voice)
             lines.append((voice.say("email.quote_terms"), None))
             lines += self._terms(quote.latest, voice)
             if quote.deal_value_vnd:
@@ -560,13 +565,7 @@ class EmailBuilder:
         other = producer if user.organization_id == buyer.id else buyer
         if other.id != user.organization_id and consent.contact_shared(session, match, other.id):
             person = recorder if recorder and recorder.organization_id == other.id else None
-            contact = _contact(session, other, person)
-            named = f"{contact.name} — {contact.person}" if contact.person else contact.name
-            lines.append((voice.say("email.contact"), named))
-            for label, value in (("email", contact.email), ("phone", contact.phone),
-                                 ("address", contact.address)):  # fmt: skip
-                if value:
-                    lines.append((voice.say(f"email.contact_{label}"), value))
+            lines += _contact_lines(_contact(session, other, person), voice)
         said = {"who": who, "buyer": buyer.name, "producer": producer.name,
                 "title": requirement.title, "offer": offer.title,
                 "value": money(order.value_vnd, locale)}  # fmt: skip
