@@ -31,17 +31,23 @@ from .test_introductions import BUILDER, _received, _text
 ORDERED_ON = date(2026, 12, 3)
 
 
+def _match(db: Session, producer: Side, buyer: Side) -> Match:
+    """The buyer's honey requirement matched with the producer's offer."""
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
+    assert producer.offer is not None
+    match = Match(requirement_id=requirement.id, offer_id=producer.offer.id, score=0.8, rank=1)
+    db.add(match)
+    db.flush()
+    return match
+
+
 def _deal(db: Session) -> tuple[Side, Side, Match]:
     """Both sides said yes to their match, and the buyer closed the deal; the producer reads
     English, the buyer Vietnamese."""
     producer = make_producer(db, "HTX Ong U Minh", "Mật ong rừng U Minh", language="en")
     producer.organization.phone = "0290 3838 123"
     buyer = make_buyer(db)
-    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
-    assert producer.offer is not None
-    match = Match(requirement_id=requirement.id, offer_id=producer.offer.id, score=0.8, rank=1)
-    db.add(match)
-    db.flush()
+    match = _match(db, producer, buyer)
     record_feedback(db, buyer.user, match, "accepted")
     record_feedback(db, producer.user, match, "accepted")
     record_feedback(db, buyer.user, match, "deal")
@@ -187,11 +193,7 @@ def test_the_buyer_s_contact_stays_its_own_until_it_said_yes_itself(
     do not reach the producer by that."""
     producer = make_producer(db, "HTX Ong U Minh", "Mật ong rừng U Minh", language="en")
     buyer = make_buyer(db)
-    requirement = services.create_requirement(db, buyer.organization, {"title": "Mật ong rừng"})
-    assert producer.offer is not None
-    match = Match(requirement_id=requirement.id, offer_id=producer.offer.id, score=0.8, rank=1)
-    db.add(match)
-    db.flush()
+    match = _match(db, producer, buyer)
     record_feedback(db, _officer(db, "admin"), match, "accepted")
     record_feedback(db, producer.user, match, "deal")
     db.commit()
