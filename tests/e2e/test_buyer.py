@@ -160,6 +160,17 @@ def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
         chips = page.locator(".chips a.chip")
         expect(chips).to_have_count(2)
         _only_coffee(page)
+        results, facets = (
+            page.locator(".results").bounding_box(),
+            page.locator(".facets").bounding_box(),
+        )
+        assert results and facets
+        if width == "phone":  # the results first, the filters a link away
+            assert results["y"] < facets["y"], (results, facets)
+            expect(page.locator(".to-filters a")).to_be_visible()
+        else:  # the filters beside the results
+            assert facets["x"] < results["x"], (results, facets)
+            expect(page.locator(".to-filters a")).to_be_hidden()
         expect(page.get_by_role("link", name=s["clear_all"])).to_be_visible()
         expect(chips.first).to_have_attribute("aria-label", re.compile(s["remove"]))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -172,3 +172,21 @@ def test_words_the_catalogue_spells_otherwise_get_a_did_you_mean_link(
 
     buyer_client.get("/lang/en")
     assert "Did you mean: <a" in page(buyer_client, "q=robustaa")
+
+
+def test_on_a_phone_the_results_come_first_with_a_link_down_to_the_filters(
+    buyer_client: FlaskClient,
+) -> None:
+    text = page(buyer_client, "q=ca phe")
+    assert 'id="filters"' in text
+    assert '<p class="to-filters"><a href="#filters">Lọc kết quả</a></p>' in text
+    # (That the results show above the filters on a phone is seen in the browser journey.)
+
+
+def test_a_search_that_finds_nothing_shows_no_empty_filter_headings(
+    buyer_client: FlaskClient,
+) -> None:
+    text = page(buyer_client, "q=xyzzy")
+    for heading in ("Nhóm sản phẩm", "Hạng OCOP", "Chứng nhận", "Tỉnh, thành", "Lọc kết quả"):
+        assert heading not in text.split('class="search-layout"')[1], heading
+    assert "Nhóm sản phẩm" in page(buyer_client, "q=ca phe")
