@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
 from matchmaker.catalog.models import Offer, Organization
 from matchmaker.matching.service import RankingState
+from matchmaker.notifications.delivery import DeliveryReport, deliver
+from matchmaker.notifications.emails import EmailBuilder
+from matchmaker.notifications.mail import SmtpMailer
 from matchmaker.settings import NotificationSettings
+from tests.unit.conftest import SmtpServer
 
 
 @dataclass
@@ -52,3 +57,18 @@ def config() -> NotificationSettings:
 @pytest.fixture
 def ranking() -> RankingState:
     return RankingState()
+
+
+def send(
+    sessions: sessionmaker[Session],
+    smtp_server: SmtpServer,
+    builder: EmailBuilder,
+    ids: Sequence[int],
+    config: NotificationSettings,
+) -> DeliveryReport:
+    """The notifications sent as the worker sends them, to the test's SMTP server."""
+    mailer = SmtpMailer(smtp_server.settings)
+    try:
+        return deliver(sessions, mailer, builder, list(ids), config)
+    finally:
+        mailer.close()

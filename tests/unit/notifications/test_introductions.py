@@ -14,16 +14,14 @@ from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match
 from matchmaker.matching.service import RankingState, rank_offers
 from matchmaker.notifications import preferences
-from matchmaker.notifications.delivery import deliver
 from matchmaker.notifications.emails import EmailBuilder
 from matchmaker.notifications.introductions import introduce
 from matchmaker.notifications.links import Links
-from matchmaker.notifications.mail import SmtpMailer
 from matchmaker.notifications.models import Notification
 from matchmaker.settings import NotificationSettings
 from tests.unit.conftest import SmtpServer
 
-from .conftest import Side, make_buyer, make_producer
+from .conftest import Side, make_buyer, make_producer, send
 
 LINKS = Links("secret", "https://matchmaker.example.vn", timedelta(days=60))
 BUILDER = EmailBuilder(LINKS, "https://matchmaker.example.vn", "Asia/Ho_Chi_Minh")
@@ -76,9 +74,7 @@ def test_a_buyer_accepting_emails_both_sides_the_other_s_contact_details_once(
     assert introduce(db, match.id, buyer.user.id, config) == []  # a retried task sends nothing
     db.commit()
 
-    mailer = SmtpMailer(smtp_server.settings)
-    report = deliver(sessions, mailer, BUILDER, [n.id for n in created], config)
-    mailer.close()
+    report = send(sessions, smtp_server, BUILDER, [n.id for n in created], config)
     assert len(report.sent) == 3
     mail = _received(smtp_server)
 

@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matchmaker.catalog.importer import import_offers
-from matchmaker.notifications.delivery import deliver
 from matchmaker.notifications.emails import EmailBuilder
 from matchmaker.notifications.links import Links
-from matchmaker.notifications.mail import SmtpMailer
 from matchmaker.notifications.models import Notification
 from matchmaker.settings import NotificationSettings
 from tests.unit.catalog.test_import_writing import TAY_NINH, officer, producer_with_account
 from tests.unit.catalog.test_importer import GOOD, HEADER, write_csv
 from tests.unit.conftest import SmtpServer
+
+from .conftest import send
 
 BASE = "https://ocop.example.vn"
 BUILDER = EmailBuilder(Links("secret", BASE, timedelta(days=60)), BASE, "Asia/Ho_Chi_Minh")
@@ -76,10 +76,7 @@ def test_the_producer_receives_its_products_ocop_changes_in_its_language(
     ids = list(db.scalars(select(Notification.id).where(Notification.kind == "ocop_changes")))
     assert len(ids) == 1
 
-    mailer = SmtpMailer(smtp_server.settings)
-    settings = NotificationSettings()
-    report = deliver(sessions, mailer, BUILDER, ids, settings)
-    mailer.close()
+    report = send(sessions, smtp_server, BUILDER, ids, NotificationSettings())
 
     assert report.sent == ids
     (envelope,) = smtp_server.received
@@ -98,5 +95,5 @@ def test_the_producer_receives_its_products_ocop_changes_in_its_language(
     assert "4 → <strong>5</strong>" in page
 
     # Delivered once: the worker that runs it again sends nothing more.
-    again = deliver(sessions, SmtpMailer(smtp_server.settings), BUILDER, ids, settings)
+    again = send(sessions, smtp_server, BUILDER, ids, NotificationSettings())
     assert again.sent == [] and len(smtp_server.received) == 1

@@ -19,13 +19,11 @@ from matchmaker.matching.feedback import record_feedback
 from matchmaker.matching.models import Match
 from matchmaker.matching.orders import OrderInput, record_order
 from matchmaker.notifications import order_notices, preferences
-from matchmaker.notifications.delivery import deliver
-from matchmaker.notifications.mail import SmtpMailer
 from matchmaker.notifications.models import Notification
 from matchmaker.settings import NotificationSettings
 from tests.unit.conftest import SmtpServer
 
-from .conftest import Side, make_buyer, make_producer
+from .conftest import Side, make_buyer, make_producer, send
 from .test_introductions import BUILDER, _received, _text
 
 ORDERED_ON = date(2026, 12, 3)
@@ -88,9 +86,7 @@ def _send(
     config: NotificationSettings,
 ) -> None:
     db.commit()
-    mailer = SmtpMailer(smtp_server.settings)
-    report = deliver(sessions, mailer, BUILDER, [n.id for n in notifications], config)
-    mailer.close()
+    report = send(sessions, smtp_server, BUILDER, [n.id for n in notifications], config)
     assert sorted(report.sent) == sorted(n.id for n in notifications), report
 
 
@@ -180,9 +176,7 @@ def test_no_email_to_the_unsubscribed_and_no_waiting_for_a_digest(
     db.commit()
     db.refresh(email)
     assert email.state == "cancelled"
-    mailer = SmtpMailer(smtp_server.settings)
-    report = deliver(sessions, mailer, BUILDER, [email.id], config)
-    mailer.close()
+    report = send(sessions, smtp_server, BUILDER, [email.id], config)
     assert report.sent == [] and smtp_server.received == []
 
 

@@ -17,16 +17,15 @@ from matchmaker.catalog import services
 from matchmaker.db import utcnow
 from matchmaker.matching.models import Match
 from matchmaker.notifications import preferences, quote_notices
-from matchmaker.notifications.delivery import deliver
 from matchmaker.notifications.introductions import introduce
-from matchmaker.notifications.mail import OutgoingEmail, SmtpMailer
+from matchmaker.notifications.mail import OutgoingEmail
 from matchmaker.notifications.models import Notification, QuoteAlert
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteChanges, QuoteInput
 from matchmaker.settings import NotificationSettings
 from tests.unit.conftest import SmtpServer
 
-from .conftest import Side, make_buyer, make_producer
+from .conftest import Side, make_buyer, make_producer, send
 from .test_introductions import BUILDER, _received, _text
 
 
@@ -77,9 +76,7 @@ def _send_now(
     for notification in notifications:  # the batching window has passed
         notification.next_attempt_at = utcnow() - timedelta(seconds=1)
     db.commit()
-    mailer = SmtpMailer(smtp_server.settings)
-    report = deliver(sessions, mailer, BUILDER, [n.id for n in notifications], config)
-    mailer.close()
+    report = send(sessions, smtp_server, BUILDER, [n.id for n in notifications], config)
     assert sorted(report.sent) == sorted(n.id for n in notifications), report
 
 
