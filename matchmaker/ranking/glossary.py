@@ -96,6 +96,11 @@ class Glossary:
     phrase_forms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     # (concept, concept) pairs of a longer term that is not a kind of the shorter one.
     distinct: frozenset[tuple[str, str]] = frozenset()
+    # Concept -> the kinds it is that its name does not start with ("bình gốm", a ceramic
+    # vase, is pottery; "lãnh Mỹ A" a mulberry silk): as ``kinds.tsv`` names them, and with
+    # the kinds those are in turn (a mulberry silk is a silk).
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    broader_all: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Concept -> the OCOP sub-groups its terms are registered under.
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
     # The meanings read from the homographs, kept to build a larger vocabulary on this one.
@@ -253,6 +258,7 @@ class Glossary:
             found += [c for c in kind.concepts if self._implied(head.concepts, c)]
         else:
             found += self._apart(accented, folded, head, plain)
+        found += [kind for concept in found for kind in self.broader_all.get(concept, ())]
         return list(dict.fromkeys(found))
 
     def _apart(
@@ -345,6 +351,15 @@ class Glossary:
         if hit is not None and sense_key in self.senses:
             hit = self._disambiguated(hit, sense_key, accented, folded)
         return hit
+
+    def sense_of(
+        self, accented: Sequence[str], folded: Sequence[str], i: int, *, plain: bool = False
+    ) -> tuple[str, ...] | None:
+        """The products a word of several meanings names where it stands (its context
+        decides); None for a word of one meaning, or where it names none."""
+        if (folded[i] if plain else accented[i]) not in self.senses:
+            return None
+        return self._word(accented, folded, i, plain, frozenset(), english=False)
 
     def _disambiguated(
         self,
@@ -628,8 +643,15 @@ def default_glossary() -> Glossary:
     entries += parse_sense_entries(homographs, products)
     glossary = build_glossary(entries, parse_senses(homographs, products))
     distinct = parse_distinct(folder.joinpath("distinct.tsv").read_text("utf-8"), glossary)
+    broader, broader_all = parse_kinds(folder.joinpath("kinds.tsv").read_text("utf-8"), glossary)
     rewrites = parse_rewrites(folder.joinpath("abbreviations.tsv").read_text("utf-8"))
-    return replace(glossary, rewrites=rewrites, distinct=distinct)
+    return replace(
+        glossary,
+        rewrites=rewrites,
+        distinct=distinct,
+        broader=broader,
+        broader_all=broader_all,
+    )
 
 
 def parse_distinct(text: str, glossary: Glossary) -> frozenset[tuple[str, str]]:
@@ -641,6 +663,31 @@ def parse_distinct(text: str, glossary: Glossary) -> frozenset[tuple[str, str]]:
             longer, shorter = (glossary.concepts_of(term) for term in row[:2])
             pairs.update((a, b) for a in longer for b in shorter if a != b)
     return frozenset(pairs)
+
+
+def parse_kinds(
+    text: str, glossary: Glossary
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """``term<TAB>a kind of<TAB>note``: a product that is a kind of another whose name its
+    own does not start with, so that a listing of it answers a request for the other. Each
+    concept's broader ones as named, and with the kinds those are ("lụa tơ tằm" is a "lụa")."""
+    named: dict[str, set[str]] = {}
+    every: dict[str, set[str]] = {}
+    for row in _rows(text):
+        if len(row) < 2:
+            continue
+        toks = [singular(w) for w in words(row[1])]
+        kinds = glossary.head_concepts(toks, [fold(w) for w in toks])
+        for concept in glossary.concepts_of(row[0]):
+            named.setdefault(concept, set()).update(
+                c for c in glossary.concepts_of(row[1]) if c != concept
+            )
+            every.setdefault(concept, set()).update(c for c in kinds if c != concept)
+
+    def frozen(table: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+        return {concept: tuple(sorted(kinds)) for concept, kinds in table.items() if kinds}
+
+    return frozen(named), frozen(every)
 
 
 # Abbreviations written out in text; units are quantities, read apart.

@@ -120,4 +120,10 @@ def vocabulary_with(learned: Sequence[LearnedSynonym]) -> Glossary:
         return base
     extra = [GlossaryEntry(s.asked, (), (s.listed,)) for s in learned]
     glossary = build_glossary([*base.entries, *extra], base.sense_list)
-    return replace(glossary, rewrites=base.rewrites, distinct=base.distinct)
+    return replace(
+        glossary,
+        rewrites=base.rewrites,
+        distinct=base.distinct,
+        broader=base.broader,
+        broader_all=base.broader_all,
+    )

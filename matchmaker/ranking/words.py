@@ -626,6 +626,15 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
             terms.append(span)
             for i in range(span.start, span.end):
                 taken[i] = True
+    # A word of several meanings that its context says is a product no listing has ("hồng"
+    # of "hồng sấy dẻo", a persimmon) is that product still, not the word: read as the word,
+    # it found every other "hồng" ("Hồng trà", "Sông Hồng").
+    for i in range(len(toks)):
+        sense = None if taken[i] else glossary.sense_of(accented, folded, i, plain=plain)
+        if sense:
+            terms.append(Span(i, i + 1, sense))
+            taken[i] = True
+    terms.sort(key=lambda span: span.start)
     # The rest: runs of syllables the catalogue writes together are one word.
     free = [not taken[i] and not _measure(t) for i, t in enumerate(toks)]
     i = 0
@@ -667,6 +676,9 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
                 if not any((n, c) in glossary.distinct for n in span.concepts)
             ),
             *span.concepts,
+            # A kind the product is that its name does not start with ("hồng trà Shan
+            # tuyết" is a Shan tuyết tea).
+            *(c for n in span.concepts for c in glossary.broader.get(n, ())),
         ]
         if not english and kind != span:
             # A listing that is the kind named shorter, of two syllables at least ("cà phê"

@@ -77,6 +77,13 @@ CATALOGUE = [
     ("soursop", "Mãng cầu xiêm Tân Phú Đông", "food.fresh", "82"),
     ("coffee-en", "Hải Đăng Arabica coffee", "food.coffee_cocoa", "68"),
     ("en-candy", "Thuận Phong Coconut candy", "food.processed", "86"),
+    ("black-tea", "Hồng trà Shan tuyết Hà Giang", "food.tea", "02"),
+    ("vase", "Bình gốm men lam Bát Tràng", "handicraft.household_decor", "01"),
+    ("pottery", "Gốm Chu Đậu", "handicraft.household_decor", "30"),
+    ("black-silk", "Lãnh Mỹ A Tân Châu", "textile.fabric_garment", "89"),
+    ("silk-scarf", "Khăn lụa Bảo Lộc", "textile.fabric_garment", "68"),
+    ("river-candy", "Sông Hồng Coconut candy", "food.processed", "01"),
+    ("che-lam", "Chè lam Thạch Xá", "food.processed", "01"),
 ]
 
 
@@ -198,10 +205,12 @@ def test_vai_the_fruit_and_vai_the_cloth_stay_apart(index: OfferIndex) -> None:
 
 def test_shan_tuyet_tea_is_not_cinnamon_or_coconut_by_place_names(index: OfferIndex) -> None:
     results = _ranked(index, "tra shan tuyet co thu")
-    assert {m.offer_id for m in results if not m.related} == {"tea-1", "tea-2"}
+    assert {m.offer_id for m in results if not m.related} == {"tea-1", "tea-2", "black-tea"}
     # Other teas may follow as related products; never cinnamon or candy from Trà My or
     # Bến Tre.
-    assert all(m.offer_id.startswith(("tea", "artichoke", "bitter-tea")) for m in results)
+    assert all(
+        m.offer_id.startswith(("tea", "artichoke", "bitter-tea", "black-tea")) for m in results
+    )
 
 
 def test_ca_kho_is_braised_fish_and_kho_ca_is_dried_fish(index: OfferIndex) -> None:
@@ -319,10 +328,41 @@ def test_a_term_typed_partly_without_accents_is_still_that_term(index: OfferInde
         ["trá", "shan", "tuyết"], ["tra", "shan", "tuyet"]
     )
     for request in ("tra shan tuyet", "trà shan tuyết"):
-        assert set(_relevant(index, request)) == {"tea-1", "tea-2"}, request
+        assert set(_relevant(index, request)) == {"tea-1", "tea-2", "black-tea"}, request
 
 
 def test_an_english_request_is_offered_no_vietnamese_misreading(index: OfferIndex) -> None:
     # "to the US" read as Vietnamese syllables gave "tơ thế u".
     assert index.spelling("Sourcing dried rice noodles for export to the US") is None
     assert index.spelling("Black pepper for export to the US") is None
+
+
+def test_a_product_answers_for_a_kind_its_name_does_not_start_with(index: OfferIndex) -> None:
+    # A ceramic vase is pottery, "Lãnh Mỹ A" is woven of mulberry silk, a black tea of
+    # Shan tuyết leaves is a Shan tuyết tea: each was missing from the lists of the kind.
+    for request in ("Gốm", "gom", "pottery"):
+        assert {"vase", "pottery"} <= set(_relevant(index, request)), request
+    for request in ("Lụa tơ tằm may áo dài", "Lụa", "silk"):
+        assert "black-silk" in _relevant(index, request), request
+    # A silk scarf is still no silk fabric for a tailor.
+    assert "silk-scarf" not in _relevant(index, "Lụa tơ tằm may áo dài")
+    assert "black-tea" in _relevant(index, "Trà Shan tuyết Suối Giàng")
+    # Asked for by its own name, the Shan tuyết teas answer it too.
+    assert {"black-tea", "tea-1", "tea-2"} <= set(_relevant(index, "Cần mua hồng trà Shan tuyết"))
+    # Not the other way round: a vase is asked for, not every pot.
+    assert "vase" in _relevant(index, "Bình gốm trang trí")
+
+
+def test_song_hong_is_a_river_not_a_persimmon_or_a_black_tea(index: OfferIndex) -> None:
+    # "Sông Hồng Coconut candy" was shown (as related) for "hồng trà Shan tuyết".
+    for request in ("hồng trà", "Cần mua hồng trà Shan tuyết", "hồng sấy dẻo"):
+        assert "river-candy" not in [m.offer_id for m in _ranked(index, request)], request
+    assert "river-candy" in _relevant(index, "kẹo dừa")
+
+
+def test_che_lam_is_a_sweet_not_a_tea(index: OfferIndex) -> None:
+    # "Chè lam" (a sticky-rice sweet) was read as tea: the row saying it is no tea named no
+    # product, so it did nothing.
+    for request in ("chè", "trà", "tea", "Chè Thái Nguyên"):
+        assert "che-lam" not in [m.offer_id for m in _ranked(index, request)], request
+    assert _relevant(index, "chè lam") == ["che-lam"]

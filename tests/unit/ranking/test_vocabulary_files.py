@@ -13,8 +13,9 @@ from importlib import resources
 
 import pytest
 
+from matchmaker.ranking.glossary import default_glossary
 from matchmaker.ranking.reference import categories
-from matchmaker.ranking.text import normalize
+from matchmaker.ranking.text import fold, normalize
 
 MIN_PRODUCT_PAIRS = 1_000
 MIN_PAIRS_PER_SUBGROUP = 25
@@ -27,6 +28,8 @@ HEADERS = {
     "regional.tsv": ("north", "central", "south", "en", "note"),
     "abbreviations.tsv": ("term", "expansion", "kind", "note"),
     "homographs.tsv": ("term", "sense", "en", "context"),
+    "distinct.tsv": ("term", "not a kind of", "note"),
+    "kinds.tsv": ("term", "a kind of", "note"),
 }
 ABBREVIATION_KINDS = {"abbreviation", "unit", "grade", "variety"}
 
@@ -193,6 +196,26 @@ def test_homograph_rows():
         senses[term].append(sense)
     single = [term for term, s in senses.items() if len(set(s)) < 2]
     assert not single, f"a homograph needs two senses at least: {single}"
+
+
+@pytest.mark.parametrize("name", ["distinct.tsv", "kinds.tsv"])
+def test_kind_rows_name_two_products(name):
+    # A misspelt term would name no product and the row would silently do nothing.
+    glossary = default_glossary()
+    for number, (term, other, note) in enumerate(_rows(name), start=2):
+        where = f"{name}:{number}"
+        assert note, f"{where}: say why"
+        narrower, broader = glossary.concepts_of(term), glossary.concepts_of(other)
+        assert narrower and broader, f"{where}: {term!r} and {other!r} must be products"
+        assert set(narrower) != set(broader), f"{where}: one product"
+
+
+def test_a_kind_is_taken_by_the_listings_of_its_narrower_products():
+    glossary = default_glossary()
+    for term, other, _note in _rows("kinds.tsv"):
+        toks = term.split()
+        heads = glossary.head_concepts(toks, [fold(w) for w in toks])
+        assert set(glossary.concepts_of(other)) <= set(heads), term
 
 
 def test_readme_describes_every_file():
