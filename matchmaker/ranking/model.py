@@ -407,7 +407,7 @@ def train(
     if promote == "if_better":
         evidence = Evidence(
             table.features, table.producer_fit, table.gains, table.labels, table.groups,
-            table.offer_ids, table.grades != GRADES["shown"],
+            table.offer_ids, table.grades != GRADES["shown"], table.requests,
         )  # fmt: skip
         report.decision = decide(
             candidate,

@@ -124,6 +124,27 @@ def test_promotion_is_refused_with_too_few_groups() -> None:
     assert (decision.promoted, decision.reason) == (False, promotion.TOO_FEW_GROUPS)
 
 
+def test_the_showings_of_one_request_are_one_piece_of_evidence() -> None:
+    # Sixty showings that the candidate orders better, but of three requests only: judged
+    # as sixty independent requests it was promoted; three are too few to judge on.
+    evidence, train_rows, validation_rows = _evidence(120)
+    evidence.requests = [f"mật ong {int(g[1:]) % 3}" for g in evidence.groups]
+    decision = decide(
+        HandPlusTraceability(), HandScorer(), evidence, train_rows, validation_rows,
+        _relevance({"hand+traceability": 0.90, "hand-v1": 0.90}),
+    )  # fmt: skip
+    assert (decision.promoted, decision.reason) == (False, promotion.TOO_FEW_GROUPS)
+    assert decision.figures["validation_groups"] > 50  # showings with a positive answer
+    assert decision.figures["validation_requests"] == 3
+    # The same evidence, each showing a request of its own, is enough.
+    evidence.requests = None
+    decision = decide(
+        HandPlusTraceability(), HandScorer(), evidence, train_rows, validation_rows,
+        _relevance({"hand+traceability": 0.90, "hand-v1": 0.90}),
+    )  # fmt: skip
+    assert decision.promoted, decision
+
+
 def test_promotion_is_refused_on_a_relevance_loss() -> None:
     evidence, train_rows, validation_rows = _evidence(60)
     decision = decide(
