@@ -88,6 +88,10 @@ class Glossary:
     senses: dict[str, tuple[tuple[str, frozenset[_Phrase]], ...]] = field(default_factory=dict)
     # Every folded word of every term.
     words: frozenset[str] = frozenset()
+    # Syllables Vietnamese terms write without any accent ("du" of "du lịch", "khe" of "Khe
+    # Sanh"'s coffee is no "khế", "nam" no "nấm"): met without accents in an accented text,
+    # they are those words, not another typed without its accents.
+    bare: frozenset[str] = frozenset()
     # The first words of a Vietnamese term -> the last words of the terms they start (each of
     # two words or more, or after two words or more): "cà phê" -> "rang xay", so that a title
     # naming its product with other words in between is read as that term.
@@ -245,7 +249,14 @@ class Glossary:
                 hit = self._phrase(accented, folded, i, length, plain)
                 if hit is not None:
                     nested.extend(hit)
-        word = self._word(accented, folded, i, plain, ignore) if not english else None
+        # A word naming several products that starts a longer name is none of them unless
+        # its context says which ("mì gạo", a rice noodle, is no bread, cassava or MSG; "hồng
+        # xiêm", a sapodilla, no persimmon or black tea).
+        word = None
+        if not english and head.end - head.start > 1:
+            word = self._word(accented, folded, i, plain, ignore, decided=True)
+        elif not english:
+            word = self._word(accented, folded, i, plain, ignore)
         if word is not None:
             nested.extend(word)
         # A shorter term that starts the head is what the listing is ("cà phê arabica" is a
@@ -340,26 +351,36 @@ class Glossary:
         plain: bool,
         ignore: frozenset[str],
         english: bool = True,
+        decided: bool = False,
     ) -> tuple[str, ...] | None:
+        """The concepts of the word at ``i``; of a word of several meanings, those its
+        context picks (with ``decided``, none when it picks none of several products)."""
         word = folded[i]
         # English words carry no accents: "Hạt" is not a hat.
         hit = self.folded_words.get(word) if english and accented[i] == word else None
         hit = hit or self.accented_words.get(accented[i])
-        if hit is None and (plain or accented[i] == word) and word not in ignore:
+        # A word typed without accents in an accented text ("mật ong rung"), unless it is
+        # one the vocabulary writes so.
+        typed_plain = plain or (accented[i] == word and word not in self.bare)
+        if hit is None and typed_plain and word not in ignore:
             hit = self.plain_words.get(word)
         sense_key = word if plain else accented[i]
         if hit is not None and sense_key in self.senses:
-            hit = self._disambiguated(hit, sense_key, accented, folded)
+            hit = self._disambiguated(hit, sense_key, accented, folded, decided)
         return hit
 
-    def sense_of(
-        self, accented: Sequence[str], folded: Sequence[str], i: int, *, plain: bool = False
+    def word_of(
+        self,
+        accented: Sequence[str],
+        folded: Sequence[str],
+        i: int,
+        *,
+        plain: bool = False,
+        ignore: frozenset[str] = frozenset(),
     ) -> tuple[str, ...] | None:
-        """The products a word of several meanings names where it stands (its context
-        decides); None for a word of one meaning, or where it names none."""
-        if (folded[i] if plain else accented[i]) not in self.senses:
-            return None
-        return self._word(accented, folded, i, plain, frozenset(), english=False)
+        """The products a Vietnamese word names where it stands (a word of several meanings:
+        the ones its context picks); None where it names none."""
+        return self._word(accented, folded, i, plain, ignore, english=False)
 
     def _disambiguated(
         self,
@@ -367,9 +388,11 @@ class Glossary:
         word: str,
         accented: Sequence[str],
         folded: Sequence[str],
+        decided: bool = False,
     ) -> tuple[str, ...] | None:
-        """Only the meanings whose context the text has, when it has any; none when the
-        context says the word is no product here ("Trà" of "Trà Vinh", "Na" of "Na Hang")."""
+        """Only the meanings whose context the text has, when it has any (else all, or
+        with ``decided`` the only product one); none when the context says the word is no
+        product here ("Trà" of "Trà Vinh", "Na" of "Na Hang")."""
         # Words typed with accents are matched as written, the others folded ("khô", dried,
         # is not "khổ", a fabric's width; "kho" typed plain may be either).
         written = " " + " ".join(accented) + " "
@@ -382,7 +405,9 @@ class Glossary:
             and any(f" {a} " in written or f" {f} " in plain for a, f in context)
         ]
         if not chosen:
-            return hit
+            # With ``decided``: of several products, none is guessed ("mì": noodle, bread,
+            # cassava or MSG); a product beside other kinds of meaning (a place) is taken.
+            return None if decided and len(hit) > 1 else hit
         products = tuple(c for c in chosen if c)
         return products or None
 
@@ -404,12 +429,15 @@ class Glossary:
         n = len(folded)
         for i, word in enumerate(folded):
             longest = self.phrase_length.get(word)
+            named = False
             if longest is not None:
                 for length in range(min(longest, n - i), 1, -1):
                     hit = self._phrase(accented, folded, i, length, plain)
                     if hit is not None:
                         found.extend(hit)
-            hit = self._word(accented, folded, i, plain, ignore)
+                        named = True
+            # (A word of several meanings that starts a longer name: see ``head_concepts``.)
+            hit = self._word(accented, folded, i, plain, ignore, decided=named)
             if hit is not None:
                 found.extend(hit)
         return found
@@ -566,6 +594,13 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
             word
             for key in [*phrases, *plain_words, *folded_words]
             for word in (key if isinstance(key, tuple) else (key,))
+        ),
+        bare=frozenset(
+            word
+            for entry in entries
+            for term in (entry.vi, *entry.synonyms)
+            for word in _term_key(term)[0]
+            if fold(word) == word
         ),
     )
 

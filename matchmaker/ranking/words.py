@@ -602,11 +602,12 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
     # Words are matched as typed; the vocabulary is read with the accents restored.
     typed_plain, plain = plain, plain and accented == folded
     taken = [t.stop for t in toks]
+    placed = [False] * len(toks)
     spans: list[tuple[int, Clause]] = []
     # Place names first: "Trà Vinh" is a province, not a tea.
     for start, end in _places(folded, taken):
         for i in range(start, end):
-            taken[i] = True
+            taken[i] = placed[i] = True
         clause = _word_clause(toks[start:end], typed_plain, stats)
         spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
     terms: list[Span] = []
@@ -622,17 +623,25 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
             accented, folded, plain=plain, ignore=STOPWORDS, keep=known, english=True
         )
     for span in found:
-        if not any(taken[span.start : span.end]):
+        # A name of two words or more is no filler, whatever its words ("cần" of "rượu
+        # cần", "một" of "mực một nắng"); places were read first.
+        words_of_it = range(span.start, span.end)
+        if (span.end - span.start > 1 and not any(placed[i] for i in words_of_it)) or not any(
+            taken[i] for i in words_of_it
+        ):
             terms.append(span)
             for i in range(span.start, span.end):
                 taken[i] = True
-    # A word of several meanings that its context says is a product no listing has ("hồng"
-    # of "hồng sấy dẻo", a persimmon) is that product still, not the word: read as the word,
-    # it found every other "hồng" ("Hồng trà", "Sông Hồng").
+    # A one-word product no listing has ("mướp", a luffa; "hồng" of "hồng sấy dẻo", a
+    # persimmon) is that product still, not the word: read as the word, it found the longer
+    # names that are other products ("Mướp đắng") and the word's other meanings ("Hồng
+    # trà", "Sông Hồng"). (A longer term no listing has is read as its words.)
     for i in range(len(toks)):
-        sense = None if taken[i] else glossary.sense_of(accented, folded, i, plain=plain)
-        if sense:
-            terms.append(Span(i, i + 1, sense))
+        product = None
+        if not english and not taken[i]:
+            product = glossary.word_of(accented, folded, i, plain=plain, ignore=STOPWORDS)
+        if product:
+            terms.append(Span(i, i + 1, product))
             taken[i] = True
     terms.sort(key=lambda span: span.start)
     # The rest: runs of syllables the catalogue writes together are one word.

@@ -84,6 +84,16 @@ CATALOGUE = [
     ("silk-scarf", "Khăn lụa Bảo Lộc", "textile.fabric_garment", "68"),
     ("river-candy", "Sông Hồng Coconut candy", "food.processed", "01"),
     ("che-lam", "Chè lam Thạch Xá", "food.processed", "01"),
+    ("rice-noodle", "Mì gạo Chũ", "food.processed", "24"),
+    ("sapodilla", "Hồng xiêm Xuân Đỉnh", "food.fresh", "01"),
+    ("cashew-south", "Đào lộn hột rang muối", "food.processed", "70"),
+    ("duck-egg", "Trứng vịt muối Cà Mau", "food.processed", "96"),
+    ("chicken-egg", "Hột gà ta Long An", "food.fresh", "80"),
+    ("wood-ear", "Mộc nhĩ rừng Lai Châu", "food.raw_processed", "12"),
+    ("pangasius", "Cá tra fillet An Giang", "food.fresh", "89"),
+    ("can-wine", "Rượu cần Tây Nguyên Gia Lai", "beverage.alcoholic", "64"),
+    ("plum-wine", "Rượu mơ Ba Chẽ", "beverage.alcoholic", "22"),
+    ("squid", "Mực một nắng Phan Thiết", "food.raw_processed", "60"),
 ]
 
 
@@ -366,3 +376,52 @@ def test_che_lam_is_a_sweet_not_a_tea(index: OfferIndex) -> None:
     for request in ("chè", "trà", "tea", "Chè Thái Nguyên"):
         assert "che-lam" not in [m.offer_id for m in _ranked(index, request)], request
     assert _relevant(index, "chè lam") == ["che-lam"]
+
+
+def _shown(index: OfferIndex, title: str) -> list[str]:
+    return [m.offer_id for m in _ranked(index, title)]
+
+
+def test_a_word_naming_several_products_that_starts_a_name_is_none_of_them(
+    index: OfferIndex,
+) -> None:
+    # "Mì gạo" (a rice noodle) was listed for bread, cassava and MSG; "Hồng xiêm" (a
+    # sapodilla) for persimmons and black tea; "Đào lộn hột" (cashews) for peaches.
+    for request in ("bánh mì", "mì chính", "khoai mì", "bột ngọt"):
+        assert "rice-noodle" not in _shown(index, request), request
+    for request in ("hồng sấy dẻo", "hồng trà", "quả hồng"):
+        assert "sapodilla" not in _shown(index, request), request
+    assert "cashew-south" not in _shown(index, "đào tươi Mộc Châu")
+    assert "rice-noodle" in _relevant(index, "mì gạo")
+    assert "sapodilla" in _relevant(index, "sa pô chê")
+    assert "cashew-south" in _relevant(index, "hạt điều")
+
+
+def test_a_syllable_the_vocabulary_writes_without_accents_is_that_syllable(
+    index: OfferIndex,
+) -> None:
+    # "du" of "du lịch" was read as "dù" (an umbrella), "khe" of Khe Sanh as "khế" (star
+    # fruit), "tra" of "cá tra" as "trà" (tea).
+    assert "village-tour" not in _shown(index, "ô dù")
+    assert "coffee-4" not in _shown(index, "khế")
+    assert "pangasius" not in _shown(index, "trà")
+    # A word typed without its accents in an accented request is still read ("rừng").
+    assert "honey-1" in _relevant(index, "Mật ong rung U Minh")
+
+
+def test_a_product_is_the_same_kind_whatever_the_regions_call_it(index: OfferIndex) -> None:
+    # Wood ear is "nấm mèo" in the South; eggs are "hột" there.
+    assert {"wood-ear", "shiitake"} <= set(_relevant(index, "nấm"))
+    assert {"duck-egg", "chicken-egg"} <= set(_relevant(index, "trứng"))
+    chicken = _relevant(index, "trứng gà")
+    assert "chicken-egg" in chicken and "duck-egg" not in chicken
+    # Bitter melon is no luffa.
+    assert "bitter-north" not in _relevant(index, "mướp")
+
+
+def test_a_name_holding_a_filler_word_is_still_read_as_that_name(index: OfferIndex) -> None:
+    # "cần" (need) is filler in a request, but not inside "rượu cần": "Tìm nguồn rượu cần"
+    # listed every liquor.
+    for request in ("rượu cần", "Tìm nguồn rượu cần", "Cần rượu cần Tây Nguyên đạt OCOP 3 sao"):
+        assert _relevant(index, request) == ["can-wine"], request
+    assert _relevant(index, "Cần mua mực một nắng") == ["squid"]
