@@ -457,8 +457,12 @@ class OfferIndex:
         if not weighed:
             if not (plan.clauses or plan.description_clauses):
                 return None
+            # No listing names the product asked for: listings of a kind it is (a Shan
+            # tuyết tea for "hồng trà Shan tuyết") are still related to it.
+            head = next((c for c in plan.clauses or plan.description_clauses if c.head), None)
+            wider = self._postings(head.wider) if head is not None and head.wider else None
             nothing = np.zeros(n, bool)
-            return Relevance(np.zeros(n, np.float32), nothing, nothing)
+            return Relevance(np.zeros(n, np.float32), nothing, nothing if wider is None else wider)
         covered = np.zeros(n, np.float32)
         total = 0.0
         relevant = np.ones(n, bool)
@@ -473,8 +477,11 @@ class OfferIndex:
             relevant &= ~self._postings(plan.excluded)
         # Related: the same kind of product, not as asked ("mật ong hoa vải" for "mật ong
         # rừng"); other products that merely share a word are neither.
-        heads = [hit for clause, _, hit in weighed if clause.head]
-        related = ~relevant & heads[0] if heads else np.zeros(n, bool)
+        heads = [(clause, hit) for clause, _, hit in weighed if clause.head]
+        related = np.zeros(n, bool)
+        if heads:
+            clause, hit = heads[0]
+            related = ~relevant & (hit | self._postings(clause.wider) if clause.wider else hit)
         return Relevance(coverage, relevant, related)
 
     def spelling(self, text: str) -> str | None:

@@ -423,6 +423,9 @@ class Clause:
     # The product the request is about (the first product term in Vietnamese, the last in
     # English: "nước mắm cá cơm" is a fish sauce, "anchovy fish sauce" too).
     head: bool = False
+    # Of the head: the kinds the product is that its name does not say ("hồng trà Shan
+    # tuyết" is a Shan tuyết tea): their listings are related to it, not relevant.
+    wider: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -612,9 +615,29 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
         spans.append((start, Clause(clause.text, clause.slots, weight=PLACE_WEIGHT)))
     terms: list[Span] = []
 
+    def listed(concepts: tuple[str, ...]) -> bool:
+        return any(stats.df("g:" + c) for c in concepts)
+
+    # A form of a material no listing names ("vải thổ cẩm" where the listings say "Thổ cẩm
+    # Mai Châu") is still that term, which listings of the material answer (see the head
+    # below); read as its words, the material was no distinction among the cloths listed,
+    # and a request for brocade listed linen.
+    of_listed_material: set[tuple[str, ...]] = set()
+    for span in glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS):
+        if span.end - span.start < 2 or listed(span.concepts):
+            continue
+        kind = glossary.generic(accented, folded, span, plain=plain)
+        made_of = glossary.suffix(accented, folded, span, plain=plain).concepts
+        if (
+            (kind == span or kind.end - kind.start == 1)
+            and glossary.same_group(made_of, span.concepts)
+            and listed(made_of)
+        ):
+            of_listed_material.add(span.concepts)
+
     def known(concepts: tuple[str, ...]) -> bool:
         # A term no listing has ("trà thảo mộc") is read as its words.
-        return any(stats.df("g:" + c) for c in concepts)
+        return listed(concepts) or concepts in of_listed_material
 
     found = glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS, keep=known)
     english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in found], glossary)
@@ -685,9 +708,6 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
                 if not any((n, c) in glossary.distinct for n in span.concepts)
             ),
             *span.concepts,
-            # A kind the product is that its name does not start with ("hồng trà Shan
-            # tuyết" is a Shan tuyết tea).
-            *(c for n in span.concepts for c in glossary.broader.get(n, ())),
         ]
         if not english and kind != span:
             # A listing that is the kind named shorter, of two syllables at least ("cà phê"
@@ -712,15 +732,28 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
                 heads += material
             else:
                 material = ()
-        if not english and (kind == span or kind.end - kind.start == 1):
+        if not english and (
+            kind == span
+            or (kind.end - kind.start == 1 and not set(kind.concepts) & set(span.concepts))
+        ):
             # "Vải thổ cẩm", "bình gốm": a one-word kind (or none) names a form; the words
             # after it may say what it is, and a listing of that ("Thổ cẩm Mai Châu") is one,
-            # when both are products of one sub-group ("tôm" is no "mắm tôm").
+            # when both are products of one sub-group ("tôm" is no "mắm tôm"). Not when the
+            # first word alone names the product ("hồng" of "hồng trà", a black tea: the
+            # words after it are its kind, and every tea would be one).
             made_of = glossary.suffix(accented, folded, span, plain=plain).concepts
             if glossary.same_group(made_of, span.concepts):
                 heads += made_of
         slots = (tuple(dict.fromkeys("h:" + c for c in heads)),)
-        head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True)
+        wider = tuple(
+            dict.fromkeys(
+                "h:" + c
+                for n in span.concepts
+                for c in glossary.broader.get(n, ())
+                if "h:" + c not in slots[0]
+            )
+        )
+        head_clause = Clause(text, slots, kind.concepts, CONCEPT_WEIGHT, head=True, wider=wider)
         spans.append((span.start, head_clause))
         if kind != span:
             # What the name adds to the kind ("rang" of "đậu phộng rang"): the named product,

@@ -97,22 +97,23 @@ CATALOGUE = [
 ]
 
 
+def _record(offer_id: str, title: str, category: str, province: str) -> OfferRecord:
+    return OfferRecord(
+        id=offer_id,
+        title=title,
+        category=category,
+        unit="kg",
+        producer_id=f"producer-{offer_id}",
+        province=province,
+        ocop_stars=4 if offer_id != "coffee-4" else 3,
+        ocop_certified_until=date(2027, 12, 31),
+        certifications=frozenset({"traceability"}) if offer_id != "coffee-2" else frozenset(),
+    )
+
+
 @pytest.fixture(scope="module")
 def index() -> OfferIndex:
-    return OfferIndex(
-        OfferRecord(
-            id=offer_id,
-            title=title,
-            category=category,
-            unit="kg",
-            producer_id=f"producer-{offer_id}",
-            province=province,
-            ocop_stars=4 if offer_id != "coffee-4" else 3,
-            ocop_certified_until=date(2027, 12, 31),
-            certifications=frozenset({"traceability"}) if offer_id != "coffee-2" else frozenset(),
-        )
-        for offer_id, title, category, province in CATALOGUE
-    )
+    return OfferIndex(_record(*row) for row in CATALOGUE)
 
 
 def _request(title: str, **fields: Any) -> RequirementRecord:
@@ -357,8 +358,21 @@ def test_a_product_answers_for_a_kind_its_name_does_not_start_with(index: OfferI
     # A silk scarf is still no silk fabric for a tailor.
     assert "silk-scarf" not in _relevant(index, "Lụa tơ tằm may áo dài")
     assert "black-tea" in _relevant(index, "Trà Shan tuyết Suối Giàng")
-    # Asked for by its own name, the Shan tuyết teas answer it too.
-    assert {"black-tea", "tea-1", "tea-2"} <= set(_relevant(index, "Cần mua hồng trà Shan tuyết"))
+    # Asked for by its own name, it is what answers (a Shan tuyết tea is no black tea); the
+    # Shan tuyết teas follow as related, as they do when it is not listed.
+    assert _relevant(index, "Cần mua hồng trà Shan tuyết") == ["black-tea"]
+    related = [m.offer_id for m in _ranked(index, "Cần mua hồng trà Shan tuyết") if m.related]
+    assert set(related) == {"tea-1", "tea-2"}
+    unlisted = OfferIndex([o for o in index.offers() if o.id != "black-tea"])
+    shown = unlisted.rank(_request("Cần mua hồng trà Shan tuyết"), k=10, on=TODAY)
+    assert {m.offer_id for m in shown[:2]} == {"tea-1", "tea-2"} and all(m.related for m in shown)
+    # "Vải thổ cẩm" where the brocade is listed as "Thổ cẩm …" and the linen as "Vải …"
+    # found the linen: the material named no listing's cloth.
+    brocade = _record("brocade-2", "Thổ cẩm Mai Châu", "textile.fabric_garment", "17")
+    cloth = OfferIndex([o for o in index.offers() if o.id != "brocade"] + [brocade])
+    assert [o.id for o, _ in cloth.search("vải thổ cẩm")] == ["brocade-2"]
+    # Nor is every tea a black tea ("hồng trà" listed them all).
+    assert _relevant(index, "hồng trà") == ["black-tea"]
     # Not the other way round: a vase is asked for, not every pot.
     assert "vase" in _relevant(index, "Bình gốm trang trí")
 
