@@ -618,26 +618,31 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
     def listed(concepts: tuple[str, ...]) -> bool:
         return any(stats.df("g:" + c) for c in concepts)
 
-    # A form of a material no listing names ("vải thổ cẩm" where the listings say "Thổ cẩm
-    # Mai Châu") is still that term, which listings of the material answer (see the head
-    # below); read as its words, the material was no distinction among the cloths listed,
-    # and a request for brocade listed linen.
-    of_listed_material: set[tuple[str, ...]] = set()
+    # A term no listing has ("trà thảo mộc") is read as its words, unless:
+    # - it is a form of a material no listing names ("vải thổ cẩm" where the listings say
+    #   "Thổ cẩm Mai Châu"): still that term, which listings of the material answer (see the
+    #   head below); read as its words, the material was no distinction among the cloths
+    #   listed, and a request for brocade listed linen;
+    # - nothing in it is a product listed ("linh chi"): its words would only find other
+    #   things ("Gạo thơm Mai Linh").
+    kept_unlisted: set[tuple[str, ...]] = set()
     for span in glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS):
         if span.end - span.start < 2 or listed(span.concepts):
             continue
         kind = glossary.generic(accented, folded, span, plain=plain)
         made_of = glossary.suffix(accented, folded, span, plain=plain).concepts
+        inside = glossary.concepts(
+            accented[span.start : span.end], folded[span.start : span.end], plain=plain
+        )
         if (
             (kind == span or kind.end - kind.start == 1)
             and glossary.same_group(made_of, span.concepts)
             and listed(made_of)
-        ):
-            of_listed_material.add(span.concepts)
+        ) or not listed(tuple(c for c in inside if c not in span.concepts)):
+            kept_unlisted.add(span.concepts)
 
     def known(concepts: tuple[str, ...]) -> bool:
-        # A term no listing has ("trà thảo mộc") is read as its words.
-        return listed(concepts) or concepts in of_listed_material
+        return listed(concepts) or concepts in kept_unlisted
 
     found = glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS, keep=known)
     english = _english(toks, plain, [" ".join(accented[t.start : t.end]) for t in found], glossary)

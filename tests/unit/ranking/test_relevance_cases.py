@@ -94,6 +94,10 @@ CATALOGUE = [
     ("can-wine", "Rượu cần Tây Nguyên Gia Lai", "beverage.alcoholic", "64"),
     ("plum-wine", "Rượu mơ Ba Chẽ", "beverage.alcoholic", "22"),
     ("squid", "Mực một nắng Phan Thiết", "food.raw_processed", "60"),
+    ("cashew-kernel", "Điều nhân trắng W320 Đồng Xoài", "food.raw_processed", "70"),
+    ("mango", "Xoài cát Hòa Lộc", "food.fresh", "82"),
+    ("statue", "Tượng đá Ngũ Hành Sơn", "handicraft.household_decor", "48"),
+    ("rice-brand", "Gạo thơm ST24 Mai Linh", "food.fresh", "94"),
 ]
 
 
@@ -439,3 +443,18 @@ def test_a_name_holding_a_filler_word_is_still_read_as_that_name(index: OfferInd
     for request in ("rượu cần", "Tìm nguồn rượu cần", "Cần rượu cần Tây Nguyên đạt OCOP 3 sao"):
         assert _relevant(index, request) == ["can-wine"], request
     assert _relevant(index, "Cần mua mực một nắng") == ["squid"]
+
+
+def test_a_place_in_a_title_is_no_product(index: OfferIndex) -> None:
+    # Cashew kernels from Đồng Xoài were read as mangoes, a statue from Ngũ Hành Sơn as an
+    # onion ("hành").
+    assert _relevant(index, "xoài") == ["mango"]
+    assert "statue" not in _shown(index, "hành")
+    assert {"cashew-kernel", "cashew-south"} <= set(_relevant(index, "hạt điều"))
+
+
+def test_a_product_no_listing_names_finds_nothing_rather_than_its_syllables(
+    index: OfferIndex,
+) -> None:
+    # "linh chi" (reishi), read as its words, found rice of the Mai Linh brand.
+    assert _shown(index, "linh chi") == []
