@@ -426,6 +426,9 @@ class OfferIndex:
             if weight == 0.0:
                 if clause.head:
                     return []  # the product asked for is one no listing names
+                if clause.required:
+                    # Named so by none: none is relevant; its kind's listings are related.
+                    weighed.append((clause, math.inf, np.zeros(len(self._offers), bool)))
                 continue
             hit = np.ones(len(self._offers), bool)
             for slot in clause.slots:
@@ -437,7 +440,7 @@ class OfferIndex:
             weighed = [
                 (clause, weight, hit)
                 for clause, weight, hit in weighed
-                if clause.head or (hit & head).any()
+                if clause.head or clause.required or (hit & head).any()
             ]
         return weighed
 
@@ -467,6 +470,9 @@ class OfferIndex:
         total = 0.0
         relevant = np.ones(n, bool)
         for clause, weight, hit in weighed:
+            if math.isinf(weight):
+                relevant[:] = False  # a name no listing carries (see ``_weighed``)
+                continue
             covered += weight * hit
             total += weight
             if clause.head:

@@ -426,6 +426,9 @@ class Clause:
     # Of the head: the kinds the product is that its name does not say ("hồng trà Shan
     # tuyết" is a Shan tuyết tea): their listings are related to it, not relevant.
     wider: tuple[str, ...] = ()
+    # The product as the request names it beside its kind ("trứng vịt" beside "trứng"):
+    # when no listing names it so, none is relevant (listings of the kind are related).
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -635,10 +638,14 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
             accented[span.start : span.end], folded[span.start : span.end], plain=plain
         )
         if (
-            (kind == span or kind.end - kind.start == 1)
-            and glossary.same_group(made_of, span.concepts)
-            and listed(made_of)
-        ) or not listed(tuple(c for c in inside if c not in span.concepts)):
+            (
+                (kind == span or kind.end - kind.start == 1)
+                and glossary.same_group(made_of, span.concepts)
+                and listed(made_of)
+            )
+            or not listed(tuple(c for c in inside if c not in span.concepts))
+            or (kind != span and listed(kind.concepts))
+        ):
             kept_unlisted.add(span.concepts)
 
     def known(concepts: tuple[str, ...]) -> bool:
@@ -771,7 +778,9 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
             named = tuple("g:" + c for c in (*span.concepts, *material))
             if len(rest) <= 2:
                 named += _word_clause(rest, typed_plain, stats).slots[0]
-            spans.append((span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT)))
+            spans.append(
+                (span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT, required=True))
+            )
     if head is None:
         # No product term: the first word (the last in English) is the head.
         words_at = sorted(

@@ -98,6 +98,7 @@ CATALOGUE = [
     ("mango", "Xoài cát Hòa Lộc", "food.fresh", "82"),
     ("statue", "Tượng đá Ngũ Hành Sơn", "handicraft.household_decor", "48"),
     ("rice-brand", "Gạo thơm ST24 Mai Linh", "food.fresh", "94"),
+    ("anchovy", "Cá cơm sấy Nha Trang", "food.processed", "56"),
 ]
 
 
@@ -458,3 +459,20 @@ def test_a_product_no_listing_names_finds_nothing_rather_than_its_syllables(
 ) -> None:
     # "linh chi" (reishi), read as its words, found rice of the Mai Linh brand.
     assert _shown(index, "linh chi") == []
+
+
+def test_a_product_named_beside_its_kind_is_not_any_of_that_kind(index: OfferIndex) -> None:
+    # With no duck egg, snakehead or reishi listed, "trứng vịt" listed chicken eggs, "cá lóc"
+    # dried anchovies and "nấm linh chi" shiitake as what was asked for (and told their
+    # producers so): the name said what no listing is, so it judged nothing. They are
+    # other products of the kind asked for: related, not relevant.
+    for request, other in (
+        ("trứng vịt tươi", "chicken-egg"),
+        ("cá lóc đồng", "anchovy"),
+        ("nấm linh chi", "shiitake"),
+    ):
+        results = _ranked(index, request)
+        assert other not in [m.offer_id for m in results if not m.related], request
+    assert "chicken-egg" in [m.offer_id for m in _ranked(index, "trứng vịt tươi") if m.related]
+    # Where it is listed, it is found.
+    assert "duck-egg" in _relevant(index, "trứng vịt muối")
