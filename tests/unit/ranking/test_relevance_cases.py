@@ -476,3 +476,10 @@ def test_a_product_named_beside_its_kind_is_not_any_of_that_kind(index: OfferInd
     assert "chicken-egg" in [m.offer_id for m in _ranked(index, "trứng vịt tươi") if m.related]
     # Where it is listed, it is found.
     assert "duck-egg" in _relevant(index, "trứng vịt muối")
+
+
+def test_herbal_tea_is_every_tisane(index: OfferIndex) -> None:
+    # "trà thảo mộc" found no listing named so, then every tea by its word "trà".
+    herbal = set(_relevant(index, "trà thảo mộc"))
+    assert {"artichoke-tea", "bitter-tea"} <= herbal
+    assert not herbal & {"tea-1", "tea-2", "tea-3", "black-tea"}
