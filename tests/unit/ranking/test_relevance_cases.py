@@ -483,3 +483,8 @@ def test_herbal_tea_is_every_tisane(index: OfferIndex) -> None:
     herbal = set(_relevant(index, "trà thảo mộc"))
     assert {"artichoke-tea", "bitter-tea"} <= herbal
     assert not herbal & {"tea-1", "tea-2", "tea-3", "black-tea"}
+
+
+def test_a_filter_bag_is_a_tea_bag_not_a_bag(index: OfferIndex) -> None:
+    # "túi lọc" (tea bags, as the trade says it) listed sedge bags.
+    assert "sedge-bag" not in _shown(index, "túi lọc")
