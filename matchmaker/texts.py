@@ -217,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "quote.export.sheet": N_("Quotes"),
     "quote.export.yes": N_("Yes"),
     "quote.export.no": N_("No"),
+    "quote.export.unit": N_("%(unit)s"),
     "quote.export.column.producer": N_("Producer"),
     "quote.export.column.offer": N_("Product"),
     "quote.export.column.status": N_("Status"),

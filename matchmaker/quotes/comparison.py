@@ -197,7 +197,7 @@ def _row(say: Say, item: QuoteLine) -> list[object]:
         item.quote.offer.title,
         say(f"quote.status.{item.quote.status}", None),
         terms.unit_price_vnd,
-        terms.unit,
+        say("quote.export.unit", {"unit": terms.unit}),
         (
             round(item.price_per_wanted_unit)
             if item.price_per_wanted_unit is not None

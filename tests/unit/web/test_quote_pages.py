@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 from flask import Flask
 from openpyxl import load_workbook
@@ -148,3 +149,34 @@ def test_officers_open_the_comparison_of_their_province_only_and_producers_never
         sign_in(client, who)
         for path in paths:
             assert client.get(path).status_code == status, (who.role, path)
+
+
+def test_the_buyer_reads_an_expired_quotes_date_and_its_unit_in_vietnamese(
+    app: Flask, db: Session, make_user: MakeUser
+) -> None:
+    producer, buyer = make_user("producer"), make_user("buyer")
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Cần mua trà"})
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Trà atiso", "category": "food.tea", "unit": "box"}
+    )
+    db.commit()
+    phone = app.test_client()
+    sign_in(phone, producer)
+    post_form(phone, f"/requirements/{requirement.id}/quote?offer_id={offer.id}",
+              {"unit_price_vnd": "85000", "unit": "box", "delivery_terms": "ex_works",
+               "valid_until": (date.today() + timedelta(days=7)).isoformat()})  # fmt: skip
+    quote = db.scalar(select(Quote).where(Quote.offer_id == offer.id))
+    assert quote is not None
+    quote.latest.valid_until = date(2025, 11, 30)  # the price held until then
+    db.commit()
+
+    desk = app.test_client()
+    sign_in(desk, buyer)
+    comparison = f"/requirements/{requirement.id}/quotes"
+    sheet = desk.get(f"{comparison}.xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[2][4] == "hộp"  # the unit by its name, not its code
+    refused = post_form(desk, f"/quotes/{quote.id}/answer", {"action": "accept"},
+                        page=comparison, follow_redirects=True)  # fmt: skip
+    page = refused.get_data(as_text=True)
+    assert "hiệu lực đến 30 thg 11, 2025" in page and "2025-11-30" not in page
