@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import FORMAT_DATE_XLSX14
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -174,8 +175,13 @@ def test_the_buyer_reads_an_expired_quotes_date_and_its_unit_in_vietnamese(
     sign_in(desk, buyer)
     comparison = f"/requirements/{requirement.id}/quotes"
     sheet = desk.get(f"{comparison}.xlsx")
-    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    book = load_workbook(io.BytesIO(sheet.data)).active
+    rows = list(book.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[2][4] == "hộp"  # the unit by its name, not its code
+    # The day the price holds until is a date, which the spreadsheet writes as its reader does.
+    valid_until = book.cell(row=3, column=13)  # type: ignore[union-attr]
+    assert valid_until.value == datetime(2025, 11, 30) and valid_until.is_date
+    assert valid_until.number_format == FORMAT_DATE_XLSX14
     refused = post_form(desk, f"/quotes/{quote.id}/answer", {"action": "accept"},
                         page=comparison, follow_redirects=True)  # fmt: skip
     page = refused.get_data(as_text=True)
