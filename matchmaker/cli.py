@@ -289,7 +289,8 @@ def render_report(job: ImportJob, rows: list[ImportRow]) -> str:
             if chosen:
                 lines.append(f"{title}:")
                 lines += [
-                    f"  row {r.row}: {describe(r, say)}" + (f"  [{r.title}]" if r.title else "")
+                    f"  row {r.row}: {describe(r, say, 'en')}"
+                    + (f"  [{r.title}]" if r.title else "")
                     for r in chosen
                 ]
         if report.get("skipped"):

@@ -8,7 +8,7 @@ locale: there is one way to fill a message's parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
@@ -16,7 +16,7 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from babel.support import Translations
 
 from matchmaker.ranking import reference
@@ -58,6 +58,12 @@ def reference_name(kind: str, code: str, locale: str) -> str:
     except reference.UnknownReference:
         return code
     return str(item.name_en if language(locale) == "en" else item.name_vi)
+
+
+def countries(codes: Iterable[str], locale: str) -> str:
+    """Countries by their names in ``locale`` ("Nhật Bản, Hàn Quốc"); an unknown code as it is."""
+    territories = Locale.parse(language(locale)).territories
+    return ", ".join(str(territories.get(code.upper(), code)) for code in codes)
 
 
 def number(value: float, locale: str) -> str:

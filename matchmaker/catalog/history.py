@@ -23,7 +23,7 @@ from matchmaker.accounts.models import User
 from matchmaker.catalog.inputs import OFFER_FIELDS
 from matchmaker.catalog.models import Offer, OfferChange
 from matchmaker.db import utcnow
-from matchmaker.translations import day, money, number, reference_name, render
+from matchmaker.translations import countries, day, money, number, reference_name, render
 
 # The province's: an import sets them on every offer.
 OCOP_FACTS = (
@@ -215,6 +215,10 @@ def say_value(name: str, value: Any, locale: str) -> str:
         return reference_name(_REFERENCE_FIELDS[name], value, locale)
     if name == "certifications" and isinstance(value, list):
         return ", ".join(reference_name("certification", str(v), locale) for v in value)
+    if name == "export_markets" and isinstance(value, list):
+        return countries(map(str, value), locale)
+    if name == "status" and isinstance(value, str):
+        return render(f"offer.status.{value}", None, locale)
     if name == "unit_price_vnd" and isinstance(value, int | float):
         return money(value, locale)
     if isinstance(value, int | float):

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from matchmaker.catalog.importer import OFFER_COLUMNS
+from matchmaker.catalog.history import say_field, say_value, stored
 from matchmaker.exports import safe_row, texts_as_texts
 from matchmaker.imports.jobs import revived
 from matchmaker.imports.models import ImportRow
@@ -28,22 +28,18 @@ def action_of(row: ImportRow) -> str:
     return "review" if row.needs_review and row.action != "rejected" else row.action
 
 
-def _value(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def describe(row: ImportRow, say: Say) -> str:
-    """What happens to the row, in words: the changes, the problems or the suggestions."""
+def describe(row: ImportRow, say: Say, locale: str) -> str:
+    """What happens to the row, in words of ``locale`` (the language ``say`` speaks): the
+    changes, each field and value named as the offer's history names them, the problems or
+    the suggestions."""
     details = revived(row.details)
     parts = []
     for name, (old, new) in details.get("changes", {}).items():
-        column = say(f"import.column.{OFFER_COLUMNS.get(name, name)}", None)
-        parts.append(say("import.export.changed",
-                         {"field": column, "old": _value(old), "new": _value(new)}))  # fmt: skip
+        parts.append(say("import.export.changed", {
+            "field": say_field(name, locale),
+            "old": say_value(name, stored(old), locale),
+            "new": say_value(name, stored(new), locale),
+        }))  # fmt: skip
     for problem in details.get("problems", []):
         text = say(problem["code"], problem.get("params") or {})
         field = problem.get("field")
@@ -55,30 +51,30 @@ def describe(row: ImportRow, say: Say) -> str:
     return "; ".join(parts)
 
 
-def _line(row: ImportRow, say: Say) -> list[Any]:
+def _line(row: ImportRow, say: Say, locale: str) -> list[Any]:
     group = say("export.product_group", {"category": row.category}) if row.category else ""
     return [row.row, say(f"import.action.{action_of(row)}", None), row.title or "",
-            row.producer or "", group, describe(row, say)]  # fmt: skip
+            row.producer or "", group, describe(row, say, locale)]  # fmt: skip
 
 
-def to_csv(rows: list[ImportRow], say: Say) -> str:
+def to_csv(rows: list[ImportRow], say: Say, locale: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(safe_row(say(f"import.export.{c}", None) for c in COLUMNS))
     for row in rows:
-        writer.writerow(safe_row(_line(row, say)))
+        writer.writerow(safe_row(_line(row, say, locale)))
     # A BOM, so that Excel opens the Vietnamese names as UTF-8.
     return "\ufeff" + buffer.getvalue()
 
 
-def to_xlsx(rows: list[ImportRow], say: Say) -> bytes:
+def to_xlsx(rows: list[ImportRow], say: Say, locale: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = say("import.export.sheet", None)[:31]
     sheet.append(safe_row(say(f"import.export.{c}", None) for c in COLUMNS))
     for row in rows:
-        sheet.append(safe_row(_line(row, say)))
+        sheet.append(safe_row(_line(row, say, locale)))
     texts_as_texts(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)

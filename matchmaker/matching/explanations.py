@@ -8,13 +8,11 @@ explanations carried codes hold ``{"code", "vi", "en"}``: those are shown as the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from babel import Locale
-
 from matchmaker.ranking import reference
-from matchmaker.translations import language, money, number, render
+from matchmaker.translations import countries, language, money, number, render
 
 # Parameters that are an amount of the explanation's ``unit``, and prices per that unit.
 _QUANTITIES = ("capacity", "need", "min_order")
@@ -51,11 +49,6 @@ def _category(code: str, locale: str) -> str:
     return render("explain.another_category", None, locale)
 
 
-def _countries(codes: Iterable[str], locale: str) -> str:
-    territories = Locale.parse(locale).territories
-    return ", ".join(str(territories.get(code.upper(), code)) for code in codes)
-
-
 def _spoken(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
     """The parameters ``render`` cannot format alone, written out; the others as they are."""
     out = dict(params)
@@ -73,7 +66,7 @@ def _spoken(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
     if params.get("category"):
         out["category"] = _category(params["category"], locale)
     if "country" in params:
-        out["country"] = _countries(params["country"], locale)
+        out["country"] = countries(params["country"], locale)
     return out
 
 

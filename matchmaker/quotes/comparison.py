@@ -13,10 +13,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles.numbers import FORMAT_DATE_XLSX14
 
 from matchmaker.catalog.inputs import certificate_expiry
 from matchmaker.catalog.models import Requirement
@@ -197,7 +198,7 @@ def _row(say: Say, item: QuoteLine) -> list[object]:
         item.quote.offer.title,
         say(f"quote.status.{item.quote.status}", None),
         terms.unit_price_vnd,
-        terms.unit,
+        say("quote.export.unit", {"unit": terms.unit}),
         (
             round(item.price_per_wanted_unit)
             if item.price_per_wanted_unit is not None
@@ -209,7 +210,7 @@ def _row(say: Say, item: QuoteLine) -> list[object]:
         terms.monthly_volume,
         terms.lead_time_days,
         say(f"quote.terms.{terms.delivery_terms}", None),
-        terms.valid_until.isoformat() if terms.valid_until else "",
+        terms.valid_until or "",
         _yes_no(say, terms.samples_available),
         item.stars,
         _yes_no(say, item.certificate_valid),
@@ -228,6 +229,11 @@ def to_xlsx(comparison: Comparison, say: Say) -> bytes:
     sheet.append(safe_row(say(f"quote.export.column.{c}", None) for c in COLUMNS))
     for item in comparison.lines:
         sheet.append(safe_row(_row(say, item)))
+    # Excel's own short date (format 14), which each reader's spreadsheet writes its own way.
+    for cells in sheet.iter_rows(min_row=3):
+        for cell in cells:
+            if isinstance(cell.value, date | datetime):
+                cell.number_format = FORMAT_DATE_XLSX14
     sheet.append(safe_row([]))
     sheet.append(safe_row([freight_note(comparison, say)]))
     texts_as_texts(workbook)

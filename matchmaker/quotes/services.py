@@ -185,7 +185,7 @@ def accept(session: Session, user: User, quote_id: int, today: date | None = Non
         raise Conflict("quote.not_open", status=quote.status)
     latest = quote.latest
     if latest.valid_until is not None and latest.valid_until < (today or date.today()):
-        raise Conflict("quote.expired", valid_until=latest.valid_until.isoformat())
+        raise Conflict("quote.expired", valid_until=latest.valid_until)
     match = _match_of(session, quote)
     author = session.get(User, latest.user_id) if latest.user_id else None
     record_answer(session, match, "producer", "accepted", user=author)

@@ -358,6 +358,8 @@ def _sheet(
         for cell in cells:
             if isinstance(cell.value, int):
                 cell.number_format = "#,##0"
+            elif isinstance(cell.value, date):  # a month: its first day, shown as 07/2026
+                cell.number_format = "mm/yyyy"
 
 
 def to_xlsx(report: PeriodReport, say: Say) -> bytes:
@@ -387,7 +389,8 @@ def to_xlsx(report: PeriodReport, say: Say) -> bytes:
     _sheet(
         workbook, t("period.sheet.monthly"),
         [t("period.column.month"), *(t(f"period.figure.{n}") for n in FIGURES)],
-        ([month, *(getattr(f, n) for n in FIGURES)] for month, f in report.monthly),
+        ([date.fromisoformat(f"{month}-01"), *(getattr(f, n) for n in FIGURES)]
+         for month, f in report.monthly),
     )  # fmt: skip
     named = sorted(
         ((t("export.product_group", category=code) if code != UNKNOWN else t("export.unknown"), n)

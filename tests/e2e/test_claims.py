@@ -27,7 +27,7 @@ TEXT = {
         "signin": "Đăng nhập", "signout": "Đăng xuất",
         "requests": "Yêu cầu của chủ thể", "approve": "Duyệt:", "approved": "nay quản lý",
         "history": "Lịch sử thay đổi", "by_import": "nhập danh sách danh-sach-2025.xlsx",
-        "stars": "Hạng sao OCOP",
+        "stars": "Hạng sao OCOP", "accounts": "Tài khoản",
     },
     "en": {
         "signup": "Create an account", "role": "Producer (I sell OCOP products)",
@@ -37,7 +37,7 @@ TEXT = {
         "signout": "Sign out",
         "requests": "Producers' requests", "approve": "Approve:", "approved": "now keeps",
         "history": "History of changes", "by_import": "import of danh-sach-2025.xlsx",
-        "stars": "OCOP stars",
+        "stars": "OCOP stars", "accounts": "Accounts",
     },
 }  # fmt: skip
 
@@ -87,6 +87,10 @@ def test_a_household_claims_its_listing_and_reads_its_history(
     journey.shoot("claims")
     request.get_by_role("button", name=t["approve"]).click()
     expect(page.get_by_role("status").or_(page.locator(".flash"))).to_contain_text(t["approved"])
+    # The account is among the province's accounts, whose table pans inside itself on a phone.
+    page.get_by_role("link", name=t["accounts"], exact=True).click()
+    expect(page.locator("table.data")).to_contain_text(email)
+    journey.shoot("accounts")
     page.get_by_role("button", name=t["signout"]).click()
 
     journey.sign_in(email, password)

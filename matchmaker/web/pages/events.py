@@ -453,8 +453,9 @@ def _own_choices(form: RegistrationForm, event: Event) -> None:
             session, user, RequirementFilters(status=("open",)), ALL
         ).items
         form.requirement_ids.choices = [(r.id, r.title) for r in requirements]
+    # Each session as the event's page says it: its day in the reader's words, then the hours.
     form.sessions.choices = [
-        (key, f"{format_time(a, 'short')}–{format_time(b, 'short')}, {a.strftime('%d/%m/%Y')}")
+        (key, f"{i18n.day(a.date())}, {a:%H:%M}–{b:%H:%M}")
         for key, (a, b) in _sessions(event).items()
     ]
 

@@ -11,7 +11,7 @@ from matchmaker.accounts import permissions as can
 from matchmaker.errors import Invalid
 from matchmaker.extensions import db_session, get_settings
 from matchmaker.files.store import FileStore, open_store
-from matchmaker.i18n import say, say_error
+from matchmaker.i18n import lang, say, say_error
 from matchmaker.imports import exports, jobs
 from matchmaker.imports.exports import action_of, describe
 from matchmaker.imports.jobs import revived
@@ -83,7 +83,7 @@ def import_job(job_id: int) -> str:
         pages=max((total + jobs.ROWS_PER_PAGE - 1) // jobs.ROWS_PER_PAGE, 1),
         error=say(job.error_code, revived(job.error_params or {})) if job.error_code else None,
         choose=ChooseGroupForm(), confirm=ConfirmImportForm(),
-        action_of=action_of, describe=lambda row: describe(row, say),
+        action_of=action_of, describe=lambda row: describe(row, say, lang()),
         category_choices=_subgroups(), say=say,
     )  # fmt: skip
 
@@ -126,10 +126,10 @@ def import_report(job_id: int, kind: str) -> Response:
     rows = jobs.all_rows(db_session(), job)
     name = f"import-{job.id}.{kind}"
     if kind == "csv":
-        body: str | bytes = exports.to_csv(rows, say)
+        body: str | bytes = exports.to_csv(rows, say, lang())
         mimetype = "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(rows, say)
+        body = exports.to_xlsx(rows, say, lang())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

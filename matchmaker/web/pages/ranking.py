@@ -3,6 +3,8 @@ how it was judged, promoted or not and why; read down the table, the drift over 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
@@ -31,7 +33,11 @@ def report() -> str:
     models = get_settings().effective_models_path
     return render_template(
         "ranking/report.html",
-        runs=training.training_runs(models),
+        # Each run's moment, to be said on the reader's clock (the log keeps it in UTC).
+        runs=[
+            {**run, "at": datetime.fromisoformat(run["at"])}
+            for run in training.training_runs(models)
+        ],
         current=current_version(models),
         REASONS=REASONS,
     )

@@ -46,8 +46,8 @@ def test_no_cell_of_an_import_report_is_a_formula(app: Flask, language: str) -> 
         return say(code, params)
 
     with force_locale(language):
-        text = to_csv(_rows(), reader)
-        workbook = load_workbook(io.BytesIO(to_xlsx(_rows(), reader)))
+        text = to_csv(_rows(), reader, language)
+        workbook = load_workbook(io.BytesIO(to_xlsx(_rows(), reader, language)))
     cells = [c for line in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in line]
     assert all(_inert(c) for c in cells)
     assert "'" + HOSTILE[0] in cells

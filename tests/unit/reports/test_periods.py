@@ -144,6 +144,9 @@ def test_the_workbook_reads_in_the_officers_language(
     assert offers[1:] == (2, 1, 1)
     types = list(book["Theo loại chủ thể"].iter_rows(values_only=True))
     assert ("Hộ kinh doanh", 2, 1) in types
+    # A month is a month to the spreadsheet ("07/2026"), not the text "2026-07".
+    month = book["Theo tháng"]["A2"]
+    assert month.value == datetime(2026, 7, 1) and month.number_format == "mm/yyyy"
     with force_locale("en"):
         english = load_workbook(io.BytesIO(to_xlsx(report, say)))
     assert english.sheetnames[0] == "Summary"

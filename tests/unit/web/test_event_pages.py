@@ -67,6 +67,7 @@ def test_an_event_from_creation_to_the_report(
         assert "Hội chợ OCOP Tây Ninh" in _text(client, "/events/")
         form = _text(client, f"/events/{event.id}/register")
         assert item.title in form
+        assert "1 thg 10, 2030, 08:00–09:00" in form  # the session as the event page says it
         done = post_form(client, f"/events/{event.id}/register", {field: str(item.id)})
         assert done.status_code == 302
         assert "Chờ duyệt" in _text(client, f"/events/{event.id}")

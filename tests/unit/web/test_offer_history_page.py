@@ -87,3 +87,20 @@ def test_the_provinces_officer_sees_it_on_the_product_page_and_a_buyer_does_not(
     sign_in(client, make_user("officer"))
     page = _history(client.get(path).get_data(as_text=True))
     assert "nhập danh sách danh-sach-2025.xlsx" in page and "Hạng sao OCOP" in page
+
+
+def test_a_paused_listing_is_named_in_the_history_not_coded(
+    client: FlaskClient, db: Session, make_user: MakeUser
+) -> None:
+    offer, producer = _offer_with_history(db, make_user)
+    sign_in(client, producer)
+    form = {"title": "Bánh tráng phơi sương", "category": "food", "unit": "kg",
+            "province": "80", "ocop_stars": "4", "ocop_potential_five_star": "y",
+            "status": "paused", "version": str(offer.version)}  # fmt: skip
+    response = post_form(client, f"/producer/products/{offer.id}/edit", form)
+    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]+)', response.text)
+
+    page = _history(client.get(f"/producer/products/{offer.id}").get_data(as_text=True))
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Trạng thái Đang đăng → đổi thành Tạm dừng" in line
+    assert "active" not in line and "paused" not in line

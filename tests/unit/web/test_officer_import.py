@@ -107,3 +107,43 @@ def test_an_officer_sees_only_the_imports_of_their_province(
 
     assert other.get(page_url).status_code == 404
     assert "danh-sach.csv" not in other.get("/officer/imports").get_data(as_text=True)
+
+
+LISTED = (
+    "STT,Tên sản phẩm,Chủ thể,Nhóm,Hạng sao,Ngày chứng nhận,ĐVT,Giá bán,Sản lượng,Chứng nhận\n"
+    "1,Bánh tráng phơi sương,Hộ kinh doanh Bảy Lụa,Thực phẩm chế biến,4 sao,01/05/2024,"
+    "kg,85000,1200,VietGAP\n"
+)
+RELISTED = (
+    "STT,Tên sản phẩm,Chủ thể,Nhóm,Hạng sao,Ngày chứng nhận,ĐVT,Giá bán,Sản lượng,Chứng nhận\n"
+    "1,Bánh tráng phơi sương,Hộ kinh doanh Bảy Lụa,Thực phẩm chế biến,4 sao tiềm năng 5 sao,"
+    '01/06/2025,hộp,95000,1500,"VietGAP, HACCP"\n'
+)
+
+
+def _imported(app: Flask, client: FlaskClient, db: Session, content: str) -> str:
+    page_url = _upload(client, content)
+    run_queued_imports(app, db)
+    post_form(client, f"{page_url}/confirm", {}, page=page_url)
+    run_queued_imports(app, db)
+    return page_url
+
+
+def test_a_product_the_list_updates_is_described_in_the_readers_words(
+    app: Flask, client: FlaskClient, make_user: MakeUser, db: Session
+) -> None:
+    sign_in(client, make_user("officer"))
+    _imported(app, client, db, LISTED)
+    page_url = _imported(app, client, db, RELISTED)
+
+    report = client.get(page_url).get_data(as_text=True)
+    row = report[report.index("Bánh tráng phơi sương") :]
+    row = row[: row.index("</tr>")]
+    said = ("Tiềm năng 5 sao: Không → Có", "1 thg 5, 2024 → 1 thg 6, 2025",
+            "VietGAP → VietGAP, HACCP", "1.200 → 1.500", "85.000", "kilôgam → hộp")  # fmt: skip
+    for words in said:
+        assert words in row, (words, row)
+    for code in ("True", "False", "2024-05-01", "vietgap", "1200.0", "box"):
+        assert code not in row, (code, row)
+    csv = client.get(f"{page_url}/report.csv").get_data(as_text=True)
+    assert "Tiềm năng 5 sao: Không → Có" in csv and "kilôgam → hộp" in csv

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import FORMAT_DATE_XLSX14
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -148,3 +150,39 @@ def test_officers_open_the_comparison_of_their_province_only_and_producers_never
         sign_in(client, who)
         for path in paths:
             assert client.get(path).status_code == status, (who.role, path)
+
+
+def test_the_buyer_reads_an_expired_quotes_date_and_its_unit_in_vietnamese(
+    app: Flask, db: Session, make_user: MakeUser
+) -> None:
+    producer, buyer = make_user("producer"), make_user("buyer")
+    requirement = services.create_requirement(db, buyer.organization, {"title": "Cần mua trà"})
+    offer = services.create_offer(
+        db, producer.organization, {"title": "Trà atiso", "category": "food.tea", "unit": "box"}
+    )
+    db.commit()
+    phone = app.test_client()
+    sign_in(phone, producer)
+    post_form(phone, f"/requirements/{requirement.id}/quote?offer_id={offer.id}",
+              {"unit_price_vnd": "85000", "unit": "box", "delivery_terms": "ex_works",
+               "valid_until": (date.today() + timedelta(days=7)).isoformat()})  # fmt: skip
+    quote = db.scalar(select(Quote).where(Quote.offer_id == offer.id))
+    assert quote is not None
+    quote.latest.valid_until = date(2025, 11, 30)  # the price held until then
+    db.commit()
+
+    desk = app.test_client()
+    sign_in(desk, buyer)
+    comparison = f"/requirements/{requirement.id}/quotes"
+    sheet = desk.get(f"{comparison}.xlsx")
+    book = load_workbook(io.BytesIO(sheet.data)).active
+    rows = list(book.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[2][4] == "hộp"  # the unit by its name, not its code
+    # The day the price holds until is a date, which the spreadsheet writes as its reader does.
+    valid_until = book.cell(row=3, column=13)  # type: ignore[union-attr]
+    assert valid_until.value == datetime(2025, 11, 30) and valid_until.is_date
+    assert valid_until.number_format == FORMAT_DATE_XLSX14
+    refused = post_form(desk, f"/quotes/{quote.id}/answer", {"action": "accept"},
+                        page=comparison, follow_redirects=True)  # fmt: skip
+    page = refused.get_data(as_text=True)
+    assert "hiệu lực đến 30 thg 11, 2025" in page and "2025-11-30" not in page
