@@ -58,6 +58,12 @@ class Match(TimestampMixin, Base):
         back_populates="match", order_by="MatchEvent.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def suggested(self) -> bool:
+        """Whether the ranking put the pair forward: a quote on a pair it never ranked
+        makes a match of rank 0, whose score says nothing of its fit."""
+        return self.rank > 0
+
 
 class MatchEvent(Base):
     """One status change of a match: who, when, from what to what, and why."""

@@ -97,7 +97,7 @@ class MatchItem:
     match_id: int
     headline: str
     subtitle: str
-    score_percent: int
+    score_percent: int | None  # None: a pair the ranking never put forward (a quote made it)
     reasons: list[str]
     gaps: list[str]
     view_url: str
@@ -271,7 +271,7 @@ class EmailBuilder:
             match_id=match.id,
             headline=headline,
             subtitle=subtitle,
-            score_percent=fit_percent(match.score),
+            score_percent=fit_percent(match.score) if match.suggested else None,
             reasons=[explain(r, voice.locale) for r in match.reasons or []],
             gaps=[explain(g, voice.locale) for g in match.gaps or []],
             view_url=self._links.url("view", user.id, match.id),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.catalog import services
+from matchmaker.matching.models import Match
 from matchmaker.quotes.models import Quote
 
 from .conftest import MakeUser, post_form, sign_in
@@ -116,6 +117,17 @@ def test_a_producer_quotes_revises_and_the_buyer_compares_and_accepts(
     assert "Đã chấp nhận báo giá" in accepted.get_data(as_text=True)
     db.expire_all()
     assert db.get(Quote, quote.id).status == "accepted"  # type: ignore[union-attr]
+    # The pair was never ranked: its deal is no suggestion "0 % fit".
+    deal = db.scalar(
+        select(Match).where(Match.requirement_id == requirement.id, Match.offer_id == rival.id)
+    )
+    assert deal is not None and not deal.suggested
+    for reader in (desk, rival_phone):
+        shown = reader.get(f"/matches/{deal.id}").get_data(as_text=True)
+        assert "Thỏa thuận qua báo giá" in shown and "phù hợp 0%" not in shown
+        assert "Gợi ý</h1>" not in shown
+    listed = desk.get(f"/requirements/{requirement.id}").get_data(as_text=True)
+    assert f'id="match-{deal.id}"' not in listed or "0%</span>" not in listed
 
 
 def test_officers_open_the_comparison_of_their_province_only_and_producers_never(
