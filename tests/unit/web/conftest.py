@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from matchmaker.accounts.models import User
 from matchmaker.accounts.services import create_user
 from matchmaker.catalog import services
-from matchmaker.catalog.models import Offer
+from matchmaker.catalog.models import Offer, Requirement
 
 PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -83,3 +83,25 @@ def edit_honey_offer(client: FlaskClient, make_user: MakeUser, db: Session) -> E
     form = {"title": "Mật ong", "category": "food", "unit": "kg", "province": "80",
             "status": "active", "version": str(offer.version)}  # fmt: skip
     return EditedOffer(offer, f"/producer/products/{offer.id}/edit", form)
+
+
+@dataclass
+class Pair:
+    """A buyer's requirement and a producer's offer, with the two users."""
+
+    producer: User
+    buyer: User
+    requirement: Requirement
+    offer: Offer
+
+
+def buyer_and_producer(
+    db: Session, make_user: MakeUser, requirement: str, offer: dict[str, Any]
+) -> Pair:
+    """A buyer with a requirement titled ``requirement`` and a producer with ``offer``,
+    committed."""
+    producer, buyer = make_user("producer"), make_user("buyer")
+    wanted = services.create_requirement(db, buyer.organization, {"title": requirement})
+    listed = services.create_offer(db, producer.organization, offer)
+    db.commit()
+    return Pair(producer, buyer, wanted, listed)

@@ -9,24 +9,24 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.catalog import services
 from matchmaker.matching.models import Match
 from matchmaker.matching.orders import MatchOrder
 from matchmaker.quotes import services as quotes
 from matchmaker.quotes.inputs import QuoteInput
 
-from .conftest import MakeUser, post_form, sign_in
+from .conftest import MakeUser, buyer_and_producer, post_form, sign_in
 
 
 def test_both_sides_record_orders_on_the_match_page(
     app: Flask, db: Session, make_user: MakeUser
 ) -> None:
-    producer, buyer = make_user("producer"), make_user("buyer")
-    requirement = services.create_requirement(db, buyer.organization, {"title": "Cần mua muối"})
-    salt = services.create_offer(
-        db, producer.organization, {"title": "Muối tôm Tây Ninh", "category": "food", "unit": "kg"}
+    pair = buyer_and_producer(
+        db,
+        make_user,
+        "Cần mua muối",
+        {"title": "Muối tôm Tây Ninh", "category": "food", "unit": "kg"},
     )
-    db.commit()
+    producer, buyer, requirement, salt = pair.producer, pair.buyer, pair.requirement, pair.offer
     quote = quotes.submit(db, producer, requirement.id, QuoteInput.model_validate(
         {"offer_id": salt.id, "unit_price_vnd": 80_000, "unit": "kg"}))  # fmt: skip
     quotes.accept(db, buyer, quote.id)

@@ -15,7 +15,7 @@ from matchmaker.catalog import services
 from matchmaker.matching.models import Match
 from matchmaker.quotes.models import Quote
 
-from .conftest import MakeUser, post_form, sign_in
+from .conftest import MakeUser, buyer_and_producer, post_form, sign_in
 
 NOTE = '=HYPERLINK("http://example.com")'
 
@@ -167,12 +167,10 @@ def test_officers_open_the_comparison_of_their_province_only_and_producers_never
 def test_the_buyer_reads_an_expired_quotes_date_and_its_unit_in_vietnamese(
     app: Flask, db: Session, make_user: MakeUser
 ) -> None:
-    producer, buyer = make_user("producer"), make_user("buyer")
-    requirement = services.create_requirement(db, buyer.organization, {"title": "Cần mua trà"})
-    offer = services.create_offer(
-        db, producer.organization, {"title": "Trà atiso", "category": "food.tea", "unit": "box"}
+    pair = buyer_and_producer(
+        db, make_user, "Cần mua trà", {"title": "Trà atiso", "category": "food.tea", "unit": "box"}
     )
-    db.commit()
+    producer, buyer, requirement, offer = pair.producer, pair.buyer, pair.requirement, pair.offer
     phone = app.test_client()
     sign_in(phone, producer)
     post_form(phone, f"/requirements/{requirement.id}/quote?offer_id={offer.id}",
