@@ -621,13 +621,16 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
     def listed(concepts: tuple[str, ...]) -> bool:
         return any(stats.df("g:" + c) for c in concepts)
 
-    # A term no listing has ("trà thảo mộc") is read as its words, unless:
+    # A term no listing has is still that term (its words found other products) when:
     # - it is a form of a material no listing names ("vải thổ cẩm" where the listings say
-    #   "Thổ cẩm Mai Châu"): still that term, which listings of the material answer (see the
-    #   head below); read as its words, the material was no distinction among the cloths
-    #   listed, and a request for brocade listed linen;
+    #   "Thổ cẩm Mai Châu"): listings of the material answer it (see the head below); read as
+    #   its words, the material was no distinction among the cloths listed, and a request
+    #   for brocade listed linen;
+    # - its kind is listed ("trứng vịt" where only hen's eggs are): none answers it, and the
+    #   kind's listings are related (as its words, "vịt" was no distinction among the eggs);
     # - nothing in it is a product listed ("linh chi"): its words would only find other
     #   things ("Gạo thơm Mai Linh").
+    # Otherwise it is read as its words.
     kept_unlisted: set[tuple[str, ...]] = set()
     for span in glossary.spans(accented, folded, plain=plain, ignore=STOPWORDS):
         if span.end - span.start < 2 or listed(span.concepts):
