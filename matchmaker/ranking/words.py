@@ -427,7 +427,8 @@ class Clause:
     # tuyết" is a Shan tuyết tea): their listings are related to it, not relevant.
     wider: tuple[str, ...] = ()
     # The product as the request names it beside its kind ("trứng vịt" beside "trứng"):
-    # when no listing names it so, none is relevant (listings of the kind are related).
+    # when no listing names it so, none is relevant (listings of the kind are related);
+    # not so when the name only adds how it is made ("mật ong nguyên chất").
     required: bool = False
 
 
@@ -781,8 +782,14 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
             named = tuple("g:" + c for c in (*span.concepts, *material))
             if len(rest) <= 2:
                 named += _word_clause(rest, typed_plain, stats).slots[0]
+            # Required when it adds another product to the kind ("vịt" of "trứng vịt"), not
+            # when it adds how it is made or kept ("nguyên chất" of "mật ong nguyên chất").
+            required = tuple(t.folded for t in rest) not in PROCESS_TERMS
             spans.append(
-                (span.start, Clause(text, (named,), span.concepts, CONCEPT_WEIGHT, required=True))
+                (
+                    span.start,
+                    Clause(text, (named,), span.concepts, CONCEPT_WEIGHT, required=required),
+                )
             )
     if head is None:
         # No product term: the first word (the last in English) is the head.

@@ -196,9 +196,11 @@ def test_buyer_narrows_a_search_and_removes_a_filter_on_a_phone_and_a_desktop(
 
 REQUEST_TEXT = {
     "vi": {"only": re.compile(r"Chỉ có \d nhà cung cấp phù hợp với nhu cầu này"),
+           "none": re.compile(r"Chưa có nhà cung cấp nào phù hợp"),
            "one": "Chỉ có 1 nhà cung cấp phù hợp với nhu cầu này", "related": "Sản phẩm liên quan",
            "widen": "Tìm nhà cung cấp theo"},
     "en": {"only": re.compile(r"Only \d suppliers fit this request"),
+           "none": "No supplier fits this request yet.",
            "one": "Only one supplier fits this request", "related": "Related products",
            "widen": "Search every supplier for"},
 }  # fmt: skip
@@ -229,9 +231,9 @@ def test_a_one_line_requirement_lists_only_suppliers_of_that_product_and_related
     page.get_by_label(t["password"]).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=t["signin"]).click()
 
-    # Wild honey, typed without accents: the catalogue's honeys, nothing else, and how few.
+    # Honey, typed without accents: the catalogue's honeys, nothing else, and how few.
     page.set_viewport_size(PHONE)
-    _post_one_line(journey, "mat ong rung")
+    _post_one_line(journey, "mat ong")
     suppliers = page.locator(f"{FITTING} h3")
     expect(suppliers.first).to_be_visible()
     titles = suppliers.all_inner_texts()
@@ -240,6 +242,16 @@ def test_a_one_line_requirement_lists_only_suppliers_of_that_product_and_related
     expect(page.locator(".widen a", has_text=r["widen"])).to_be_visible()
     _fits_the_window(journey, "honey request")
     journey.shoot("one-line-request-few-fit")
+
+    # Wild honey: none is listed, so none fits; the flower honeys follow as related products,
+    # their producers not told of the request.
+    _post_one_line(journey, "mat ong rung")
+    expect(page.locator(f"{FITTING} h3")).to_have_count(0)
+    expect(page.locator(".few-fit-count")).to_have_text(r["none"])
+    related = page.locator("section.related-products")
+    expect(related.get_by_role("heading", name=r["related"])).to_be_visible()
+    honeys = related.locator("li.match h3").all_inner_texts()
+    assert honeys and all("mật ong" in x.lower() for x in honeys), honeys
 
     # Purple sweet potato: one fits; plain sweet potatoes follow as related products.
     page.set_viewport_size(PHONE)
