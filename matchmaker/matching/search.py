@@ -1,5 +1,6 @@
 """Supplier search for buyers: diacritic-insensitive text over the offer index, filters,
-sorting, facet counts, highlighted words, and what to drop when nothing is found."""
+sorting, facet counts, highlighted words, what to drop when nothing is found, and related
+products (the same kind, not as asked) apart when few are found."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from matchmaker.collation import sort_key
 from matchmaker.errors import Invalid, field_error
 from matchmaker.matching.state import RankingState
 from matchmaker.ranking import reference
-from matchmaker.ranking.index import OfferIndex
+from matchmaker.ranking.index import RELATED_SHOWN, RELATED_WHEN_FEWER, OfferIndex
 from matchmaker.ranking.records import OfferRecord
 from matchmaker.ranking.text import fold, normalize
 
@@ -98,6 +99,9 @@ class SearchResult:
     # When the words as typed find nothing: the words as the catalogue spells them (what was
     # searched for instead).
     spelling: str | None = None
+    # When words find fewer than RELATED_WHEN_FEWER offers: a few offers of the same kind that
+    # pass the same filters, best first; never among the items, nor counted.
+    related: list[SearchHit] = field(default_factory=list)
 
 
 def check_filters(filters: SearchFilters) -> None:
@@ -252,7 +256,8 @@ def search_offers(
 ) -> SearchResult:
     """Active offers for the words and filters, in the order asked; when none is found, the
     filters to drop with the number of offers found without each; when the words as typed
-    find nothing, the offers found for them as the catalogue spells them, and that spelling."""
+    find nothing, the offers found for them as the catalogue spells them, and that spelling;
+    when the words find few, related offers that pass the filters, apart."""
     check_filters(filters)
     on = on or date.today()
     found = _found(session, state, replace(filters, sort=None), on)
@@ -263,11 +268,26 @@ def search_offers(
         for o in session.scalars(
             select(Offer)
             .options(joinedload(Offer.producer))
-            .where(Offer.id.in_([int(o.id) for o, _ in window]))
+            .where(Offer.id.in_([int(o.id) for o, _ in window + found.related]))
         )
     }
     words = query_words(filters.q or "")
-    items = [
+    return SearchResult(
+        items=_hits(window, rows, words),
+        total=len(matching),
+        page=page,
+        facets=found.facets,
+        suggestions=found.suggestions,
+        spelling=found.spelling,
+        related=_hits(found.related, rows, words),
+    )
+
+
+def _hits(
+    found: list[tuple[OfferRecord, float]], rows: dict[int, Offer], words: QueryWords
+) -> list[SearchHit]:
+    """The offers found that are still in the database, with their words marked."""
+    return [
         SearchHit(
             offer=rows[int(record.id)],
             score=round(score, 4),
@@ -276,17 +296,9 @@ def search_offers(
                 "description": highlighted_snippet(rows[int(record.id)].description, words),
             },
         )
-        for record, score in window
+        for record, score in found
         if int(record.id) in rows
     ]
-    return SearchResult(
-        items=items,
-        total=len(matching),
-        page=page,
-        facets=found.facets,
-        suggestions=found.suggestions,
-        spelling=found.spelling,
-    )
 
 
 @dataclass(frozen=True)
@@ -295,13 +307,18 @@ class _Found:
     facets: dict[str, list[FacetCount]]
     suggestions: list[Suggestion]
     spelling: str | None = None
+    related: list[tuple[OfferRecord, float]] = field(default_factory=list)
 
 
 def _found(session: Session, state: RankingState, filters: SearchFilters, on: date) -> _Found:
-    """The offers a search finds, best first, its facet counts and, when it finds nothing,
-    what to drop; a search made again while the indexed offers are unchanged is answered
-    from what the process kept."""
+    """The offers a search finds, best first, its facet counts, when it finds nothing, what
+    to drop, and when words find few, the related offers that pass the filters; a search
+    made again while the indexed offers are unchanged is answered from what the process
+    kept."""
     searches = state.kept("searches", SEARCHES_KEPT)
+    checks = _checks(filters, on)
+    matching: list[tuple[OfferRecord, float]] | None = None
+    related: list[tuple[OfferRecord, float]] = []
     with state.reading(session) as index:
         inputs = (state.generation, on)
         kept: _Found | None = searches.get(inputs, filters)
@@ -314,15 +331,22 @@ def _found(session: Session, state: RankingState, filters: SearchFilters, on: da
             hits = index.search(filters.q, limit=MAX_HITS)
             spelling = index.spelling(filters.q)
             active = [(o, s) for o, s in hits if o.status == "active"]
+            matching = _passing(active, checks.values())
+            if len(matching) < RELATED_WHEN_FEWER:
+                # Few found: a few of the same kind, apart (the list itself is never padded).
+                others = index.related_search(filters.q, limit=MAX_HITS)
+                kind = [(o, s) for o, s in others if o.status == "active"]
+                related = _passing(kind, checks.values())[:RELATED_SHOWN]
         else:
             active = _browse_list(state, index)
-    checks = _checks(filters, on)
-    matching = _passing(active, checks.values())
+    if matching is None:  # browsing: every active offer, filtered without holding the index
+        matching = _passing(active, checks.values())
     found = _Found(
         matching=matching,
         facets=_facets(active, checks, on),
         suggestions=[] if matching else _suggestions(active, checks),
         spelling=spelling,
+        related=related,
     )
     searches.put(inputs, filters, found)
     return found

@@ -102,6 +102,10 @@ class Relevance:
     related: np.ndarray
 
 
+# A search's text scores over the index, and its relevance (None: no word to judge by).
+_Searched = tuple[np.ndarray, Relevance | None]
+
+
 @dataclass(slots=True)
 class _Columns:
     """Per-position values the hard constraints need, as numpy arrays for vector filtering."""
@@ -173,6 +177,7 @@ class OfferIndex:
             tuple[tuple[str, str, str, int], tuple[QueryPlan | None, np.ndarray, Relevance | None]]
             | None
         ) = None
+        self._last_searched: tuple[tuple[str, int], _Searched] | None = None
         self._readings = Readings()
         offers = list(offers)
         for offer in offers:
@@ -503,13 +508,39 @@ class OfferIndex:
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[OfferRecord, float]]:
         """Indexed offers relevant to ``text`` (any status), best first, with scores."""
+        scores, relevance = self._searched(text)
+        if relevance is None:
+            return self._best(np.flatnonzero(scores >= MIN_TEXT), scores, limit)
+        return self._best(np.flatnonzero(relevance.relevant), scores, limit)
+
+    def related_search(
+        self, text: str, limit: int | None = None
+    ) -> list[tuple[OfferRecord, float]]:
+        """Indexed offers of the kind ``text`` asks for but not as asked, so not relevant to
+        it (any status), best first, with scores: a section of their own beside a search's
+        results, never among them. Empty when the words judge nothing (or there are none)."""
+        scores, relevance = self._searched(text)
+        if relevance is None:
+            return []
+        return self._best(np.flatnonzero(relevance.related), scores, limit)
+
+    def _searched(self, text: str) -> _Searched:
+        """A search's text scores over the index and its relevance; the last is kept, since a
+        page asks for the relevant and then the related offers of the same words."""
+        key = (text, self._version)
+        kept = self._last_searched
+        if kept is not None and kept[0] == key:
+            return kept[1]
         plan = self.plan(text)
         scores = self.text_scores(text, plan=plan)
-        relevance = None if plan is None else self.relevance(plan)
-        if relevance is None:
-            hits = np.flatnonzero(scores >= MIN_TEXT)
-        else:
-            hits = np.flatnonzero(relevance.relevant)
+        searched = (scores, None if plan is None else self.relevance(plan))
+        self._last_searched = (key, searched)
+        return searched
+
+    def _best(
+        self, hits: np.ndarray, scores: np.ndarray, limit: int | None
+    ) -> list[tuple[OfferRecord, float]]:
+        """The offers at the positions hit, by score, best first (at most ``limit``)."""
         if limit is not None and len(hits) > 2 * limit:
             # Twice the limit leaves room for positions of removed offers.
             hits = hits[np.argpartition(-scores[hits], 2 * limit - 1)[: 2 * limit]]

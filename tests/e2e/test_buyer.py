@@ -23,6 +23,7 @@ TEXT = {
         "decline": "Từ chối", "why": "Vì sao?", "send_decline": "Từ chối với lý do này",
         "declined": "Đã từ chối", "find": "Tìm nhà cung cấp", "search": "Tìm",
         "field": "Sản phẩm hoặc chủ thể", "save": "Lưu vào danh sách chọn",
+        "related": "Sản phẩm liên quan",
         "saved": "Đã lưu vào danh sách chọn.", "shortlist": "Danh sách chọn",
         "bad_number": "Nhập một số", "note": "Ghi chú cho đồng nghiệp",
         "note_text": "Hỏi giá sỉ và mẫu thử", "save_note": "Lưu ghi chú",
@@ -35,6 +36,7 @@ TEXT = {
         "decline": "Decline", "why": "Why?", "send_decline": "Decline with this reason",
         "declined": "Declined", "find": "Find suppliers", "search": "Search",
         "field": "Product or producer", "save": "Save to shortlist",
+        "related": "Related products",
         "saved": "Saved to your shortlist.", "shortlist": "Shortlist",
         "bad_number": "Enter a number", "note": "Note for your colleagues",
         "note_text": "Ask for wholesale prices and samples", "save_note": "Save note",
@@ -88,12 +90,23 @@ def test_buyer_posts_a_requirement_and_accepts_a_supplier(journey: Journey) -> N
     page.get_by_role("link", name=t["find"]).first.click()
     page.get_by_label(t["field"]).fill("kho ca sac")
     page.get_by_role("button", name=t["search"], exact=True).click()
-    hits = page.locator(".results .cards > li")
+    hits = page.locator(".results > .cards > li")
     expect(hits.first.locator("mark").first).to_be_visible()
     expect(hits.first.locator("h3")).to_contain_text("cá sặc")
     # Typed without accents, "khô cá sặc" is that fish only; other dried fish need "kho ca".
     expect(hits).to_have_count(1)
     journey.shoot("search-without-accents")
+    # So few found: other dried fish follow apart, under the results on a phone too.
+    related = page.locator("section.related-products")
+    expect(related.get_by_role("heading", name=t["related"])).to_be_visible()
+    related_titles = related.locator(".cards > li h3").all_inner_texts()
+    assert related_titles and not any("cá sặc" in x.lower() for x in related_titles)
+    page.set_viewport_size(PHONE)
+    found, apart = hits.first.bounding_box(), related.bounding_box()
+    assert found and apart and found["y"] + found["height"] <= apart["y"], (found, apart)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    journey.shoot("search-with-related-products")
+    page.set_viewport_size(DESKTOP)
     page.get_by_label(t["field"]).fill("kho ca")
     page.get_by_role("button", name=t["search"], exact=True).click()
     expect(hits.nth(2)).to_be_visible()
@@ -131,7 +144,7 @@ _HALF_MARKED = """() => [...document.querySelectorAll('.results mark')].filter(m
 def _only_coffee(page: object) -> None:
     """Every listing found is a coffee (typed "ca phe": no "cá", no "phê" of anything else),
     titled in Vietnamese or in English ("Hải Đăng Arabica coffee")."""
-    titles = page.locator(".results .cards > li h3")  # type: ignore[attr-defined]
+    titles = page.locator(".results > .cards > li h3")  # type: ignore[attr-defined]
     expect(titles.first).to_be_visible()
     found = titles.all_inner_texts()
     assert found and all(

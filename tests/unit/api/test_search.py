@@ -253,3 +253,14 @@ def test_the_document_describes_the_spelling(client: FlaskClient) -> None:
     assert {"type": "string"} in spelling["anyOf"] and {"type": "null"} in spelling["anyOf"]
     assert "did you mean" in spelling["description"]
     assert "spelling" not in schemas["SearchResult"].get("required", [])
+
+
+def test_related_products_stay_off_the_api(
+    client: FlaskClient, buyer: Caller, catalog: dict[str, int]
+) -> None:
+    # The page lists rice papers of another kind apart when few are found; the API's answer
+    # keeps its contract: what was found, nothing else.
+    body = search(client, buyer, "q=banh trang phoi suong")
+    assert [h["offer"]["id"] for h in body["items"]] == [catalog["rice_paper"]]
+    assert body["total"] == 1
+    assert set(body) == {"items", "total", "page", "facets", "suggestions", "spelling"}

@@ -488,3 +488,45 @@ def test_herbal_tea_is_every_tisane(index: OfferIndex) -> None:
 def test_a_filter_bag_is_a_tea_bag_not_a_bag(index: OfferIndex) -> None:
     # "túi lọc" (tea bags, as the trade says it) listed sedge bags.
     assert "sedge-bag" not in _shown(index, "túi lọc")
+
+
+def _related(index: OfferIndex, q: str) -> list[str]:
+    return [o.id for o, _ in index.related_search(q)]
+
+
+def test_a_search_for_a_product_none_lists_relates_the_others_of_its_kind(
+    index: OfferIndex,
+) -> None:
+    # No duck egg listed: "trứng vịt" finds nothing, and the chicken eggs are of its kind.
+    unlisted = OfferIndex([o for o in index.offers() if o.id != "duck-egg"])
+    for q in ("trứng vịt", "trung vit"):
+        assert _found(unlisted, q) == [], q
+        assert "chicken-egg" in _related(unlisted, q), q
+        assert not set(_related(unlisted, q)) - {"chicken-egg"}, q
+    # Teas for a black Shan tuyết tea none lists, the Shan tuyết ones first; never a candy
+    # or cinnamon.
+    no_black_tea = OfferIndex([o for o in index.offers() if o.id != "black-tea"])
+    assert _found(no_black_tea, "hồng trà Shan tuyết") == []
+    teas = _related(no_black_tea, "hồng trà Shan tuyết")
+    assert set(teas[:2]) == {"tea-1", "tea-2"}
+    assert all(tea.endswith("tea") or tea.startswith("tea") for tea in teas), teas
+
+
+def test_related_search_never_repeats_a_result_and_gives_the_best_first(
+    index: OfferIndex,
+) -> None:
+    assert _found(index, "mật ong rừng") == ["honey-1"]
+    related = index.related_search("mật ong rừng")
+    assert {o.id for o, _ in related} == {"honey-2", "honey-3"}
+    scores = [score for _, score in related]
+    assert scores == sorted(scores, reverse=True)
+    assert [o.id for o, _ in index.related_search("mật ong rừng", limit=1)] == [related[0][0].id]
+    # Every coffee is a coffee asked for: none is only related.
+    assert _related(index, "cà phê") == []
+
+
+def test_related_search_has_nothing_without_words_or_for_words_no_product_has(
+    index: OfferIndex,
+) -> None:
+    for q in ("", "   ", "xyzzy", "linh chi"):
+        assert _related(index, q) == [], q

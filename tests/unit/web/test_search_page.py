@@ -45,10 +45,21 @@ def page(client: FlaskClient, query: str) -> str:
     return response.get_data(as_text=True)
 
 
-def titles(text: str) -> list[str]:
+def _card_titles(text: str) -> list[str]:
     return [
         re.sub(r"<.*?>", "", t) for t in re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', text)
     ]
+
+
+def titles(text: str) -> list[str]:
+    """The results' titles, not those of the related products listed apart below them."""
+    return _card_titles(text.split('class="related-products"')[0])
+
+
+def related(text: str) -> list[str]:
+    """The titles in the related products' section; none when there is no section."""
+    parts = text.split('<section class="related-products"')
+    return _card_titles(parts[1].split("</section>")[0]) if len(parts) > 1 else []
 
 
 def chips(text: str) -> dict[str, dict[str, list[str]]]:
@@ -190,3 +201,78 @@ def test_a_search_that_finds_nothing_shows_no_empty_filter_headings(
     for heading in ("Nhóm sản phẩm", "Hạng OCOP", "Chứng nhận", "Tỉnh, thành", "Lọc kết quả"):
         assert heading not in text.split('class="search-layout"')[1], heading
     assert "Nhóm sản phẩm" in page(buyer_client, "q=ca phe")
+
+
+@pytest.fixture
+def eggs_client(client: FlaskClient, db: Session, make_user: MakeUser) -> FlaskClient:
+    """Five chicken eggs and one salted duck egg, from three provinces."""
+    farms = {p: make_user("producer", province=p) for p in ("Cà Mau", "Tây Ninh", "Đồng Tháp")}
+    for title, category, province, price in (
+        ("Trứng vịt muối Cà Mau", "food.processed", "Cà Mau", 45_000),
+        ("Trứng gà ta thả vườn", "food.fresh", "Tây Ninh", 38_000),
+        ("Trứng gà Ai Cập", "food.fresh", "Tây Ninh", 35_000),
+        ("Trứng gà sạch Sa Đéc", "food.fresh", "Đồng Tháp", 40_000),
+        ("Trứng gà omega 3", "food.fresh", "Cà Mau", 55_000),
+        ("Trứng gà tươi Đồng Tháp", "food.fresh", "Đồng Tháp", 60_000),
+    ):
+        offer = {"title": title, "category": category, "unit": "box", "unit_price_vnd": price}
+        services.create_offer(db, farms[province].organization, offer)
+    db.commit()
+    sign_in(client, make_user("buyer"))
+    return client
+
+
+CHICKEN_EGGS = {
+    "Trứng gà ta thả vườn", "Trứng gà Ai Cập", "Trứng gà sạch Sa Đéc", "Trứng gà omega 3",
+    "Trứng gà tươi Đồng Tháp",
+}  # fmt: skip
+
+
+def test_a_search_finding_few_lists_related_products_apart_in_both_languages(
+    eggs_client: FlaskClient,
+) -> None:
+    text = page(eggs_client, "q=trứng vịt")
+    assert titles(text) == ["Trứng vịt muối Cà Mau"]
+    assert "Tìm thấy 1 sản phẩm" in text  # the related ones are not counted
+    shown = related(text)
+    assert len(shown) == 3 and set(shown) <= CHICKEN_EGGS
+    section = text.split('<section class="related-products"')[1]
+    assert '<h2 id="related" class="h3">Sản phẩm liên quan</h2>' in section
+    assert "Không đúng sản phẩm bạn tìm, nhưng cùng loại." in section
+    assert '<li class="card related">' in section and "<mark>Trứng</mark> gà" in section
+    # Below the results, and counted in no facet.
+    assert text.index('class="related-products"') > text.index('<ul class="cards">')
+    facets = text.split('class="facets"')[1].split("</aside>")[0]
+    assert "category=food.fresh" not in facets and 'class="count">1<' in facets
+
+    eggs_client.get("/lang/en")
+    text = page(eggs_client, "q=trứng vịt")
+    assert '<h2 id="related" class="h3">Related products</h2>' in text
+    assert "Not the product you searched for, but of the same kind." in text
+
+
+def test_a_search_finding_nothing_lists_related_products_below_what_to_drop(
+    eggs_client: FlaskClient,
+) -> None:
+    tay_ninh = reference.resolve_province("Tây Ninh").province.code  # type: ignore[union-attr]
+    text = page(eggs_client, f"q=trứng vịt&province={tay_ninh}")
+    assert titles(text) == [] and "Bỏ lọc tỉnh Tây Ninh: 1 kết quả" in text
+    # The related products pass the same filters.
+    assert set(related(text)) == {"Trứng gà ta thả vườn", "Trứng gà Ai Cập"}
+    assert text.index('class="related-products"') > text.index('class="no-results"')
+    assert related(page(eggs_client, "q=trứng vịt&max_price=36000")) == ["Trứng gà Ai Cập"]
+
+
+def test_no_related_products_where_enough_are_found_or_none_is_related(
+    eggs_client: FlaskClient,
+) -> None:
+    # Five chicken eggs found: no section, though a duck egg is of their kind.
+    text = page(eggs_client, "q=trứng gà")
+    assert set(titles(text)) == CHICKEN_EGGS and 'class="related-products"' not in text
+    # Fewer than five once filtered: the duck egg follows, when it passes the filters too.
+    text = page(eggs_client, "q=trứng gà&max_price=50000")
+    assert len(titles(text)) == 3 and related(text) == ["Trứng vịt muối Cà Mau"]
+    assert related(page(eggs_client, "q=trứng gà&max_price=44000")) == []
+    # Browsing (no words), words no product has, a filter no related product passes.
+    for query in ("", "q=", "q=xyzzy", "q=trứng vịt&min_stars=5"):
+        assert 'class="related-products"' not in page(eggs_client, query), query
