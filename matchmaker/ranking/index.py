@@ -432,8 +432,9 @@ class OfferIndex:
                 if clause.head:
                     return []  # the product asked for is one no listing names
                 if clause.required:
-                    # Named so by none: none is relevant; its kind's listings are related.
-                    weighed.append((clause, math.inf, np.zeros(len(self._offers), bool)))
+                    # Named so by none: none is relevant; its kind's listings are related
+                    # (kept with no weight, to say so).
+                    weighed.append((clause, 0.0, np.zeros(len(self._offers), bool)))
                 continue
             hit = np.ones(len(self._offers), bool)
             for slot in clause.slots:
@@ -475,8 +476,8 @@ class OfferIndex:
         total = 0.0
         relevant = np.ones(n, bool)
         for clause, weight, hit in weighed:
-            if math.isinf(weight):
-                relevant[:] = False  # a name no listing carries (see ``_weighed``)
+            if _unmet(clause, weight):
+                relevant[:] = False
                 continue
             covered += weight * hit
             total += weight
@@ -862,11 +863,17 @@ class OfferIndex:
         head = True
         for clause, weight in weighed:
             hit = all(any(column(t) in columns for t in slot) for slot in clause.slots)
-            head &= hit or not clause.head
+            head &= (hit or not clause.head) and not _unmet(clause, weight)
             total += weight
             covered += weight * hit
         coverage = covered / total
         return head and coverage >= COVERAGE - 1e-6, coverage
+
+
+def _unmet(clause: Clause, weight: float) -> bool:
+    """A product named beside its kind that no listing names so (see ``_weighed``): no offer
+    is relevant to the request."""
+    return clause.required and weight == 0.0
 
 
 def _stacked(rows: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:

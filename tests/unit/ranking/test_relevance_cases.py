@@ -476,6 +476,13 @@ def test_a_product_named_beside_its_kind_is_not_any_of_that_kind(index: OfferInd
     assert "chicken-egg" in [m.offer_id for m in _ranked(index, "trứng vịt tươi") if m.related]
     # Where it is listed, it is found.
     assert "duck-egg" in _relevant(index, "trứng vịt muối")
+    # The producer's view agrees: the hen's eggs are asked for by "trứng", not "trứng vịt".
+    hens = index.get("chicken-egg")
+    assert hens is not None
+    asked = [_request("trứng vịt tươi"), _request("trứng gà ta")]
+    assert [m.requirement_id for m in index.rank_requirements(hens, asked, on=TODAY)] == [
+        "r-trứng gà ta"
+    ]
 
 
 def test_herbal_tea_is_every_tisane(index: OfferIndex) -> None:
