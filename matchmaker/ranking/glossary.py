@@ -185,6 +185,14 @@ class Glossary:
         left = set().union(*(self.groups.get(c, ()) for c in a))
         return bool(left.intersection(*[set().union(*(self.groups.get(c, ()) for c in b))]))
 
+    def made_of(self, form: Sequence[str], material: Sequence[str]) -> bool:
+        """Whether a craft or cloth named by its form and material ("bình gốm", "vải thổ
+        cẩm", "túi cói") is a piece of that material: both of one OCOP sub-group, a craft's
+        or a textile's. Food so named is no piece of what it names ("trứng gà", a hen's egg,
+        is no hen; "mắm tôm" no shrimp)."""
+        groups = set().union(*(self.groups.get(c, ()) for c in form))
+        return self.same_group(form, material) and all(g.startswith(_CRAFT_GROUPS) for g in groups)
+
     def prefix(
         self, accented: Sequence[str], folded: Sequence[str], span: Span, *, english: bool
     ) -> Span:
@@ -606,6 +614,8 @@ def build_glossary(entries: Iterable[GlossaryEntry], senses: Iterable[Sense] = (
 
 
 _VOCABULARY = "vocabulary"
+# The OCOP groups whose products are made of a material their name says (see ``made_of``).
+_CRAFT_GROUPS = ("handicraft.", "textile.")
 
 
 def _rows(text: str) -> list[list[str]]:

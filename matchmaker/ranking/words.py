@@ -644,7 +644,7 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
         if (
             (
                 (kind == span or kind.end - kind.start == 1)
-                and glossary.same_group(made_of, span.concepts)
+                and glossary.made_of(span.concepts, made_of)
                 and listed(made_of)
             )
             or not listed(tuple(c for c in inside if c not in span.concepts))
@@ -754,11 +754,12 @@ def _clauses(toks: Sequence[Token], plain: bool, stats: Stats, glossary: Glossar
         ):
             # "Vải thổ cẩm", "bình gốm": a one-word kind (or none) names a form; the words
             # after it may say what it is, and a listing of that ("Thổ cẩm Mai Châu") is one,
-            # when both are products of one sub-group ("tôm" is no "mắm tôm"). Not when the
+            # when both are crafts or cloth of one sub-group ("tôm" is no "mắm tôm", a hen's
+            # egg, "trứng gà", no hen: ``Glossary.made_of``). Not when the
             # first word alone names the product ("hồng" of "hồng trà", a black tea: the
             # words after it are its kind, and every tea would be one).
             made_of = glossary.suffix(accented, folded, span, plain=plain).concepts
-            if glossary.same_group(made_of, span.concepts):
+            if glossary.made_of(span.concepts, made_of):
                 heads += made_of
         slots = (tuple(dict.fromkeys("h:" + c for c in heads)),)
         wider = tuple(

@@ -99,6 +99,8 @@ CATALOGUE = [
     ("statue", "Tượng đá Ngũ Hành Sơn", "handicraft.household_decor", "48"),
     ("rice-brand", "Gạo thơm ST24 Mai Linh", "food.fresh", "94"),
     ("anchovy", "Cá cơm sấy Nha Trang", "food.processed", "56"),
+    ("hill-chicken", "Gà đồi Yên Thế", "food.fresh", "24"),
+    ("mineral-water", "Nước khoáng thiên nhiên Kênh Gà", "beverage.non_alcoholic", "37"),
 ]
 
 
@@ -537,3 +539,11 @@ def test_related_search_has_nothing_without_words_or_for_words_no_product_has(
 ) -> None:
     for q in ("", "   ", "xyzzy", "linh chi"):
         assert _related(index, q) == [], q
+
+
+def test_a_hens_egg_is_no_hen_and_kenh_ga_water_no_chicken(index: OfferIndex) -> None:
+    # Eggs read as "a form of chicken" (as "bình gốm" is a form of pottery) listed the hens
+    # for "trứng gà"; "gà" as a word found Kênh Gà's mineral water.
+    assert _relevant(index, "gà") == ["hill-chicken"]
+    assert "hill-chicken" not in _shown(index, "trứng gà")
+    assert "chicken-egg" in _relevant(index, "trứng gà")
