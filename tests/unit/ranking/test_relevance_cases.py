@@ -101,6 +101,7 @@ CATALOGUE = [
     ("anchovy", "Cá cơm sấy Nha Trang", "food.processed", "56"),
     ("hill-chicken", "Gà đồi Yên Thế", "food.fresh", "24"),
     ("mineral-water", "Nước khoáng thiên nhiên Kênh Gà", "beverage.non_alcoholic", "37"),
+    ("cordyceps", "Đông trùng hạ thảo Thái Nguyên", "herbal.health_medicine", "19"),
 ]
 
 
@@ -547,3 +548,11 @@ def test_a_hens_egg_is_no_hen_and_kenh_ga_water_no_chicken(index: OfferIndex) ->
     assert _relevant(index, "gà") == ["hill-chicken"]
     assert "hill-chicken" not in _shown(index, "trứng gà")
     assert "chicken-egg" in _relevant(index, "trứng gà")
+
+
+def test_how_buyers_shorten_and_place_names_they_share(index: OfferIndex) -> None:
+    # "đông trùng" (cordyceps, as buyers shorten it) found silk from Hà Đông by "đông"; "tre"
+    # (bamboo) found Bến Tre's coconut candy; Vạn Phúc silk is mulberry silk.
+    assert _relevant(index, "đông trùng") == ["cordyceps"]
+    assert "coconut-candy" not in _shown(index, "tre")
+    assert "silk" in _relevant(index, "lụa tơ tằm")
